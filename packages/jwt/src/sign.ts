@@ -1,0 +1,34 @@
+import { SignJWT } from 'jose';
+import { isSigningAlgorithm } from './lib/algorithms.js';
+import { isAcceptableKid } from './lib/header.js';
+import { ACCESS_TOKEN_TYPE, type AccessTokenClaims, type SigningKey } from './types.js';
+
+const REQUIRED_STRING_CLAIMS = ['iss', 'sub', 'aud', 'jti', 'client_id'] as const;
+const REQUIRED_DATE_CLAIMS = ['exp', 'iat'] as const;
+
+/** Refuses to mint what validateAccessToken would refuse anyway: a bug here should fail loudly at issuance. */
+function assertSignable(claims: AccessTokenClaims, key: SigningKey): void {
+  if (!isSigningAlgorithm(key.alg)) throw new TypeError('signing key has an unsupported alg');
+  if (!isAcceptableKid(key.kid)) throw new TypeError('signing key kid must be 1-128 URL-safe characters');
+  if (key.privateKey?.type !== 'private') throw new TypeError('signing key must hold a private KeyObject');
+  for (const claim of REQUIRED_STRING_CLAIMS) {
+    if (typeof claims[claim] !== 'string' || claims[claim] === '') {
+      throw new TypeError(`claim ${claim} must be a non-empty string`);
+    }
+  }
+  for (const claim of REQUIRED_DATE_CLAIMS) {
+    if (!Number.isFinite(claims[claim])) throw new TypeError(`claim ${claim} must be a NumericDate`);
+  }
+  if (typeof claims.scope !== 'string') throw new TypeError('claim scope must be a string');
+}
+
+/**
+ * Signs a JWT access token (RFC 9068 2). The protected header is exactly `{alg, kid, typ: "at+jwt"}`: no key material
+ * or URLs travel in the token, verifiers find the key by `kid` alone.
+ */
+export async function signAccessToken(claims: AccessTokenClaims, key: SigningKey): Promise<string> {
+  assertSignable(claims, key);
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
+    .sign(key.privateKey);
+}

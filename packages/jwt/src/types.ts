@@ -1,0 +1,54 @@
+import type { KeyObject } from 'node:crypto';
+
+/** The algorithms Tollgate signs with. EdDSA (Ed25519) is the default; the others exist for compatibility. */
+export const SIGNING_ALGORITHMS = Object.freeze(['EdDSA', 'ES256', 'RS256'] as const);
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+/** RFC 9068 2.1: the `typ` header of a JWT access token. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+
+/** RFC 9068 2.2 claims, as Tollgate issues them. `aud` is always exactly one API identifier. */
+export interface AccessTokenClaims {
+  iss: string;
+  sub: string;
+  aud: string;
+  exp: number;
+  iat: number;
+  jti: string;
+  client_id: string;
+  /** Space-delimited, possibly empty. */
+  scope: string;
+  nbf?: number;
+  username?: string;
+}
+
+export interface SigningKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  privateKey: KeyObject;
+}
+
+export interface VerificationKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  publicKey: KeyObject;
+}
+
+/**
+ * Finds the verification key for a `kid` taken from a token header. Returns undefined for unknown kids;
+ * it must never build a key from anything in the token.
+ */
+export type KeyResolver = (kid: string) => VerificationKey | undefined | Promise<VerificationKey | undefined>;
+
+export interface AccessTokenValidationOptions {
+  /** Exact match with `iss`. */
+  issuer: string;
+  /** `aud` must be a string equal to one of these. */
+  audience: string | readonly string[];
+  /** Allowed `alg` values; defaults to all of SIGNING_ALGORITHMS. A key's own `alg` must match too. */
+  algorithms?: readonly SigningAlgorithm[];
+  /** Leeway for `exp`/`nbf`/`iat`, in seconds. Default 5; clamped to [0, 300]. */
+  clockToleranceSeconds?: number;
+  /** Current time in milliseconds since the epoch; defaults to Date.now. */
+  now?: () => number;
+}
