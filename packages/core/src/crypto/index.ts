@@ -1,0 +1,17 @@
+/** The only folder of core that touches node:crypto and argon2. */
+export { constantTimeEqual, randomId, randomToken, sha256Hex } from './random.js';
+export { hashSecret, verifyAgainstDummy, verifySecret } from './password.js';
+export {
+  type GeneratedSigningKey,
+  generateSigningKey,
+  importPrivateKey,
+  importPublicJwk,
+  jwkThumbprint,
+} from './signing-keys.js';
+export {
+  type EncryptionKey,
+  decryptPrivateKey,
+  encryptPrivateKey,
+  generateEncryptionSecret,
+  parseEncryptionKey,
+} from './key-encryption.js';
