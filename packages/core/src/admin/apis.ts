@@ -1,0 +1,53 @@
+import { type Clock, epochSeconds } from '../clock.js';
+import { InvalidRequest, NotFound } from '../errors.js';
+import { isResourceIdentifier } from '../grants/audience.js';
+import type { ApiInput } from '../service.js';
+import type { ApiRecord, ApiStore } from '../storage.js';
+import { checkRange, checkScopes } from './validate.js';
+
+export const MIN_ACCESS_TOKEN_TTL_SECONDS = 60;
+export const MAX_ACCESS_TOKEN_TTL_SECONDS = 24 * 3600;
+
+export class ApiAdmin {
+  readonly #apis: ApiStore;
+  readonly #clock: Clock;
+  readonly #defaultTtlSeconds: number;
+
+  constructor(apis: ApiStore, clock: Clock, defaultTtlSeconds: number) {
+    this.#apis = apis;
+    this.#clock = clock;
+    this.#defaultTtlSeconds = defaultTtlSeconds;
+  }
+
+  /** The first API registered becomes the default, so a fresh install works without `--default`. */
+  async add(input: ApiInput): Promise<ApiRecord> {
+    if (!isResourceIdentifier(input.identifier)) {
+      throw new InvalidRequest(
+        'An API identifier must be an absolute URI without a fragment, e.g. https://api.example.com',
+      );
+    }
+    const ttl = input.tokenTtlSeconds ?? this.#defaultTtlSeconds;
+    const record: ApiRecord = {
+      identifier: input.identifier,
+      scopes: checkScopes(input.scopes),
+      isDefault: input.isDefault === true || (await this.#apis.getDefault()) === undefined,
+      tokenTtlSeconds: checkRange(
+        ttl,
+        'token lifetime (seconds)',
+        MIN_ACCESS_TOKEN_TTL_SECONDS,
+        MAX_ACCESS_TOKEN_TTL_SECONDS,
+      ),
+      createdAt: epochSeconds(this.#clock),
+    };
+    await this.#apis.add(record);
+    return record;
+  }
+
+  list(): Promise<ApiRecord[]> {
+    return this.#apis.list();
+  }
+
+  async remove(identifier: string): Promise<void> {
+    if (!(await this.#apis.remove(identifier))) throw new NotFound(`No API with identifier ${identifier}`);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * One error model for the whole server. Each error has a stable `code`, the HTTP status it maps to,
+ * the OAuth error name for the wire (RFC 6749 5.2, RFC 6750 3.1, RFC 7009 2.2.1, RFC 8707 2),
+ * a public `description` safe to send to the client, and an optional private `detail` for logs only.
+ * Never put a token, secret or password into either text.
+ */
+export type OAuthErrorName =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'invalid_target'
+  | 'unsupported_token_type'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'temporarily_unavailable'
+  | 'server_error';
+
+export interface TollgateErrorOptions {
+  /** Private detail for logs; never sent to the client. */
+  detail?: string;
+  cause?: unknown;
+}
+
+export class TollgateError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly oauthError: OAuthErrorName;
+  readonly description: string;
+  readonly detail: string | undefined;
+
+  constructor(
+    code: string,
+    status: number,
+    oauthError: OAuthErrorName,
+    description: string,
+    options: TollgateErrorOptions = {},
+  ) {
+    super(description, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.status = status;
+    this.oauthError = oauthError;
+    this.description = description;
+    this.detail = options.detail;
+  }
+}
+
+export class InvalidRequest extends TollgateError {
+  constructor(description: string, options?: TollgateErrorOptions) {
+    super('ERR_INVALID_REQUEST', 400, 'invalid_request', description, options);
+  }
+}
+
+/** How the failed client tried to authenticate; `basic` makes the HTTP layer add `WWW-Authenticate` (RFC 6749 5.2). */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+export class InvalidClient extends TollgateError {
+  readonly authMethod: ClientAuthMethod;
+  constructor(description: string, authMethod: ClientAuthMethod, options?: TollgateErrorOptions) {
+    super('ERR_INVALID_CLIENT', 401, 'invalid_client', description, options);
+    this.authMethod = authMethod;
+  }
+}
+
+export class InvalidGrant extends TollgateError {
+  constructor(description: string, options?: TollgateErrorOptions) {
+    super('ERR_INVALID_GRANT', 400, 'invalid_grant', description, options);
+  }
+}
+
+export class UnauthorizedClient extends TollgateError {
+  constructor(description: string, options?: TollgateErrorOptions) {
+    super('ERR_UNAUTHORIZED_CLIENT', 400, 'unauthorized_client', description, options);
+  }
+}
+
+export class UnsupportedGrantType extends TollgateError {
+  constructor(description: string, options?: TollgateErrorOptions) {
+    super('ERR_UNSUPPORTED_GRANT_TYPE', 400, 'unsupported_grant_type', description, options);
+  }
+}
+
+export class InvalidScope extends TollgateError {
+  constructor(description: string, options?: TollgateErrorOptions) {
+    super('ERR_INVALID_SCOPE', 400, 'invalid_scope', description, options);
+  }
+}
+
+/** RFC 8707 section 2: the requested resource is unknown, malformed or not allowed. */
+export class InvalidTarget extends TollgateError {
+  constructor(description: string, options?: TollgateErrorOptions) {
+    super('ERR_INVALID_TARGET', 400, 'invalid_target', description, options);
+  }
+}
+
+/** Brute-force protection refused the attempt; the HTTP layer sends 429 with `Retry-After`. */
+export class TooManyAttempts extends TollgateError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number, options?: TollgateErrorOptions) {
+    super(
+      'ERR_TOO_MANY_ATTEMPTS',
+      429,
+      'invalid_request',
+      `Too many failed attempts; try again in ${retryAfterSeconds} seconds`,
+      options,
+    );
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** A name already taken (API identifier, username, client name) in admin operations. */
+export class Conflict extends TollgateError {
+  constructor(description: string, options?: TollgateErrorOptions) {
+    super('ERR_CONFLICT', 409, 'invalid_request', description, options);
+  }
+}
+
+/** An admin operation named something that does not exist. */
+export class NotFound extends TollgateError {
+  constructor(description: string, options?: TollgateErrorOptions) {
+    super('ERR_NOT_FOUND', 404, 'invalid_request', description, options);
+  }
+}
+
+/** The store is unreachable or failed; the client sees only a generic message. */
+export class ServiceUnavailable extends TollgateError {
+  constructor(options?: TollgateErrorOptions) {
+    super(
+      'ERR_UNAVAILABLE',
+      503,
+      'temporarily_unavailable',
+      'The service is temporarily unavailable; try again',
+      options,
+    );
+  }
+}

@@ -1,0 +1,30 @@
+import type { Clock } from '../clock.js';
+import type { ActingClient, ClientAuthenticator } from '../clients/authenticate.js';
+import type { KeyRing } from '../keys/keyring.js';
+import type { TokenRequest, TokenResponse } from '../service.js';
+import type { ApiRecord, Store } from '../storage.js';
+import type { BruteForceGuard } from '../throttle.js';
+
+/** What every grant handler may use. */
+export interface GrantContext {
+  store: Store;
+  keys: KeyRing;
+  clock: Clock;
+  clients: ClientAuthenticator;
+  guard: BruteForceGuard;
+  issuer: string;
+  refreshTokenTtlSeconds: number;
+  passwordLogin: boolean;
+}
+
+/** What a grant decided: who the token is for, for which API, with which scopes. */
+export interface Grant {
+  subject: string;
+  /** The username for user grants, null for client grants. */
+  username: string | null;
+  client: ActingClient;
+  api: ApiRecord;
+  scopes: string[];
+}
+
+export type GrantHandler = (context: GrantContext, request: TokenRequest) => Promise<TokenResponse>;

@@ -1,0 +1,34 @@
+/** The token endpoint's dispatch: one handler per grant type (RFC 6749 4.3, 4.4, 6). */
+import { InvalidRequest, UnsupportedGrantType } from '../errors.js';
+import type { TokenRequest, TokenResponse } from '../service.js';
+import { clientCredentialsGrant } from './client-credentials.js';
+import type { GrantContext, GrantHandler } from './context.js';
+import { passwordGrant } from './password.js';
+import { refreshTokenGrant } from './refresh-token.js';
+
+const HANDLERS: ReadonlyMap<string, GrantHandler> = new Map<string, GrantHandler>([
+  ['password', passwordGrant],
+  ['client_credentials', clientCredentialsGrant],
+  ['refresh_token', refreshTokenGrant],
+]);
+
+export function handleTokenRequest(context: GrantContext, request: TokenRequest): Promise<TokenResponse> {
+  const grantType = request.params.get('grant_type');
+  if (grantType === undefined) {
+    // The simple login: `{"username", "password"}` and nothing else is the password grant.
+    if (context.passwordLogin && request.params.has('username') && request.params.has('password')) {
+      return passwordGrant(context, request);
+    }
+    return Promise.reject(new InvalidRequest('The grant_type parameter is required'));
+  }
+  const handler = HANDLERS.get(grantType);
+  if (!handler) {
+    return Promise.reject(
+      new UnsupportedGrantType('Supported grant types: password, client_credentials, refresh_token'),
+    );
+  }
+  return handler(context, request);
+}
+
+export const SUPPORTED_GRANT_TYPES = [...HANDLERS.keys()];
+export { LOGIN_CLIENT_ID } from '../clients/authenticate.js';

@@ -1,0 +1,75 @@
+/** Minting what a grant decided: the JWT access token (RFC 9068) and the opaque refresh token. */
+import { type AccessTokenClaims, signAccessToken } from '@tollgate/jwt';
+import { epochSeconds } from '../clock.js';
+import { randomId, randomToken, sha256Hex } from '../crypto/index.js';
+import { formatScope } from '../scope.js';
+import type { TokenResponse } from '../service.js';
+import type { IssuedAccessToken, RefreshTokenRecord } from '../storage.js';
+import type { Grant, GrantContext } from './context.js';
+
+/** Refresh tokens carry a recognisable prefix so secret scanners can spot a leaked one. */
+export const REFRESH_TOKEN_PREFIX = 'tgr_';
+
+export interface MintedAccessToken {
+  token: string;
+  issued: IssuedAccessToken;
+  expiresIn: number;
+}
+
+export async function mintAccessToken(context: GrantContext, grant: Grant): Promise<MintedAccessToken> {
+  const now = epochSeconds(context.clock);
+  const expiresIn = grant.api.tokenTtlSeconds;
+  const claims: AccessTokenClaims = {
+    iss: context.issuer,
+    sub: grant.subject,
+    aud: grant.api.identifier,
+    exp: now + expiresIn,
+    iat: now,
+    jti: randomToken(16),
+    client_id: grant.client.id,
+    scope: formatScope(grant.scopes),
+  };
+  // Not an RFC 9068 claim, but APIs want a readable name beside the opaque `sub`, and the client knows it.
+  if (grant.username !== null) claims.username = grant.username;
+  const token = await signAccessToken(claims, context.keys.signingKey());
+  return { token, issued: { jti: claims.jti, expiresAt: claims.exp }, expiresIn };
+}
+
+/**
+ * A new refresh token for `familyId`. Its scope is the grant's original scope (RFC 6749 6: a rotated
+ * refresh token keeps the scope of the one it replaces), not a narrowed access-token scope.
+ */
+export function newRefreshToken(
+  context: GrantContext,
+  grant: Grant,
+  familyId: string,
+  scopes: string[],
+): { token: string; record: RefreshTokenRecord } {
+  const now = epochSeconds(context.clock);
+  const token = REFRESH_TOKEN_PREFIX + randomToken(32);
+  const record: RefreshTokenRecord = {
+    id: randomId('rt_'),
+    tokenHash: sha256Hex(token),
+    familyId,
+    clientId: grant.client.id,
+    subject: grant.subject,
+    username: grant.username,
+    scopes,
+    audience: grant.api.identifier,
+    createdAt: now,
+    expiresAt: now + context.refreshTokenTtlSeconds,
+    consumedAt: null,
+  };
+  return { token, record };
+}
+
+export function tokenResponse(grant: Grant, access: MintedAccessToken, refreshToken?: string): TokenResponse {
+  const response: TokenResponse = {
+    access_token: access.token,
+    token_type: 'Bearer',
+    expires_in: access.expiresIn,
+    scope: formatScope(grant.scopes),
+  };
+  if (refreshToken !== undefined) response.refresh_token = refreshToken;
+  return response;
+}

@@ -1,0 +1,20 @@
+export * from './errors.js';
+export * from './clock.js';
+export * from './scope.js';
+export * from './storage.js';
+export * from './service.js';
+export * from './throttle.js';
+export { Tollgate, openTollgate, type TollgateConfig, type TollgateDependencies } from './tollgate.js';
+export type { PublicUser, PublicClient, KeyInfo } from './tollgate.js';
+export { LOGIN_CLIENT_ID } from './clients/authenticate.js';
+export { REFRESH_TOKEN_PREFIX } from './grants/issue.js';
+export { CLIENT_SECRET_PREFIX } from './admin/clients.js';
+export { MIN_PASSWORD_LENGTH } from './admin/users.js';
+export { MIN_ACCESS_TOKEN_TTL_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from './admin/apis.js';
+export { ENDPOINT_PATHS } from './metadata.js';
+export {
+  type EncryptionKey,
+  parseEncryptionKey,
+  generateEncryptionSecret,
+} from './crypto/index.js';
+export { SIGNING_ALGORITHMS, type SigningAlgorithm } from '@tollgate/jwt';

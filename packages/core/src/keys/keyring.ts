@@ -1,0 +1,114 @@
+/**
+ * The signing keys a node works with, loaded from the store. One key signs (the newest not retired);
+ * retired keys keep verifying until every token they signed has expired, then leave the JWKS.
+ * `reload()` is cheap when nothing changed, so servers call it every second to pick up a rotation made
+ * by another process (the CLI, another node) without a restart.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { SigningAlgorithm, SigningKey, VerificationKey } from '@tollgate/jwt';
+import { type Clock, epochSeconds } from '../clock.js';
+import {
+  type EncryptionKey,
+  decryptPrivateKey,
+  encryptPrivateKey,
+  generateSigningKey,
+  importPrivateKey,
+  importPublicJwk,
+} from '../crypto/index.js';
+import type { KeyStore, SigningKeyRecord } from '../storage.js';
+
+export class KeyRing {
+  readonly #store: KeyStore;
+  readonly #encryptionKey: EncryptionKey;
+  readonly #clock: Clock;
+  #fingerprint = '';
+  #signing: SigningKey | undefined;
+  #verification = new Map<string, VerificationKey>();
+  #jwks: Record<string, unknown>[] = [];
+  #records: SigningKeyRecord[] = [];
+
+  constructor(store: KeyStore, encryptionKey: EncryptionKey, clock: Clock) {
+    this.#store = store;
+    this.#encryptionKey = encryptionKey;
+    this.#clock = clock;
+  }
+
+  /** Re-reads the keys; returns true when the set changed. */
+  async reload(): Promise<boolean> {
+    const now = epochSeconds(this.#clock);
+    const records = (await this.#store.list()).filter((key) => key.expiresAt === null || key.expiresAt > now);
+    const fingerprint = records.map((key) => `${key.kid}:${key.retiredAt}:${key.expiresAt}`).join(',');
+    if (fingerprint === this.#fingerprint) return false;
+    this.#apply(records);
+    this.#fingerprint = fingerprint;
+    return true;
+  }
+
+  /** Creates the first signing key on a fresh store. */
+  async ensureSigningKey(alg: SigningAlgorithm): Promise<void> {
+    await this.reload();
+    if (this.#signing === undefined) await this.rotate(alg, epochSeconds(this.#clock));
+  }
+
+  /** Adds a new signing key; the ones it replaces stay verifiable until `retiredKeysExpireAt`. */
+  async rotate(alg: SigningAlgorithm, retiredKeysExpireAt: number): Promise<SigningKeyRecord> {
+    const generated = await generateSigningKey(alg);
+    const record: SigningKeyRecord = {
+      kid: generated.kid,
+      alg,
+      publicJwk: generated.publicJwk,
+      encryptedPrivateKey: encryptPrivateKey(generated.privateKeyPkcs8, generated.kid, this.#encryptionKey),
+      createdAt: epochSeconds(this.#clock),
+      retiredAt: null,
+      expiresAt: null,
+    };
+    await this.#store.rotate(record, retiredKeysExpireAt);
+    await this.reload();
+    return record;
+  }
+
+  signingKey(): SigningKey {
+    if (this.#signing === undefined) throw new Error('no signing key is loaded; call ensureSigningKey() first');
+    return this.#signing;
+  }
+
+  /** A `KeyResolver` for validateAccessToken: only keys from the store, never from the token. */
+  readonly resolve = (kid: string): VerificationKey | undefined => this.#verification.get(kid);
+
+  /** Every key whose tokens may still be live, newest first. */
+  records(): readonly SigningKeyRecord[] {
+    return this.#records;
+  }
+
+  jwks(): { keys: Record<string, unknown>[] } {
+    return { keys: this.#jwks };
+  }
+
+  algorithms(): SigningAlgorithm[] {
+    return [...new Set([...this.#verification.values()].map((key) => key.alg))];
+  }
+
+  #apply(records: SigningKeyRecord[]): void {
+    const verification = new Map<string, VerificationKey>();
+    for (const record of records) {
+      verification.set(record.kid, { kid: record.kid, alg: record.alg, publicKey: importPublicJwk(record.publicJwk) });
+    }
+    const signingRecord = records.find((key) => key.retiredAt === null);
+    let signing: SigningKey | undefined;
+    if (signingRecord) {
+      // Reuse the decrypted key when the signing key did not change: decryption is the costly part.
+      signing =
+        this.#signing?.kid === signingRecord.kid
+          ? this.#signing
+          : { kid: signingRecord.kid, alg: signingRecord.alg, privateKey: this.#decrypt(signingRecord) };
+    }
+    this.#records = records;
+    this.#verification = verification;
+    this.#signing = signing;
+    this.#jwks = records.map((key) => ({ ...key.publicJwk }));
+  }
+
+  #decrypt(record: SigningKeyRecord): KeyObject {
+    return importPrivateKey(decryptPrivateKey(record.encryptedPrivateKey, record.kid, this.#encryptionKey));
+  }
+}

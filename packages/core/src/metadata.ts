@@ -1,0 +1,28 @@
+/** RFC 8414 authorization server metadata, and where each endpoint lives below the issuer. */
+import { SUPPORTED_GRANT_TYPES } from './grants/index.js';
+
+export const ENDPOINT_PATHS = Object.freeze({
+  token: '/token',
+  revocation: '/revoke',
+  introspection: '/introspect',
+  jwks: '/.well-known/jwks.json',
+  metadata: '/.well-known/oauth-authorization-server',
+});
+
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
+
+export function authorizationServerMetadata(issuer: string): Record<string, unknown> {
+  return {
+    issuer,
+    token_endpoint: issuer + ENDPOINT_PATHS.token,
+    jwks_uri: issuer + ENDPOINT_PATHS.jwks,
+    revocation_endpoint: issuer + ENDPOINT_PATHS.revocation,
+    introspection_endpoint: issuer + ENDPOINT_PATHS.introspection,
+    grant_types_supported: SUPPORTED_GRANT_TYPES,
+    // No authorization endpoint: Tollgate serves no redirect-based flow, so no response types.
+    response_types_supported: [],
+    token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
+    revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
+    introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The contract between the token logic and its callers (the HTTP server, the CLI, later the dashboard).
+ * Callers parse their transport into these shapes; the core answers with plain objects or throws a
+ * `TollgateError`. Nothing here knows about HTTP.
+ */
+import type { ClientAuthMethod } from './errors.js';
+import type { GrantType } from './storage.js';
+
+/** Client credentials as presented (RFC 6749 2.3), after the transport has decoded them. */
+export type PresentedClient =
+  | { method: 'client_secret_basic' | 'client_secret_post'; clientId: string; clientSecret: string }
+  | { method: 'none'; clientId?: string };
+
+export interface TokenRequest {
+  /**
+   * Single-valued request parameters (grant_type, username, password, scope, refresh_token, ...),
+   * client credentials removed. The transport has already refused duplicated parameters.
+   */
+  params: ReadonlyMap<string, string>;
+  /** Every `resource` parameter (RFC 8707 allows repeating it). */
+  resources: readonly string[];
+  client: PresentedClient;
+  /** The caller's address, for brute-force limits. */
+  remoteAddress: string;
+}
+
+/** RFC 6749 5.1. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token?: string;
+  scope: string;
+}
+
+export interface RevocationRequest {
+  token: string;
+  tokenTypeHint: string | undefined;
+  client: PresentedClient;
+  remoteAddress: string;
+}
+
+export type IntrospectionRequest = RevocationRequest;
+
+/** RFC 7662 2.2. Inactive tokens are exactly `{ active: false }`. */
+export type IntrospectionResponse =
+  | { active: false }
+  | {
+      active: true;
+      scope: string;
+      client_id: string;
+      username?: string;
+      token_type: 'Bearer' | 'refresh_token';
+      exp: number;
+      iat: number;
+      nbf?: number;
+      sub: string;
+      aud: string;
+      iss: string;
+      jti?: string;
+    };
+
+export interface ApiInput {
+  identifier: string;
+  scopes: string[];
+  isDefault?: boolean;
+  tokenTtlSeconds?: number;
+}
+
+export interface UserInput {
+  username: string;
+  password: string;
+  scopes: string[];
+}
+
+export interface ClientInput {
+  name: string;
+  scopes: string[];
+  /** Omitted or null: every registered API. */
+  apis?: string[] | null;
+  /** Defaults to `['client_credentials']`. */
+  grantTypes?: GrantType[];
+}
+
+/** The only moment a client secret exists in the clear. */
+export interface CreatedClient {
+  clientId: string;
+  clientSecret: string;
+  name: string;
+  scopes: string[];
+  apis: string[] | null;
+  grantTypes: GrantType[];
+}
+
+export type { ClientAuthMethod };

@@ -1,0 +1,61 @@
+/**
+ * Finds what a presented token is, for introspection and revocation: one of our JWT access tokens
+ * (validated by the one shared validation module) or one of our refresh tokens (looked up by hash).
+ * Anything else — forged, expired, garbage — is simply not found.
+ */
+import { type AccessTokenClaims, validateAccessToken } from '@tollgate/jwt';
+import type { Clock } from '../clock.js';
+import { sha256Hex } from '../crypto/index.js';
+import { REFRESH_TOKEN_PREFIX } from '../grants/issue.js';
+import type { KeyRing } from '../keys/keyring.js';
+import type { RefreshTokenFamilyRecord, RefreshTokenRecord, Store } from '../storage.js';
+
+export interface TokenLookupContext {
+  store: Store;
+  keys: KeyRing;
+  clock: Clock;
+  issuer: string;
+  clockToleranceSeconds: number;
+}
+
+export type FoundToken =
+  | { kind: 'access'; claims: AccessTokenClaims }
+  | { kind: 'refresh'; token: RefreshTokenRecord; family: RefreshTokenFamilyRecord };
+
+const MAX_TOKEN_LENGTH = 8192;
+
+export async function lookupToken(
+  context: TokenLookupContext,
+  token: string,
+  tokenTypeHint: string | undefined,
+): Promise<FoundToken | undefined> {
+  if (token.length > MAX_TOKEN_LENGTH) return undefined;
+  // The hint only orders the search (RFC 7009 2.1, RFC 7662 2.1); our refresh tokens are recognisable anyway.
+  const refreshFirst = tokenTypeHint === 'refresh_token' || token.startsWith(REFRESH_TOKEN_PREFIX);
+  if (refreshFirst) return (await findRefresh(context, token)) ?? (await findAccess(context, token));
+  return (await findAccess(context, token)) ?? (await findRefresh(context, token));
+}
+
+async function findRefresh(context: TokenLookupContext, token: string): Promise<FoundToken | undefined> {
+  if (!token.startsWith(REFRESH_TOKEN_PREFIX)) return undefined;
+  const found = await context.store.grants.findRefreshToken(sha256Hex(token));
+  return found && { kind: 'refresh', ...found };
+}
+
+async function findAccess(context: TokenLookupContext, token: string): Promise<FoundToken | undefined> {
+  if (token.split('.').length !== 3) return undefined;
+  const audience = (await context.store.apis.list()).map((api) => api.identifier);
+  if (audience.length === 0) return undefined;
+  try {
+    const claims = await validateAccessToken(token, context.keys.resolve, {
+      issuer: context.issuer,
+      audience,
+      clockToleranceSeconds: context.clockToleranceSeconds,
+      now: context.clock,
+    });
+    return { kind: 'access', claims };
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TokenValidationError') return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Wires the token logic together: one `Tollgate` per process, over a store. The HTTP server, the CLI and
+ * later the dashboard all go through it.
+ */
+import type { SigningAlgorithm } from '@tollgate/jwt';
+import { ApiAdmin } from './admin/apis.js';
+import { ClientAdmin } from './admin/clients.js';
+import { KeyAdmin } from './admin/keys.js';
+import { UserAdmin } from './admin/users.js';
+import { type Clock, epochSeconds, systemClock } from './clock.js';
+import { ClientAuthenticator } from './clients/authenticate.js';
+import type { EncryptionKey } from './crypto/index.js';
+import type { GrantContext } from './grants/context.js';
+import { handleTokenRequest } from './grants/index.js';
+import { KeyRing } from './keys/keyring.js';
+import { authorizationServerMetadata } from './metadata.js';
+import type {
+  IntrospectionRequest,
+  IntrospectionResponse,
+  RevocationRequest,
+  TokenRequest,
+  TokenResponse,
+} from './service.js';
+import type { Store } from './storage.js';
+import { type AttemptCounter, type BruteForceLimits, BruteForceGuard, InMemoryAttemptCounter } from './throttle.js';
+import { introspectToken } from './tokens/introspect.js';
+import type { TokenLookupContext } from './tokens/lookup.js';
+import { revokeToken } from './tokens/revoke.js';
+
+export interface TollgateConfig {
+  /** Origin (scheme://host[:port]) that becomes `iss` and the base of every endpoint URL. */
+  issuer: string;
+  /** Algorithm for newly generated signing keys. */
+  signingAlgorithm: SigningAlgorithm;
+  refreshTokenTtlSeconds: number;
+  /** Lifetime of access tokens for APIs added without their own. */
+  defaultAccessTokenTtlSeconds: number;
+  clockToleranceSeconds: number;
+  /** The JSON `{username, password}` login and the password grant without client credentials. */
+  passwordLogin: boolean;
+  bruteForce: BruteForceLimits;
+}
+
+export interface TollgateDependencies {
+  store: Store;
+  encryptionKey: EncryptionKey;
+  clock?: Clock;
+  /** Where failed-attempt counters live; in-process by default. */
+  attempts?: AttemptCounter;
+}
+
+export class Tollgate {
+  readonly apis: ApiAdmin;
+  readonly users: UserAdmin;
+  readonly clients: ClientAdmin;
+  readonly keys: KeyAdmin;
+  readonly #grants: GrantContext;
+  readonly #lookup: TokenLookupContext & { clients: ClientAuthenticator };
+  readonly #keyRing: KeyRing;
+  readonly #issuer: string;
+
+  private constructor(config: TollgateConfig, dependencies: TollgateDependencies, keyRing: KeyRing) {
+    const { store } = dependencies;
+    const clock = dependencies.clock ?? systemClock;
+    const guard = new BruteForceGuard(dependencies.attempts ?? new InMemoryAttemptCounter(clock), config.bruteForce);
+    const clients = new ClientAuthenticator(store.clients, guard, { passwordLogin: config.passwordLogin });
+    this.#keyRing = keyRing;
+    this.#issuer = config.issuer;
+    this.#grants = {
+      store,
+      keys: keyRing,
+      clock,
+      clients,
+      guard,
+      issuer: config.issuer,
+      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+      passwordLogin: config.passwordLogin,
+    };
+    this.#lookup = {
+      store,
+      keys: keyRing,
+      clock,
+      clients,
+      issuer: config.issuer,
+      clockToleranceSeconds: config.clockToleranceSeconds,
+    };
+    this.apis = new ApiAdmin(store.apis, clock, config.defaultAccessTokenTtlSeconds);
+    this.users = new UserAdmin(store.users, clock);
+    this.clients = new ClientAdmin(store.clients, store.apis, clock);
+    this.keys = new KeyAdmin(keyRing, store.apis, clock, {
+      defaultAlg: config.signingAlgorithm,
+      defaultTtlSeconds: config.defaultAccessTokenTtlSeconds,
+      clockToleranceSeconds: config.clockToleranceSeconds,
+    });
+  }
+
+  /** Loads the signing keys, creating the first one on a fresh store. */
+  static async open(config: TollgateConfig, dependencies: TollgateDependencies): Promise<Tollgate> {
+    const keyRing = new KeyRing(dependencies.store.keys, dependencies.encryptionKey, dependencies.clock ?? systemClock);
+    await keyRing.ensureSigningKey(config.signingAlgorithm);
+    return new Tollgate(config, dependencies, keyRing);
+  }
+
+  token(request: TokenRequest): Promise<TokenResponse> {
+    return handleTokenRequest(this.#grants, request);
+  }
+
+  revoke(request: RevocationRequest): Promise<void> {
+    return revokeToken(this.#lookup, request);
+  }
+
+  introspect(request: IntrospectionRequest): Promise<IntrospectionResponse> {
+    return introspectToken(this.#lookup, request);
+  }
+
+  /** RFC 7517 JWK Set of every key whose tokens may still be live. */
+  jwks(): { keys: Record<string, unknown>[] } {
+    return this.#keyRing.jwks();
+  }
+
+  metadata(): Record<string, unknown> {
+    return authorizationServerMetadata(this.#issuer);
+  }
+
+  /** Re-reads signing keys (a rotation by another process) and drops expired ones; true when they changed. */
+  async reloadKeys(): Promise<boolean> {
+    return this.#keyRing.reload();
+  }
+
+  /** Housekeeping a server runs now and then: forget expired revocations and retired keys. */
+  async purgeExpired(): Promise<{ revocations: number; keys: number; grants: number }> {
+    const { store, clock } = this.#grants;
+    const now = epochSeconds(clock);
+    const revocations = await store.revocations.removeExpired(now);
+    const keys = await store.keys.removeExpired(now);
+    const grants = await store.grants.removeExpired(now);
+    return { revocations, keys, grants };
+  }
+}
+
+export function openTollgate(config: TollgateConfig, dependencies: TollgateDependencies): Promise<Tollgate> {
+  return Tollgate.open(config, dependencies);
+}
+
+export type { PublicUser } from './admin/users.js';
+export type { PublicClient } from './admin/clients.js';
+export type { KeyInfo } from './admin/keys.js';
