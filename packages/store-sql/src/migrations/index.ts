@@ -1,0 +1,42 @@
+/**
+ * Versioned migrations, kept in code (not read from a folder at runtime) so the compiled package is
+ * self-contained. Names sort in the order they run: add `002_...` next, never edit a released one.
+ */
+import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
+import type { Database } from '../schema.js';
+import * as initial from './001_initial.js';
+
+const migrations: Readonly<Record<string, Migration>> = {
+  '001_initial': initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+/** Startup failure for operators: names the migration that failed; the driver's error is the `cause`. */
+export class MigrationError extends Error {
+  readonly migrationName: string | undefined;
+  constructor(message: string, migrationName: string | undefined, cause: unknown) {
+    super(message, { cause });
+    this.name = 'MigrationError';
+    this.migrationName = migrationName;
+  }
+}
+
+/** Brings the schema up to date; safe to call on every start and from several processes at once. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const resultSet = await migrator.migrateToLatest();
+  if (resultSet.error !== undefined) throw toMigrationError(resultSet);
+}
+
+function toMigrationError({ error, results }: MigrationResultSet): MigrationError {
+  const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+  const reason = error instanceof Error ? error.message : String(error);
+  const message =
+    failed === undefined
+      ? `Could not migrate the database: ${reason}`
+      : `Database migration ${failed} failed: ${reason}`;
+  return new MigrationError(message, failed, error);
+}

@@ -1,0 +1,78 @@
+/**
+ * Kysely's SqliteDialect with two changes that make several processes on one file safe:
+ * - transactions start with `BEGIN IMMEDIATE` instead of Kysely's plain (deferred) `BEGIN`. A deferred
+ *   transaction that reads and then writes in WAL mode gets SQLITE_BUSY at the write without waiting if
+ *   another process committed meanwhile; an immediate one takes the write lock first, honouring
+ *   busy_timeout. Every transaction the store runs writes, so none loses anything by this.
+ * - the adapter reports transactional DDL, which SQLite has (Kysely's SqliteAdapter reports none),
+ *   so the Migrator runs all pending migrations in one immediate transaction: a failed migration rolls
+ *   back, and two processes starting on a fresh file migrate one after the other.
+ * Connections are also serialised through a per-file mutex shared by the stores of this process.
+ */
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  SqliteAdapter,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from 'kysely';
+import type { AsyncMutex } from './async-mutex.js';
+
+export class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  readonly #fileLock: AsyncMutex;
+
+  constructor(config: SqliteDialectConfig, fileLock: AsyncMutex) {
+    super(config);
+    this.#config = config;
+    this.#fileLock = fileLock;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config, this.#fileLock);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #fileLock: AsyncMutex;
+
+  constructor(config: SqliteDialectConfig, fileLock: AsyncMutex) {
+    super(config);
+    this.#fileLock = fileLock;
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#fileLock.lock();
+    try {
+      return await super.acquireConnection();
+    } catch (error) {
+      this.#fileLock.unlock();
+      throw error;
+    }
+  }
+
+  override async releaseConnection(): Promise<void> {
+    try {
+      await super.releaseConnection();
+    } finally {
+      this.#fileLock.unlock();
+    }
+  }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}

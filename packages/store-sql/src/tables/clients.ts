@@ -1,0 +1,65 @@
+import type { ClientRecord, ClientStore, GrantType } from '@tollgate/core';
+import type { Kysely, Selectable } from 'kysely';
+import { decodeStringList, encodeJson } from '../json-columns.js';
+import type { ClientsTable, Database } from '../schema.js';
+import { insertOnce } from './insert-once.js';
+
+export class SqlClientStore implements ClientStore {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async add(client: ClientRecord): Promise<void> {
+    await insertOnce(
+      () =>
+        this.#db
+          .insertInto('clients')
+          .values(toRow(client))
+          .onConflict((oc) => oc.column('id').doNothing())
+          .executeTakeFirstOrThrow(),
+      `A client with id ${client.id} already exists`,
+    );
+  }
+
+  async get(id: string): Promise<ClientRecord | undefined> {
+    const row = await this.#db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async list(): Promise<ClientRecord[]> {
+    const rows = await this.#db.selectFrom('clients').selectAll().orderBy('id').execute();
+    return rows.map(fromRow);
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('clients').where('id', '=', id).executeTakeFirstOrThrow();
+    return result.numDeletedRows > 0n;
+  }
+}
+
+function toRow(client: ClientRecord): ClientsTable {
+  return {
+    id: client.id,
+    name: client.name,
+    secret_hash: client.secretHash,
+    scopes: encodeJson(client.scopes),
+    apis: client.apis === null ? null : encodeJson(client.apis),
+    grant_types: encodeJson(client.grantTypes),
+    created_at: client.createdAt,
+  };
+}
+
+function fromRow(row: Selectable<ClientsTable>): ClientRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    secretHash: row.secret_hash,
+    scopes: decodeStringList(row.scopes, 'clients.scopes'),
+    apis: row.apis === null ? null : decodeStringList(row.apis, 'clients.apis'),
+    // Only `add` writes this column, and it takes `GrantType[]`.
+    grantTypes: decodeStringList(row.grant_types, 'clients.grant_types') as GrantType[],
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,100 @@
+/** Record builders for the contract suite. Times are epoch seconds around a fixed instant. */
+import type {
+  ApiRecord,
+  ClientRecord,
+  IssuedAccessToken,
+  RefreshTokenFamilyRecord,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  Store,
+  UserRecord,
+} from '@tollgate/core';
+import { afterEach, beforeEach } from 'node:test';
+
+export const T0 = 1_700_000_000;
+
+/** Opens a fresh store before each test of the enclosing suite and closes it after. */
+export function useFreshStore(open: () => Promise<Store>): () => Store {
+  let store: Store | undefined;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+  return () => {
+    if (store === undefined) throw new Error('The store is only open inside a test');
+    return store;
+  };
+}
+
+export function api(identifier: string, overrides: Partial<ApiRecord> = {}): ApiRecord {
+  return { identifier, scopes: ['read', 'write'], isDefault: false, tokenTtlSeconds: 900, createdAt: T0, ...overrides };
+}
+
+export function user(username: string, overrides: Partial<UserRecord> = {}): UserRecord {
+  return {
+    id: `user-${username}`,
+    username,
+    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+    scopes: ['read'],
+    disabled: false,
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+export function client(id: string, overrides: Partial<ClientRecord> = {}): ClientRecord {
+  return {
+    id,
+    name: `Client ${id}`,
+    secretHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$c2VjcmV0',
+    scopes: ['read'],
+    apis: null,
+    grantTypes: ['client_credentials'],
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+export function signingKey(kid: string, createdAt: number): SigningKeyRecord {
+  return {
+    kid,
+    alg: 'ES256',
+    publicJwk: { kty: 'EC', crv: 'P-256', x: `x-${kid}`, y: `y-${kid}`, kid, alg: 'ES256', use: 'sig' },
+    encryptedPrivateKey: `sealed-${kid}`,
+    createdAt,
+    retiredAt: null,
+    expiresAt: null,
+  };
+}
+
+export function family(id: string, overrides: Partial<RefreshTokenFamilyRecord> = {}): RefreshTokenFamilyRecord {
+  return { id, clientId: 'client-1', subject: 'user-alice', createdAt: T0, revokedAt: null, ...overrides };
+}
+
+export function refreshToken(
+  id: string,
+  familyId: string,
+  overrides: Partial<RefreshTokenRecord> = {},
+): RefreshTokenRecord {
+  return {
+    id,
+    tokenHash: `sha256-of-${id}`,
+    familyId,
+    clientId: 'client-1',
+    subject: 'user-alice',
+    username: 'alice',
+    scopes: ['read', 'offline_access'],
+    audience: 'https://api.example.com',
+    createdAt: T0,
+    expiresAt: T0 + 86_400,
+    consumedAt: null,
+    ...overrides,
+  };
+}
+
+export function accessToken(jti: string, expiresAt = T0 + 3600): IssuedAccessToken {
+  return { jti, expiresAt };
+}
