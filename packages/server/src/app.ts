@@ -1,0 +1,78 @@
+/**
+ * The Fastify application: transport rules first (HTTPS policy, body parsing, caching, errors), then
+ * one thin route per endpoint. Built separately from `listen` so tests can `inject` requests.
+ */
+import type { Tollgate } from '@tollgate/core';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { ServerConfig } from './config.js';
+import { registerBodyParsers } from './http/body.js';
+import { applyCacheHeaders } from './http/endpoints.js';
+import { createErrorHandler, notFound } from './http/errors.js';
+import { createTransportSecurityHook, trustedProxies } from './http/transport-security.js';
+import { pathOf } from './logging.js';
+import { registerDiscoveryRoute } from './routes/discovery.js';
+import { registerIntrospectRoute } from './routes/introspect.js';
+import { registerJwksRoute } from './routes/jwks.js';
+import { registerRevokeRoute } from './routes/revoke.js';
+import { registerTokenRoute } from './routes/token.js';
+
+export type AppConfig = Pick<ServerConfig, 'bodyLimitBytes' | 'trustProxy'>;
+
+/** What the HTTP surface uses of the core (admin operations are the CLI's). */
+export type TollgateEndpoints = Pick<Tollgate, 'token' | 'revoke' | 'introspect' | 'jwks' | 'metadata'>;
+
+export interface AppOptions {
+  /** PEM certificate and key: the app then serves HTTPS itself. */
+  tls?: { cert: Buffer; key: Buffer };
+}
+
+/** Requests that take longer than this to arrive in full are cut off (slow-client protection). */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export function buildApp(
+  tollgate: TollgateEndpoints,
+  config: AppConfig,
+  logger: Logger,
+  options: AppOptions = {},
+): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger,
+    // Requests are logged once, by the onResponse hook below, without query string or headers.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // While closing, requests already on an open connection are still answered normally (and in RFC 6749
+    // shape) rather than with Fastify's own 503 body; new connections are refused by the closed listener.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
+  }) as unknown as FastifyInstance;
+
+  app.addHook('onRequest', createTransportSecurityHook(trustedProxies(config.trustProxy)));
+  app.addHook('onSend', applyCacheHeaders);
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.routeOptions.url ?? pathOf(request.url),
+        status: reply.statusCode,
+        responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
+        remoteAddress: request.ip,
+      },
+      'request completed',
+    );
+    done();
+  });
+  registerBodyParsers(app);
+  app.setErrorHandler(createErrorHandler(config.bodyLimitBytes));
+  app.setNotFoundHandler(notFound);
+
+  registerTokenRoute(app, tollgate);
+  registerRevokeRoute(app, tollgate);
+  registerIntrospectRoute(app, tollgate);
+  registerDiscoveryRoute(app, tollgate);
+  registerJwksRoute(app, tollgate);
+  return app;
+}

@@ -1,0 +1,203 @@
+/**
+ * The one configuration schema: types, defaults, bounds and validation messages all come from here.
+ * Sources are layered by config-load.ts (defaults < file < environment < flags); this module only
+ * knows the shape. Security-relevant numbers are clamped to sane bounds rather than trusted.
+ */
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import {
+  DEFAULT_BRUTE_FORCE_LIMITS,
+  SIGNING_ALGORITHMS,
+  MAX_ACCESS_TOKEN_TTL_SECONDS,
+  MIN_ACCESS_TOKEN_TTL_SECONDS,
+} from '@tollgate/core';
+import { z } from 'zod';
+import { formatDuration, parseDuration } from './duration.js';
+import { hostForUrl, isLoopbackHost } from './loopback.js';
+
+export { SIGNING_ALGORITHMS };
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const KIB = 1024;
+const MINUTE = 60;
+const DAY = 86_400;
+
+/** A duration (`15m`) within bounds, in seconds. `clamp` pulls out-of-range values in instead of refusing them. */
+function duration(bounds: { min: number; max: number; clamp?: boolean }) {
+  return z.unknown().transform((value, ctx) => {
+    const seconds = typeof value === 'string' || typeof value === 'number' ? parseDuration(value) : undefined;
+    if (seconds === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 15m, 12h or 30d' });
+      return z.NEVER;
+    }
+    if (bounds.clamp) return Math.min(bounds.max, Math.max(bounds.min, seconds));
+    if (seconds < bounds.min || seconds > bounds.max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be between ${formatDuration(bounds.min)} and ${formatDuration(bounds.max)}`,
+      });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+}
+
+/** Integers may arrive as strings from the environment or flags. */
+function integer(min: number, max: number) {
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value),
+    z
+      .number({ error: 'must be an integer' })
+      .int({ error: 'must be an integer' })
+      .min(min, { error: `must be at least ${min}` })
+      .max(max, { error: `must be at most ${max}` }),
+  );
+}
+
+const flag = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const lower = value.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(lower)) return true;
+    if (['false', '0', 'no', 'off'].includes(lower)) return false;
+    return value;
+  },
+  z.boolean({ error: 'must be true or false' }),
+);
+
+const path = z.string({ error: 'must be a file path' }).min(1, { error: 'must not be empty' });
+
+/** `false`, or IP addresses / CIDR ranges of the proxies allowed to set X-Forwarded-* headers. */
+const trustProxy = z.unknown().transform((value, ctx): false | string[] => {
+  // `false` also as the environment spells it (TOLLGATE_TRUST_PROXY=false).
+  if (value === false || (typeof value === 'string' && value.trim().toLowerCase() === 'false')) return false;
+  const list =
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean)
+      : value;
+  const bad = Array.isArray(list)
+    ? list.find((entry) => typeof entry !== 'string' || !isAddressOrCidr(entry))
+    : undefined;
+  if (!Array.isArray(list) || list.length === 0 || bad !== undefined) {
+    const what = bad === undefined ? '' : ` (${JSON.stringify(bad)} is neither)`;
+    ctx.addIssue({ code: 'custom', message: `must be false or a list of IP addresses or CIDR ranges${what}` });
+    return z.NEVER;
+  }
+  return list as string[];
+});
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const attemptLimit = (defaults: { slowAfter: number; blockAfter: number }) =>
+  z
+    .strictObject({
+      slowAfter: integer(1, 100_000).default(defaults.slowAfter),
+      blockAfter: integer(1, 100_000).default(defaults.blockAfter),
+    })
+    .refine((limit) => limit.slowAfter <= limit.blockAfter, { error: 'slowAfter must not exceed blockAfter' })
+    .prefault({});
+
+const bruteForce = z
+  .strictObject({
+    windowSeconds: integer(60, DAY).default(DEFAULT_BRUTE_FORCE_LIMITS.windowSeconds),
+    account: attemptLimit(DEFAULT_BRUTE_FORCE_LIMITS.account),
+    address: attemptLimit(DEFAULT_BRUTE_FORCE_LIMITS.address),
+    delayStepMs: integer(0, 10_000).default(DEFAULT_BRUTE_FORCE_LIMITS.delayStepMs),
+    maxDelayMs: integer(0, 30_000).default(DEFAULT_BRUTE_FORCE_LIMITS.maxDelayMs),
+  })
+  .prefault({});
+
+const fields = z.strictObject({
+  host: z.string().min(1, { error: 'must not be empty' }).default('127.0.0.1'),
+  port: integer(0, 65_535).default(8080),
+  dataDir: path.default('./tollgate-data'),
+  /** SQLite database file; defaults to `<dataDir>/tollgate.db`. */
+  databaseFile: path.optional(),
+  /** Origin that becomes `iss`; defaults to `http://<host>:<port>` on loopback, required otherwise. */
+  issuer: z.string().optional(),
+  /** The key that encrypts private signing keys. Environment only (TOLLGATE_ENCRYPTION_KEY): keep it out of files. */
+  encryptionKey: z.string().min(1, { error: 'must not be empty' }).optional(),
+  encryptionKeyFile: path.optional(),
+  tls: z.strictObject({ certFile: path, keyFile: path }).optional(),
+  trustProxy: trustProxy.default(false),
+  signingAlgorithm: z
+    .enum(SIGNING_ALGORITHMS, { error: `must be one of ${SIGNING_ALGORITHMS.join(', ')}` })
+    .default('EdDSA'),
+  accessTokenTtl: duration({ min: MIN_ACCESS_TOKEN_TTL_SECONDS, max: MAX_ACCESS_TOKEN_TTL_SECONDS }).prefault('15m'),
+  refreshTokenTtl: duration({ min: MINUTE, max: 365 * DAY }).prefault('30d'),
+  clockTolerance: duration({ min: 0, max: 60, clamp: true }).prefault('5s'),
+  passwordLogin: flag.default(true),
+  bodyLimitBytes: integer(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)
+    .transform((bytes) => Math.min(1024 * KIB, Math.max(KIB, bytes)))
+    .default(64 * KIB),
+  bruteForce,
+  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+export const configSchema = fields.transform((input, ctx) => {
+  const issuer = resolveIssuer(input.issuer, { host: input.host, port: input.port, tls: input.tls !== undefined });
+  if ('problem' in issuer) {
+    ctx.addIssue({ code: 'custom', path: ['issuer'], message: issuer.problem });
+    return z.NEVER;
+  }
+  const { accessTokenTtl, refreshTokenTtl, clockTolerance, ...rest } = input;
+  const dataDir = resolve(input.dataDir);
+  return {
+    ...rest,
+    dataDir,
+    databaseFile: input.databaseFile === undefined ? resolve(dataDir, 'tollgate.db') : resolve(input.databaseFile),
+    encryptionKeyFile: input.encryptionKeyFile === undefined ? undefined : resolve(input.encryptionKeyFile),
+    tls: input.tls && { certFile: resolve(input.tls.certFile), keyFile: resolve(input.tls.keyFile) },
+    issuer: issuer.origin,
+    /** True when the issuer was derived from host and port (so a port chosen at listen time can replace it). */
+    issuerDerived: input.issuer === undefined,
+    accessTokenTtlSeconds: accessTokenTtl,
+    refreshTokenTtlSeconds: refreshTokenTtl,
+    clockToleranceSeconds: clockTolerance,
+  };
+});
+
+/** The raw shape each source may provide. */
+export type ConfigInput = z.input<typeof fields>;
+export type ServerConfig = Readonly<z.output<typeof configSchema>>;
+
+/**
+ * RFC 8414 2: the issuer is an https URL without query or fragment; Tollgate serves at its root, so it
+ * must be a bare origin. Plain http is allowed only for loopback, for local development. Without one,
+ * a loopback server is its own issuer.
+ */
+export function resolveIssuer(
+  issuer: string | undefined,
+  listener: { host: string; port: number; tls: boolean },
+): { origin: string } | { problem: string } {
+  if (issuer === undefined) {
+    const { host, port, tls } = listener;
+    if (!isLoopbackHost(host)) return { problem: `is required when host (${host}) is not a loopback address` };
+    return { origin: `${tls ? 'https' : 'http'}://${hostForUrl(host)}:${port}` };
+  }
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return { problem: 'must be an absolute URL such as https://auth.example.com' };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: 'must use https' };
+  if (url.username || url.password || url.search || url.hash || issuer.includes('?') || issuer.includes('#')) {
+    return { problem: 'must be an origin (scheme://host[:port]) without credentials, query or fragment' };
+  }
+  if (url.pathname !== '/') return { problem: 'must be an origin (scheme://host[:port]) without a path' };
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return { problem: 'must use https unless it is a loopback address' };
+  }
+  return { origin: url.origin };
+}

@@ -1,0 +1,64 @@
+/**
+ * How an endpoint is mounted: its method, the 405 answer for every other method, and its caching rule.
+ * Only a successful public document (metadata, JWKS) may be cached; everything else, errors included,
+ * is `no-store` (RFC 6749 5.1 and 5.2 require it for token responses).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Cache-Control for successful responses of the route; absent means `no-store`. */
+    cacheControl?: string;
+  }
+}
+
+const OTHER_METHODS = {
+  POST: ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
+  GET: ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
+} as const;
+
+export interface Endpoint {
+  method: 'GET' | 'POST';
+  url: string;
+  handler: RouteHandlerMethod;
+  cacheControl?: string;
+}
+
+export function registerEndpoint(app: FastifyInstance, endpoint: Endpoint): void {
+  const allow = endpoint.method === 'GET' ? 'GET, HEAD' : 'POST';
+  app.route({
+    method: endpoint.method,
+    url: endpoint.url,
+    handler: endpoint.handler,
+    ...(endpoint.cacheControl === undefined ? {} : { config: { cacheControl: endpoint.cacheControl } }),
+  });
+  app.route({
+    method: [...OTHER_METHODS[endpoint.method]],
+    url: endpoint.url,
+    // Answer in onRequest so a body sent with the wrong method is never parsed.
+    onRequest: (_request, reply, _done) => {
+      reply
+        .code(405)
+        .header('allow', allow)
+        .send({ error: 'invalid_request', error_description: `This endpoint accepts only ${allow}` });
+    },
+    handler: async () => undefined,
+  });
+}
+
+/** An `onSend` hook applying the caching rule to every response. */
+export function applyCacheHeaders(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (error: null, payload: unknown) => void,
+): void {
+  const cacheControl = reply.statusCode < 400 ? request.routeOptions.config?.cacheControl : undefined;
+  if (cacheControl === undefined) {
+    reply.header('cache-control', 'no-store');
+    reply.header('pragma', 'no-cache');
+  } else {
+    reply.header('cache-control', cacheControl);
+  }
+  done(null, payload);
+}

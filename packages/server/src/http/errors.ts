@@ -1,0 +1,93 @@
+/**
+ * Every error leaves the server as RFC 6749 5.2 JSON: `{"error", "error_description"}`. Tollgate's own
+ * errors carry their status and public text; Fastify's transport errors are translated; anything else
+ * is a generic 500 whose detail stays in the log. No stack trace or internal message reaches a client.
+ */
+import { InvalidClient, TollgateError, TooManyAttempts } from '@tollgate/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ACCEPTED_CONTENT_TYPES } from './body.js';
+
+export const BASIC_CHALLENGE = 'Basic realm="tollgate"';
+
+export interface ErrorBody {
+  error: string;
+  error_description: string;
+}
+
+export interface RenderedError {
+  status: number;
+  body: ErrorBody;
+  headers: Record<string, string>;
+}
+
+const SERVER_ERROR: ErrorBody = {
+  error: 'server_error',
+  error_description: 'The server failed to process the request',
+};
+
+/** Fastify's own errors that mean the client sent something we will not take. */
+function fastifyErrorDescription(error: FastifyError, bodyLimitBytes: number): RenderedError | undefined {
+  const invalid = (status: number, description: string): RenderedError => ({
+    status,
+    body: { error: 'invalid_request', error_description: description },
+    headers: {},
+  });
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return invalid(413, `The request body is larger than ${bodyLimitBytes} bytes`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return invalid(400, `Content-Type must be ${ACCEPTED_CONTENT_TYPES.join(' or ')}`);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return invalid(400, 'The JSON body is malformed');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return invalid(400, 'The Content-Length header does not match the body');
+    default:
+      // Other 4xx raised by Fastify (bad URL, aborted upload, ...): the request itself is at fault.
+      if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+        return invalid(error.statusCode === 413 ? 413 : 400, 'The request is malformed');
+      }
+      return undefined;
+  }
+}
+
+export function renderError(error: unknown, bodyLimitBytes: number): RenderedError {
+  if (error instanceof TollgateError) {
+    const headers: Record<string, string> = {};
+    // RFC 6749 5.2: a failed Basic authentication answers 401 with a matching challenge.
+    if (error instanceof InvalidClient && error.authMethod === 'client_secret_basic') {
+      headers['www-authenticate'] = BASIC_CHALLENGE;
+    }
+    if (error instanceof TooManyAttempts) headers['retry-after'] = String(error.retryAfterSeconds);
+    return { status: error.status, body: { error: error.oauthError, error_description: error.description }, headers };
+  }
+  if (isFastifyError(error)) {
+    const rendered = fastifyErrorDescription(error, bodyLimitBytes);
+    if (rendered) return rendered;
+  }
+  return { status: 500, body: SERVER_ERROR, headers: {} };
+}
+
+function isFastifyError(error: unknown): error is FastifyError {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('FST_');
+}
+
+/** Fastify error handler: renders, and logs what the client does not see. */
+export function createErrorHandler(bodyLimitBytes: number) {
+  return function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    const rendered = renderError(error, bodyLimitBytes);
+    if (rendered.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    } else if (error instanceof TollgateError) {
+      request.log.info({ code: error.code, detail: error.detail }, error.description);
+    } else {
+      request.log.info({ code: (error as { code?: unknown }).code }, rendered.body.error_description);
+    }
+    reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+  };
+}
+
+export function notFound(_request: FastifyRequest, reply: FastifyReply): void {
+  reply.code(404).send({ error: 'invalid_request', error_description: 'There is no endpoint at this path' });
+}

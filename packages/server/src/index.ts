@@ -1,0 +1,10 @@
+export * from './bootstrap.js';
+export { buildApp, type AppConfig, type AppOptions, type TollgateEndpoints } from './app.js';
+export { createLogger, redactSecrets, type LoggerOptions } from './logging.js';
+export {
+  KEY_RELOAD_INTERVAL_MS,
+  PURGE_INTERVAL_MS,
+  startServer,
+  type RunningServer,
+  type StartOptions,
+} from './start.js';

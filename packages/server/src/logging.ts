@@ -1,0 +1,98 @@
+/**
+ * Structured JSON logs (pino). Secrets never reach a log line: the Authorization and Cookie headers
+ * are redacted by path, and any field named like a credential is redacted wherever it appears in a
+ * logged object. Requests are logged as method, route path (never the query string), status, time and
+ * remote address; bodies are never logged.
+ */
+import type { IncomingMessage } from 'node:http';
+import { type DestinationStream, type Level, type Logger, pino } from 'pino';
+
+export const REDACTED = '[redacted]';
+
+/** Field names (compared case-insensitively, ignoring `-` and `_`) whose values are credentials. */
+const SENSITIVE_FIELDS = new Set(
+  [
+    'password',
+    'client_secret',
+    'refresh_token',
+    'access_token',
+    'token',
+    'id_token',
+    'secret',
+    'authorization',
+    'cookie',
+    'set-cookie',
+    'encryption_key',
+  ].map(normalizeField),
+);
+
+function normalizeField(name: string): string {
+  return name.toLowerCase().replace(/[-_]/g, '');
+}
+
+export function isSensitiveField(name: string): boolean {
+  return SENSITIVE_FIELDS.has(normalizeField(name));
+}
+
+const MAX_DEPTH = 8;
+
+/** A copy of `value` with every credential-named field replaced; the caller's object is left untouched. */
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1));
+  // Only plain records are walked; errors and class instances go through their serializers.
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    copy[key] = isSensitiveField(key) ? REDACTED : redactSecrets(child, depth + 1);
+  }
+  return copy;
+}
+
+/** The path part of a request URL: the query string may carry anything, so it stays out of logs. */
+export function pathOf(url: string | undefined): string {
+  if (url === undefined) return '';
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
+}
+
+function serializeRequest(request: IncomingMessage & { ip?: string }) {
+  return {
+    method: request.method,
+    path: pathOf(request.url),
+    remoteAddress: request.ip ?? request.socket?.remoteAddress,
+  };
+}
+
+function serializeResponse(response: { statusCode?: number }) {
+  return { statusCode: response.statusCode };
+}
+
+export interface LoggerOptions {
+  level: Level | 'silent';
+  /** Where lines go; stdout by default. Tests pass a stream they capture. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'tollgate' },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'res.headers["set-cookie"]',
+          'headers.authorization',
+          'headers.cookie',
+        ],
+        censor: REDACTED,
+      },
+      formatters: { log: (object) => redactSecrets(object) as Record<string, unknown> },
+      serializers: { req: serializeRequest, res: serializeResponse, err: pino.stdSerializers.err },
+    },
+    options.destination,
+  );
+}
