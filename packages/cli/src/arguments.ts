@@ -1,0 +1,49 @@
+/** Option-value parsers. A refused value becomes a one-line usage error (exit status 2). */
+import type { GrantType } from '@tollgate/core';
+import { SIGNING_ALGORITHMS, parseDuration } from '@tollgate/server/bootstrap';
+import { InvalidArgumentError } from 'commander';
+
+const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'refresh_token'];
+
+/** `--scopes "read:data write:data"`: space-separated, as the OAuth `scope` parameter (RFC 6749 3.3). */
+export function parseScopes(value: string): string[] {
+  return value.split(/\s+/).filter(Boolean);
+}
+
+/** `--apis https://a.example,https://b.example`. */
+export function parseIdentifiers(value: string): string[] {
+  const identifiers = value.split(/[\s,]+/).filter(Boolean);
+  if (identifiers.length === 0) throw new InvalidArgumentError('name at least one API identifier');
+  return identifiers;
+}
+
+/** `--grants "client_credentials refresh_token"` (commas work too). */
+export function parseGrants(value: string): GrantType[] {
+  const grants = value.split(/[\s,]+/).filter(Boolean);
+  const unknown = grants.find((grant) => !GRANT_TYPES.includes(grant as GrantType));
+  if (unknown !== undefined) throw new InvalidArgumentError(`"${unknown}" is not one of ${GRANT_TYPES.join(', ')}`);
+  if (grants.length === 0) throw new InvalidArgumentError('name at least one grant type');
+  return grants as GrantType[];
+}
+
+/** `--token-ttl 15m`, in seconds. */
+export function parseTtl(value: string): number {
+  const seconds = parseDuration(value);
+  if (seconds === undefined) throw new InvalidArgumentError('use a duration such as 30s, 15m, 12h or 1d');
+  return seconds;
+}
+
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+export function parseAlgorithm(value: string): SigningAlgorithm {
+  const algorithm = SIGNING_ALGORITHMS.find((known) => known === value);
+  if (algorithm === undefined) throw new InvalidArgumentError(`use one of ${SIGNING_ALGORITHMS.join(', ')}`);
+  return algorithm;
+}
+
+/** `--port 8080`: validated by the config schema later, but a non-number is caught here with the flag's name. */
+export function parsePort(value: string): string {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535)
+    throw new InvalidArgumentError('use a port number from 0 to 65535');
+  return value;
+}

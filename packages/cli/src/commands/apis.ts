@@ -1,0 +1,88 @@
+/** `tollgate apis add|list|remove`: the APIs (resource servers) tokens are issued for. */
+import type { ApiRecord } from '@tollgate/core';
+import { formatDuration } from '@tollgate/server/bootstrap';
+import type { Command } from 'commander';
+import { parseScopes, parseTtl } from '../arguments.js';
+import { type Cli, type GlobalOptions, withTollgate } from '../context.js';
+import { formatList, formatTime, printJson, printLines, printTable } from '../output.js';
+
+/** The stable `--json` shape of an API. */
+export function apiJson(api: ApiRecord) {
+  return {
+    identifier: api.identifier,
+    scopes: api.scopes,
+    default: api.isDefault,
+    token_ttl_seconds: api.tokenTtlSeconds,
+    created_at: api.createdAt,
+  };
+}
+
+interface AddOptions extends GlobalOptions {
+  scopes: string[];
+  default?: boolean;
+  tokenTtl?: number;
+}
+
+export function registerApiCommands(program: Command, cli: Cli): void {
+  const apis = program.command('apis').description('manage the APIs (resource servers) tokens are issued for');
+
+  apis
+    .command('add')
+    .description('register an API; its identifier becomes the aud of its tokens')
+    .argument('<identifier>', 'absolute URI, e.g. https://api.example.com')
+    .option('--scopes <scopes>', 'space-separated scopes the API defines', parseScopes, [])
+    .option('--default', 'make it the API for token requests that name no resource')
+    .option('--token-ttl <duration>', 'access-token lifetime for this API, e.g. 15m', parseTtl)
+    .action(async (identifier: string, _options: AddOptions, command: Command) => {
+      const options = command.optsWithGlobals<AddOptions>();
+      const api = await withTollgate(cli, options, (tollgate) =>
+        tollgate.apis.add({
+          identifier,
+          scopes: options.scopes,
+          isDefault: options.default === true,
+          ...(options.tokenTtl === undefined ? {} : { tokenTtlSeconds: options.tokenTtl }),
+        }),
+      );
+      if (options.json) return printJson(cli, apiJson(api));
+      printLines(
+        cli,
+        `Added API ${api.identifier}`,
+        `  scopes:         ${formatList(api.scopes, '(none)')}`,
+        `  token lifetime: ${formatDuration(api.tokenTtlSeconds)}`,
+        `  default:        ${api.isDefault ? 'yes' : 'no'}`,
+      );
+    });
+
+  apis
+    .command('list')
+    .description('list the registered APIs')
+    .action(async (_options: GlobalOptions, command: Command) => {
+      const options = command.optsWithGlobals<GlobalOptions>();
+      const list = await withTollgate(cli, options, (tollgate) => tollgate.apis.list());
+      if (options.json) return printJson(cli, list.map(apiJson));
+      if (list.length === 0)
+        return printLines(cli, 'No APIs yet. Add one: tollgate apis add https://api.example.com --scopes "read:data"');
+      printTable(
+        cli,
+        ['IDENTIFIER', 'DEFAULT', 'TOKEN TTL', 'CREATED', 'SCOPES'],
+        list.map((api) => [
+          api.identifier,
+          api.isDefault ? 'yes' : '',
+          formatDuration(api.tokenTtlSeconds),
+          formatTime(api.createdAt),
+          formatList(api.scopes),
+        ]),
+      );
+    });
+
+  apis
+    .command('remove')
+    .description('remove an API')
+    .argument('<identifier>', 'the API identifier')
+    .action(async (identifier: string, _options: GlobalOptions, command: Command) => {
+      const options = command.optsWithGlobals<GlobalOptions>();
+      await withTollgate(cli, options, (tollgate) => tollgate.apis.remove(identifier));
+      if (options.json) return printJson(cli, { removed: true, identifier });
+      printLines(cli, `Removed API ${identifier}`);
+    });
+}

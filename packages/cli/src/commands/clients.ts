@@ -1,0 +1,112 @@
+/** `tollgate clients add|list|remove`: applications that authenticate with a client id and secret. */
+import type { CreatedClient, PublicClient } from '@tollgate/core';
+import type { Command } from 'commander';
+import { parseGrants, parseIdentifiers, parseScopes } from '../arguments.js';
+import { type Cli, type GlobalOptions, withTollgate } from '../context.js';
+import { formatList, formatTime, printJson, printLines, printTable } from '../output.js';
+
+/** The stable `--json` shape of a client (never a secret hash). */
+export function clientJson(client: PublicClient) {
+  return {
+    client_id: client.id,
+    name: client.name,
+    scopes: client.scopes,
+    apis: client.apis,
+    grant_types: client.grantTypes,
+    created_at: client.createdAt,
+  };
+}
+
+function createdClientJson(client: CreatedClient) {
+  return {
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    name: client.name,
+    scopes: client.scopes,
+    apis: client.apis,
+    grant_types: client.grantTypes,
+  };
+}
+
+interface AddOptions extends GlobalOptions {
+  scopes: string[];
+  apis?: string[];
+  grants?: ReturnType<typeof parseGrants>;
+}
+
+export function registerClientCommands(program: Command, cli: Cli): void {
+  const clients = program.command('clients').description('manage OAuth clients (applications)');
+
+  clients
+    .command('add')
+    .description('register a client and print its client_id and client_secret (the secret is shown once)')
+    .argument('<name>', 'a name for people to recognise it by')
+    .option('--scopes <scopes>', 'space-separated scopes the client may be granted', parseScopes, [])
+    .option(
+      '--apis <identifiers>',
+      'comma-separated API identifiers it may get tokens for (default: all)',
+      parseIdentifiers,
+    )
+    .option(
+      '--grants <grants>',
+      'grant types: client_credentials, password, refresh_token (default: client_credentials)',
+      parseGrants,
+    )
+    .action(async (name: string, _options: AddOptions, command: Command) => {
+      const options = command.optsWithGlobals<AddOptions>();
+      const client = await withTollgate(cli, options, (tollgate) =>
+        tollgate.clients.add({
+          name,
+          scopes: options.scopes,
+          ...(options.apis === undefined ? {} : { apis: options.apis }),
+          ...(options.grants === undefined ? {} : { grantTypes: options.grants }),
+        }),
+      );
+      if (options.json) return printJson(cli, createdClientJson(client));
+      printLines(
+        cli,
+        `Added client ${client.name}`,
+        `  client_id:     ${client.clientId}`,
+        `  client_secret: ${client.clientSecret}`,
+        `  scopes:        ${formatList(client.scopes, '(none)')}`,
+        `  apis:          ${formatList(client.apis)}`,
+        `  grant types:   ${client.grantTypes.join(' ')}`,
+        '',
+        'The client secret is shown once: store it now. Tollgate keeps only a hash of it.',
+      );
+    });
+
+  clients
+    .command('list')
+    .description('list clients (secrets are never shown again)')
+    .action(async (_options: GlobalOptions, command: Command) => {
+      const options = command.optsWithGlobals<GlobalOptions>();
+      const list = await withTollgate(cli, options, (tollgate) => tollgate.clients.list());
+      if (options.json) return printJson(cli, list.map(clientJson));
+      if (list.length === 0)
+        return printLines(cli, 'No clients yet. Add one: tollgate clients add <name> --scopes "read:data"');
+      printTable(
+        cli,
+        ['CLIENT ID', 'NAME', 'GRANTS', 'APIS', 'CREATED', 'SCOPES'],
+        list.map((client) => [
+          client.id,
+          client.name,
+          client.grantTypes.join(','),
+          formatList(client.apis),
+          formatTime(client.createdAt),
+          formatList(client.scopes),
+        ]),
+      );
+    });
+
+  clients
+    .command('remove')
+    .description('remove a client; it can no longer authenticate')
+    .argument('<client_id>', 'the client id')
+    .action(async (clientId: string, _options: GlobalOptions, command: Command) => {
+      const options = command.optsWithGlobals<GlobalOptions>();
+      await withTollgate(cli, options, (tollgate) => tollgate.clients.remove(clientId));
+      if (options.json) return printJson(cli, { removed: true, client_id: clientId });
+      printLines(cli, `Removed client ${clientId}`);
+    });
+}

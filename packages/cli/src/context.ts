@@ -1,0 +1,45 @@
+/**
+ * What every command shares: the global options, the process streams, and opening the data directory
+ * the same way the server does (same config sources, same database file, same encryption key).
+ * Each command opens the SQLite store itself, so it works while a server is running on it.
+ */
+import type { Readable } from 'node:stream';
+import type { Tollgate } from '@tollgate/core';
+import { type ServerConfig, loadConfig, openTollgateFromConfig } from '@tollgate/server/bootstrap';
+import { type Streams, warn } from './output.js';
+
+export interface GlobalOptions {
+  data?: string;
+  config?: string;
+  json?: boolean;
+}
+
+export interface Cli extends Streams {
+  stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export function configFor(
+  cli: Cli,
+  options: GlobalOptions,
+  flags: Record<string, string | undefined> = {},
+): ServerConfig {
+  return loadConfig({ configFile: options.config, env: cli.env, flags: { ...flags, data: options.data } });
+}
+
+/** Opens the store and core, runs `action`, and closes the store whatever happens. */
+export async function withTollgate<T>(
+  cli: Cli,
+  options: GlobalOptions,
+  action: (tollgate: Tollgate) => Promise<T>,
+): Promise<T> {
+  const opened = await openTollgateFromConfig(configFor(cli, options), {
+    warn: (message) => warn(cli, message),
+    warnOnlyWhenGenerated: true,
+  });
+  try {
+    return await action(opened.tollgate);
+  } finally {
+    await opened.close();
+  }
+}

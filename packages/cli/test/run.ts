@@ -1,0 +1,64 @@
+/** Runs the real `tollgate` binary, as a user or a script would. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// dist/test/run.js → packages/cli/bin/tollgate.js
+export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tollgate.js');
+
+export interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** An environment without the caller's TOLLGATE_* settings, so tests see only what they set. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('TOLLGATE_')) env[name] = value;
+  return { ...env, ...extra };
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'tollgate-cli-'));
+}
+
+export function run(
+  args: readonly string[],
+  options: { input?: string; env?: Record<string, string>; cwd?: string } = {},
+): Promise<Result> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? tempDir(),
+      env: cleanEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolvePromise({ status, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A run that must succeed; returns stdout. */
+export async function ok(
+  args: readonly string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<string> {
+  const result = await run(args, options);
+  if (result.status !== 0) throw new Error(`tollgate ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return result.stdout;
+}
+
+export async function okJson<T = unknown>(args: readonly string[], options: { input?: string } = {}): Promise<T> {
+  return JSON.parse(await ok([...args, '--json'], options)) as T;
+}
