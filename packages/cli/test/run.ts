@@ -1,6 +1,6 @@
 /** Runs the real `tollgate` binary, as a user or a script would. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,16 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
+const created: string[] = [];
+// Each test file runs in its own process: remove its directories when it exits, pass or fail.
+process.once('exit', () => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'tollgate-cli-'));
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-cli-'));
+  created.push(dir);
+  return dir;
 }
 
 export function run(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,8 +58,9 @@ function httpsGet(url: string): Promise<{ status: number; headers: Record<string
 }
 
 describe('startServer', () => {
-  it('announces its URL, derives the issuer from the chosen port, and closes idempotently', async () => {
+  it('announces its URL, derives the issuer from the chosen port, and closes idempotently', async (t) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-start-'));
+    t.after(() => rmSync(dataDir, { recursive: true, force: true }));
     const lines: string[] = [];
     const server = await startServer(
       loadConfig({
@@ -84,6 +85,7 @@ describe('startServer', () => {
 
   it('serves HTTPS with HSTS when given a certificate', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-tls-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const tls = selfSignedCertificate(dir);
     if (!tls) return t.skip('openssl is not available');
     const config = loadConfig({
