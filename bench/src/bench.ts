@@ -1,0 +1,117 @@
+/**
+ * `npm run bench`: a first measure of one Tollgate process on this machine, over real HTTP on loopback.
+ *   1. client_credentials tokens per second (client_secret_basic, EdDSA-signed JWTs)
+ *   2. introspections per second (of one live access token)
+ * Prints a markdown table and stops everything by itself. BENCH_DURATION_SECONDS (default 10) and
+ * BENCH_CONNECTIONS (default 10) tune a run.
+ */
+import autocannon from 'autocannon';
+import { cpus, totalmem } from 'node:os';
+import { type BenchServer, startServer } from './server.js';
+
+const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS) || 10;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 10;
+const API = 'https://api.example.com/bench';
+
+interface Scenario {
+  name: string;
+  path: string;
+  body: string;
+}
+
+interface Row {
+  name: string;
+  result: autocannon.Result;
+}
+
+function basic(clientId: string, clientSecret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
+}
+
+async function seed(server: BenchServer): Promise<{ authorization: string }> {
+  await server.cli(['apis', 'add', API, '--scopes', 'read:data write:data', '--default']);
+  const created = JSON.parse(await server.cli(['clients', 'add', 'bench', '--scopes', 'read:data write:data'])) as {
+    client_id: string;
+    client_secret: string;
+  };
+  return { authorization: basic(created.client_id, created.client_secret) };
+}
+
+/** One real request first: a benchmark of 401s would measure nothing. */
+async function checkOnce(url: string, authorization: string, body: string): Promise<Record<string, unknown>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+async function measure(server: BenchServer, authorization: string, scenario: Scenario): Promise<Row> {
+  await checkOnce(`${server.url}${scenario.path}`, authorization, scenario.body);
+  process.stderr.write(`measuring ${scenario.name} for ${DURATION_SECONDS} s with ${CONNECTIONS} connections...\n`);
+  const result = await autocannon({
+    url: `${server.url}${scenario.path}`,
+    method: 'POST',
+    headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+    body: scenario.body,
+    connections: CONNECTIONS,
+    duration: DURATION_SECONDS,
+    timeout: 10,
+  });
+  return { name: scenario.name, result };
+}
+
+function table(rows: readonly Row[]): string {
+  const lines = [
+    '| Scenario | Requests/s | p50 latency (ms) | p99 latency (ms) | Requests | Errors | Non-2xx |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const { name, result } of rows) {
+    const errors = result.errors + result.timeouts;
+    lines.push(
+      `| ${name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.requests.total} | ${errors} | ${result.non2xx} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  const server = await startServer();
+  try {
+    const { authorization } = await seed(server);
+    const token = await checkOnce(`${server.url}/token`, authorization, 'grant_type=client_credentials');
+    const rows = [
+      await measure(server, authorization, {
+        name: 'client_credentials (client_secret_basic)',
+        path: '/token',
+        body: 'grant_type=client_credentials',
+      }),
+      await measure(server, authorization, {
+        name: 'introspection (live access token)',
+        path: '/introspect',
+        body: new URLSearchParams({ token: String(token.access_token) }).toString(),
+      }),
+    ];
+    const cpu = cpus()[0]?.model ?? 'unknown CPU';
+    process.stdout.write(
+      `\nTollgate, one process, loopback HTTP; Node ${process.version}; ${cpus().length} x ${cpu}; ${(totalmem() / 2 ** 30).toFixed(1)} GiB\n` +
+        `${DURATION_SECONDS} s per scenario, ${CONNECTIONS} connections, load generator on the same machine\n\n${table(rows)}\n`,
+    );
+    return rows.some((row) => row.result.errors + row.result.timeouts + row.result.non2xx > 0) ? 1 : 0;
+  } finally {
+    await server.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

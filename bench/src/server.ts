@@ -1,0 +1,104 @@
+/**
+ * Starts the real `tollgate start` bin for the benchmark: a free loopback port, a temporary data
+ * directory, a bounded wait for the ready line, and cleanup on every exit path.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TOLLGATE_BIN = fileURLToPath(new URL('../../../packages/cli/bin/tollgate.js', import.meta.url));
+const READY_LINE = /Tollgate listening on (https?:\/\/[^\s"'/]+)/;
+const READY_TIMEOUT_MS = 30_000;
+
+export interface BenchServer {
+  url: string;
+  cli(args: string[], stdin?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+function waitForReady(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(
+      () => reject(new Error(`server not ready within ${READY_TIMEOUT_MS} ms:\n${output}`)),
+      READY_TIMEOUT_MS,
+    );
+    const onData = (chunk: string) => {
+      output += chunk;
+      const url = READY_LINE.exec(output)?.[1];
+      if (url === undefined) return;
+      clearTimeout(timer);
+      // Keep draining the pipes so a chatty logger never blocks the server.
+      child.stdout?.removeListener('data', onData).resume();
+      child.stderr?.removeListener('data', onData).resume();
+      resolve(url);
+    };
+    child.stdout?.setEncoding('utf8').on('data', onData);
+    child.stderr?.setEncoding('utf8').on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with code ${code}:\n${output}`));
+    });
+  });
+}
+
+export async function startServer(): Promise<BenchServer> {
+  const workDir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
+  const dataDir = join(workDir, 'data');
+  const env = { ...process.env, TOLLGATE_ENCRYPTION_KEY: randomBytes(32).toString('base64url') };
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [TOLLGATE_BIN, 'start', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir],
+    {
+      cwd: workDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  let url: string;
+  try {
+    url = await waitForReady(child);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const cli = (args: string[], stdin?: string) =>
+    new Promise<string>((resolve, reject) => {
+      const run = execFile(
+        process.execPath,
+        [TOLLGATE_BIN, ...args, '--data', dataDir, '--json'],
+        { cwd: workDir, env, timeout: 30_000 },
+        (error, stdout, stderr) =>
+          error ? reject(new Error(`tollgate ${args.join(' ')} failed: ${stderr}`)) : resolve(stdout),
+      );
+      run.stdin?.end(stdin ?? '');
+    });
+  return { url, cli, stop };
+}

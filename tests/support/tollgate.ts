@@ -1,0 +1,262 @@
+/**
+ * Starts the real `tollgate start` bin on a free loopback port with its own temporary data directory,
+ * and drives the real CLI against the same directory. Every wait is bounded and fails with what the
+ * server printed; every process and directory is removed at the end, also when a test file crashes.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TOLLGATE_BIN } from './paths.js';
+import { freePort } from './ports.js';
+import { describe, type ProcessResult, runProcess } from './process.js';
+
+export interface StartOptions {
+  /** Written to a JSON file and passed with `--config`. */
+  config?: Record<string, unknown>;
+  /** Extra environment for the server and the CLI. */
+  env?: Record<string, string>;
+  /** `null` starts without TOLLGATE_ENCRYPTION_KEY, so the server generates one into the data dir. */
+  encryptionKey?: string | null;
+  tls?: { certFile: string; keyFile: string };
+  /** Extra `start` flags. */
+  args?: string[];
+  readyTimeoutMs?: number;
+}
+
+export interface CliOptions {
+  stdin?: string;
+  /** Appends `--json`. */
+  json?: boolean;
+  /** Leaves out `--data` (and `--config`), for argument-error tests. */
+  noData?: boolean;
+  timeoutMs?: number;
+}
+
+export interface TollgateProcess {
+  /** The origin printed in `Tollgate listening on <url>`, without a trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly workDir: string;
+  readonly encryptionKey: string | null;
+  cli(args: readonly string[], options?: CliOptions): Promise<ProcessResult>;
+  /** Graceful stop (SIGTERM, SIGKILL after 5 s), then removes the temporary directory. Idempotent. */
+  stop(): Promise<void>;
+  /** SIGKILL, keeping the data directory. */
+  kill9(): Promise<void>;
+  /** Starts again on the same port and data; stops gracefully first if still running. */
+  restart(): Promise<void>;
+  /** Everything the server printed on stdout and stderr, across restarts. */
+  output(): string;
+  /** True while the server process has not exited. */
+  alive(): boolean;
+}
+
+const READY_LINE = /Tollgate listening on (https?:\/\/[^\s"'/]+)/;
+const DEFAULT_READY_TIMEOUT_MS = 20_000;
+const STOP_GRACE_MS = 5_000;
+const CLI_TIMEOUT_MS = 30_000;
+
+const live = new Set<{ child: ChildProcess | undefined; workDir: string }>();
+let exitHooksInstalled = false;
+
+/** Last resort for a test file that dies: no orphaned servers, no leftover temp dirs. */
+function installExitHooks(): void {
+  if (exitHooksInstalled) return;
+  exitHooksInstalled = true;
+  const cleanUpSync = () => {
+    for (const entry of live) {
+      if (entry.child && entry.child.exitCode === null && entry.child.signalCode === null) entry.child.kill('SIGKILL');
+      rmSync(entry.workDir, { recursive: true, force: true });
+    }
+    live.clear();
+  };
+  process.once('exit', cleanUpSync);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      cleanUpSync();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
+function childEnv(extra: Record<string, string> | undefined, encryptionKey: string | null): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    // The server must see only what the test gives it, and must not think it runs under node:test.
+    if (key.startsWith('TOLLGATE_') || key === 'NODE_TEST_CONTEXT') continue;
+    env[key] = value;
+  }
+  if (encryptionKey !== null) env.TOLLGATE_ENCRYPTION_KEY = encryptionKey;
+  return { ...env, ...extra };
+}
+
+function tail(text: string, chars = 6000): string {
+  return text.length <= chars ? text : `…${text.slice(-chars)}`;
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** One server under test: its process generations, captured output and temporary directory. */
+class ServerUnderTest implements TollgateProcess {
+  readonly port: number;
+  readonly workDir: string;
+  readonly dataDir: string;
+  readonly encryptionKey: string | null;
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #startArgs: string[];
+  readonly #readyTimeoutMs: number;
+  /** The CLI gets the server's config file too, as an operator would pass it to both. */
+  readonly #configFile: string | undefined;
+  readonly #entry: { child: ChildProcess | undefined; workDir: string };
+  #output = '';
+  #url = '';
+  #stopped = false;
+
+  constructor(options: StartOptions, port: number) {
+    this.port = port;
+    this.workDir = mkdtempSync(join(tmpdir(), 'tollgate-test-'));
+    this.#entry = { child: undefined, workDir: this.workDir };
+    live.add(this.#entry);
+    this.dataDir = join(this.workDir, 'data');
+    this.encryptionKey =
+      options.encryptionKey === undefined ? randomBytes(32).toString('base64url') : options.encryptionKey;
+    this.#env = childEnv(options.env, this.encryptionKey);
+    this.#readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+    this.#startArgs = ['start', '--port', String(port), '--host', '127.0.0.1', '--data', this.dataDir];
+    this.#configFile = options.config === undefined ? undefined : join(this.workDir, 'config.json');
+    if (this.#configFile !== undefined) {
+      writeFileSync(this.#configFile, JSON.stringify(options.config, null, 2));
+      this.#startArgs.push('--config', this.#configFile);
+    }
+    if (options.tls) this.#startArgs.push('--tls-cert', options.tls.certFile, '--tls-key', options.tls.keyFile);
+    this.#startArgs.push(...(options.args ?? []));
+  }
+
+  get url(): string {
+    return this.#url;
+  }
+
+  /** Spawns the server and resolves once it printed its ready line; rejects (with its output) otherwise. */
+  launch(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [TOLLGATE_BIN, ...this.#startArgs], {
+        cwd: this.workDir,
+        env: this.#env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      this.#entry.child = child;
+      let generation = '';
+      let settled = false;
+      const settle = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onData = (chunk: string) => {
+        this.#output += chunk;
+        generation += chunk;
+        const match = READY_LINE.exec(generation);
+        if (match?.[1] !== undefined) {
+          this.#url = match[1];
+          settle();
+        }
+      };
+      child.stdout?.setEncoding('utf8').on('data', onData);
+      child.stderr?.setEncoding('utf8').on('data', onData);
+      const what = describe(this.#startArgs);
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        settle(
+          new Error(
+            `${what} printed no "Tollgate listening on" within ${this.#readyTimeoutMs} ms\n${tail(generation)}`,
+          ),
+        );
+      }, this.#readyTimeoutMs);
+      child.on('error', (error) => settle(error));
+      child.on('exit', (code, signal) =>
+        settle(new Error(`${what} exited (code ${code}, signal ${signal}) before it was ready\n${tail(generation)}`)),
+      );
+    });
+  }
+
+  cli(args: readonly string[], options: CliOptions = {}): Promise<ProcessResult> {
+    const fullArgs = [...args];
+    if (!options.noData) fullArgs.push('--data', this.dataDir);
+    if (this.#configFile !== undefined && !options.noData) fullArgs.push('--config', this.#configFile);
+    if (options.json) fullArgs.push('--json');
+    const run: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; stdin?: string } = {
+      cwd: this.workDir,
+      env: this.#env,
+      timeoutMs: options.timeoutMs ?? CLI_TIMEOUT_MS,
+    };
+    if (options.stdin !== undefined) run.stdin = options.stdin;
+    return runProcess(process.execPath, [TOLLGATE_BIN, ...fullArgs], run);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.#stopProcess();
+    rmSync(this.workDir, { recursive: true, force: true });
+    live.delete(this.#entry);
+  }
+
+  async kill9(): Promise<void> {
+    const child = this.#entry.child;
+    if (!child) return;
+    child.kill('SIGKILL');
+    if (!(await waitForExit(child, STOP_GRACE_MS))) throw new Error('the server did not die on SIGKILL');
+  }
+
+  async restart(): Promise<void> {
+    if (this.#stopped) throw new Error('restart() after stop(): the data directory is gone');
+    await this.#stopProcess();
+    this.#output += '\n--- restart ---\n';
+    await this.launch();
+  }
+
+  output(): string {
+    return this.#output;
+  }
+
+  alive(): boolean {
+    const child = this.#entry.child;
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
+  }
+
+  async #stopProcess(): Promise<void> {
+    const child = this.#entry.child;
+    if (!child) return;
+    child.kill('SIGTERM');
+    if (!(await waitForExit(child, STOP_GRACE_MS))) {
+      child.kill('SIGKILL');
+      await waitForExit(child, STOP_GRACE_MS);
+    }
+  }
+}
+
+export async function startTollgate(options: StartOptions = {}): Promise<TollgateProcess> {
+  installExitHooks();
+  const server = new ServerUnderTest(options, await freePort());
+  try {
+    await server.launch();
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
