@@ -13,6 +13,13 @@ export { MIN_PASSWORD_LENGTH } from './admin/users.js';
 export { MIN_ACCESS_TOKEN_TTL_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from './admin/apis.js';
 export { ENDPOINT_PATHS } from './metadata.js';
 export {
+  RevocationFeed,
+  type RevocationEvent,
+  type RevocationListener,
+  type RevocationFeedOptions,
+  type FeedTimers,
+} from './revocations/feed.js';
+export {
   type EncryptionKey,
   parseEncryptionKey,
   generateEncryptionSecret,

@@ -7,6 +7,7 @@ export const ENDPOINT_PATHS = Object.freeze({
   introspection: '/introspect',
   jwks: '/.well-known/jwks.json',
   metadata: '/.well-known/oauth-authorization-server',
+  revocationStream: '/revocations',
 });
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
@@ -24,5 +25,7 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
     revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    // Tollgate extension (RFC 8414 2 allows additional members): Server-Sent Events of revoked jtis, for verifiers.
+    revocation_stream_endpoint: issuer + ENDPOINT_PATHS.revocationStream,
   };
 }

@@ -14,9 +14,11 @@ import type { GrantContext } from './grants/context.js';
 import { handleTokenRequest } from './grants/index.js';
 import { KeyRing } from './keys/keyring.js';
 import { authorizationServerMetadata } from './metadata.js';
+import { RevocationFeed, type RevocationFeedOptions } from './revocations/feed.js';
 import type {
   IntrospectionRequest,
   IntrospectionResponse,
+  PresentedClient,
   RevocationRequest,
   TokenRequest,
   TokenResponse,
@@ -47,6 +49,8 @@ export interface TollgateDependencies {
   clock?: Clock;
   /** Where failed-attempt counters live; in-process by default. */
   attempts?: AttemptCounter;
+  /** Poll interval and timers of the revocation stream's feed (tests drive them by hand). */
+  revocationFeed?: Omit<RevocationFeedOptions, 'clock'>;
 }
 
 export class Tollgate {
@@ -54,6 +58,8 @@ export class Tollgate {
   readonly users: UserAdmin;
   readonly clients: ClientAdmin;
   readonly keys: KeyAdmin;
+  /** Revocations as a stream, for GET /revocations. */
+  readonly revocationFeed: RevocationFeed;
   readonly #grants: GrantContext;
   readonly #lookup: TokenLookupContext & { clients: ClientAuthenticator };
   readonly #keyRing: KeyRing;
@@ -75,6 +81,7 @@ export class Tollgate {
       issuer: config.issuer,
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       passwordLogin: config.passwordLogin,
+      onRevoked: () => this.revocationFeed.poke(),
     };
     this.#lookup = {
       store,
@@ -84,6 +91,7 @@ export class Tollgate {
       issuer: config.issuer,
       clockToleranceSeconds: config.clockToleranceSeconds,
     };
+    this.revocationFeed = new RevocationFeed(store.revocations, { ...dependencies.revocationFeed, clock });
     this.apis = new ApiAdmin(store.apis, clock, config.defaultAccessTokenTtlSeconds);
     this.users = new UserAdmin(store.users, clock);
     this.clients = new ClientAdmin(store.clients, store.apis, clock);
@@ -105,8 +113,15 @@ export class Tollgate {
     return handleTokenRequest(this.#grants, request);
   }
 
-  revoke(request: RevocationRequest): Promise<void> {
-    return revokeToken(this.#lookup, request);
+  async revoke(request: RevocationRequest): Promise<void> {
+    await revokeToken(this.#lookup, request);
+    this.revocationFeed.poke();
+  }
+
+  /** Authenticates a confidential client (RFC 6749 2.3) for endpoints outside the token flows, e.g. the revocation stream. */
+  async authenticateClient(presented: PresentedClient, remoteAddress: string): Promise<{ clientId: string }> {
+    const client = await this.#lookup.clients.authenticate(presented, remoteAddress, false);
+    return { clientId: client.id };
   }
 
   introspect(request: IntrospectionRequest): Promise<IntrospectionResponse> {

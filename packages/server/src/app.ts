@@ -14,13 +14,16 @@ import { pathOf } from './logging.js';
 import { registerDiscoveryRoute } from './routes/discovery.js';
 import { registerIntrospectRoute } from './routes/introspect.js';
 import { registerJwksRoute } from './routes/jwks.js';
+import { type RevocationStreamSource, registerRevocationsRoute } from './routes/revocations.js';
 import { registerRevokeRoute } from './routes/revoke.js';
 import { registerTokenRoute } from './routes/token.js';
 
 export type AppConfig = Pick<ServerConfig, 'bodyLimitBytes' | 'trustProxy'>;
 
 /** What the HTTP surface uses of the core (admin operations are the CLI's). */
-export type TollgateEndpoints = Pick<Tollgate, 'token' | 'revoke' | 'introspect' | 'jwks' | 'metadata'>;
+export type TollgateEndpoints = Pick<Tollgate, 'token' | 'revoke' | 'introspect' | 'jwks' | 'metadata'> &
+  // Optional so stand-in cores in tests need not implement the stream; a real Tollgate always has it.
+  Partial<RevocationStreamSource>;
 
 export interface AppOptions {
   /** PEM certificate and key: the app then serves HTTPS itself. */
@@ -74,5 +77,11 @@ export function buildApp(
   registerIntrospectRoute(app, tollgate);
   registerDiscoveryRoute(app, tollgate);
   registerJwksRoute(app, tollgate);
+  if (tollgate.authenticateClient && tollgate.revocationFeed) {
+    registerRevocationsRoute(app, {
+      authenticateClient: tollgate.authenticateClient.bind(tollgate),
+      revocationFeed: tollgate.revocationFeed,
+    });
+  }
   return app;
 }

@@ -67,6 +67,7 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
       stopPurging();
       removeSignalHandlers();
       await app.close();
+      opened.tollgate.revocationFeed.stop();
       await opened.close();
     })();
     return closing;

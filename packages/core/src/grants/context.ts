@@ -15,6 +15,8 @@ export interface GrantContext {
   issuer: string;
   refreshTokenTtlSeconds: number;
   passwordLogin: boolean;
+  /** Called after a grant revoked tokens (a replayed refresh token), so the revocation stream publishes at once. */
+  onRevoked: () => void;
 }
 
 /** What a grant decided: who the token is for, for which API, with which scopes. */

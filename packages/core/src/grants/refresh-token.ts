@@ -40,6 +40,7 @@ export async function refreshTokenGrant(context: GrantContext, request: TokenReq
   if (family.revokedAt !== null || token.expiresAt <= now) throw new InvalidGrant(INVALID);
   if (token.consumedAt !== null) {
     await context.store.grants.revokeFamily(family.id, now);
+    context.onRevoked();
     throw new InvalidGrant(REPLAYED);
   }
   checkResource(request.resources, token);
@@ -60,6 +61,7 @@ export async function refreshTokenGrant(context: GrantContext, request: TokenReq
   const next = newRefreshToken(context, grant, family.id, token.scopes);
   if (!(await context.store.grants.rotate(token.id, now, next.record, access.issued))) {
     await context.store.grants.revokeFamily(family.id, now);
+    context.onRevoked();
     throw new InvalidGrant(REPLAYED);
   }
   return tokenResponse(grant, access, next.token);

@@ -1,0 +1,301 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type FeedTimers, type RevocationEvent, RevocationFeed } from '../src/revocations/feed.js';
+import type { RevocationRecord, RevocationStore } from '../src/storage.js';
+
+const NOW_MS = 1_700_000_000_000;
+const NOW_S = NOW_MS / 1000;
+
+/** An in-memory revocation list with the store's listSince semantics; a query can be held open to stage races. */
+class FakeRevocations implements Pick<RevocationStore, 'listSince'> {
+  records: RevocationRecord[] = [];
+  queries: { after: number; now: number; limit: number }[] = [];
+  failWith: unknown;
+  #held: (() => void)[] | undefined;
+
+  add(jti: string, expiresAt = NOW_S + 600): number {
+    const sequence = (this.records.at(-1)?.sequence ?? 0) + 1;
+    this.records.push({ sequence, jti, revokedAt: NOW_S, expiresAt });
+    return sequence;
+  }
+
+  /** Queries answer from the data as it was when they were made, but resolve only on release(). */
+  hold(): void {
+    this.#held = [];
+  }
+
+  /** Lets held queries finish, the newest first when `newestFirst`. */
+  release(newestFirst = false): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    if (newestFirst) held.reverse();
+    for (const resume of held) resume();
+  }
+
+  async listSince(after: number, now: number, limit: number): Promise<RevocationRecord[]> {
+    this.queries.push({ after, now, limit });
+    if (this.failWith !== undefined) throw this.failWith;
+    const answer = this.records.filter((r) => r.sequence > after && r.expiresAt > now).slice(0, limit);
+    if (this.#held) await new Promise<void>((resume) => this.#held?.push(resume));
+    return answer;
+  }
+}
+
+class ManualTimers implements FeedTimers {
+  callbacks = new Map<number, () => void>();
+  intervals: number[] = [];
+  #next = 1;
+  setInterval(callback: () => void, ms: number): unknown {
+    const handle = this.#next++;
+    this.callbacks.set(handle, callback);
+    this.intervals.push(ms);
+    return handle;
+  }
+  clearInterval(handle: unknown): void {
+    this.callbacks.delete(handle as number);
+  }
+  tick(): void {
+    for (const callback of this.callbacks.values()) callback();
+  }
+}
+
+/** Lets pending store queries and their continuations run. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function setup(options: { pageSize?: number } = {}) {
+  const store = new FakeRevocations();
+  const timers = new ManualTimers();
+  const feed = new RevocationFeed(store, { clock: () => NOW_MS, timers, ...options });
+  return { store, timers, feed };
+}
+
+/** Records what a subscriber sees, `ready` marking where onReady came. */
+function recorder() {
+  const seen: (string | number)[] = [];
+  const errors: unknown[] = [];
+  return {
+    seen,
+    errors,
+    listener: (event: RevocationEvent) => seen.push(event.sequence),
+    onReady: () => seen.push('ready'),
+    onError: (error: unknown) => errors.push(error),
+  };
+}
+
+describe('revocation feed', () => {
+  it('delivers the live snapshot in sequence order, then ready', async () => {
+    const { store, feed } = setup();
+    store.add('a');
+    store.add('b', NOW_S - 1); // expired: the token is dead anyway
+    store.add('c');
+    const events: RevocationEvent[] = [];
+    let ready = false;
+    feed.subscribe(
+      0,
+      (event) => events.push(event),
+      () => (ready = true),
+    );
+    await settle();
+    assert.equal(ready, true);
+    assert.deepEqual(events, [
+      { sequence: 1, jti: 'a', expiresAt: NOW_S + 600 },
+      { sequence: 3, jti: 'c', expiresAt: NOW_S + 600 },
+    ]);
+    assert.equal(store.queries[0]?.now, NOW_S, 'expiry is judged by the injected clock, in seconds');
+  });
+
+  it('resumes after the given sequence', async () => {
+    const { store, feed } = setup();
+    for (const jti of ['a', 'b', 'c']) store.add(jti);
+    const sub = recorder();
+    feed.subscribe(2, sub.listener, sub.onReady);
+    await settle();
+    assert.deepEqual(sub.seen, [3, 'ready']);
+  });
+
+  it('reads a large snapshot page by page', async () => {
+    const { store, feed } = setup({ pageSize: 2 });
+    for (const jti of ['a', 'b', 'c', 'd', 'e']) store.add(jti);
+    const sub = recorder();
+    feed.subscribe(0, sub.listener, sub.onReady);
+    await settle();
+    assert.deepEqual(sub.seen, [1, 2, 3, 4, 5, 'ready']);
+    assert.deepEqual(
+      store.queries.slice(0, 3).map((q) => [q.after, q.limit]),
+      [
+        [0, 2],
+        [2, 2],
+        [4, 2],
+      ],
+    );
+  });
+
+  it('delivers a revocation written by another process on the next poll', async () => {
+    const { store, timers, feed } = setup();
+    const sub = recorder();
+    feed.subscribe(0, sub.listener, sub.onReady);
+    await settle();
+    store.add('written-elsewhere');
+    await settle();
+    assert.deepEqual(sub.seen, ['ready'], 'nothing arrives before a poll');
+    timers.tick();
+    await settle();
+    assert.deepEqual(sub.seen, ['ready', 1]);
+    assert.deepEqual(timers.intervals, [250]);
+  });
+
+  it('delivers at once when poked', async () => {
+    const { store, feed } = setup();
+    const sub = recorder();
+    feed.subscribe(0, sub.listener, sub.onReady);
+    await settle();
+    store.add('a');
+    feed.poke();
+    await settle();
+    assert.deepEqual(sub.seen, ['ready', 1]);
+  });
+
+  it('polls only while someone is subscribed', async () => {
+    const { store, timers, feed } = setup();
+    assert.equal(timers.callbacks.size, 0);
+    const first = feed.subscribe(
+      0,
+      () => {},
+      () => {},
+    );
+    const second = feed.subscribe(
+      0,
+      () => {},
+      () => {},
+    );
+    assert.equal(timers.callbacks.size, 1, 'one poll loop for every subscriber');
+    await settle();
+    first();
+    assert.equal(timers.callbacks.size, 1);
+    second();
+    assert.equal(timers.callbacks.size, 0);
+    assert.equal(feed.subscriberCount, 0);
+    const queries = store.queries.length;
+    feed.poke();
+    await settle();
+    assert.equal(store.queries.length, queries, 'no subscriber, no query');
+  });
+
+  it('gives each subscriber only what lies past its own position, in order', async () => {
+    const { store, feed } = setup();
+    store.add('a');
+    store.add('b');
+    const early = recorder();
+    const late = recorder();
+    feed.subscribe(0, early.listener, early.onReady);
+    feed.subscribe(2, late.listener, late.onReady);
+    await settle();
+    store.add('c');
+    feed.poke();
+    await settle();
+    assert.deepEqual(early.seen, [1, 2, 'ready', 3]);
+    assert.deepEqual(late.seen, ['ready', 3]);
+  });
+
+  it('misses nothing written while the snapshot is read and a poll overtakes it', async () => {
+    const { store, feed } = setup();
+    store.add('a');
+    const live = recorder();
+    feed.subscribe(0, live.listener, live.onReady);
+    await settle();
+    // The newcomer's snapshot query sees only 'a'; then 'b' is written and a poll (for the live subscriber
+    // only) reads it and returns first.
+    store.hold();
+    const newcomer = recorder();
+    feed.subscribe(0, newcomer.listener, newcomer.onReady);
+    store.add('b');
+    feed.poke();
+    store.release(true);
+    await settle();
+    assert.deepEqual(live.seen, [1, 'ready', 2]);
+    assert.deepEqual(newcomer.seen, [1, 'ready', 2]);
+  });
+
+  it('stops delivering once unsubscribed', async () => {
+    const { store, feed } = setup();
+    const sub = recorder();
+    const unsubscribe = feed.subscribe(0, sub.listener, sub.onReady);
+    await settle();
+    unsubscribe();
+    store.add('a');
+    feed.poke();
+    await settle();
+    assert.deepEqual(sub.seen, ['ready']);
+  });
+
+  it('ends subscriptions with onError when the store fails, so verifiers notice and reconnect', async () => {
+    const { store, feed } = setup();
+    const sub = recorder();
+    feed.subscribe(0, sub.listener, sub.onReady, sub.onError);
+    await settle();
+    store.failWith = new Error('disk gone');
+    feed.poke();
+    await settle();
+    assert.equal(sub.errors.length, 1);
+    assert.equal(feed.subscriberCount, 0);
+
+    const failed = recorder();
+    feed.subscribe(0, failed.listener, failed.onReady, failed.onError);
+    await settle();
+    assert.deepEqual(failed.seen, [], 'no ready when the snapshot could not be read');
+    assert.equal(failed.errors.length, 1);
+  });
+
+  it('ends only the subscription whose listener throws', async () => {
+    const { store, feed } = setup();
+    const healthy = recorder();
+    const errors: unknown[] = [];
+    feed.subscribe(
+      0,
+      () => {
+        throw new Error('listener bug');
+      },
+      () => {},
+      (error) => errors.push(error),
+    );
+    feed.subscribe(0, healthy.listener, healthy.onReady);
+    await settle();
+    store.add('a');
+    store.add('b');
+    feed.poke();
+    await settle();
+    assert.equal(errors.length, 1);
+    assert.deepEqual(healthy.seen, ['ready', 1, 2]);
+    assert.equal(feed.subscriberCount, 1);
+  });
+
+  it('stop() clears the poll timer and every subscription', async () => {
+    const { store, timers, feed } = setup();
+    const sub = recorder();
+    feed.subscribe(0, sub.listener, sub.onReady);
+    await settle();
+    feed.stop();
+    assert.equal(timers.callbacks.size, 0);
+    assert.equal(feed.subscriberCount, 0);
+    store.add('a');
+    feed.poke();
+    await settle();
+    assert.deepEqual(sub.seen, ['ready']);
+  });
+
+  it('refuses a position that is not a non-negative integer', () => {
+    const { feed } = setup();
+    for (const position of [-1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1]) {
+      assert.throws(
+        () =>
+          feed.subscribe(
+            position,
+            () => {},
+            () => {},
+          ),
+        TypeError,
+      );
+    }
+    assert.equal(feed.subscriberCount, 0);
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * GET /revocations: the revocation stream, a Tollgate extension advertised in the metadata as
+ * `revocation_stream_endpoint`. The verify SDK and the gateway hold it open so a revoked token is refused
+ * everywhere within a second while verification stays local.
+ *
+ * Pipeline: authenticate the confidential client (HTTP Basic, RFC 6749 2.3.1; failures are RFC 6749 5.2
+ * JSON like every OAuth endpoint) → read Last-Event-ID → hijack the reply and stream Server-Sent Events:
+ *
+ *   retry: 1000                                      reconnect after a second
+ *   id: <sequence> / event: revoked / data: {"jti","exp"}   each live revocation past Last-Event-ID (all without it)
+ *   event: ready / data: {}                           the snapshot is complete
+ *   ... further `revoked` events as they happen, and `: ping` every 5 s.
+ *
+ * The onRequest hooks (HTTPS policy, HSTS) have run before the handler; the headers they set are carried
+ * over, since a hijacked reply skips Fastify's onSend hooks.
+ */
+import {
+  ENDPOINT_PATHS,
+  InvalidClient,
+  InvalidRequest,
+  type PresentedClient,
+  type RevocationFeed,
+} from '@tollgate/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { decodeBasicCredentials } from '../http/client-auth.js';
+import { EVENT_STREAM_HEADERS, EventStream, type StreamEndReason } from '../http/event-stream.js';
+import { registerEndpoint } from '../http/endpoints.js';
+
+/** What the stream needs of the core. */
+export interface RevocationStreamSource {
+  authenticateClient(presented: PresentedClient, remoteAddress: string): Promise<{ clientId: string }>;
+  readonly revocationFeed: Pick<RevocationFeed, 'subscribe'>;
+}
+
+export interface RevocationStreamOptions {
+  /** Default 5000. */
+  pingIntervalMs?: number;
+  /** Default 1 MiB. */
+  maxBufferedBytes?: number;
+}
+
+export const RECONNECT_DELAY_MS = 1000;
+const DEFAULT_PING_INTERVAL_MS = 5000;
+const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+const LAST_EVENT_ID = /^[0-9]{1,16}$/;
+
+export function registerRevocationsRoute(
+  app: FastifyInstance,
+  source: RevocationStreamSource,
+  options: RevocationStreamOptions = {},
+): void {
+  const openStreams = new Set<EventStream>();
+  // Open streams would otherwise hold app.close() until every client hung up.
+  app.addHook('preClose', (done) => {
+    for (const stream of openStreams) stream.end();
+    done();
+  });
+  const streamOptions = {
+    pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+  };
+
+  registerEndpoint(app, {
+    method: 'GET',
+    url: ENDPOINT_PATHS.revocationStream,
+    handler: async (request, reply) => {
+      const { clientId } = await source.authenticateClient(basicClientOf(request), request.ip);
+      const afterSequence = lastEventIdOf(request);
+      if (request.method === 'HEAD') {
+        return reply.code(200).header('content-type', EVENT_STREAM_HEADERS['content-type']).send();
+      }
+      streamRevocations(request, reply, { source, clientId, afterSequence, openStreams, ...streamOptions });
+      return reply;
+    },
+  });
+}
+
+interface StreamContext {
+  source: RevocationStreamSource;
+  clientId: string;
+  afterSequence: number;
+  openStreams: Set<EventStream>;
+  pingIntervalMs: number;
+  maxBufferedBytes: number;
+}
+
+function streamRevocations(request: FastifyRequest, reply: FastifyReply, context: StreamContext): void {
+  const log = request.log.child({ clientId: context.clientId });
+  const startedAt = Date.now();
+  let delivered = 0;
+  let unsubscribe = () => {};
+  const headers = definedHeaders(reply.getHeaders());
+  reply.hijack();
+  const stream = new EventStream(reply.raw, { ...context, headers }, (reason: StreamEndReason) => {
+    unsubscribe();
+    context.openStreams.delete(stream);
+    const fields = { reason, delivered, durationMs: Date.now() - startedAt };
+    if (reason === 'slow-client') log.warn(fields, 'revocation stream cut: the client reads too slowly');
+    else log.info(fields, 'revocation stream closed');
+  });
+  context.openStreams.add(stream);
+  log.info({ lastEventId: context.afterSequence }, 'revocation stream opened');
+  stream.retry(RECONNECT_DELAY_MS);
+  unsubscribe = context.source.revocationFeed.subscribe(
+    context.afterSequence,
+    (event) => {
+      delivered += 1;
+      stream.event('revoked', { jti: event.jti, exp: event.expiresAt }, event.sequence);
+    },
+    () => stream.event('ready', {}),
+    (error) => {
+      log.error({ err: error }, 'revocation stream failed; the client will reconnect');
+      stream.end();
+    },
+  );
+  // The client may have gone while the stream was being set up.
+  if (!stream.open) unsubscribe();
+}
+
+/** The stream is for confidential clients only, and a GET has no body: HTTP Basic it is. */
+function basicClientOf(request: FastifyRequest): PresentedClient {
+  const authorization = request.headers.authorization;
+  if (authorization === undefined || authorization === '') {
+    throw new InvalidClient('Client authentication is required', 'client_secret_basic');
+  }
+  return { method: 'client_secret_basic', ...decodeBasicCredentials(authorization) };
+}
+
+/** The sequence to resume after: the `Last-Event-ID` the client's EventSource sends on reconnect, else 0. */
+function lastEventIdOf(request: FastifyRequest): number {
+  const header = request.headers['last-event-id'];
+  if (header === undefined) return 0;
+  const value = typeof header === 'string' && LAST_EVENT_ID.test(header) ? Number(header) : Number.NaN;
+  if (!Number.isSafeInteger(value)) {
+    throw new InvalidRequest('Last-Event-ID must be the id of a revocation event: a non-negative integer');
+  }
+  return value;
+}
+
+function definedHeaders(headers: Record<string, number | string | string[] | undefined>) {
+  const defined: Record<string, number | string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) defined[name] = value;
+  return defined;
+}
