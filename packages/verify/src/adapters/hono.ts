@@ -1,0 +1,41 @@
+/**
+ * `@tollgate/verify/hono`: Hono middleware that sets `c.get('auth')`.
+ *
+ * ```js
+ * import { tollgate } from '@tollgate/verify/hono';
+ *
+ * app.get('/data', tollgate(verifier, { scopes: 'read:data' }), (c) => c.json({ subject: c.get('auth').subject }));
+ * ```
+ *
+ * Runs wherever Hono runs (Node, Bun, Deno, workers): it only reads the fetch Request. Refusals are returned as the
+ * response (status, WWW-Authenticate, JSON body); other errors are thrown to Hono's onError. Hono is only imported as
+ * types: the SDK does not depend on it.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { BearerError } from '../errors.js';
+import type { Verifier, VerifiedToken } from '../types.js';
+import { type ProtectOptions, createGuard, refusalResponse } from './guard.js';
+
+export type { ProtectOptions } from './guard.js';
+
+/** The variables the middleware sets, for `new Hono<TollgateEnv>()` or inferred through the route's handler chain. */
+export interface TollgateEnv {
+  Variables: { auth: VerifiedToken };
+}
+
+export function tollgate(verifier: Verifier, options: ProtectOptions = {}): MiddlewareHandler<TollgateEnv> {
+  const guard = createGuard(verifier, options);
+  return async (c, next) => {
+    let token: VerifiedToken;
+    try {
+      // A fetch Headers object joins repeated Authorization headers with ", ", which the Bearer grammar refuses.
+      token = await guard.check({ headers: c.req.raw.headers, url: c.req.url });
+    } catch (error) {
+      if (error instanceof BearerError) return refusalResponse(error, guard.realm);
+      throw error;
+    }
+    c.set('auth', token);
+    await next();
+    return undefined;
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Finding the access token in a request, RFC 6750 2 exactly. The header method (2.1) always; the query method (2.3)
+ * only when the API opted in; the form-body method (2.2) never, since it needs the body parsed before auth.
+ */
+import { BearerError } from './errors.js';
+import type { BearerRequest, HeaderSource } from './types.js';
+
+/**
+ * RFC 6750 2.1: `credentials = "Bearer" 1*SP b64token`, with
+ * `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. The scheme is case-insensitive
+ * (RFC 9110 11.1). Anything else, a second token or a comma included, does not match.
+ */
+const BEARER_CREDENTIALS = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9\-._~+/]+=*)$/;
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+const MALFORMED_HEADER = 'The Authorization header must be "Bearer" followed by one access token';
+const SEVERAL_HEADERS = 'The request must not carry more than one Authorization header';
+const QUERY_REFUSED = 'tokens in the query string are not accepted';
+const SEVERAL_METHODS = 'The request must not carry the access token in more than one place';
+const MALFORMED_QUERY_TOKEN = 'The access_token query parameter must hold exactly one access token';
+
+export interface ExtractOptions {
+  /** RFC 6750 2.3: accept `?access_token=`. Off by default; when off, such a request is refused with 400. */
+  allowQueryToken?: boolean;
+}
+
+function isFetchHeaders(headers: HeaderSource): headers is Headers {
+  return typeof (headers as Headers).get === 'function';
+}
+
+/**
+ * Every Authorization value the request carries. Node's `req.headers` keeps only the first of several Authorization
+ * headers, so Node callers should pass `req.headersDistinct` (string[] per name) to have duplicates refused; a fetch
+ * Headers object joins them with ", ", which the grammar then refuses (a b64token has no comma).
+ */
+function authorizationValues(headers: HeaderSource): string[] {
+  if (isFetchHeaders(headers)) {
+    const value = headers.get('authorization');
+    return value === null ? [] : [value];
+  }
+  const values: string[] = [];
+  // Keys are compared ignoring case: a hand-built object may hold both `Authorization` and `authorization`.
+  for (const name of Object.keys(headers)) {
+    if (name.length !== 13 || name.toLowerCase() !== 'authorization') continue;
+    const value = headers[name];
+    if (typeof value === 'string') values.push(value);
+    else if (Array.isArray(value)) values.push(...value);
+  }
+  return values;
+}
+
+/** The token of a single Authorization header value, or a 400 for anything but `Bearer <b64token>`. */
+export function parseAuthorizationHeader(value: string): string {
+  const match = BEARER_CREDENTIALS.exec(value);
+  if (match === null) {
+    throw BearerError.invalidRequest(value.includes(',') ? SEVERAL_HEADERS : MALFORMED_HEADER);
+  }
+  return match[1] as string;
+}
+
+/** The `access_token` query values, read only when the URL has a query at all (the common case costs one scan). */
+function queryTokens(url: string | undefined): string[] {
+  if (url === undefined) return [];
+  const start = url.indexOf('?');
+  if (start === -1) return [];
+  const end = url.indexOf('#', start);
+  const query = url.slice(start + 1, end === -1 ? undefined : end);
+  // A percent-encoded name (`access%5Ftoken`) decodes to the same parameter, so `%` sends us to the full parse too.
+  if (!query.includes('access_token') && !query.includes('%')) return [];
+  return new URLSearchParams(query).getAll('access_token');
+}
+
+function tokenFromQuery(tokens: readonly string[], allowQueryToken: boolean): string {
+  // RFC 6750 2.3 and 5.3: query tokens end up in logs and browser history, hence opt-in only.
+  if (!allowQueryToken) throw BearerError.invalidRequest(QUERY_REFUSED, 'ERR_BEARER_QUERY_REFUSED');
+  const [token] = tokens;
+  if (tokens.length !== 1 || token === undefined || !B64TOKEN.test(token)) {
+    throw BearerError.invalidRequest(MALFORMED_QUERY_TOKEN);
+  }
+  return token;
+}
+
+/**
+ * The access token of a request (RFC 6750 2). Throws BearerError: 401 with a bare challenge when there are no
+ * credentials at all; 400 invalid_request for a malformed or duplicated Authorization header, for a query token when
+ * those are not allowed, and for a token sent in more than one way (RFC 6750 2: clients MUST NOT use more than one).
+ */
+export function extractBearerToken(request: BearerRequest, options: ExtractOptions = {}): string {
+  const headerValues = authorizationValues(request.headers);
+  const fromQuery = queryTokens(request.url);
+  if (headerValues.length > 1) throw BearerError.invalidRequest(SEVERAL_HEADERS);
+  const [header] = headerValues;
+  if (fromQuery.length > 0) {
+    const token = tokenFromQuery(fromQuery, options.allowQueryToken === true);
+    if (header !== undefined) throw BearerError.invalidRequest(SEVERAL_METHODS);
+    return token;
+  }
+  if (header === undefined) throw BearerError.missing();
+  return parseAuthorizationHeader(header);
+}

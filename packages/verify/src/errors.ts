@@ -1,0 +1,144 @@
+/**
+ * RFC 6750 3 refusals. One class carries everything a transport needs: the HTTP status, the RFC 6750 error code, a
+ * client-safe description, the `scope` attribute, and a stable `code` for programs and logs. Nothing taken from a
+ * token or a header value ever goes into a message.
+ */
+import type { TokenErrorCode, TokenValidationError } from '@tollgate/jwt';
+
+export type BearerErrorStatus = 400 | 401 | 403 | 503;
+export type BearerErrorName = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
+
+/** Stable codes: the token codes of @tollgate/jwt plus the verifier's own. */
+export type BearerErrorCode =
+  | TokenErrorCode
+  | 'ERR_BEARER_MISSING'
+  | 'ERR_BEARER_MALFORMED'
+  | 'ERR_BEARER_QUERY_REFUSED'
+  | 'ERR_TOKEN_REVOKED'
+  | 'ERR_SCOPE_INSUFFICIENT'
+  | 'ERR_REVOCATIONS_STALE'
+  | 'ERR_KEYS_UNAVAILABLE';
+
+export interface BearerErrorInit {
+  status: BearerErrorStatus;
+  error: BearerErrorName | undefined;
+  description?: string;
+  /** Space-delimited scopes for the `scope` attribute (insufficient_scope only). */
+  scope?: string;
+  code: BearerErrorCode;
+}
+
+/** The client-facing sentence for each token code (RFC 6750 3 `error_description`). */
+const TOKEN_DESCRIPTIONS: Readonly<Record<TokenErrorCode, string>> = {
+  ERR_TOKEN_MALFORMED: 'The access token is malformed',
+  ERR_TOKEN_HEADER_NOT_ALLOWED: 'The access token is malformed',
+  ERR_TOKEN_ALG_NOT_ALLOWED: 'The access token signature is invalid',
+  ERR_TOKEN_UNKNOWN_KEY: 'The access token signature is invalid',
+  ERR_TOKEN_SIGNATURE_INVALID: 'The access token signature is invalid',
+  ERR_TOKEN_TYPE_INVALID: 'The token is not an access token',
+  ERR_TOKEN_CLAIM_INVALID: 'The access token has a missing or invalid claim',
+  ERR_TOKEN_ISSUER_INVALID: 'The access token was not issued by the expected issuer',
+  ERR_TOKEN_AUDIENCE_INVALID: 'The access token is not for this API',
+  ERR_TOKEN_EXPIRED: 'The access token expired',
+  ERR_TOKEN_NOT_YET_VALID: 'The access token is not valid yet',
+};
+
+/**
+ * RFC 6750 3: `error_description` and `scope` values may hold only %x20-21 / %x23-5B / %x5D-7E (printable ASCII
+ * without `"` and `\`), so anything else is dropped rather than escaped.
+ */
+const NOT_DESCRIPTION_CHAR = /[^\x20\x21\x23-\x5B\x5D-\x7E]/g;
+const NOT_SCOPE_CHAR = /[^\x21\x23-\x5B\x5D-\x7E ]/g;
+
+/**
+ * RFC 9110 5.6.4 quoted-string for `realm`: `"` and `\` become quoted-pairs; control characters and anything beyond
+ * ASCII (a header value must stay a ByteString in fetch) are replaced, so the header can never be split or rejected.
+ */
+function quoteRealm(realm: string): string {
+  return `"${realm.replace(/[^\x20-\x7E]/g, '?').replace(/["\\]/g, '\\$&')}"`;
+}
+
+export class BearerError extends Error {
+  readonly status: BearerErrorStatus;
+  /** Undefined for a request that carried no token at all: a bare challenge (RFC 6750 3.1). */
+  readonly error: BearerErrorName | undefined;
+  readonly description: string | undefined;
+  readonly scope: string | undefined;
+  /** Stable, for programs and logs; not part of the wire format. */
+  readonly code: BearerErrorCode;
+
+  constructor(init: BearerErrorInit) {
+    super(init.description ?? 'No access token was presented');
+    this.name = 'BearerError';
+    this.status = init.status;
+    this.error = init.error;
+    this.description = init.description;
+    this.scope = init.scope;
+    this.code = init.code;
+  }
+
+  /** No credentials at all: 401 with a bare `Bearer realm` challenge and no error code (RFC 6750 3). */
+  static missing(): BearerError {
+    return new BearerError({ status: 401, error: undefined, code: 'ERR_BEARER_MISSING' });
+  }
+
+  /** RFC 6750 3.1 invalid_request: a malformed request, answered with 400. */
+  static invalidRequest(description: string, code: BearerErrorCode = 'ERR_BEARER_MALFORMED'): BearerError {
+    return new BearerError({ status: 400, error: 'invalid_request', description, code });
+  }
+
+  /** RFC 6750 3.1 invalid_token: 401. */
+  static invalidToken(description: string, code: BearerErrorCode): BearerError {
+    return new BearerError({ status: 401, error: 'invalid_token', description, code });
+  }
+
+  /** Maps a refusal of the validation module to invalid_token with a fixed client-safe sentence. */
+  static fromValidation(error: TokenValidationError): BearerError {
+    return BearerError.invalidToken(TOKEN_DESCRIPTIONS[error.code], error.code);
+  }
+
+  static revoked(): BearerError {
+    return BearerError.invalidToken('The access token was revoked', 'ERR_TOKEN_REVOKED');
+  }
+
+  /** RFC 6750 3.1 insufficient_scope: 403, with the scopes the resource needs in the `scope` attribute. */
+  static insufficientScope(requiredScopes: readonly string[], mode: 'all' | 'any'): BearerError {
+    const description =
+      mode === 'all' || requiredScopes.length === 1
+        ? 'The access token lacks a scope this resource requires'
+        : 'The access token has none of the scopes this resource accepts';
+    return new BearerError({
+      status: 403,
+      error: 'insufficient_scope',
+      description,
+      scope: requiredScopes.join(' '),
+      code: 'ERR_SCOPE_INSUFFICIENT',
+    });
+  }
+
+  /** 503: the verifier cannot currently decide (fail-closed staleness, or keys never fetched). */
+  static unavailable(description: string, code: BearerErrorCode): BearerError {
+    return new BearerError({ status: 503, error: 'temporarily_unavailable', description, code });
+  }
+
+  /** The `WWW-Authenticate` value (RFC 6750 3): `Bearer realm="..."` plus error attributes when there is an error. */
+  challenge(realm: string): string {
+    let value = `Bearer realm=${quoteRealm(realm)}`;
+    if (this.error === undefined) return value;
+    value += `, error="${this.error}"`;
+    if (this.description !== undefined) {
+      value += `, error_description="${this.description.replace(NOT_DESCRIPTION_CHAR, '')}"`;
+    }
+    if (this.scope !== undefined) value += `, scope="${this.scope.replace(NOT_SCOPE_CHAR, '')}"`;
+    return value;
+  }
+
+  /** JSON body `{error, error_description, scope?}`; null for a bare challenge, which has no body to speak of. */
+  body(): { error: string; error_description?: string; scope?: string } | null {
+    if (this.error === undefined) return null;
+    const body: { error: string; error_description?: string; scope?: string } = { error: this.error };
+    if (this.description !== undefined) body.error_description = this.description;
+    if (this.scope !== undefined) body.scope = this.scope;
+    return body;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Turning a JWK Set (RFC 7517 5) into verification keys. Only keys fit for verifying Tollgate tokens are kept: a
+ * `kid`, `use` absent or `sig`, an `alg` Tollgate signs with, and key material matching that alg. Everything else is
+ * skipped, not fatal, so a JWKS that also publishes, say, an encryption key still works.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { SIGNING_ALGORITHMS, type SigningAlgorithm, type VerificationKey } from '@tollgate/jwt';
+
+/** A JWKS is tiny; a huge one would only cost import time. */
+const MAX_KEYS = 100;
+
+interface KeyProfile {
+  kty: string;
+  crv?: string;
+  /** The public members copied into createPublicKey: nothing else in the JWK can influence the key. */
+  members: readonly string[];
+  /** The imported key is of the kind the algorithm needs (same rules as @tollgate/jwt's registry, RFC 7518 3). */
+  fits(key: KeyObject): boolean;
+}
+
+const PROFILES: Readonly<Record<SigningAlgorithm, KeyProfile>> = {
+  EdDSA: {
+    kty: 'OKP',
+    crv: 'Ed25519',
+    members: ['kty', 'crv', 'x'],
+    fits: (key) => key.asymmetricKeyType === 'ed25519',
+  },
+  ES256: {
+    kty: 'EC',
+    crv: 'P-256',
+    members: ['kty', 'crv', 'x', 'y'],
+    fits: (key) => key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1',
+  },
+  RS256: {
+    kty: 'RSA',
+    members: ['kty', 'n', 'e'],
+    fits: (key) => key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048,
+  },
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isSigningAlgorithm(alg: unknown): alg is SigningAlgorithm {
+  return typeof alg === 'string' && (SIGNING_ALGORITHMS as readonly string[]).includes(alg);
+}
+
+/** RFC 7517 4.3: `key_ops`, when present, must allow verification. */
+function allowsVerify(jwk: Record<string, unknown>): boolean {
+  const ops = jwk.key_ops;
+  return ops === undefined || (Array.isArray(ops) && ops.includes('verify'));
+}
+
+function publicKeyOf(jwk: Record<string, unknown>, profile: KeyProfile): KeyObject | undefined {
+  if (jwk.kty !== profile.kty || (profile.crv !== undefined && jwk.crv !== profile.crv)) return undefined;
+  const members: Record<string, string> = {};
+  for (const name of profile.members) {
+    const value = jwk[name];
+    if (typeof value !== 'string' || value === '') return undefined;
+    members[name] = value;
+  }
+  try {
+    const key = createPublicKey({ key: members, format: 'jwk' });
+    return profile.fits(key) ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One JWK to a verification key, or undefined when it is not a usable Tollgate signing key. */
+export function importJwk(jwk: unknown): VerificationKey | undefined {
+  if (!isRecord(jwk)) return undefined;
+  const { kid, alg, use } = jwk;
+  if (typeof kid !== 'string' || kid === '') return undefined;
+  // RFC 7517 4.2: `use: "enc"` keys are not for signatures. A published private key is a server bug: skip it.
+  if ((use !== undefined && use !== 'sig') || !allowsVerify(jwk) || Object.hasOwn(jwk, 'd')) return undefined;
+  // RFC 8725 3.1: the JWKS, not the token, says which algorithm a key is for, so a key without `alg` is not used.
+  if (!isSigningAlgorithm(alg)) return undefined;
+  const publicKey = publicKeyOf(jwk, PROFILES[alg]);
+  return publicKey === undefined ? undefined : { kid, alg, publicKey };
+}
+
+/**
+ * The usable keys of a JWK Set by kid. A kid that appears twice is ambiguous (RFC 7517 4.5) and dropped entirely,
+ * so a token can never be checked against a key other than the one its issuer meant.
+ */
+export function importJwks(jwks: Record<string, unknown>): Map<string, VerificationKey> {
+  const keys = jwks.keys;
+  if (!Array.isArray(keys)) throw new TypeError('the JWKS has no "keys" array');
+  const byKid = new Map<string, VerificationKey>();
+  const duplicated = new Set<string>();
+  for (const jwk of keys.slice(0, MAX_KEYS)) {
+    const key = importJwk(jwk);
+    if (key === undefined) continue;
+    if (byKid.has(key.kid)) duplicated.add(key.kid);
+    byKid.set(key.kid, key);
+  }
+  for (const kid of duplicated) byKid.delete(kid);
+  return byKid;
+}

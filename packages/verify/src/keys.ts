@@ -1,0 +1,169 @@
+/**
+ * The issuer's signing keys, kept current: discovery (RFC 8414), the JWKS, a periodic refresh, a rate-limited refetch
+ * for unknown kids, and, unlike jose's remote key set, the known keys kept for as long as the issuer is unreachable.
+ */
+import type { KeyResolver, SigningAlgorithm, VerificationKey } from '@tollgate/jwt';
+import { FetchError, fetchJsonObject, type HttpOptions } from './http.js';
+import { importJwks } from './jwks.js';
+
+/** RFC 8414 3: the metadata document's well-known path. */
+export const METADATA_PATH = '/.well-known/oauth-authorization-server';
+
+/** After a failed refresh the next attempt comes sooner than the regular interval, backing off up to it. */
+const MIN_RETRY_DELAY_MS = 1_000;
+
+export interface KeyStoreOptions {
+  issuer: string;
+  fetch: typeof fetch;
+  now: () => number;
+  /** Minimum time between fetches triggered by unknown kids or by missing keys. */
+  refetchIntervalMs: number;
+  /** Regular refresh period. */
+  refreshIntervalMs: number;
+  /** Per request. */
+  timeoutMs: number;
+  /** Called after a refresh removed a key, so caches of tokens it verified can be dropped. */
+  onKeysRemoved?: () => void;
+}
+
+/** `<issuer>/.well-known/oauth-authorization-server`, as Tollgate serves it for an issuer with or without a path. */
+export function metadataUrl(issuer: string): string {
+  return issuer.replace(/\/+$/, '') + METADATA_PATH;
+}
+
+/** RFC 8414 3.3: the metadata must name exactly our issuer, or it could hand us another issuer's keys. */
+async function discoverJwksUri(issuer: string, http: HttpOptions): Promise<string> {
+  const url = metadataUrl(issuer);
+  const metadata = await fetchJsonObject(url, http);
+  if (metadata.issuer !== issuer) throw new FetchError(url, `the metadata issuer is not "${issuer}"`);
+  const jwksUri = metadata.jwks_uri;
+  if (typeof jwksUri !== 'string' || !URL.canParse(jwksUri)) throw new FetchError(url, 'no valid jwks_uri');
+  const protocol = new URL(jwksUri).protocol;
+  // An https issuer must not send us to plain http for its keys.
+  if (protocol !== 'https:' && (protocol !== 'http:' || new URL(issuer).protocol === 'https:')) {
+    throw new FetchError(url, 'jwks_uri must be an https URL');
+  }
+  return jwksUri;
+}
+
+export class RemoteKeyStore {
+  readonly #options: KeyStoreOptions;
+  readonly #closing = new AbortController();
+  #keys = new Map<string, VerificationKey>();
+  #algorithms: readonly SigningAlgorithm[] = [];
+  #jwksUri: string | undefined;
+  #inFlight: Promise<void> | undefined;
+  #lastFetchStartedAtMs = Number.NEGATIVE_INFINITY;
+  #consecutiveFailures = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: KeyStoreOptions) {
+    this.#options = options;
+  }
+
+  /** Whether a JWKS was ever fetched. */
+  get loaded(): boolean {
+    return this.#keys.size > 0;
+  }
+
+  /** The algorithms of the keys in the JWKS: the allow-list for tokens (the JWKS decides, not the token). */
+  get algorithms(): readonly SigningAlgorithm[] {
+    return this.#algorithms;
+  }
+
+  get keyIds(): string[] {
+    return [...this.#keys.keys()];
+  }
+
+  /**
+   * The resolver for validateAccessToken: synchronous for a known kid (the hot path); for an unknown one, a
+   * rate-limited refetch first, so a key the issuer just rotated in is found.
+   */
+  readonly resolve: KeyResolver = (kid) => this.#keys.get(kid) ?? this.#resolveAfterRefetch(kid);
+
+  async #resolveAfterRefetch(kid: string): Promise<VerificationKey | undefined> {
+    await this.refetchIfDue().catch(() => undefined);
+    return this.#keys.get(kid);
+  }
+
+  /** Fetches now (sharing a fetch already under way) and starts the periodic refresh. Rejects if the fetch fails. */
+  load(): Promise<void> {
+    return this.#refresh();
+  }
+
+  /**
+   * Fetches unless a fetch started less than `refetchIntervalMs` ago; concurrent callers share one fetch. Resolves to
+   * whether a fetch ran (or was already running); rejects when it failed.
+   */
+  async refetchIfDue(): Promise<boolean> {
+    if (this.#inFlight !== undefined) {
+      await this.#inFlight;
+      return true;
+    }
+    if (this.#options.now() - this.#lastFetchStartedAtMs < this.#options.refetchIntervalMs) return false;
+    await this.#refresh();
+    return true;
+  }
+
+  close(): void {
+    this.#closing.abort();
+    clearTimeout(this.#timer);
+  }
+
+  #refresh(): Promise<void> {
+    if (this.#closing.signal.aborted) return Promise.reject(new Error('the verifier is closed'));
+    if (this.#inFlight === undefined) {
+      this.#inFlight = this.#fetchKeys().finally(() => {
+        this.#inFlight = undefined;
+        this.#scheduleRefresh();
+      });
+    }
+    return this.#inFlight;
+  }
+
+  async #fetchKeys(): Promise<void> {
+    this.#lastFetchStartedAtMs = this.#options.now();
+    try {
+      const http = { fetch: this.#options.fetch, timeoutMs: this.#options.timeoutMs, signal: this.#closing.signal };
+      this.#jwksUri ??= await discoverJwksUri(this.#options.issuer, http);
+      const jwks = await fetchJsonObject(this.#jwksUri, http);
+      this.#replaceKeys(this.#jwksUri, jwks);
+      this.#consecutiveFailures = 0;
+    } catch (error) {
+      // The known keys stay: an outage of the issuer must not become an outage of every API it protects.
+      this.#consecutiveFailures++;
+      throw error;
+    }
+  }
+
+  #replaceKeys(jwksUri: string, jwks: Record<string, unknown>): void {
+    let keys: Map<string, VerificationKey>;
+    try {
+      keys = importJwks(jwks);
+    } catch (error) {
+      throw new FetchError(jwksUri, (error as Error).message);
+    }
+    // An empty set is treated as a failed fetch, like an unreachable server: keep verifying with the known keys.
+    if (keys.size === 0) throw new FetchError(jwksUri, 'the JWKS has no usable signing key');
+    const removed = this.keyIds.some((kid) => !keys.has(kid));
+    this.#keys = keys;
+    const algorithms = new Set([...keys.values()].map((key) => key.alg));
+    if (algorithms.size !== this.#algorithms.length || this.#algorithms.some((alg) => !algorithms.has(alg))) {
+      this.#algorithms = Object.freeze([...algorithms]);
+    }
+    if (removed) this.#options.onKeysRemoved?.();
+  }
+
+  #scheduleRefresh(): void {
+    if (this.#closing.signal.aborted) return;
+    clearTimeout(this.#timer);
+    const regular = this.#options.refreshIntervalMs;
+    const delayMs =
+      this.#consecutiveFailures === 0
+        ? regular
+        : Math.min(regular, MIN_RETRY_DELAY_MS * 2 ** Math.min(this.#consecutiveFailures - 1, 16));
+    this.#timer = setTimeout(() => this.#refresh().catch(() => undefined), delayMs);
+    // A timer alone must not keep a process alive that has nothing else to do.
+    this.#timer.unref();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * CONTRACT of @tollgate/verify (the lead's; helpers implement it). The SDK an API embeds to check Tollgate
+ * tokens locally: discovery (RFC 8414), a JWKS cache that survives outages, the one validation module of
+ * @tollgate/jwt, RFC 6750 errors, scope checks, a verified-token cache and the revocation stream.
+ * No dependency on the Tollgate server.
+ */
+import type { AccessTokenClaims } from '@tollgate/jwt';
+
+export interface VerifierOptions {
+  /** The Tollgate issuer (origin). Metadata comes from `<issuer>/.well-known/oauth-authorization-server`. */
+  issuer: string;
+  /** The API identifier(s) this verifier accepts as `aud`. */
+  audience: string | readonly string[];
+  /** `realm` of the WWW-Authenticate challenge. Default: the first audience. */
+  realm?: string;
+  /** Leeway for exp/nbf/iat in seconds; default 5, clamped to [0, 60] like the server. */
+  clockToleranceSeconds?: number;
+  /**
+   * Credentials of a Tollgate client, used to subscribe to the revocation stream (and, once API tokens exist,
+   * to introspect them). Without them revoked tokens are honoured only until they expire.
+   */
+  client?: { clientId: string; clientSecret: string };
+  /**
+   * Refuse every token (503 temporarily_unavailable) when the revocation stream has been silent or down longer than
+   * this, or never delivered its snapshot. Needs `client`. Default: never (fail open: signatures are still checked).
+   */
+  failClosedAfterMs?: number;
+  /** RFC 6750 2.3 discourages tokens in the query string; refused unless this is true. */
+  allowQueryToken?: boolean;
+  /** Verified-token cache size; 0 disables it. Default 10 000. */
+  cacheSize?: number;
+  /** Minimum time between JWKS refetches triggered by unknown kids (a flood of random kids cannot hammer the server). Default 10 000. */
+  jwksRefetchIntervalMs?: number;
+  /** Periodic JWKS refresh. Default 300 000, at least 1 000. After a failed fetch it retries sooner (1 s, doubling). */
+  jwksRefreshIntervalMs?: number;
+  /** For tests and custom transports; defaults to globalThis.fetch. */
+  fetch?: typeof fetch;
+  /** Milliseconds since the epoch; defaults to Date.now. */
+  now?: () => number;
+}
+
+/** What a handler gets for a valid token. */
+export interface VerifiedToken {
+  claims: AccessTokenClaims;
+  subject: string;
+  clientId: string;
+  scopes: readonly string[];
+  /** `jwt` today; `api_token` once Tollgate API tokens exist. */
+  kind: 'jwt';
+}
+
+export type ScopeMode = 'all' | 'any';
+
+/** Header values as Node gives them (string, string[] or undefined) or as a fetch Headers object. */
+export type HeaderSource = Record<string, string | string[] | undefined> | Headers;
+
+export interface BearerRequest {
+  headers: HeaderSource;
+  /**
+   * The request URL (path and query, or absolute). Read for `access_token`: used when allowQueryToken is on, refused
+   * with 400 invalid_request when it is off (so a misdirected client learns why instead of getting a bare 401).
+   */
+  url?: string;
+}
+
+export interface Verifier {
+  /** The `realm` its refusals carry in WWW-Authenticate (the option, or the first audience). */
+  readonly realm: string;
+  /** Resolves once metadata and JWKS were fetched; rejects with a clear error if the issuer is unreachable at start. */
+  ready(): Promise<void>;
+  /** Verifies a bare token; throws BearerError (401 invalid_token ...) when refused. */
+  verify(token: string): Promise<VerifiedToken>;
+  /** Extracts the token from the request (RFC 6750 2.1; 400 invalid_request for malformed headers) and verifies it. */
+  authenticate(request: BearerRequest): Promise<VerifiedToken>;
+  /**
+   * Whether the revocation stream is connected, and how long since it last heard from the server (any byte, pings
+   * included; counted from start-up before the first byte). Without `client` there is no stream: staleMs is Infinity.
+   */
+  revocationStatus(): { connected: boolean; staleMs: number; revokedCount: number };
+  /** Stops timers and the stream. Afterwards verify() still works with the keys already known, without any I/O. */
+  close(): Promise<void>;
+}
+
+/*
+ * The implementations live in their own modules (one per concern); they are re-exported here so that anything written
+ * against this contract file keeps working. Only type imports point back at this file, so there is no runtime cycle.
+ */
+/** createVerifier(options): Verifier, see verifier.ts. Options are checked eagerly (TypeError). */
+export { createVerifier } from './verifier.js';
+/** requireScopes(token, scopes, mode = 'all'): throws BearerError 403 insufficient_scope, see scopes.ts. */
+export { requireScopes } from './scopes.js';
+/**
+ * An RFC 6750 3 refusal: `status` 400/401/403 (503 when fail-closed), `error` (undefined for a request with no
+ * token: a bare challenge), `description` safe for clients, `scope`, and a stable `code` for logs.
+ * `challenge(realm)` renders WWW-Authenticate, `body()` the JSON body. See errors.ts.
+ */
+export { BearerError } from './errors.js';

@@ -1,0 +1,189 @@
+/**
+ * createVerifier: the pipeline every token goes through. Start-up (discovery, JWKS, revocation snapshot) happens once,
+ * lazily; then per token: fail-closed check, verified-token cache, the one validation module of @tollgate/jwt with
+ * the remote key store, and the revocation deny list, which is consulted on every call, cache hit or not.
+ */
+import { type AccessTokenClaims, TokenValidationError, validateAccessToken } from '@tollgate/jwt';
+import { extractBearerToken } from './bearer.js';
+import { TokenCache, tokenDigest } from './cache.js';
+import { DenyList } from './deny-list.js';
+import { BearerError } from './errors.js';
+import { RemoteKeyStore } from './keys.js';
+import { HTTP_TIMEOUT_MS, type NormalizedOptions, normalizeVerifierOptions } from './options.js';
+import { type FirstSyncOutcome, REVOCATIONS_PATH, RevocationStream } from './revocations.js';
+import type { BearerRequest, Verifier, VerifierOptions, VerifiedToken } from './types.js';
+
+/** How long the first requests wait for the revocation snapshot before going ahead without it. */
+const STARTUP_SYNC_WAIT_MS = 5_000;
+
+function waitAtMost<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(fallback), ms);
+    timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => resolve(fallback),
+    );
+  });
+}
+
+/** Frozen: the same object is handed out on every cache hit, so no caller can change what the next one sees. */
+function toVerifiedToken(claims: AccessTokenClaims): VerifiedToken {
+  return Object.freeze({
+    claims: Object.freeze(claims),
+    subject: claims.sub,
+    clientId: claims.client_id,
+    // RFC 6749 3.3: space-delimited; an absent or empty scope means none.
+    scopes: Object.freeze(claims.scope.split(' ').filter((scope) => scope !== '')),
+    kind: 'jwt' as const,
+  });
+}
+
+class TollgateVerifier implements Verifier {
+  readonly realm: string;
+  readonly #options: NormalizedOptions;
+  readonly #keys: RemoteKeyStore;
+  readonly #cache: TokenCache<VerifiedToken>;
+  readonly #denyList: DenyList;
+  readonly #revocations: RevocationStream | undefined;
+  #initialSync: Promise<FirstSyncOutcome | undefined> | undefined;
+  #prepared = false;
+  #closed = false;
+
+  constructor(options: NormalizedOptions) {
+    this.realm = options.realm;
+    this.#options = options;
+    this.#cache = new TokenCache(options.cacheSize, options.now);
+    this.#denyList = new DenyList(options.now, options.clockToleranceSeconds);
+    this.#keys = new RemoteKeyStore({
+      issuer: options.issuer,
+      fetch: options.fetch,
+      now: options.now,
+      refetchIntervalMs: options.jwksRefetchIntervalMs,
+      refreshIntervalMs: options.jwksRefreshIntervalMs,
+      timeoutMs: HTTP_TIMEOUT_MS,
+      // A token verified with a key the issuer withdrew must not live on in the cache.
+      onKeysRemoved: () => this.#cache.clear(),
+    });
+    this.#revocations =
+      options.client === undefined
+        ? undefined
+        : new RevocationStream({
+            url: options.issuer.replace(/\/+$/, '') + REVOCATIONS_PATH,
+            clientId: options.client.clientId,
+            clientSecret: options.client.clientSecret,
+            denyList: this.#denyList,
+            fetch: options.fetch,
+            now: options.now,
+          });
+  }
+
+  async ready(): Promise<void> {
+    const initialSync = this.#start();
+    if (!this.#keys.loaded) await this.#keys.load();
+    if ((await initialSync) === 'refused') {
+      throw new Error(`Tollgate revocation stream: ${this.#revocations?.lastError ?? 'refused'}`);
+    }
+  }
+
+  async verify(token: string): Promise<VerifiedToken> {
+    if (typeof token !== 'string') throw new TypeError('token must be a string');
+    if (!this.#prepared) await this.#prepare();
+    this.#refuseIfStale();
+    const digest = this.#cache.enabled ? tokenDigest(token) : undefined;
+    const cached = digest === undefined ? undefined : this.#cache.get(digest);
+    const verified = cached ?? (await this.#validate(token, true));
+    if (this.#denyList.has(verified.claims.jti)) throw BearerError.revoked();
+    if (cached === undefined && digest !== undefined) this.#cache.set(digest, verified, verified.claims.exp * 1000);
+    return verified;
+  }
+
+  async authenticate(request: BearerRequest): Promise<VerifiedToken> {
+    return this.verify(extractBearerToken(request, { allowQueryToken: this.#options.allowQueryToken }));
+  }
+
+  revocationStatus(): { connected: boolean; staleMs: number; revokedCount: number } {
+    // Without client credentials there is no stream: it has never heard anything.
+    return this.#revocations?.status() ?? { connected: false, staleMs: Number.POSITIVE_INFINITY, revokedCount: 0 };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#keys.close();
+    await this.#revocations?.close();
+  }
+
+  /** Kicks off discovery and the stream once; resolves with how the first stream attempt went (bounded wait). */
+  #start(): Promise<FirstSyncOutcome | undefined> {
+    if (this.#initialSync === undefined) {
+      if (this.#closed) return Promise.resolve(undefined);
+      this.#keys.load().catch(() => undefined);
+      this.#revocations?.start();
+      this.#initialSync =
+        this.#revocations === undefined
+          ? Promise.resolve(undefined)
+          : waitAtMost<FirstSyncOutcome | undefined>(this.#revocations.firstSync(), STARTUP_SYNC_WAIT_MS, undefined);
+    }
+    return this.#initialSync;
+  }
+
+  /** The first requests wait for keys and the revocation snapshot; later ones never come here. */
+  async #prepare(): Promise<void> {
+    await this.#start();
+    if (!this.#keys.loaded) {
+      // The issuer was unreachable at start: try again, but at most once per refetch interval however many requests.
+      await this.#keys.refetchIfDue().catch(() => false);
+      if (!this.#keys.loaded) {
+        throw BearerError.unavailable('The authorization server keys are not available', 'ERR_KEYS_UNAVAILABLE');
+      }
+    }
+    this.#prepared = true;
+  }
+
+  #refuseIfStale(): void {
+    const limitMs = this.#options.failClosedAfterMs;
+    if (limitMs === undefined || this.#revocations === undefined) return;
+    // Never synced counts as stale: without the snapshot, a token revoked before start-up would pass.
+    if (!this.#revocations.isCurrent(limitMs)) {
+      throw BearerError.unavailable('Token revocations cannot be checked right now', 'ERR_REVOCATIONS_STALE');
+    }
+  }
+
+  async #validate(token: string, mayRefetch: boolean): Promise<VerifiedToken> {
+    const algorithms = this.#keys.algorithms;
+    try {
+      const claims = await validateAccessToken(token, this.#keys.resolve, {
+        issuer: this.#options.issuer,
+        audience: this.#options.audiences,
+        // The JWKS decides which algorithms are acceptable (and each key its own one).
+        algorithms,
+        clockToleranceSeconds: this.#options.clockToleranceSeconds,
+        now: this.#options.now,
+      });
+      return toVerifiedToken(claims);
+    } catch (error) {
+      if (!(error instanceof TokenValidationError)) throw error;
+      // A key of an algorithm the JWKS did not list before (rotation to a new alg): refetch, rate-limited, and retry.
+      if (error.code === 'ERR_TOKEN_ALG_NOT_ALLOWED' && mayRefetch) {
+        const refetched = await this.#keys.refetchIfDue().catch(() => false);
+        if (refetched && this.#keys.algorithms !== algorithms) return this.#validate(token, false);
+      }
+      throw BearerError.fromValidation(error);
+    }
+  }
+}
+
+/**
+ * Creates a verifier for one issuer and one or more audiences. Options are checked now (TypeError); no I/O happens
+ * until ready(), verify() or authenticate() is first called.
+ *
+ * One verifier per process is the intended use: it holds the JWKS, the verified-token cache and the revocation stream.
+ * In-process callers such as the gateway share it by passing the same object around; a gateway protecting several
+ * APIs creates it with all their audiences and compares `token.claims.aud` with each route's audience.
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  return new TollgateVerifier(normalizeVerifierOptions(options));
+}

@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DenyList, RevocationStream } from '../src/index.js';
+import { FakeIssuer } from './fake-issuer.js';
+import { CLIENT, verifierFor } from './harness.js';
+import { assertRefused, claimsAt, FakeClock, makeKey, signWith, waitFor } from './support.js';
+
+async function withIssuer(
+  options: { pingIntervalMs?: number; retryMs?: number },
+  run: (server: FakeIssuer) => Promise<void>,
+): Promise<void> {
+  const server = await FakeIssuer.start({ keys: [makeKey()], client: CLIENT, ...options });
+  try {
+    await run(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+const REVOKED = { status: 401, error: 'invalid_token', description: 'The access token was revoked' };
+
+describe('revocation stream', () => {
+  it('refuses a revoked token within 1 s, even one already in the verified-token cache', () =>
+    withIssuer({}, async (server) => {
+      const clock = new FakeClock();
+      const verifier = verifierFor(server, clock, { client: CLIENT });
+      await verifier.ready();
+      const claims = claimsAt(server.issuer, clock.seconds);
+      const token = await signWith(server.signingKey, claims);
+      await verifier.verify(token);
+      await verifier.verify(token);
+      server.revoke(claims.jti, claims.exp);
+      const elapsedMs = await waitFor(
+        () =>
+          verifier.verify(token).then(
+            () => false,
+            () => true,
+          ),
+        1_000,
+      );
+      assert.ok(elapsedMs < 1_000);
+      await assertRefused(verifier.verify(token), REVOKED);
+      assert.deepEqual(verifier.revocationStatus(), { connected: true, staleMs: 0, revokedCount: 1 });
+    }));
+
+  it('refuses a token revoked before the verifier started, from the first request on', () =>
+    withIssuer({}, async (server) => {
+      const clock = new FakeClock();
+      const claims = claimsAt(server.issuer, clock.seconds);
+      server.revoke(claims.jti, claims.exp);
+      const verifier = verifierFor(server, clock, { client: CLIENT });
+      await assertRefused(verifier.verify(await signWith(server.signingKey, claims)), REVOKED);
+    }));
+
+  it('sends the client credentials form-urlencoded in HTTP Basic (RFC 6749 2.3.1)', () =>
+    withIssuer({}, async (server) => {
+      const verifier = verifierFor(server, new FakeClock(), { client: CLIENT });
+      await verifier.ready();
+      assert.deepEqual(server.connections, [{ lastEventId: undefined, authorized: true }]);
+    }));
+
+  it('resumes after a dropped connection with Last-Event-ID and gets what it missed', () =>
+    withIssuer({ retryMs: 50 }, async (server) => {
+      const clock = new FakeClock();
+      const verifier = verifierFor(server, clock, { client: CLIENT });
+      const before = claimsAt(server.issuer, clock.seconds);
+      server.revoke(before.jti, before.exp);
+      await verifier.ready();
+      const live = claimsAt(server.issuer, clock.seconds);
+      server.revoke(live.jti, live.exp);
+      await waitFor(() => verifier.revocationStatus().revokedCount === 2, 1_000);
+      server.dropStreams();
+      const missed = claimsAt(server.issuer, clock.seconds);
+      server.revoke(missed.jti, missed.exp);
+      await waitFor(() => server.openStreams === 1, 2_000);
+      assert.deepEqual(
+        server.connections.map((connection) => connection.lastEventId),
+        [undefined, '2'],
+      );
+      await waitFor(() => verifier.revocationStatus().revokedCount === 3, 1_000);
+      await assertRefused(verifier.verify(await signWith(server.signingKey, missed)), REVOKED);
+    }));
+
+  it('fails closed after the configured staleness and recovers when the stream is back', () =>
+    withIssuer({ retryMs: 50 }, async (server) => {
+      const clock = new FakeClock();
+      const verifier = verifierFor(server, clock, { client: CLIENT, failClosedAfterMs: 2_000, cacheSize: 0 });
+      const token = await signWith(server.signingKey, claimsAt(server.issuer, clock.seconds));
+      await verifier.verify(token);
+      await server.stop();
+      await waitFor(() => !verifier.revocationStatus().connected, 1_000);
+      clock.advance(2_000);
+      await verifier.verify(token);
+      clock.advance(1);
+      await assertRefused(verifier.verify(token), {
+        status: 503,
+        error: 'temporarily_unavailable',
+        code: 'ERR_REVOCATIONS_STALE',
+      });
+      await server.restart();
+      await waitFor(() => verifier.revocationStatus().connected, 5_000);
+      assert.equal((await verifier.verify(token)).subject, 'usr_alice');
+    }));
+
+  it('fails closed from the start when the revocation snapshot never arrived', () =>
+    withIssuer({}, async (server) => {
+      const clock = new FakeClock();
+      const client = { clientId: CLIENT.clientId, clientSecret: 'wrong' };
+      const verifier = verifierFor(server, clock, { client, failClosedAfterMs: 60_000 });
+      const token = await signWith(server.signingKey, claimsAt(server.issuer, clock.seconds));
+      await assertRefused(verifier.verify(token), { status: 503, error: 'temporarily_unavailable' });
+    }));
+
+  it('keeps verifying signatures when the stream is down and fail-closed is off', () =>
+    withIssuer({}, async (server) => {
+      const clock = new FakeClock();
+      const verifier = verifierFor(server, clock, { client: CLIENT, cacheSize: 0 });
+      await verifier.ready();
+      server.dropStreams();
+      clock.advance(120_000);
+      const token = await signWith(server.signingKey, claimsAt(server.issuer, clock.seconds));
+      assert.equal((await verifier.verify(token)).subject, 'usr_alice');
+      assert.ok(verifier.revocationStatus().staleMs >= 120_000);
+    }));
+
+  it('rejects ready() on refused credentials, without the secret in the message, and still verifies', () =>
+    withIssuer({}, async (server) => {
+      const clock = new FakeClock();
+      const secret = 'wrong-secret-value';
+      const verifier = verifierFor(server, clock, { client: { clientId: CLIENT.clientId, clientSecret: secret } });
+      await assert.rejects(verifier.ready(), (error: Error) => {
+        assert.match(error.message, /refused the client credentials \(status 401\)/);
+        assert.ok(!error.message.includes(secret));
+        return true;
+      });
+      const token = await signWith(server.signingKey, claimsAt(server.issuer, clock.seconds));
+      assert.equal((await verifier.verify(token)).subject, 'usr_alice');
+      assert.equal(verifier.revocationStatus().connected, false);
+    }));
+
+  it('treats a silent connection as dead and reconnects', () =>
+    withIssuer({ pingIntervalMs: 0, retryMs: 50 }, async (server) => {
+      const stream = new RevocationStream({
+        url: `${server.issuer}/revocations`,
+        ...CLIENT,
+        denyList: new DenyList(Date.now),
+        fetch,
+        now: Date.now,
+        idleTimeoutMs: 200,
+        minBackoffMs: 10,
+      });
+      try {
+        stream.start();
+        // The server never closes these connections: only the client's idle timeout can end them.
+        await waitFor(() => server.connections.length >= 3, 3_000);
+      } finally {
+        await stream.close();
+      }
+    }));
+
+  it('does not reconnect a connection kept alive by pings', () =>
+    withIssuer({ pingIntervalMs: 50 }, async (server) => {
+      const stream = new RevocationStream({
+        url: `${server.issuer}/revocations`,
+        ...CLIENT,
+        denyList: new DenyList(Date.now),
+        fetch,
+        now: Date.now,
+        idleTimeoutMs: 200,
+      });
+      try {
+        stream.start();
+        assert.equal(await stream.firstSync(), 'synced');
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        assert.equal(server.connections.length, 1);
+        assert.ok(stream.status().staleMs < 200);
+      } finally {
+        await stream.close();
+      }
+    }));
+});
+
+/** A fetch answering with the given SSE chunks, then keeping the stream open (as a live server does). */
+function scriptedFetch(chunks: readonly string[], contentType = 'text/event-stream'): typeof fetch {
+  return async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+      },
+    });
+    return new Response(body, { status: 200, headers: { 'content-type': contentType } });
+  };
+}
+
+describe('revocation stream: what it accepts from the server', () => {
+  it('applies well-formed revocations, ignores malformed ones, and resumes after the last id', async () => {
+    const clock = new FakeClock();
+    const denyList = new DenyList(clock.now);
+    const future = clock.seconds + 300;
+    const stream = new RevocationStream({
+      url: 'https://auth.example.com/revocations',
+      ...CLIENT,
+      denyList,
+      now: clock.now,
+      fetch: scriptedFetch([
+        'retry: 1000\n\n',
+        'id: 1\nevent: revoked\ndata: not json\n\n',
+        `id: 2\nevent: revoked\ndata: {"jti":"at_good","exp":${future}}\n\n`,
+        `id: 3\nevent: revoked\ndata: {"jti":42,"exp":${future}}\n\n`,
+        'id: 4\nevent: revoked\ndata: {"jti":"at_no_exp"}\n\n',
+        `id: 5\nevent: unknown\ndata: {"jti":"at_other_event","exp":${future}}\n\n`,
+        'event: ready\ndata: {}\n\n',
+      ]),
+    });
+    try {
+      stream.start();
+      assert.equal(await stream.firstSync(), 'synced');
+      assert.equal(denyList.size, 1);
+      assert.ok(denyList.has('at_good'));
+      assert.equal(stream.lastEventId, '5');
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('refuses a response that is not an event stream', async () => {
+    const stream = new RevocationStream({
+      url: 'https://auth.example.com/revocations',
+      ...CLIENT,
+      denyList: new DenyList(Date.now),
+      now: Date.now,
+      fetch: scriptedFetch(['event: ready\ndata: {}\n\n'], 'application/json'),
+    });
+    try {
+      stream.start();
+      assert.equal(await stream.firstSync(), 'unreachable');
+      assert.match(stream.lastError ?? '', /status 200 \(application\/json\)/);
+    } finally {
+      await stream.close();
+    }
+  });
+});
