@@ -1,0 +1,65 @@
+/**
+ * One JSON line (pino) per request: method, route (the configured prefix), normalised path without the
+ * query string, status, latency, subject and client. Never the token: the entry is built field by field
+ * from a fixed list, so no header, query or claim set can slip in; Authorization is redacted as well,
+ * should anything ever log request headers.
+ */
+import type { VerifiedToken } from '@tollgate/verify';
+import { type DestinationStream, type Logger, pino } from 'pino';
+import type { LOG_LEVELS } from './config.js';
+import type { Route } from './routes.js';
+
+export interface AccessLogEntry {
+  method: string | undefined;
+  route: Route | undefined;
+  /** The normalised path, or the raw path (query removed) when it could not be normalised. */
+  path: string | undefined;
+  rawTarget: string | undefined;
+  status: number;
+  startedAt: number;
+  token: VerifiedToken | undefined;
+  /** `proxy` (default), `websocket` or `forward_auth`. */
+  mode?: 'websocket' | 'forward_auth';
+  /** Why an upstream failed (error code), for 502/504. */
+  upstreamError?: string;
+}
+
+export function createGatewayLogger(options: {
+  level: (typeof LOG_LEVELS)[number];
+  destination?: DestinationStream | undefined;
+}): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'tollgate-gateway' },
+      redact: {
+        paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token'],
+        censor: '[redacted]',
+      },
+    },
+    options.destination,
+  );
+}
+
+export function logAccess(logger: Logger, entry: AccessLogEntry): void {
+  const level = entry.status >= 500 ? 'warn' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  const line: Record<string, unknown> = {
+    method: entry.method,
+    route: entry.route?.prefix,
+    path: entry.path ?? withoutQuery(entry.rawTarget),
+    status: entry.status,
+    latencyMs: Math.round((performance.now() - entry.startedAt) * 10) / 10,
+    subject: entry.token?.subject,
+    client_id: entry.token?.clientId,
+  };
+  if (entry.mode !== undefined) line.mode = entry.mode;
+  if (entry.upstreamError !== undefined) line.upstreamError = entry.upstreamError;
+  logger[level](line, 'request');
+}
+
+function withoutQuery(target: string | undefined): string | undefined {
+  if (target === undefined) return undefined;
+  const end = target.search(/[?#]/);
+  return end === -1 ? target : target.slice(0, end);
+}

@@ -1,0 +1,149 @@
+/**
+ * The decision every request goes through, whether it is proxied, upgraded to a WebSocket or asked about
+ * by nginx/Traefik/Envoy (forward-auth): normalise the path → match the route → verify the bearer token
+ * for the route's audience → check scopes → count it against the route's rate limits. Steps are named
+ * and run in this order; the first refusal wins.
+ */
+import { BearerError, type Verifier, type VerifiedToken, requireScopes } from '@tollgate/verify';
+import type { Logger } from 'pino';
+import { normaliseRequestTarget } from './path.js';
+import { type RateLimitDecision, type RateLimiter, applyRateLimits, rateLimitHeaders } from './rate-limit.js';
+import type { Route, RouteTable } from './routes.js';
+
+export interface Refusal {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON body; null sends an empty body (a bare RFC 6750 challenge). */
+  body: Record<string, string> | null;
+}
+
+export interface Allowed {
+  allowed: true;
+  route: Route;
+  /** The normalised path: what was matched and what goes upstream. */
+  path: string;
+  query: string;
+  /** Undefined on public routes. */
+  token: VerifiedToken | undefined;
+  rateLimit: RateLimitDecision | undefined;
+}
+
+export interface Refused {
+  allowed: false;
+  refusal: Refusal;
+  route: Route | undefined;
+  path: string | undefined;
+  token: VerifiedToken | undefined;
+}
+
+export type Decision = Allowed | Refused;
+
+export interface Authorizer {
+  routes: RouteTable;
+  /** One per audience; each created with createVerifier and nothing shared with the server. */
+  verifiers: ReadonlyMap<string, Verifier>;
+  limiter: RateLimiter;
+  logger: Logger;
+}
+
+export interface RequestFacts {
+  method: string;
+  /** The raw request target (path and query). */
+  target: string;
+  /** Every Authorization header value received. */
+  authorization: readonly string[];
+}
+
+export async function authorize(authorizer: Authorizer, request: RequestFacts): Promise<Decision> {
+  const target = normaliseRequestTarget(request.target);
+  if ('problem' in target) return refused(invalidRequest(target.problem));
+  const match = authorizer.routes.match(request.method, target.path);
+  if (match.kind === 'not_found')
+    return refused(jsonRefusal(404, 'not_found', 'no route matches this path'), target.path);
+  if (match.kind === 'case_mismatch') {
+    return refused(invalidRequest('the path differs from a configured route only in letter case'), target.path);
+  }
+  if (match.kind === 'method_not_allowed') {
+    const refusal = jsonRefusal(405, 'method_not_allowed', 'this route does not accept the method');
+    refusal.headers.Allow = match.allowed.join(', ');
+    return refused(refusal, target.path);
+  }
+  const { route } = match;
+  const base = { allowed: true as const, route, path: target.path, query: target.query };
+  if (route.public) return { ...base, token: undefined, rateLimit: undefined };
+
+  const verified = await verifyFor(authorizer, route, request);
+  if ('refusal' in verified) return refused(verified.refusal, target.path, route);
+  const { token } = verified;
+  const scopeRefusal = checkScopes(route, token);
+  if (scopeRefusal !== undefined) return refused(scopeRefusal, target.path, route, token);
+
+  const rateLimit = await applyRateLimits(authorizer.limiter, route, {
+    jti: token.claims.jti,
+    clientId: token.clientId,
+  });
+  if (rateLimit !== undefined && !rateLimit.allowed) {
+    const refusal = jsonRefusal(429, 'rate_limited', 'too many requests; retry later');
+    Object.assign(refusal.headers, rateLimitHeaders(rateLimit));
+    return refused(refusal, target.path, route, token);
+  }
+  return { ...base, token, rateLimit };
+}
+
+async function verifyFor(
+  authorizer: Authorizer,
+  route: Route,
+  request: RequestFacts,
+): Promise<{ token: VerifiedToken } | { refusal: Refusal }> {
+  const { authorization } = request;
+  const verifier = route.audience === undefined ? undefined : authorizer.verifiers.get(route.audience);
+  if (verifier === undefined || route.audience === undefined) throw new Error(`no verifier for route ${route.index}`);
+  // The SDK sees every value, so several Authorization headers are refused (400) instead of one being picked.
+  const header =
+    authorization.length === 1 ? authorization[0] : authorization.length === 0 ? undefined : [...authorization];
+  try {
+    // The target goes along so that a token in the query string is refused (RFC 6750 2.3, 5.3), not forwarded.
+    return { token: await verifier.authenticate({ headers: { authorization: header }, url: request.target }) };
+  } catch (error) {
+    return { refusal: refusalFromVerifier(error, route.audience, authorizer.logger) };
+  }
+}
+
+function checkScopes(route: Route, token: VerifiedToken): Refusal | undefined {
+  try {
+    if (route.scopes.length > 0) requireScopes(token, route.scopes, 'all');
+    if (route.anyScopes.length > 0) requireScopes(token, route.anyScopes, 'any');
+    return undefined;
+  } catch (error) {
+    if (error instanceof BearerError) return bearerRefusal(error, route.audience ?? '');
+    throw error;
+  }
+}
+
+function refusalFromVerifier(error: unknown, realm: string, logger: Logger): Refusal {
+  if (error instanceof BearerError) return bearerRefusal(error, realm);
+  // Not a verdict on the token: the detail goes to the log (never the token, which the error cannot hold).
+  logger.error({ err: error }, 'token verification failed unexpectedly');
+  return jsonRefusal(500, 'server_error', 'the gateway could not verify the token');
+}
+
+/** RFC 6750 3: the challenge in WWW-Authenticate, the same error in the JSON body. */
+export function bearerRefusal(error: BearerError, realm: string): Refusal {
+  return {
+    status: error.status,
+    headers: { 'WWW-Authenticate': error.challenge(realm) },
+    body: error.body(),
+  };
+}
+
+export function jsonRefusal(status: number, error: string, description: string): Refusal {
+  return { status, headers: {}, body: { error, error_description: description } };
+}
+
+export function invalidRequest(description: string): Refusal {
+  return jsonRefusal(400, 'invalid_request', description);
+}
+
+function refused(refusal: Refusal, path?: string, route?: Route, token?: VerifiedToken): Refused {
+  return { allowed: false, refusal, route, path, token };
+}

@@ -1,0 +1,248 @@
+/**
+ * The gateway's one configuration schema: shape, defaults, bounds and messages. config-load.ts reads the
+ * YAML file and turns every issue into `file:line: field: what is wrong`; this module only knows the shape.
+ */
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { isLoopbackHost } from './net.js';
+import { normalisePath } from './path.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const DEFAULT_FORWARD_AUTH_PATH = '/_tollgate/auth';
+
+/** RFC 9110 5.6.2: header names and methods are `token`s. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 6749 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** Headers the gateway manages itself; configuring an identity header with one of these names would break it. */
+const RESERVED_HEADERS = new Set([
+  'authorization',
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'upgrade',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+]);
+
+const integer = (min: number, max: number) =>
+  z
+    .number({ error: 'must be an integer' })
+    .int({ error: 'must be an integer' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+
+const flag = z.boolean({ error: 'must be true or false' });
+const filePath = z.string({ error: 'must be a file path' }).min(1, { error: 'must not be empty' });
+
+const headerName = z
+  .string({ error: 'must be a header name' })
+  .regex(TOKEN, { error: 'must be a valid header name' })
+  .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), { error: 'is a header the gateway manages itself' });
+
+/** A list of scopes, as a YAML list or a space-separated string like the OAuth `scope` parameter. */
+const scopeList = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : value),
+  z.array(
+    z
+      .string({ error: 'must be a scope name' })
+      .regex(SCOPE_TOKEN, { error: 'must be a valid scope name (RFC 6749 3.3)' }),
+    { error: 'must be a list of scopes' },
+  ),
+);
+
+const method = z
+  .string({ error: 'must be an HTTP method' })
+  .regex(TOKEN, { error: 'must be an HTTP method such as GET' })
+  .transform((name) => name.toUpperCase());
+
+/** A route prefix must already be in the form request paths are normalised to, or it could never match. */
+const routePath = z.string({ error: 'must be a path such as /data' }).superRefine((path, ctx) => {
+  const normalised = normalisePath(path);
+  const problem = 'problem' in normalised ? normalised.problem : undefined;
+  if (!path.startsWith('/')) ctx.addIssue({ code: 'custom', message: 'must start with /' });
+  else if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `is not a valid path: ${problem}` });
+  else if ('path' in normalised && normalised.path !== path) {
+    ctx.addIssue({ code: 'custom', message: `must be written in normal form (${normalised.path})` });
+  } else if (path.length > 1 && path.endsWith('/')) {
+    ctx.addIssue({ code: 'custom', message: 'must not end with / (a prefix matches whole segments anyway)' });
+  }
+});
+
+const upstreamUrl = z.string({ error: 'must be an http(s) URL' }).transform((value, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL' });
+    return z.NEVER;
+  }
+  if (url.username || url.password || url.search || url.hash || value.includes('?') || value.includes('#')) {
+    ctx.addIssue({ code: 'custom', message: 'must not contain credentials, a query or a fragment' });
+    return z.NEVER;
+  }
+  // The base path is joined with request paths; a trailing slash would double up.
+  return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
+});
+
+const issuerUrl = z.string({ error: 'must be the issuer URL' }).superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an absolute URL such as https://auth.example.com' });
+    return;
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    ctx.addIssue({ code: 'custom', message: 'must use https unless it is a loopback address' });
+  } else if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    ctx.addIssue({ code: 'custom', message: 'must use https' });
+  }
+});
+
+const rateWindow = z.strictObject({
+  requests: integer(1, 1_000_000_000),
+  windowSeconds: integer(1, 86_400),
+});
+
+const route = z.strictObject({
+  /** Path prefix, matched on segment boundaries: `/data` matches `/data` and `/data/x`, never `/database`. */
+  path: routePath,
+  /** Default: every method. */
+  methods: z.array(method, { error: 'must be a list of HTTP methods' }).min(1).optional(),
+  upstream: upstreamUrl,
+  /** The API identifier the token must be issued for; defaults to the top-level `audience`. */
+  audience: z.string({ error: 'must be an API identifier' }).min(1).optional(),
+  /** Every one of these is required. */
+  scopes: scopeList.default([]),
+  /** At least one of these is required. */
+  anyScopes: scopeList.default([]),
+  public: flag.default(false),
+  /** Remove the route's prefix before forwarding (`/data/x` → upstream `/x`). */
+  stripPrefix: flag.default(false),
+  rateLimit: z.strictObject({ perToken: rateWindow.optional(), perClient: rateWindow.optional() }).optional(),
+});
+
+const trustProxy = z
+  .array(
+    z.string({ error: 'must be an IP address or CIDR range' }).refine(isAddressOrCidr, {
+      error: 'must be an IP address or CIDR range',
+    }),
+    { error: 'must be a list of IP addresses or CIDR ranges' },
+  )
+  .min(1, { error: 'must list at least one address' });
+
+const fields = z.strictObject({
+  listen: z
+    .strictObject({
+      host: z.string({ error: 'must be a host name or address' }).min(1).default('127.0.0.1'),
+      port: integer(0, 65_535).default(8000),
+      tls: z.strictObject({ certFile: filePath, keyFile: filePath }).optional(),
+    })
+    .prefault({}),
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-* headers are believed. */
+  trustProxy: trustProxy.optional(),
+  issuer: issuerUrl,
+  audience: z.string({ error: 'must be an API identifier' }).min(1).optional(),
+  /** A Tollgate client for the revocation stream; the secret may come from TOLLGATE_GATEWAY_CLIENT_SECRET. */
+  client: z
+    .strictObject({
+      clientId: z.string({ error: 'must be a client id' }).min(1),
+      clientSecret: z.string({ error: 'must be a string' }).min(1).optional(),
+    })
+    .optional(),
+  identityHeaders: z
+    .strictObject({
+      subject: headerName.default('X-Tollgate-Subject'),
+      client: headerName.default('X-Tollgate-Client'),
+      scopes: headerName.default('X-Tollgate-Scopes'),
+    })
+    .prefault({}),
+  /** Pass the bearer token on to upstreams. Off by default: upstreams get the identity headers instead. */
+  forwardToken: flag.default(false),
+  timeouts: z
+    .strictObject({
+      connectMs: integer(1, 600_000).default(5_000),
+      /** Time to the upstream's response headers; beyond it the client gets 504. */
+      upstreamMs: integer(1, 3_600_000).default(30_000),
+      /** A response body or WebSocket tunnel that moves no data for this long is cut. */
+      idleMs: integer(1, 3_600_000).default(60_000),
+    })
+    .prefault({}),
+  /** Refuse every token (503) once the revocation stream has been down this long. Default: fail open. */
+  failClosedAfterMs: integer(1_000, 86_400_000).optional(),
+  forwardAuth: z
+    .strictObject({
+      enabled: flag.default(false),
+      path: routePath.default(DEFAULT_FORWARD_AUTH_PATH),
+    })
+    .prefault({}),
+  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  routes: z.array(route, { error: 'must be a list of routes' }).min(1, { error: 'must list at least one route' }),
+});
+
+export const gatewayConfigSchema = fields.superRefine((config, ctx) => {
+  const problem = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const { host, tls } = config.listen;
+  if (tls === undefined && config.trustProxy === undefined && !isLoopbackHost(host)) {
+    problem(['listen', 'host'], 'plain HTTP is served only on a loopback address: configure listen.tls or trustProxy');
+  }
+  if (config.client !== undefined && config.client.clientSecret === undefined) {
+    problem(['client', 'clientSecret'], 'is required (or set TOLLGATE_GATEWAY_CLIENT_SECRET)');
+  }
+  const headers = Object.values(config.identityHeaders).map((name) => name.toLowerCase());
+  if (new Set(headers).size !== headers.length) problem(['identityHeaders'], 'the three header names must differ');
+  for (const [index, entry] of config.routes.entries()) checkRoute(entry, index, config, problem);
+  checkOverlaps(config.routes, problem);
+});
+
+function checkRoute(
+  entry: RouteConfig,
+  index: number,
+  config: { audience?: string | undefined },
+  problem: (path: PropertyKey[], message: string) => void,
+): void {
+  const at = (field: string) => ['routes', index, field];
+  if (entry.public) {
+    if (entry.scopes.length > 0 || entry.anyScopes.length > 0)
+      problem(at('scopes'), 'a public route cannot require scopes');
+    if (entry.rateLimit !== undefined)
+      problem(at('rateLimit'), 'limits are per token or client: not on a public route');
+  } else if (entry.audience === undefined && config.audience === undefined) {
+    problem(at('audience'), 'is required (here or as the top-level audience) unless the route is public');
+  }
+}
+
+/** Two routes with the same prefix must not both claim a method: which one applies would be a guess. */
+function checkOverlaps(routes: readonly RouteConfig[], problem: (path: PropertyKey[], message: string) => void): void {
+  routes.forEach((entry, index) => {
+    const earlier = routes.findIndex(
+      (other, otherIndex) =>
+        otherIndex < index &&
+        other.path === entry.path &&
+        (other.methods === undefined ||
+          entry.methods === undefined ||
+          other.methods.some((name) => entry.methods?.includes(name))),
+    );
+    if (earlier !== -1) problem(['routes', index, 'path'], `overlaps routes[${earlier}] (same path and method)`);
+  });
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+type RouteConfig = z.output<typeof route>;
+export type GatewayRouteConfig = Readonly<RouteConfig>;
+export type GatewayConfigInput = z.input<typeof fields>;
+export type GatewayConfig = Readonly<z.output<typeof gatewayConfigSchema>>;

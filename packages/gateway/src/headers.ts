@@ -1,0 +1,203 @@
+/**
+ * What crosses the gateway in headers. Requests: hop-by-hop headers (RFC 9110 7.6.1) and every header
+ * named in `Connection` are dropped; identity headers (the configured names and any `X-Tollgate-*`) are
+ * dropped so a client cannot spoof them, then set from the verified token; `Authorization` goes only when
+ * `forwardToken` is on; `Host` is replaced by the upstream's; X-Forwarded-* are built from the connection
+ * (and extended, not replaced, only when the peer is a trusted proxy).
+ */
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { VerifiedToken } from '@tollgate/verify';
+
+/** RFC 9110 7.6.1 (and the de-facto Keep-Alive / Proxy-Connection), plus HTTP/2's upgrade settings. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'http2-settings',
+]);
+
+const BODY_FRAMING = new Set(['content-length', 'transfer-encoding']);
+
+/** Rebuilt by the gateway; a client (unless it is a trusted proxy) must not choose their values. */
+const FORWARDING = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', 'x-real-ip']);
+
+export interface IdentityHeaderNames {
+  subject: string;
+  client: string;
+  scopes: string;
+}
+
+export interface HeaderPolicy {
+  identity: IdentityHeaderNames;
+  /** Lower-cased identity names, for stripping. */
+  identityLower: ReadonlySet<string>;
+  forwardToken: boolean;
+}
+
+export function headerPolicy(identity: IdentityHeaderNames, forwardToken: boolean): HeaderPolicy {
+  const identityLower = new Set(Object.values(identity).map((name) => name.toLowerCase()));
+  return { identity: { ...identity }, identityLower, forwardToken };
+}
+
+export interface ScannedHeaders {
+  /** Flat `[name, value, ...]` list of what may go upstream as it is. */
+  forward: string[];
+  /** Every Authorization value the client sent (more than one is refused). */
+  authorization: string[];
+  host: string | undefined;
+  /** Incoming forwarding headers, kept only from trusted proxies. */
+  forwardedFor: string | undefined;
+  forwardedProto: string | undefined;
+  forwardedHost: string | undefined;
+  /** RFC 9112 6.3: a request has a body only when Content-Length (not 0) or Transfer-Encoding says so. */
+  hasBody: boolean;
+}
+
+export function isIdentityHeader(lowerName: string, policy: HeaderPolicy): boolean {
+  return lowerName.startsWith('x-tollgate-') || policy.identityLower.has(lowerName);
+}
+
+/** One pass over `rawHeaders` (names in their original case, duplicates kept, as Node gives them). */
+export function scanRequestHeaders(rawHeaders: readonly string[], policy: HeaderPolicy, trustedPeer: boolean) {
+  const connectionNamed = namedInConnection(rawHeaders);
+  const scanned: ScannedHeaders = {
+    forward: [],
+    authorization: [],
+    host: undefined,
+    forwardedFor: undefined,
+    forwardedProto: undefined,
+    forwardedHost: undefined,
+    hasBody: false,
+  };
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index] as string;
+    const value = rawHeaders[index + 1] as string;
+    const lower = name.toLowerCase();
+    if (lower === 'authorization') {
+      scanned.authorization.push(value);
+      if (policy.forwardToken) scanned.forward.push(name, value);
+    } else if (lower === 'host') {
+      scanned.host ??= value;
+    } else if (FORWARDING.has(lower)) {
+      if (trustedPeer) recordForwarding(scanned, lower, value);
+    } else if (BODY_FRAMING.has(lower)) {
+      if (lower === 'transfer-encoding' || value.trim() !== '0') scanned.hasBody = true;
+      // Content-Length goes on as it is; Transfer-Encoding is hop-by-hop and undici re-chunks the stream.
+      if (lower === 'content-length') scanned.forward.push(name, value);
+    } else if (
+      // Expect is answered by the gateway itself, after authentication (see proxy.ts).
+      !HOP_BY_HOP.has(lower) &&
+      lower !== 'expect' &&
+      !connectionNamed.has(lower) &&
+      !isIdentityHeader(lower, policy)
+    ) {
+      scanned.forward.push(name, value);
+    }
+  }
+  return scanned;
+}
+
+function recordForwarding(scanned: ScannedHeaders, lower: string, value: string): void {
+  if (lower === 'x-forwarded-for') {
+    scanned.forwardedFor = scanned.forwardedFor === undefined ? value : `${scanned.forwardedFor}, ${value}`;
+  } else if (lower === 'x-forwarded-proto') {
+    scanned.forwardedProto ??= value;
+  } else if (lower === 'x-forwarded-host') {
+    scanned.forwardedHost ??= value;
+  }
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** RFC 9110 7.6.1: the names listed in Connection are hop-by-hop for this message. */
+function namedInConnection(rawHeaders: readonly string[]): ReadonlySet<string> {
+  let names: Set<string> | undefined;
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index] as string;
+    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
+    for (const token of (rawHeaders[index + 1] as string).split(',')) {
+      const listed = token.trim().toLowerCase();
+      // Most say just `keep-alive` or `close`, which name no header that could pass anyway.
+      if (listed === '' || HOP_BY_HOP.has(listed) || listed === 'close') continue;
+      names ??= new Set();
+      names.add(listed);
+    }
+  }
+  return names ?? NONE;
+}
+
+export interface ConnectionFacts {
+  /** The peer's address, IPv4-mapped IPv6 already unmapped. */
+  clientAddress: string | undefined;
+  encrypted: boolean;
+}
+
+/** Appends X-Forwarded-For/Proto/Host to `forward`. */
+export function addForwardingHeaders(scanned: ScannedHeaders, connection: ConnectionFacts): void {
+  const client = connection.clientAddress;
+  const chain = scanned.forwardedFor;
+  const forwardedFor = chain === undefined ? client : client === undefined ? chain : `${chain}, ${client}`;
+  if (forwardedFor !== undefined) scanned.forward.push('X-Forwarded-For', forwardedFor);
+  scanned.forward.push('X-Forwarded-Proto', scanned.forwardedProto ?? (connection.encrypted ? 'https' : 'http'));
+  const host = scanned.forwardedHost ?? scanned.host;
+  if (host !== undefined) scanned.forward.push('X-Forwarded-Host', host);
+}
+
+/** Appends the identity of a verified token under the configured names. */
+export function addIdentityHeaders(forward: string[], policy: HeaderPolicy, token: VerifiedToken): void {
+  forward.push(
+    policy.identity.subject,
+    headerSafe(token.subject),
+    policy.identity.client,
+    headerSafe(token.clientId),
+    policy.identity.scopes,
+    headerSafe(token.scopes.join(' ')),
+  );
+}
+
+/** The identity as a response header map (forward-auth answers with it). */
+export function identityHeaderMap(policy: HeaderPolicy, token: VerifiedToken): OutgoingHttpHeaders {
+  return {
+    [policy.identity.subject]: headerSafe(token.subject),
+    [policy.identity.client]: headerSafe(token.clientId),
+    [policy.identity.scopes]: headerSafe(token.scopes.join(' ')),
+  };
+}
+
+/**
+ * Claims are arbitrary JSON strings; a header value must be visible ASCII (RFC 9110 5.5). Anything else is
+ * percent-encoded (UTF-8), so a subject can neither break the header block nor be silently altered.
+ */
+export function headerSafe(value: string): string {
+  if (/^[\x20-\x7e]*$/.test(value) && !value.includes('%')) return value;
+  return value.replace(/[^\x20-\x24\x26-\x7e]/gu, (char) =>
+    [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
+}
+
+/**
+ * Upstream response headers, as undici's flat raw list `[name, value, ...]`, minus hop-by-hop and
+ * Connection-named ones. Returned in the same flat form, which ServerResponse.writeHead takes as it is.
+ */
+export function responseHeadersFrom(raw: readonly string[]): string[] {
+  const connectionNamed = namedInConnection(raw);
+  const out: string[] = [];
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    const name = raw[index] as string;
+    const lower = name.toLowerCase();
+    if (!HOP_BY_HOP.has(lower) && !connectionNamed.has(lower)) out.push(name, raw[index + 1] as string);
+  }
+  return out;
+}
+
+export function unmappedAddress(address: string | undefined): string | undefined {
+  if (address === undefined) return undefined;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped?.[1] ?? address;
+}

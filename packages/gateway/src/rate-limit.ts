@@ -1,0 +1,110 @@
+/**
+ * Per-route rate limits per token (`jti`) and per client (`client_id`). The counter store is behind
+ * `RateLimiter`, so a shared one (Redis: INCR + EXPIRE on the same key shape) can replace the in-memory
+ * one when several gateways run side by side. Answers carry the RateLimit-* fields of
+ * draft-ietf-httpapi-ratelimit-headers and, on refusal, Retry-After (RFC 9110 10.2.3, RFC 6585 4).
+ */
+import type { RateWindow, Route } from './routes.js';
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the current window ends. */
+  resetSeconds: number;
+}
+
+export interface RateLimiter {
+  /** Counts one request against `key` in `window` and says whether it may proceed. */
+  hit(key: string, window: RateWindow): RateLimitDecision | Promise<RateLimitDecision>;
+  close?(): void | Promise<void>;
+}
+
+interface Counter {
+  windowEndMs: number;
+  count: number;
+}
+
+/** Forgotten windows are dropped at most this often, so memory follows the number of live keys. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * Fixed windows aligned to multiples of the window length, so every gateway process agrees on when a
+ * window ends. A burst of up to twice the limit across a window edge is the known cost of fixed windows.
+ */
+export class MemoryRateLimiter implements RateLimiter {
+  readonly #counters = new Map<string, Counter>();
+  readonly #now: () => number;
+  #lastSweepMs: number;
+
+  constructor(options: { now?: () => number } = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#lastSweepMs = this.#now();
+  }
+
+  hit(key: string, window: RateWindow): RateLimitDecision {
+    const nowMs = this.#now();
+    this.#sweep(nowMs);
+    const windowMs = window.windowSeconds * 1000;
+    const windowEndMs = (Math.floor(nowMs / windowMs) + 1) * windowMs;
+    let counter = this.#counters.get(key);
+    if (counter === undefined || counter.windowEndMs !== windowEndMs) {
+      counter = { windowEndMs, count: 0 };
+      this.#counters.set(key, counter);
+    }
+    const allowed = counter.count < window.requests;
+    if (allowed) counter.count += 1;
+    return {
+      allowed,
+      limit: window.requests,
+      remaining: window.requests - counter.count,
+      resetSeconds: Math.max(1, Math.ceil((windowEndMs - nowMs) / 1000)),
+    };
+  }
+
+  /** Number of keys held (for tests and metrics). */
+  get size(): number {
+    return this.#counters.size;
+  }
+
+  #sweep(nowMs: number): void {
+    if (nowMs - this.#lastSweepMs < SWEEP_INTERVAL_MS) return;
+    this.#lastSweepMs = nowMs;
+    for (const [key, counter] of this.#counters) if (counter.windowEndMs <= nowMs) this.#counters.delete(key);
+  }
+}
+
+/**
+ * Applies the route's limits for this token. Returns undefined when the route has none, otherwise the
+ * decision to report: the refusing one, or the allowing one with the fewest requests left.
+ */
+export async function applyRateLimits(
+  limiter: RateLimiter,
+  route: Route,
+  token: { jti: string; clientId: string },
+): Promise<RateLimitDecision | undefined> {
+  const limits = route.rateLimit;
+  if (limits === undefined) return undefined;
+  let reported: RateLimitDecision | undefined;
+  const checks: Array<[string, RateWindow | undefined]> = [
+    [`${route.index}\u0000token\u0000${token.jti}`, limits.perToken],
+    [`${route.index}\u0000client\u0000${token.clientId}`, limits.perClient],
+  ];
+  for (const [key, window] of checks) {
+    if (window === undefined) continue;
+    const decision = await limiter.hit(key, window);
+    if (!decision.allowed) return decision;
+    if (reported === undefined || decision.remaining < reported.remaining) reported = decision;
+  }
+  return reported;
+}
+
+export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  const headers: Record<string, string> = {
+    'RateLimit-Limit': String(decision.limit),
+    'RateLimit-Remaining': String(decision.remaining),
+    'RateLimit-Reset': String(decision.resetSeconds),
+  };
+  if (!decision.allowed) headers['Retry-After'] = String(decision.resetSeconds);
+  return headers;
+}

@@ -1,0 +1,150 @@
+/**
+ * Starts the gateway: one verifier per audience (ready before the first request), one connection pool per
+ * upstream origin, and a bare node:http / node:https server whose handlers are proxy.ts (requests,
+ * forward-auth) and websocket.ts (upgrades).
+ */
+import { readFile } from 'node:fs/promises';
+import { type Server, createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type Verifier, createVerifier } from '@tollgate/verify';
+import type { DestinationStream, Logger } from 'pino';
+import { createGatewayLogger } from './access-log.js';
+import type { GatewayConfig } from './config.js';
+import { headerPolicy } from './headers.js';
+import { hostForUrl, isLoopbackHost, trustedProxies } from './net.js';
+import { type GatewayRuntime, createRequestHandler } from './proxy.js';
+import { MemoryRateLimiter, type RateLimiter } from './rate-limit.js';
+import { RouteTable } from './routes.js';
+import { UpstreamPools } from './upstream.js';
+import { createUpgradeHandler } from './websocket.js';
+
+/** In-flight requests get this long to finish on close; then their connections are cut. */
+const CLOSE_GRACE_MS = 10_000;
+
+export interface GatewayOptions {
+  /** Defaults to JSON lines on stdout at `config.logLevel`. */
+  logger?: Logger;
+  /** Where the default logger writes (tests capture it). */
+  logDestination?: DestinationStream;
+  /** Defaults to counting in this process's memory. */
+  rateLimiter?: RateLimiter;
+  /** Passed to every verifier (tests, custom transports). */
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export interface RunningGateway {
+  url: string;
+  /** Stops accepting, lets in-flight requests finish (up to a grace period), closes tunnels and pools. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
+  const logger = options.logger ?? createGatewayLogger({ level: config.logLevel, destination: options.logDestination });
+  const routes = new RouteTable(config);
+  const verifiers = await startVerifiers(config, routes.audiences(), options);
+  const limiter: RateLimiter = options.rateLimiter ?? new MemoryRateLimiter(options.now ? { now: options.now } : {});
+  const pools = new UpstreamPools(
+    routes.routes.map((route) => route.upstream.origin),
+    config.timeouts,
+  );
+  const runtime: GatewayRuntime = {
+    routes,
+    verifiers,
+    limiter,
+    logger,
+    policy: headerPolicy(config.identityHeaders, config.forwardToken),
+    pools,
+    isTrustedProxy: trustedProxies(config.trustProxy),
+    forwardAuthPath: config.forwardAuth.enabled ? config.forwardAuth.path : undefined,
+  };
+  const tunnels = new Set<Duplex>();
+  const server = await createServer(config);
+  const handleRequest = createRequestHandler(runtime);
+  server.on('request', (req, res) => handleRequest(req, res));
+  server.on('checkContinue', (req, res) => handleRequest(req, res, true));
+  server.on('upgrade', createUpgradeHandler(runtime, { ...config.timeouts, tunnels }));
+
+  try {
+    await listen(server, config.listen.host, config.listen.port);
+  } catch (error) {
+    await Promise.all([pools.close(), ...[...verifiers.values()].map((verifier) => verifier.close())]);
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const url = `${config.listen.tls ? 'https' : 'http'}://${hostForUrl(config.listen.host)}:${port}`;
+  if (!config.listen.tls && !isLoopbackHost(config.listen.host)) {
+    logger.warn('listening without TLS: plain HTTP is refused unless it comes from loopback or a trusted proxy');
+  }
+  logger.info({ url, routes: routes.routes.length }, 'gateway started');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= shutDown(server, tunnels, async () => {
+      await pools.close();
+      await Promise.all([...verifiers.values()].map((verifier) => verifier.close()));
+      await limiter.close?.();
+    });
+    return closing;
+  };
+  return { url, close };
+}
+
+async function startVerifiers(
+  config: GatewayConfig,
+  audiences: readonly string[],
+  options: GatewayOptions,
+): Promise<Map<string, Verifier>> {
+  const verifiers = new Map<string, Verifier>();
+  for (const audience of audiences) {
+    const verifier = createVerifier({
+      issuer: config.issuer,
+      audience,
+      ...(config.client?.clientSecret === undefined
+        ? {}
+        : { client: { clientId: config.client.clientId, clientSecret: config.client.clientSecret } }),
+      ...(config.failClosedAfterMs === undefined ? {} : { failClosedAfterMs: config.failClosedAfterMs }),
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+    });
+    verifiers.set(audience, verifier);
+  }
+  try {
+    // Fail at start, with the SDK's clear error, rather than refuse every request later.
+    await Promise.all([...verifiers.values()].map((verifier) => verifier.ready()));
+  } catch (error) {
+    await Promise.all([...verifiers.values()].map((verifier) => verifier.close()));
+    throw error;
+  }
+  return verifiers;
+}
+
+async function createServer(config: GatewayConfig): Promise<Server> {
+  const tls = config.listen.tls;
+  if (tls === undefined) return createHttpServer();
+  const [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
+  return createHttpsServer({ cert, key });
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function shutDown(server: Server, tunnels: Set<Duplex>, release: () => Promise<void>): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  for (const socket of tunnels) socket.destroy();
+  const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+  grace.unref();
+  await closed;
+  clearTimeout(grace);
+  await release();
+}

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { GatewayConfigError, loadGatewayConfig, parseGatewayConfig } from '../src/index.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'tollgate-gateway-config-'));
+after(() => rmSync(folder, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const file = join(folder, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function problemsOf(action: () => unknown): readonly string[] {
+  try {
+    action();
+  } catch (error) {
+    assert.ok(error instanceof GatewayConfigError, `expected a GatewayConfigError, got ${String(error)}`);
+    return error.problems;
+  }
+  assert.fail('the configuration was accepted');
+}
+
+const VALID = `# a gateway in front of the data API
+issuer: https://auth.example.com
+audience: https://api.example.com
+routes:
+  - path: /data
+    upstream: http://127.0.0.1:9000
+    scopes: read:data
+`;
+
+describe('loadGatewayConfig', () => {
+  it('accepts a minimal file and fills in the defaults', () => {
+    const config = loadGatewayConfig(write('minimal.yaml', VALID), {});
+    assert.equal(config.listen.host, '127.0.0.1');
+    assert.equal(config.forwardToken, false);
+    assert.deepEqual(config.identityHeaders, {
+      subject: 'X-Tollgate-Subject',
+      client: 'X-Tollgate-Client',
+      scopes: 'X-Tollgate-Scopes',
+    });
+    assert.deepEqual(config.routes[0]?.scopes, ['read:data']);
+    assert.deepEqual(config.routes[0]?.upstream, { origin: 'http://127.0.0.1:9000', basePath: '' });
+    assert.equal(config.forwardAuth.path, '/_tollgate/auth');
+    assert.ok(Object.isFrozen(config.routes[0]));
+  });
+
+  it('names the file, the line and the field of every problem', () => {
+    const file = write(
+      'gateway.yaml',
+      `issuer: https://auth.example.com
+audience: https://api.example.com
+timeouts:
+  upstreamMs: soon
+routes:
+  - path: /data
+    upstream: http://127.0.0.1:9000
+  - path: /admin
+    upstream: ftp://files.example.com
+    methods: [GET, "BAD METHOD"]
+  - path: /x/../y
+    upstream: http://127.0.0.1:9001
+    colour: blue
+`,
+    );
+    const problems = problemsOf(() => loadGatewayConfig(file, {}));
+    assert.ok(problems.includes(`${file}:4: timeouts.upstreamMs: must be an integer`), problems.join('\n'));
+    assert.ok(problems.includes(`${file}:9: routes[1].upstream: must be an http(s) URL`), problems.join('\n'));
+    assert.ok(
+      problems.includes(`${file}:10: routes[1].methods[1]: must be an HTTP method such as GET`),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.includes(`${file}:11: routes[2].path: must be written in normal form (/y)`),
+      problems.join('\n'),
+    );
+    assert.ok(problems.includes(`${file}:13: routes[2].colour: is not a known setting`), problems.join('\n'));
+  });
+
+  it('points a missing setting at its enclosing entry', () => {
+    const file = write(
+      'missing.yaml',
+      'issuer: https://auth.example.com\nroutes:\n  - path: /data\n    public: false\n',
+    );
+    const problems = problemsOf(() => loadGatewayConfig(file, {}));
+    assert.deepEqual(problems, [`${file}:3: routes[0].upstream: is required`]);
+    const noAudience = write(
+      'audience.yaml',
+      'issuer: https://auth.example.com\nroutes:\n  - path: /data\n    upstream: http://127.0.0.1:1\n',
+    );
+    assert.deepEqual(
+      problemsOf(() => loadGatewayConfig(noAudience, {})),
+      [
+        `${noAudience}:3: routes[0].audience: is required (here or as the top-level audience) unless the route is public`,
+      ],
+    );
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const file = write('broken.yaml', 'issuer: https://auth.example.com\nroutes:\n  - path: /data\n   upstream: [\n');
+    const [problem] = problemsOf(() => loadGatewayConfig(file, {}));
+    assert.match(problem ?? '', new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: not valid YAML`));
+  });
+
+  it('refuses plain HTTP off loopback unless TLS or a trusted proxy is configured', () => {
+    const open = (extra: string) => write('listen.yaml', `${VALID}listen:\n  host: 0.0.0.0\n${extra}`);
+    const problems = problemsOf(() => loadGatewayConfig(open(''), {}));
+    assert.ok(
+      problems.some((problem) => /:\d+: listen\.host: plain HTTP is served only on a loopback address/.test(problem)),
+    );
+    const behindProxy = loadGatewayConfig(
+      write('proxied.yaml', `${VALID}listen:\n  host: 0.0.0.0\ntrustProxy: [10.0.0.0/8]\n`),
+      {},
+    );
+    assert.deepEqual(behindProxy.trustProxy, ['10.0.0.0/8']);
+    const tls = loadGatewayConfig(open('  tls:\n    certFile: cert.pem\n    keyFile: key.pem\n'), {});
+    assert.equal(tls.listen.tls?.certFile, join(folder, 'cert.pem'), 'TLS files are relative to the config file');
+  });
+
+  it('refuses an http issuer off loopback, overlapping routes and scopes on public routes', () => {
+    const problems = problemsOf(() =>
+      parseGatewayConfig({
+        issuer: 'http://auth.example.com',
+        audience: 'https://api.example.com',
+        routes: [
+          { path: '/data', upstream: 'http://127.0.0.1:1', methods: ['GET', 'POST'] },
+          { path: '/data', upstream: 'http://127.0.0.1:2', methods: ['post'] },
+          { path: '/open', upstream: 'http://127.0.0.1:3', public: true, scopes: ['read'] },
+        ],
+      }),
+    );
+    assert.deepEqual([...problems].sort(), [
+      'configuration: issuer: must use https unless it is a loopback address',
+      'configuration: routes[1].path: overlaps routes[0] (same path and method)',
+      'configuration: routes[2].scopes: a public route cannot require scopes',
+    ]);
+  });
+
+  it('takes the client secret from TOLLGATE_GATEWAY_CLIENT_SECRET and requires one for a client', () => {
+    const file = write('client.yaml', `${VALID}client:\n  clientId: gateway\n`);
+    const problems = problemsOf(() => loadGatewayConfig(file, {}));
+    assert.ok(
+      problems.some((problem) => problem.includes('client.clientSecret: is required')),
+      problems.join('\n'),
+    );
+    const config = loadGatewayConfig(file, { TOLLGATE_GATEWAY_CLIENT_SECRET: 's3cret-from-env' });
+    assert.equal(config.client?.clientSecret, 's3cret-from-env');
+  });
+
+  it('says so when the file cannot be read', () => {
+    const [problem] = problemsOf(() => loadGatewayConfig(join(folder, 'absent.yaml'), {}));
+    assert.match(problem ?? '', /cannot read .*absent\.yaml: ENOENT/);
+  });
+});

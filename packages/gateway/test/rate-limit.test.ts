@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { MemoryRateLimiter } from '../src/index.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { send } from './support/http.js';
+import { startIssuer, type TestIssuer } from './support/issuer.js';
+import { startUpstream, type TestUpstream } from './support/upstream.js';
+
+describe('MemoryRateLimiter', () => {
+  it('allows the limit within a window, refuses the next, and starts over in the next window', () => {
+    let nowMs = 120_000;
+    const limiter = new MemoryRateLimiter({ now: () => nowMs });
+    const window = { requests: 2, windowSeconds: 60 };
+    assert.deepEqual(limiter.hit('k', window), { allowed: true, limit: 2, remaining: 1, resetSeconds: 60 });
+    nowMs += 15_000;
+    assert.deepEqual(limiter.hit('k', window), { allowed: true, limit: 2, remaining: 0, resetSeconds: 45 });
+    assert.equal(limiter.hit('k', window).allowed, false);
+    assert.equal(limiter.hit('other', window).allowed, true, 'keys are counted apart');
+    nowMs += 45_000;
+    assert.deepEqual(limiter.hit('k', window), { allowed: true, limit: 2, remaining: 1, resetSeconds: 60 });
+  });
+
+  it('forgets windows that ended, so memory follows the live keys', () => {
+    let nowMs = 0;
+    const limiter = new MemoryRateLimiter({ now: () => nowMs });
+    for (let index = 0; index < 100; index++) limiter.hit(`token-${index}`, { requests: 5, windowSeconds: 1 });
+    assert.equal(limiter.size, 100);
+    nowMs += 61_000;
+    limiter.hit('late', { requests: 5, windowSeconds: 1 });
+    assert.equal(limiter.size, 1);
+  });
+});
+
+describe('rate limits through the gateway', () => {
+  let issuer: TestIssuer;
+  let upstream: TestUpstream;
+  let gateway: TestGateway;
+
+  before(async () => {
+    issuer = await startIssuer();
+    upstream = await startUpstream();
+    gateway = await startTestGateway(issuer.url, {
+      routes: [
+        { path: '/per-token', upstream: upstream.url, rateLimit: { perToken: { requests: 2, windowSeconds: 3600 } } },
+        { path: '/per-client', upstream: upstream.url, rateLimit: { perClient: { requests: 3, windowSeconds: 3600 } } },
+      ],
+    });
+  });
+
+  after(async () => {
+    await gateway.close();
+    await Promise.all([issuer.close(), upstream.close()]);
+  });
+
+  it('answers 429 with Retry-After and RateLimit-* once a token used up its requests', async () => {
+    const auth = { authorization: `Bearer ${await issuer.token()}` };
+    const first = await send(gateway.url, '/per-token', { headers: auth });
+    assert.equal(first.status, 200);
+    assert.equal(first.headers['ratelimit-limit'], '2');
+    assert.equal(first.headers['ratelimit-remaining'], '1');
+    assert.equal((await send(gateway.url, '/per-token', { headers: auth })).status, 200);
+    const before = upstream.received.length;
+    const refused = await send(gateway.url, '/per-token', { headers: auth });
+    assert.equal(refused.status, 429);
+    assert.equal(refused.json().error, 'rate_limited');
+    assert.equal(refused.headers['ratelimit-limit'], '2');
+    assert.equal(refused.headers['ratelimit-remaining'], '0');
+    const retryAfter = Number(refused.headers['retry-after']);
+    assert.ok(retryAfter >= 1 && retryAfter <= 3600, `Retry-After ${refused.headers['retry-after']}`);
+    assert.equal(refused.headers['ratelimit-reset'], refused.headers['retry-after']);
+    assert.equal(upstream.received.length, before, 'a refused request reached the upstream');
+    const fresh = { authorization: `Bearer ${await issuer.token()}` };
+    assert.equal(
+      (await send(gateway.url, '/per-token', { headers: fresh })).status,
+      200,
+      'another token has its own count',
+    );
+  });
+
+  it('counts every token of one client together under perClient', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < 4; index++) {
+      const auth = { authorization: `Bearer ${await issuer.token({ client_id: 'busy-client' })}` };
+      statuses.push((await send(gateway.url, '/per-client', { headers: auth })).status);
+    }
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+    const other = { authorization: `Bearer ${await issuer.token({ client_id: 'quiet-client' })}` };
+    assert.equal((await send(gateway.url, '/per-client', { headers: other })).status, 200);
+  });
+});
