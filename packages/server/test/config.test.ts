@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_BRUTE_FORCE_LIMITS } from '@tollgate/core';
 import { ConfigError, loadConfig } from '../src/config-load.js';
+import { tempDir } from './temp-dir.js';
 
 function configFile(name: string, content: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-config-'));
+  const dir = tempDir('tollgate-config-');
   const file = join(dir, name);
   writeFileSync(file, content);
   return file;

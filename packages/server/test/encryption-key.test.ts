@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { generateEncryptionSecret } from '@tollgate/core';
 import { EncryptionKeyError, GENERATED_KEY_FILE, resolveEncryptionKey } from '../src/encryption-key.js';
+import { tempDir } from './temp-dir.js';
 
-const freshDir = () => join(mkdtempSync(join(tmpdir(), 'tollgate-key-')), 'data');
+const freshDir = () => join(tempDir('tollgate-key-'), 'data');
 
 describe('encryption key resolution', () => {
   it('generates a key into the data dir, readable only by its owner', async () => {
@@ -46,7 +46,7 @@ describe('encryption key resolution', () => {
   });
 
   it('reads a configured key file', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'tollgate-key-')), 'key');
+    const file = join(tempDir('tollgate-key-'), 'key');
     writeFileSync(file, `${generateEncryptionSecret()}\n`);
     const resolved = await resolveEncryptionKey({
       dataDir: freshDir(),
