@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerApiCommands } from './commands/apis.js';
 import { registerClientCommands } from './commands/clients.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerGatewayCommand } from './commands/gateway.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerUserCommands } from './commands/users.js';
@@ -34,6 +36,8 @@ export function buildProgram(cli: Cli): Command {
   registerUserCommands(program, cli);
   registerClientCommands(program, cli);
   registerKeyCommands(program, cli);
+  registerGatewayCommand(program, cli);
+  registerDemoCommand(program, cli);
   return program;
 }
 
