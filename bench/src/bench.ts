@@ -1,13 +1,17 @@
 /**
- * `npm run bench`: a first measure of one Tollgate process on this machine, over real HTTP on loopback.
- *   1. client_credentials tokens per second (client_secret_basic, EdDSA-signed JWTs)
- *   2. introspections per second (of one live access token)
- * Prints a markdown table and stops everything by itself. BENCH_DURATION_SECONDS (default 10) and
- * BENCH_CONNECTIONS (default 10) tune a run.
+ * `npm run bench`: measures on this machine, over real HTTP on loopback.
+ *   server:  client_credentials tokens per second, and introspections per second, of one Tollgate process
+ *   verify:  JWT verifications per second of the verify SDK (cache off and on) against raw node:crypto
+ *   gateway: requests per second and latency of the gateway against the upstream directly and a bare proxy
+ * Prints markdown tables and stops everything by itself. BENCH_DURATION_SECONDS (default 10),
+ * BENCH_CONNECTIONS (default 10), BENCH_VERIFY_ROUND_MS (default 2000) tune a run; BENCH_ONLY=verify,gateway
+ * runs only the named sections.
  */
 import autocannon from 'autocannon';
 import { cpus, totalmem } from 'node:os';
+import { runGatewayBench } from './gateway-bench.js';
 import { type BenchServer, startServer } from './server.js';
+import { runVerifyBench } from './verify-bench.js';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS) || 10;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 10;
@@ -29,13 +33,21 @@ function basic(clientId: string, clientSecret: string): string {
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
 }
 
-async function seed(server: BenchServer): Promise<{ authorization: string }> {
+interface Seeded {
+  authorization: string;
+  client: { clientId: string; clientSecret: string };
+}
+
+async function seed(server: BenchServer): Promise<Seeded> {
   await server.cli(['apis', 'add', API, '--scopes', 'read:data write:data', '--default']);
   const created = JSON.parse(await server.cli(['clients', 'add', 'bench', '--scopes', 'read:data write:data'])) as {
     client_id: string;
     client_secret: string;
   };
-  return { authorization: basic(created.client_id, created.client_secret) };
+  return {
+    authorization: basic(created.client_id, created.client_secret),
+    client: { clientId: created.client_id, clientSecret: created.client_secret },
+  };
 }
 
 /** One real request first: a benchmark of 401s would measure nothing. */
@@ -80,29 +92,54 @@ function table(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
+const SECTIONS = (process.env.BENCH_ONLY ?? 'server,verify,gateway').split(',').map((name) => name.trim());
+
+async function serverSection(server: BenchServer, authorization: string, token: string): Promise<Row[]> {
+  return [
+    await measure(server, authorization, {
+      name: 'client_credentials (client_secret_basic)',
+      path: '/token',
+      body: 'grant_type=client_credentials',
+    }),
+    await measure(server, authorization, {
+      name: 'introspection (live access token)',
+      path: '/introspect',
+      body: new URLSearchParams({ token }).toString(),
+    }),
+  ];
+}
+
 async function main(): Promise<number> {
   const server = await startServer();
   try {
-    const { authorization } = await seed(server);
-    const token = await checkOnce(`${server.url}/token`, authorization, 'grant_type=client_credentials');
-    const rows = [
-      await measure(server, authorization, {
-        name: 'client_credentials (client_secret_basic)',
-        path: '/token',
-        body: 'grant_type=client_credentials',
-      }),
-      await measure(server, authorization, {
-        name: 'introspection (live access token)',
-        path: '/introspect',
-        body: new URLSearchParams({ token: String(token.access_token) }).toString(),
-      }),
-    ];
+    const { authorization, client } = await seed(server);
+    const issued = await checkOnce(
+      `${server.url}/token`,
+      authorization,
+      'grant_type=client_credentials&scope=read:data',
+    );
+    const token = String(issued.access_token);
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     process.stdout.write(
-      `\nTollgate, one process, loopback HTTP; Node ${process.version}; ${cpus().length} x ${cpu}; ${(totalmem() / 2 ** 30).toFixed(1)} GiB\n` +
-        `${DURATION_SECONDS} s per scenario, ${CONNECTIONS} connections, load generator on the same machine\n\n${table(rows)}\n`,
+      `\nTollgate on loopback; Node ${process.version}; ${cpus().length} x ${cpu}; ${(totalmem() / 2 ** 30).toFixed(1)} GiB\n` +
+        `${DURATION_SECONDS} s per HTTP scenario, ${CONNECTIONS} connections, load generator on the same machine\n`,
     );
-    return rows.some((row) => row.result.errors + row.result.timeouts + row.result.non2xx > 0) ? 1 : 0;
+    let failed = false;
+    if (SECTIONS.includes('server')) {
+      const rows = await serverSection(server, authorization, token);
+      failed ||= rows.some((row) => row.result.errors + row.result.timeouts + row.result.non2xx > 0);
+      process.stdout.write(`\n### Authorization server, one process\n\n${table(rows)}\n`);
+    }
+    const setup = { issuer: server.url, audience: API, token, client };
+    if (SECTIONS.includes('verify')) {
+      process.stdout.write(`\n### Verify SDK, one process\n\n${await runVerifyBench(setup)}\n`);
+    }
+    if (SECTIONS.includes('gateway')) {
+      const gateway = await runGatewayBench(setup);
+      failed ||= gateway.failed;
+      process.stdout.write(`\n### Gateway, each server in its own process\n\n${gateway.table}\n`);
+    }
+    return failed ? 1 : 0;
   } finally {
     await server.stop();
   }

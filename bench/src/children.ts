@@ -1,0 +1,99 @@
+/**
+ * The servers of the gateway benchmark each run in their own process (forked with an IPC channel), so the
+ * load generator in this process never shares an event loop with what it measures. A child reports
+ * `{ url }` once it listens, and its CPU time on request (so the cost per request of each server is measured
+ * in that server alone); its stdout (access logs) goes to /dev/null, as a log file would cost.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+
+export interface Child {
+  url: string;
+  /** The child's CPU time so far (user + system), in microseconds. */
+  cpuMicros(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+interface CpuReply {
+  cpuMicros?: unknown;
+}
+
+/** What a child program calls once it listens. */
+export function reportListening(url: string): void {
+  const send = process.send?.bind(process);
+  if (send === undefined) {
+    process.stdout.write(`listening on ${url}\n`);
+    return;
+  }
+  process.on('message', (message: { type?: unknown }) => {
+    if (message.type !== 'cpu') return;
+    const { user, system } = process.cpuUsage();
+    send({ cpuMicros: user + system });
+  });
+  send({ url });
+}
+
+function askCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the child did not report its CPU time')), 5_000);
+    const onMessage = (message: CpuReply) => {
+      if (typeof message.cpuMicros !== 'number') return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(message.cpuMicros);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'cpu' });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Forks `bench/dist/src/<script>` with `args` and resolves once it reported its URL. */
+export function startChild(script: string, args: readonly string[]): Promise<Child> {
+  const path = fileURLToPath(new URL(`./${script}`, import.meta.url));
+  const child = fork(path, [...args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} did not start within ${READY_TIMEOUT_MS} ms: ${stderr}`));
+    }, READY_TIMEOUT_MS);
+    child.once('message', (message: { url?: unknown }) => {
+      clearTimeout(timer);
+      if (typeof message.url !== 'string') {
+        reject(new Error(`${script} reported no URL`));
+        return;
+      }
+      resolve({ url: message.url, cpuMicros: () => askCpu(child), stop: () => stopChild(child) });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code} before it listened: ${stderr}`));
+    });
+  });
+}
+
+/** Ends a child program on SIGTERM after `close`. */
+export function exitOnSigterm(close: () => Promise<void>): void {
+  process.once('SIGTERM', () => {
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

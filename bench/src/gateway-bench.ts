@@ -1,0 +1,199 @@
+/**
+ * The gateway's throughput and latency for a `GET /data` with a valid token, against the same upstream
+ * reached directly, through a bare node:http proxy with no auth (the baseline), and through the Tollgate
+ * gateway: on a public route (its proxying alone), and with the token verified, the scope checked and the
+ * identity headers set, with and without its access log.
+ *
+ * Each server runs in its own process and autocannon in this one. All of them stay up while the targets
+ * take turns in short rounds (the median round counts, and each round starts elsewhere), so a busy
+ * neighbour hits every target alike. The cost of a request is the CPU time the server in front spends on it
+ * (measured in that process alone), so "added cost" is (CPU per request ÷ the baseline's − 1); the
+ * throughput ratio is shown too.
+ */
+import autocannon from 'autocannon';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Child, startChild } from './children.js';
+import { formatInteger, formatPercent, markdownTable, median } from './markdown.js';
+import type { VerifySetup } from './verify-bench.js';
+
+const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS) || 10;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 10;
+const ROUNDS = 5;
+const WARM_UP_SECONDS = 1;
+
+type Kind = 'direct' | 'baseline' | 'public' | 'auth';
+
+interface Target {
+  name: string;
+  kind: Kind;
+  /** The process whose CPU time a request through this target costs. */
+  child: Child;
+}
+
+interface Sample {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  cpuMicrosPerRequest: number;
+  failures: number;
+}
+
+interface Measured extends Sample {
+  name: string;
+  kind: Kind;
+}
+
+interface GatewayVariant {
+  name: string;
+  logLevel: 'info' | 'warn';
+  public: boolean;
+}
+
+const GATEWAY_VARIANTS: readonly GatewayVariant[] = [
+  { name: 'Tollgate gateway, public route (no auth)', logLevel: 'info', public: true },
+  { name: 'Tollgate gateway, token checked (access log on)', logLevel: 'info', public: false },
+  { name: 'Tollgate gateway, token checked (access log off)', logLevel: 'warn', public: false },
+];
+
+function gatewayConfig(dir: string, setup: VerifySetup, upstream: string, variant: GatewayVariant): string {
+  const file = join(dir, `gateway-${variant.logLevel}-${variant.public ? 'public' : 'auth'}.json`);
+  const route = variant.public
+    ? { path: '/data', methods: ['GET'], upstream, public: true }
+    : { path: '/data', methods: ['GET'], upstream, scopes: ['read:data'] };
+  const config = {
+    listen: { host: '127.0.0.1', port: 0 },
+    issuer: setup.issuer,
+    audience: setup.audience,
+    client: setup.client,
+    logLevel: variant.logLevel,
+    routes: [route],
+  };
+  writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
+  return file;
+}
+
+async function checkOnce(url: string, authorization: string): Promise<void> {
+  const response = await fetch(url, { headers: { authorization }, signal: AbortSignal.timeout(15_000) });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}: ${text.slice(0, 200)}`);
+}
+
+async function load(target: Target, authorization: string, seconds: number): Promise<Sample> {
+  const cpuBefore = await target.child.cpuMicros();
+  const result = await autocannon({
+    url: `${target.child.url}/data`,
+    headers: { authorization },
+    connections: CONNECTIONS,
+    duration: seconds,
+    timeout: 10,
+  });
+  const cpuMicros = (await target.child.cpuMicros()) - cpuBefore;
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuMicrosPerRequest: cpuMicros / Math.max(1, result.requests.total),
+    failures: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+async function measureAll(targets: readonly Target[], authorization: string): Promise<Measured[]> {
+  const samples = targets.map(() => [] as Sample[]);
+  const seconds = Math.max(2, Math.round(DURATION_SECONDS / ROUNDS));
+  for (const target of targets) {
+    await checkOnce(`${target.child.url}/data`, authorization);
+    await load(target, authorization, WARM_UP_SECONDS);
+  }
+  for (let round = 1; round <= ROUNDS; round++) {
+    process.stderr.write(`gateway round ${round}/${ROUNDS}: ${seconds} s per target, ${CONNECTIONS} connections...\n`);
+    // Each round starts with a different target, so none is always measured first (or last).
+    for (let turn = 0; turn < targets.length; turn++) {
+      const index = (turn + round) % targets.length;
+      samples[index]?.push(await load(targets[index] as Target, authorization, seconds));
+    }
+  }
+  return targets.map((target, index) => {
+    const taken = samples[index] ?? [];
+    const middle = (pick: (sample: Sample) => number) => median(taken.map(pick));
+    return {
+      name: target.name,
+      kind: target.kind,
+      requestsPerSecond: middle((sample) => sample.requestsPerSecond),
+      p50: middle((sample) => sample.p50),
+      p99: middle((sample) => sample.p99),
+      cpuMicrosPerRequest: middle((sample) => sample.cpuMicrosPerRequest),
+      failures: taken.reduce((sum, sample) => sum + sample.failures, 0),
+    };
+  });
+}
+
+function render(rows: readonly Measured[]): string {
+  const bare = rows.find((row) => row.kind === 'baseline');
+  const publicRoute = rows.find((row) => row.kind === 'public');
+  const vsCpu = (base: Measured | undefined, row: Measured) =>
+    base === undefined ? '—' : formatPercent((row.cpuMicrosPerRequest / base.cpuMicrosPerRequest - 1) * 100);
+  const vsRate = (base: Measured | undefined, row: Measured) =>
+    base === undefined ? '—' : formatPercent((base.requestsPerSecond / row.requestsPerSecond - 1) * 100);
+  return markdownTable(
+    [
+      'GET /data',
+      'Requests/s',
+      'p50 (ms)',
+      'p99 (ms)',
+      'CPU µs/request',
+      'Added CPU vs bare proxy',
+      'Added time vs bare proxy (req/s)',
+      'Auth alone (CPU vs public route)',
+      'Failed',
+    ],
+    rows.map((row) => {
+      const gateway = row.kind === 'public' || row.kind === 'auth';
+      return [
+        row.name,
+        formatInteger(row.requestsPerSecond),
+        String(row.p50),
+        String(row.p99),
+        formatInteger(row.cpuMicrosPerRequest),
+        gateway ? vsCpu(bare, row) : '—',
+        gateway ? vsRate(bare, row) : '—',
+        row.kind === 'auth' ? vsCpu(publicRoute, row) : '—',
+        String(row.failures),
+      ];
+    }),
+  );
+}
+
+export interface GatewayBenchResult {
+  table: string;
+  failed: boolean;
+}
+
+export async function runGatewayBench(setup: VerifySetup): Promise<GatewayBenchResult> {
+  const authorization = `Bearer ${setup.token}`;
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-gateway-'));
+  const started: Child[] = [];
+  const start = async (script: string, args: string[]) => {
+    const child = await startChild(script, args);
+    started.push(child);
+    return child;
+  };
+  try {
+    const upstream = await start('bench-upstream.js', []);
+    const targets: Target[] = [
+      { name: 'upstream, directly', kind: 'direct', child: upstream },
+      { name: 'bare node:http proxy, no auth', kind: 'baseline', child: await start('bare-proxy.js', [upstream.url]) },
+    ];
+    for (const variant of GATEWAY_VARIANTS) {
+      const config = gatewayConfig(dir, setup, upstream.url, variant);
+      const kind = variant.public ? 'public' : 'auth';
+      targets.push({ name: variant.name, kind, child: await start('gateway-runner.js', [config]) });
+    }
+    const rows = await measureAll(targets, authorization);
+    return { table: render(rows), failed: rows.some((row) => row.failures > 0) };
+  } finally {
+    await Promise.all(started.map((child) => child.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
