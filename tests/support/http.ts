@@ -1,6 +1,6 @@
 /** Plain HTTP helpers over the global fetch, with bounded waits and RFC-shaped assertions. */
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
+import { type IncomingMessage, request as httpRequest } from 'node:http';
 
 export interface HttpResult {
   status: number;
@@ -143,27 +143,35 @@ export function postFrom(
         timeout: REQUEST_TIMEOUT_MS,
         headers: { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers },
       },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          const responseHeaders = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
-          }
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: responseHeaders, text, json });
-        });
-      },
+      (res) => readHttpResult(res).then(resolve, reject),
     );
     req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${REQUEST_TIMEOUT_MS} ms`)));
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/** Reads a node:http response whole, into the same shape `request` gives for fetch responses. */
+export function readHttpResult(res: IncomingMessage): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    res.on('error', reject);
+    res.on('end', () => {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(res.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      resolve({ status: res.statusCode ?? 0, headers, text, json });
+    });
   });
 }

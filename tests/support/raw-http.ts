@@ -4,7 +4,7 @@
  * node:http sends an array value as one header line per element.
  */
 import { type OutgoingHttpHeaders, request as httpRequest } from 'node:http';
-import type { HttpResult } from './http.js';
+import { type HttpResult, readHttpResult } from './http.js';
 
 const TIMEOUT_MS = 15_000;
 
@@ -27,24 +27,7 @@ export function rawRequest(
     ...(options.path === undefined ? {} : { path: options.path }),
   };
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, requestOptions, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        const responseHeaders = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
-        }
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: responseHeaders, text, json });
-      });
-    });
+    const req = httpRequest(url, requestOptions, (res) => readHttpResult(res).then(resolve, reject));
     req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${TIMEOUT_MS} ms`)));
     req.on('error', reject);
     req.end(options.body);
