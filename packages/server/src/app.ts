@@ -22,8 +22,7 @@ export type AppConfig = Pick<ServerConfig, 'bodyLimitBytes' | 'trustProxy'>;
 
 /** What the HTTP surface uses of the core (admin operations are the CLI's). */
 export type TollgateEndpoints = Pick<Tollgate, 'token' | 'revoke' | 'introspect' | 'jwks' | 'metadata'> &
-  // Optional so stand-in cores in tests need not implement the stream; a real Tollgate always has it.
-  Partial<RevocationStreamSource>;
+  RevocationStreamSource;
 
 export interface AppOptions {
   /** PEM certificate and key: the app then serves HTTPS itself. */
@@ -77,11 +76,9 @@ export function buildApp(
   registerIntrospectRoute(app, tollgate);
   registerDiscoveryRoute(app, tollgate);
   registerJwksRoute(app, tollgate);
-  if (tollgate.authenticateClient && tollgate.revocationFeed) {
-    registerRevocationsRoute(app, {
-      authenticateClient: tollgate.authenticateClient.bind(tollgate),
-      revocationFeed: tollgate.revocationFeed,
-    });
-  }
+  registerRevocationsRoute(app, {
+    authenticateClient: tollgate.authenticateClient.bind(tollgate),
+    revocationFeed: tollgate.revocationFeed,
+  });
   return app;
 }

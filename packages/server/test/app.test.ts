@@ -36,6 +36,10 @@ class RecordingCore implements TollgateEndpoints {
   metadata() {
     return { issuer: 'http://127.0.0.1:8080' };
   }
+  async authenticateClient(): Promise<{ clientId: string }> {
+    throw new Error('the revocation stream is not exercised here');
+  }
+  readonly revocationFeed = { subscribe: () => () => {} };
 }
 
 const core = new RecordingCore();
