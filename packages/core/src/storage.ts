@@ -24,6 +24,8 @@ export interface UserRecord {
   passwordHash: string;
   scopes: string[];
   disabled: boolean;
+  /** May use the dashboard's admin pages and the admin HTTP API. */
+  isAdmin: boolean;
   createdAt: number;
 }
 
@@ -97,6 +99,11 @@ export interface RevocationRecord {
 export interface ApiStore {
   /** Throws `Conflict` if the identifier exists. With `isDefault`, atomically clears the previous default. */
   add(api: ApiRecord): Promise<void>;
+  /** Changes the given fields; with `isDefault: true`, atomically clears the previous default. Undefined when absent. */
+  update(
+    identifier: string,
+    changes: Partial<Pick<ApiRecord, 'scopes' | 'tokenTtlSeconds' | 'isDefault'>>,
+  ): Promise<ApiRecord | undefined>;
   get(identifier: string): Promise<ApiRecord | undefined>;
   getDefault(): Promise<ApiRecord | undefined>;
   list(): Promise<ApiRecord[]>;
@@ -111,6 +118,11 @@ export interface UserStore {
   getById(id: string): Promise<UserRecord | undefined>;
   list(): Promise<UserRecord[]>;
   remove(username: string): Promise<boolean>;
+  /** Changes the given fields of the user with this id; undefined when there is none. */
+  update(
+    id: string,
+    changes: Partial<Pick<UserRecord, 'passwordHash' | 'scopes' | 'disabled' | 'isAdmin'>>,
+  ): Promise<UserRecord | undefined>;
 }
 
 export interface ClientStore {
@@ -119,6 +131,11 @@ export interface ClientStore {
   get(id: string): Promise<ClientRecord | undefined>;
   list(): Promise<ClientRecord[]>;
   remove(id: string): Promise<boolean>;
+  /** Changes the given fields; undefined when there is no such client. */
+  update(
+    id: string,
+    changes: Partial<Pick<ClientRecord, 'name' | 'secretHash' | 'scopes' | 'apis'>>,
+  ): Promise<ClientRecord | undefined>;
 }
 
 export interface KeyStore {
@@ -176,6 +193,168 @@ export interface RevocationStore {
   removeExpired(now: number): Promise<number>;
 }
 
+/** Who an API token acts for: a person, or an OAuth client acting as a service account. */
+export type ApiTokenOwnerKind = 'user' | 'client';
+
+/** A long-lived, scoped API token (personal access token). The token itself is never stored, only its SHA-256. */
+export interface ApiTokenRecord {
+  /** Stable public id (`tok_...`), kept across regenerations; what URLs and the CLI name. */
+  id: string;
+  name: string;
+  ownerKind: ApiTokenOwnerKind;
+  /** A user id (`usr_...`) or a client id. */
+  ownerId: string;
+  /** Id of the user who created it; null when created by the operator (CLI). */
+  createdBy: string | null;
+  /** SHA-256 (hex) of the current secret. Unique. */
+  tokenHash: string;
+  /**
+   * Key of the current secret on the revocation list, as introspection reports it. A new one on every
+   * regeneration, so revoking the old secret never touches the new one. Unique.
+   */
+  jti: string;
+  /** API identifiers (audiences) the token may be used for; at least one. */
+  apis: string[];
+  scopes: string[];
+  createdAt: number;
+  /** Null: never expires (only when the server allows it). */
+  expiresAt: number | null;
+  /** When the secret was last regenerated; null if never. */
+  regeneratedAt: number | null;
+  lastUsedAt: number | null;
+  lastUsedAddress: string | null;
+  requestCount: number;
+}
+
+/** Uses of one secret reported by verifiers, aggregated per API and UTC day. */
+export interface ApiTokenUsageEntry {
+  jti: string;
+  /** The API (audience) it was used for. */
+  api: string;
+  /** UTC day, `YYYY-MM-DD`. */
+  day: string;
+  count: number;
+  lastUsedAt: number;
+  lastUsedAddress: string | null;
+}
+
+export interface ApiTokenUsageRow {
+  tokenId: string;
+  api: string;
+  day: string;
+  count: number;
+}
+
+export interface ApiTokenStore {
+  /** Throws `Conflict` if the id, hash or jti exists. */
+  add(token: ApiTokenRecord): Promise<void>;
+  get(id: string): Promise<ApiTokenRecord | undefined>;
+  findByHash(tokenHash: string): Promise<ApiTokenRecord | undefined>;
+  /** Oldest first. */
+  listByOwner(ownerKind: ApiTokenOwnerKind, ownerId: string): Promise<ApiTokenRecord[]>;
+  /** Every token, oldest first. */
+  list(): Promise<ApiTokenRecord[]>;
+  /**
+   * Regeneration as one compare-and-set: if the token still has `expectedHash`, replaces hash and jti, sets
+   * `regeneratedAt`, and in the same transaction adds the old jti to the revocation list (until
+   * `revocationExpiresAt`). Returns the updated record, or undefined (writing nothing) when the token is gone
+   * or was regenerated meanwhile.
+   */
+  regenerate(
+    id: string,
+    expectedHash: string,
+    next: { tokenHash: string; jti: string },
+    at: number,
+    revocationExpiresAt: number,
+  ): Promise<ApiTokenRecord | undefined>;
+  /**
+   * Deletes the token and, in the same transaction, adds its jti to the revocation list (until
+   * `revocationExpiresAt`). Returns the deleted record; undefined when there was none. Usage rows are kept.
+   */
+  revoke(id: string, revokedAt: number, revocationExpiresAt: number): Promise<ApiTokenRecord | undefined>;
+  /** Deletes every token of an owner the same way (owner deleted); returns how many. */
+  revokeAllOf(
+    ownerKind: ApiTokenOwnerKind,
+    ownerId: string,
+    revokedAt: number,
+    revocationExpiresAt: number,
+  ): Promise<number>;
+  /**
+   * In one transaction: for each entry whose jti is a current token, adds `count` to its request count, moves
+   * last-used forward (never back), and adds `count` to the (token, api, day) usage row. Unknown jtis are skipped.
+   */
+  recordUsage(entries: readonly ApiTokenUsageEntry[]): Promise<void>;
+  /** Usage rows with `day` >= `fromDay`, optionally for one token or one API, ordered by day. */
+  listUsage(filter: { fromDay: string; tokenId?: string; api?: string }): Promise<ApiTokenUsageRow[]>;
+}
+
+/** A dashboard sign-in. The cookie holds the session id; only its SHA-256 is stored. */
+export interface SessionRecord {
+  /** SHA-256 (hex) of the session id. */
+  idHash: string;
+  userId: string;
+  /** Per-session secret the dashboard sends back in `X-CSRF-Token` on every state-changing request. */
+  csrfToken: string;
+  createdAt: number;
+  lastSeenAt: number;
+  /** Absolute expiry; idle expiry is computed from `lastSeenAt`. */
+  expiresAt: number;
+  address: string;
+}
+
+export interface SessionStore {
+  add(session: SessionRecord): Promise<void>;
+  get(idHash: string): Promise<SessionRecord | undefined>;
+  touch(idHash: string, lastSeenAt: number): Promise<void>;
+  /** Returns false when there was nothing to remove. */
+  remove(idHash: string): Promise<boolean>;
+  /** Signs a user out everywhere (disabled, password reset); returns how many. */
+  removeForUser(userId: string): Promise<number>;
+  /** Removes sessions past `expiresAt` <= now or idle since `lastSeenAt` <= idleBefore; returns how many. */
+  removeExpired(now: number, idleBefore: number): Promise<number>;
+}
+
+export type AuditOutcome = 'success' | 'failure';
+
+export interface AuditEventRecord {
+  /** Monotonic; newest has the largest. Assigned by the store. */
+  id: number;
+  at: number;
+  /** User id of who acted; null for the operator (CLI) or an unknown user (failed login). */
+  actorId: string | null;
+  /** Username as it was then ('cli' for the operator; the attempted name for a failed login). */
+  actorName: string;
+  /** Dotted, stable: `session.sign_in`, `api_token.create`, `user.disable`, ... (see core/audit). */
+  action: string;
+  /** What it acted on (token id, username, client id, API identifier, kid); null when nothing. */
+  target: string | null;
+  /** Remote address, or null from the CLI. */
+  address: string | null;
+  outcome: AuditOutcome;
+  /** Extra facts, never a secret. */
+  detail: Record<string, unknown> | null;
+}
+
+export interface AuditFilter {
+  action?: string;
+  /** Exact actor name. */
+  actorName?: string;
+  target?: string;
+  outcome?: AuditOutcome;
+  /** Epoch seconds, inclusive. */
+  since?: number;
+  until?: number;
+  /** Cursor: only events with id < before. */
+  before?: number;
+  limit: number;
+}
+
+export interface AuditStore {
+  add(event: Omit<AuditEventRecord, 'id'>): Promise<void>;
+  /** Newest first. */
+  list(filter: AuditFilter): Promise<AuditEventRecord[]>;
+}
+
 export interface Store {
   readonly apis: ApiStore;
   readonly users: UserStore;
@@ -183,5 +362,8 @@ export interface Store {
   readonly keys: KeyStore;
   readonly grants: GrantStore;
   readonly revocations: RevocationStore;
+  readonly apiTokens: ApiTokenStore;
+  readonly sessions: SessionStore;
+  readonly audit: AuditStore;
   close(): Promise<void>;
 }

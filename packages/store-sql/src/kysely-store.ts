@@ -1,15 +1,20 @@
 /**
  * The storage contract (core/src/storage.ts) over any `Kysely<Database>`. The queries are portable:
- * SQLite and PostgreSQL differ only in the dialect handed in (and one migration column type).
+ * SQLite and PostgreSQL differ only in the dialect handed in, one migration column type and how revocation
+ * writes keep their sequences in order (sequenced-writes.ts).
  */
 import type { Store } from '@tollgate/core';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { type SequencedWrites, singleWriterOrder } from './sequenced-writes.js';
+import { SqlApiTokenStore } from './tables/api-tokens.js';
 import { SqlApiStore } from './tables/apis.js';
+import { SqlAuditStore } from './tables/audit.js';
 import { SqlClientStore } from './tables/clients.js';
 import { SqlGrantStore } from './tables/grants.js';
 import { SqlKeyStore } from './tables/keys.js';
 import { SqlRevocationStore } from './tables/revocations.js';
+import { SqlSessionStore } from './tables/sessions.js';
 import { SqlUserStore } from './tables/users.js';
 
 export class KyselyStore implements Store {
@@ -21,16 +26,25 @@ export class KyselyStore implements Store {
   readonly keys: SqlKeyStore;
   readonly grants: SqlGrantStore;
   readonly revocations: SqlRevocationStore;
+  readonly apiTokens: SqlApiTokenStore;
+  readonly sessions: SqlSessionStore;
+  readonly audit: SqlAuditStore;
 
-  /** Expects a migrated database (see `migrateToLatest`). */
-  constructor(db: Kysely<Database>) {
+  /**
+   * Expects a migrated database (see `migrateToLatest`). `order` keeps revocation sequences visible in
+   * order (sequenced-writes.ts); the default suits a database with one writer at a time (SQLite).
+   */
+  constructor(db: Kysely<Database>, order: SequencedWrites = singleWriterOrder) {
     this.db = db;
     this.apis = new SqlApiStore(db);
     this.users = new SqlUserStore(db);
     this.clients = new SqlClientStore(db);
     this.keys = new SqlKeyStore(db);
-    this.grants = new SqlGrantStore(db);
-    this.revocations = new SqlRevocationStore(db);
+    this.grants = new SqlGrantStore(db, order);
+    this.revocations = new SqlRevocationStore(db, order);
+    this.apiTokens = new SqlApiTokenStore(db, order);
+    this.sessions = new SqlSessionStore(db);
+    this.audit = new SqlAuditStore(db);
   }
 
   async close(): Promise<void> {

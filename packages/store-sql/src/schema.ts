@@ -21,6 +21,8 @@ export interface UsersTable {
   password_hash: string;
   scopes: string;
   disabled: number;
+  /** 0 or 1; added by migration 002, where existing users got 0. */
+  is_admin: number;
   created_at: number;
 }
 
@@ -84,6 +86,63 @@ export interface RevocationsTable {
   expires_at: number;
 }
 
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  /** 'user' or 'client'. */
+  owner_kind: string;
+  owner_id: string;
+  created_by: string | null;
+  /** SHA-256 (hex) of the current secret; unique. */
+  token_hash: string;
+  /** The current secret's revocation key; unique. */
+  jti: string;
+  /** JSON array of API identifiers. */
+  apis: string;
+  /** JSON array of scope strings. */
+  scopes: string;
+  created_at: number;
+  expires_at: number | null;
+  regenerated_at: number | null;
+  last_used_at: number | null;
+  last_used_address: string | null;
+  request_count: number;
+}
+
+/** Uses per token, API and UTC day (`YYYY-MM-DD`); kept after the token is revoked. */
+export interface ApiTokenUsageTable {
+  token_id: string;
+  api: string;
+  day: string;
+  count: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the session id held in the cookie. */
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  address: string;
+}
+
+export interface AuditEventsTable {
+  /** Assigned by the database and never reused, like the revocation sequence. */
+  id: Generated<number>;
+  at: number;
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  target: string | null;
+  address: string | null;
+  /** 'success' or 'failure'. */
+  outcome: string;
+  /** JSON object, or NULL. */
+  detail: string | null;
+}
+
 export interface Database {
   apis: ApisTable;
   users: UsersTable;
@@ -93,4 +152,8 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   family_access_tokens: FamilyAccessTokensTable;
   revocations: RevocationsTable;
+  api_tokens: ApiTokensTable;
+  api_token_usage: ApiTokenUsageTable;
+  sessions: SessionsTable;
+  audit_events: AuditEventsTable;
 }

@@ -1,13 +1,15 @@
 /**
  * Versioned migrations, kept in code (not read from a folder at runtime) so the compiled package is
- * self-contained. Names sort in the order they run: add `002_...` next, never edit a released one.
+ * self-contained. Names sort in the order they run: add `003_...` next, never edit a released one.
  */
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
 import type { Database } from '../schema.js';
 import * as initial from './001_initial.js';
+import * as apiTokensAndDashboard from './002_api_tokens_and_dashboard.js';
 
 const migrations: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
+  '002_api_tokens_and_dashboard': apiTokensAndDashboard,
 };
 
 export const migrationProvider: MigrationProvider = {
@@ -24,9 +26,17 @@ export class MigrationError extends Error {
   }
 }
 
+export interface MigrateOptions {
+  /**
+   * Schema holding Kysely's own migration tables (PostgreSQL). Give it whenever the database has other
+   * schemas: without it Kysely takes a `kysely_migration` table in any schema as this one's.
+   */
+  migrationTableSchema?: string;
+}
+
 /** Brings the schema up to date; safe to call on every start and from several processes at once. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions = {}): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider, ...options });
   const resultSet = await migrator.migrateToLatest();
   if (resultSet.error !== undefined) throw toMigrationError(resultSet);
 }

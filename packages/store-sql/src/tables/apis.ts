@@ -1,8 +1,13 @@
 import type { ApiRecord, ApiStore } from '@tollgate/core';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import { decodeBoolean, decodeStringList, encodeBoolean, encodeJson } from '../json-columns.js';
 import type { ApisTable, Database } from '../schema.js';
 import { insertOnce } from './insert-once.js';
+
+/** Thrown inside `update`'s transaction to roll back the cleared default when the API does not exist. */
+class NoSuchApi extends Error {}
+
+type ApiChanges = Partial<Pick<ApiRecord, 'scopes' | 'tokenTtlSeconds' | 'isDefault'>>;
 
 export class SqlApiStore implements ApiStore {
   readonly #db: Kysely<Database>;
@@ -29,6 +34,38 @@ export class SqlApiStore implements ApiStore {
     });
   }
 
+  /**
+   * Like `add`, clears the old default before setting the new one, in one transaction; if the API turns
+   * out not to exist the transaction rolls back, so the previous default stays.
+   */
+  async update(identifier: string, changes: ApiChanges): Promise<ApiRecord | undefined> {
+    const set = toChangedColumns(changes);
+    if (Object.keys(set).length === 0) return this.get(identifier);
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        if (changes.isDefault === true) {
+          await trx
+            .updateTable('apis')
+            .set({ is_default: 0 })
+            .where('is_default', '=', 1)
+            .where('identifier', '!=', identifier)
+            .execute();
+        }
+        const row = await trx
+          .updateTable('apis')
+          .set(set)
+          .where('identifier', '=', identifier)
+          .returningAll()
+          .executeTakeFirst();
+        if (row === undefined) throw new NoSuchApi();
+        return fromRow(row);
+      });
+    } catch (error) {
+      if (error instanceof NoSuchApi) return undefined;
+      throw error;
+    }
+  }
+
   async get(identifier: string): Promise<ApiRecord | undefined> {
     const row = await this.#db.selectFrom('apis').selectAll().where('identifier', '=', identifier).executeTakeFirst();
     return row && fromRow(row);
@@ -48,6 +85,14 @@ export class SqlApiStore implements ApiStore {
     const result = await this.#db.deleteFrom('apis').where('identifier', '=', identifier).executeTakeFirstOrThrow();
     return result.numDeletedRows > 0n;
   }
+}
+
+function toChangedColumns(changes: ApiChanges): Updateable<ApisTable> {
+  const set: Updateable<ApisTable> = {};
+  if (changes.scopes !== undefined) set.scopes = encodeJson(changes.scopes);
+  if (changes.tokenTtlSeconds !== undefined) set.token_ttl_seconds = changes.tokenTtlSeconds;
+  if (changes.isDefault !== undefined) set.is_default = encodeBoolean(changes.isDefault);
+  return set;
 }
 
 function toRow(api: ApiRecord): ApisTable {

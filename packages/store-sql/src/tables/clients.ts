@@ -1,5 +1,5 @@
 import type { ClientRecord, ClientStore, GrantType } from '@tollgate/core';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import { decodeStringList, encodeJson } from '../json-columns.js';
 import type { ClientsTable, Database } from '../schema.js';
 import { insertOnce } from './insert-once.js';
@@ -37,6 +37,26 @@ export class SqlClientStore implements ClientStore {
     const result = await this.#db.deleteFrom('clients').where('id', '=', id).executeTakeFirstOrThrow();
     return result.numDeletedRows > 0n;
   }
+
+  /** One UPDATE ... RETURNING, so the record returned is exactly the row as written. */
+  async update(id: string, changes: ClientChanges): Promise<ClientRecord | undefined> {
+    const set = toChangedColumns(changes);
+    if (Object.keys(set).length === 0) return this.get(id);
+    const row = await this.#db.updateTable('clients').set(set).where('id', '=', id).returningAll().executeTakeFirst();
+    return row && fromRow(row);
+  }
+}
+
+type ClientChanges = Partial<Pick<ClientRecord, 'name' | 'secretHash' | 'scopes' | 'apis'>>;
+
+/** `apis: null` is a change too ("every API"), so only `undefined` means "leave as is". */
+function toChangedColumns(changes: ClientChanges): Updateable<ClientsTable> {
+  const set: Updateable<ClientsTable> = {};
+  if (changes.name !== undefined) set.name = changes.name;
+  if (changes.secretHash !== undefined) set.secret_hash = changes.secretHash;
+  if (changes.scopes !== undefined) set.scopes = encodeJson(changes.scopes);
+  if (changes.apis !== undefined) set.apis = changes.apis === null ? null : encodeJson(changes.apis);
+  return set;
 }
 
 function toRow(client: ClientRecord): ClientsTable {

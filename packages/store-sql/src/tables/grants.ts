@@ -2,15 +2,18 @@ import type { GrantStore, IssuedAccessToken, RefreshTokenFamilyRecord, RefreshTo
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { decodeStringList, encodeJson } from '../json-columns.js';
 import type { Database, RefreshTokensTable } from '../schema.js';
+import type { SequencedWrites } from '../sequenced-writes.js';
 
 /** Thrown inside `rotate`'s transaction to roll it back when another request won the compare-and-set. */
 class LostRotationRace extends Error {}
 
 export class SqlGrantStore implements GrantStore {
   readonly #db: Kysely<Database>;
+  readonly #order: SequencedWrites;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, order: SequencedWrites) {
     this.#db = db;
+    this.#order = order;
   }
 
   async startFamily(
@@ -115,19 +118,21 @@ export class SqlGrantStore implements GrantStore {
         .where('id', '=', familyId)
         .where('revoked_at', 'is', null)
         .execute();
-      await trx
-        .insertInto('revocations')
-        .columns(['jti', 'revoked_at', 'expires_at'])
-        .expression((eb) =>
-          eb
-            .selectFrom('family_access_tokens')
-            // Typed cast: PostgreSQL would otherwise read a bare parameter in a SELECT list as text.
-            .select(['jti', eb.cast<number>(eb.val(revokedAt), 'bigint').as('revoked_at'), 'expires_at'])
-            .where('family_id', '=', familyId)
-            .where('expires_at', '>', revokedAt),
-        )
-        .onConflict((oc) => oc.column('jti').doNothing())
-        .execute();
+      await this.#order.inOrder(trx, (writer) =>
+        writer
+          .insertInto('revocations')
+          .columns(['jti', 'revoked_at', 'expires_at'])
+          .expression((eb) =>
+            eb
+              .selectFrom('family_access_tokens')
+              // Typed cast: PostgreSQL would otherwise read a bare parameter in a SELECT list as text.
+              .select(['jti', eb.cast<number>(eb.val(revokedAt), 'bigint').as('revoked_at'), 'expires_at'])
+              .where('family_id', '=', familyId)
+              .where('expires_at', '>', revokedAt),
+          )
+          .onConflict((oc) => oc.column('jti').doNothing())
+          .execute(),
+      );
     });
   }
 

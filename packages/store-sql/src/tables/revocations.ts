@@ -1,21 +1,41 @@
 import type { RevocationRecord, RevocationStore } from '@tollgate/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import type { SequencedWrites } from '../sequenced-writes.js';
+
+/**
+ * Adds jtis to the revocation list on `db`, which may be a transaction (API token revocation writes its
+ * delete and this in one), in sequence order (see sequenced-writes.ts). ON CONFLICT DO NOTHING: a jti
+ * revoked twice keeps its first record and sequence.
+ */
+export async function insertRevocations(
+  db: Kysely<Database>,
+  order: SequencedWrites,
+  jtis: readonly string[],
+  revokedAt: number,
+  expiresAt: number,
+): Promise<void> {
+  if (jtis.length === 0) return;
+  await order.inOrder(db, (writer) =>
+    writer
+      .insertInto('revocations')
+      .values(jtis.map((jti) => ({ jti, revoked_at: revokedAt, expires_at: expiresAt })))
+      .onConflict((oc) => oc.column('jti').doNothing())
+      .execute(),
+  );
+}
 
 export class SqlRevocationStore implements RevocationStore {
   readonly #db: Kysely<Database>;
+  readonly #order: SequencedWrites;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, order: SequencedWrites) {
     this.#db = db;
+    this.#order = order;
   }
 
-  /** ON CONFLICT DO NOTHING: a second revocation of the same jti keeps the first record and sequence. */
   async add(jti: string, revokedAt: number, expiresAt: number): Promise<void> {
-    await this.#db
-      .insertInto('revocations')
-      .values({ jti, revoked_at: revokedAt, expires_at: expiresAt })
-      .onConflict((oc) => oc.column('jti').doNothing())
-      .execute();
+    await insertRevocations(this.#db, this.#order, [jti], revokedAt, expiresAt);
   }
 
   async isRevoked(jti: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { UserRecord, UserStore } from '@tollgate/core';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import { decodeBoolean, decodeStringList, encodeBoolean, encodeJson } from '../json-columns.js';
 import type { Database, UsersTable } from '../schema.js';
 import { insertOnce } from './insert-once.js';
@@ -42,6 +42,25 @@ export class SqlUserStore implements UserStore {
     const result = await this.#db.deleteFrom('users').where('username', '=', username).executeTakeFirstOrThrow();
     return result.numDeletedRows > 0n;
   }
+
+  /** One UPDATE ... RETURNING, so the record returned is exactly the row as written. */
+  async update(id: string, changes: UserChanges): Promise<UserRecord | undefined> {
+    const set = toChangedColumns(changes);
+    if (Object.keys(set).length === 0) return this.getById(id);
+    const row = await this.#db.updateTable('users').set(set).where('id', '=', id).returningAll().executeTakeFirst();
+    return row && fromRow(row);
+  }
+}
+
+type UserChanges = Partial<Pick<UserRecord, 'passwordHash' | 'scopes' | 'disabled' | 'isAdmin'>>;
+
+function toChangedColumns(changes: UserChanges): Updateable<UsersTable> {
+  const set: Updateable<UsersTable> = {};
+  if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
+  if (changes.scopes !== undefined) set.scopes = encodeJson(changes.scopes);
+  if (changes.disabled !== undefined) set.disabled = encodeBoolean(changes.disabled);
+  if (changes.isAdmin !== undefined) set.is_admin = encodeBoolean(changes.isAdmin);
+  return set;
 }
 
 function toRow(user: UserRecord): UsersTable {
@@ -51,6 +70,7 @@ function toRow(user: UserRecord): UsersTable {
     password_hash: user.passwordHash,
     scopes: encodeJson(user.scopes),
     disabled: encodeBoolean(user.disabled),
+    is_admin: encodeBoolean(user.isAdmin),
     created_at: user.createdAt,
   };
 }
@@ -62,6 +82,7 @@ function fromRow(row: Selectable<UsersTable>): UserRecord {
     passwordHash: row.password_hash,
     scopes: decodeStringList(row.scopes, 'users.scopes'),
     disabled: decodeBoolean(row.disabled),
+    isAdmin: decodeBoolean(row.is_admin),
     createdAt: row.created_at,
   };
 }

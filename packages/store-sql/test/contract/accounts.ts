@@ -80,12 +80,14 @@ export function userContract(open: () => Promise<Store>): void {
     const store = useFreshStore(open);
 
     it('stores a user and finds it by username and by id', async () => {
-      const alice = user('alice', { scopes: ['write', 'read'], disabled: true });
+      const alice = user('alice', { scopes: ['write', 'read'], disabled: true, isAdmin: true });
       await store().users.add(alice);
       assert.deepEqual(await store().users.getByUsername('alice'), alice);
       assert.deepEqual(await store().users.getById(alice.id), alice);
       assert.equal(await store().users.getByUsername('bob'), undefined);
       assert.equal(await store().users.getById('user-bob'), undefined);
+      await store().users.add(user('bob'));
+      assert.equal((await store().users.getByUsername('bob'))?.isAdmin, false);
     });
 
     it('refuses a taken username with Conflict and keeps the first user', async () => {

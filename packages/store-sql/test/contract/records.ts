@@ -1,10 +1,13 @@
 /** Record builders for the contract suite. Times are epoch seconds around a fixed instant. */
 import type {
   ApiRecord,
+  ApiTokenRecord,
+  AuditEventRecord,
   ClientRecord,
   IssuedAccessToken,
   RefreshTokenFamilyRecord,
   RefreshTokenRecord,
+  SessionRecord,
   SigningKeyRecord,
   Store,
   UserRecord,
@@ -40,6 +43,7 @@ export function user(username: string, overrides: Partial<UserRecord> = {}): Use
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
     scopes: ['read'],
     disabled: false,
+    isAdmin: false,
     createdAt: T0,
     ...overrides,
   };
@@ -97,4 +101,56 @@ export function refreshToken(
 
 export function accessToken(jti: string, expiresAt = T0 + 3600): IssuedAccessToken {
   return { jti, expiresAt };
+}
+
+/** An API token of user `user-alice`; its secret's hash and jti are derived from the id. */
+export function apiToken(id: string, overrides: Partial<ApiTokenRecord> = {}): ApiTokenRecord {
+  return {
+    id,
+    name: `Token ${id}`,
+    ownerKind: 'user',
+    ownerId: 'user-alice',
+    createdBy: 'user-alice',
+    tokenHash: `sha256-of-${id}`,
+    jti: `jti-${id}`,
+    apis: ['https://api.example.com'],
+    scopes: ['read'],
+    createdAt: T0,
+    expiresAt: T0 + 86_400 * 30,
+    regeneratedAt: null,
+    lastUsedAt: null,
+    lastUsedAddress: null,
+    requestCount: 0,
+    ...overrides,
+  };
+}
+
+export function session(idHash: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
+  return {
+    idHash,
+    userId: 'user-alice',
+    csrfToken: `csrf-${idHash}`,
+    createdAt: T0,
+    lastSeenAt: T0,
+    expiresAt: T0 + 43_200,
+    address: '192.0.2.10',
+    ...overrides,
+  };
+}
+
+export function auditEvent(
+  action: string,
+  overrides: Partial<Omit<AuditEventRecord, 'id'>> = {},
+): Omit<AuditEventRecord, 'id'> {
+  return {
+    at: T0,
+    actorId: 'user-alice',
+    actorName: 'alice',
+    action,
+    target: null,
+    address: '192.0.2.10',
+    outcome: 'success',
+    detail: null,
+    ...overrides,
+  };
 }

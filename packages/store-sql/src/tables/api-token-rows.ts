@@ -1,0 +1,51 @@
+/** Row mapping for `api_tokens`: lists as JSON text, the owner kind checked on the way out. */
+import type { ApiTokenOwnerKind, ApiTokenRecord } from '@tollgate/core';
+import type { Selectable } from 'kysely';
+import { decodeStringList, encodeJson } from '../json-columns.js';
+import type { ApiTokensTable } from '../schema.js';
+
+export function toTokenRow(token: ApiTokenRecord): ApiTokensTable {
+  return {
+    id: token.id,
+    name: token.name,
+    owner_kind: token.ownerKind,
+    owner_id: token.ownerId,
+    created_by: token.createdBy,
+    token_hash: token.tokenHash,
+    jti: token.jti,
+    apis: encodeJson(token.apis),
+    scopes: encodeJson(token.scopes),
+    created_at: token.createdAt,
+    expires_at: token.expiresAt,
+    regenerated_at: token.regeneratedAt,
+    last_used_at: token.lastUsedAt,
+    last_used_address: token.lastUsedAddress,
+    request_count: token.requestCount,
+  };
+}
+
+export function fromTokenRow(row: Selectable<ApiTokensTable>): ApiTokenRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    ownerKind: decodeOwnerKind(row.owner_kind),
+    ownerId: row.owner_id,
+    createdBy: row.created_by,
+    tokenHash: row.token_hash,
+    jti: row.jti,
+    apis: decodeStringList(row.apis, 'api_tokens.apis'),
+    scopes: decodeStringList(row.scopes, 'api_tokens.scopes'),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    regeneratedAt: row.regenerated_at,
+    lastUsedAt: row.last_used_at,
+    lastUsedAddress: row.last_used_address,
+    requestCount: row.request_count,
+  };
+}
+
+/** The owner decides what a token may do, so an unexpected value fails loudly instead of defaulting. */
+function decodeOwnerKind(value: string): ApiTokenOwnerKind {
+  if (value === 'user' || value === 'client') return value;
+  throw new Error('Stored api_tokens.owner_kind is neither user nor client');
+}
