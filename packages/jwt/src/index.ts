@@ -2,3 +2,11 @@ export * from './types.js';
 export * from './errors.js';
 export { signAccessToken } from './sign.js';
 export { validateAccessToken } from './validate.js';
+export {
+  API_TOKEN_LENGTH,
+  API_TOKEN_PREFIX,
+  type ApiTokenFormatVerdict,
+  checkApiTokenFormat,
+  generateApiToken,
+  isApiToken,
+} from './api-token.js';
