@@ -15,6 +15,7 @@ export type OAuthErrorName =
   | 'unsupported_token_type'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'access_denied'
   | 'temporarily_unavailable'
   | 'server_error';
 
@@ -122,6 +123,23 @@ export class Conflict extends TollgateError {
 export class NotFound extends TollgateError {
   constructor(description: string, options?: TollgateErrorOptions) {
     super('ERR_NOT_FOUND', 404, 'invalid_request', description, options);
+  }
+}
+
+/**
+ * The management surface (admin API, dashboard) needs a signed-in session and got none, or a sign-in failed. Unknown
+ * user, wrong password and disabled user share one text, so the answer does not reveal which accounts exist.
+ */
+export class Unauthenticated extends TollgateError {
+  constructor(description: string, options?: TollgateErrorOptions) {
+    super('unauthenticated', 401, 'invalid_request', description, options);
+  }
+}
+
+/** An admin operation asked for by someone who is not an admin. Never used to hide a resource: that is `NotFound`. */
+export class Forbidden extends TollgateError {
+  constructor(description: string, options?: TollgateErrorOptions) {
+    super('forbidden', 403, 'access_denied', description, options);
   }
 }
 

@@ -12,6 +12,20 @@ export { CLIENT_SECRET_PREFIX } from './admin/clients.js';
 export { MIN_PASSWORD_LENGTH } from './admin/users.js';
 export { MIN_ACCESS_TOKEN_TTL_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from './admin/apis.js';
 export { ENDPOINT_PATHS } from './metadata.js';
+export * from './management/contract.js';
+export {
+  DEFAULT_MANAGEMENT_CONFIG,
+  MIN_API_TOKEN_TTL_SECONDS,
+  MAX_API_TOKEN_TTL_SECONDS,
+} from './management/config.js';
+export { EXPIRING_SOON_SECONDS } from './management/token-views.js';
+export { SESSION_TOUCH_INTERVAL_SECONDS } from './management/sessions.js';
+export { MAX_USAGE_REPORTS } from './management/usage-report.js';
+export { MAX_USAGE_DAYS } from './management/usage.js';
+export { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE } from './management/audit.js';
+export { AUDIT_ACTIONS, type AuditAction } from './audit/actions.js';
+export { API_TOKEN_CLIENT_ID } from './tokens/api-token.js';
+export { csrfTokenMatches } from './crypto/index.js';
 export {
   RevocationFeed,
   type RevocationEvent,
@@ -24,4 +38,4 @@ export {
   parseEncryptionKey,
   generateEncryptionSecret,
 } from './crypto/index.js';
-export { SIGNING_ALGORITHMS, type SigningAlgorithm } from '@tollgate/jwt';
+export { SIGNING_ALGORITHMS, type SigningAlgorithm, API_TOKEN_PREFIX } from '@tollgate/jwt';

@@ -8,6 +8,7 @@ export const ENDPOINT_PATHS = Object.freeze({
   jwks: '/.well-known/jwks.json',
   metadata: '/.well-known/oauth-authorization-server',
   revocationStream: '/revocations',
+  apiTokenUsage: '/api-tokens/usage',
 });
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
@@ -27,5 +28,7 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     // Tollgate extension (RFC 8414 2 allows additional members): Server-Sent Events of revoked jtis, for verifiers.
     revocation_stream_endpoint: issuer + ENDPOINT_PATHS.revocationStream,
+    // Tollgate extension: where verifiers report API-token uses (request counts, last used), client-authenticated.
+    api_token_usage_endpoint: issuer + ENDPOINT_PATHS.apiTokenUsage,
   };
 }

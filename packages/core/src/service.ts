@@ -51,11 +51,13 @@ export type IntrospectionResponse =
       client_id: string;
       username?: string;
       token_type: 'Bearer' | 'refresh_token';
-      exp: number;
+      /** Absent only for an API token that never expires. */
+      exp?: number;
       iat: number;
       nbf?: number;
       sub: string;
-      aud: string;
+      /** An API token lists every API it may reach (RFC 7662 2.2 allows an array). */
+      aud: string | string[];
       iss: string;
       jti?: string;
     };

@@ -13,6 +13,17 @@ import type { EncryptionKey } from './crypto/index.js';
 import type { GrantContext } from './grants/context.js';
 import { handleTokenRequest } from './grants/index.js';
 import { KeyRing } from './keys/keyring.js';
+import { AuditLog } from './audit/record.js';
+import { resolveManagementConfig } from './management/config.js';
+import type {
+  Actor,
+  ActorOperations,
+  ManagementConfig,
+  ManagementSurface,
+  SessionOperations,
+  UsageReport,
+} from './management/contract.js';
+import { Management } from './management/surface.js';
 import { authorizationServerMetadata } from './metadata.js';
 import { RevocationFeed, type RevocationFeedOptions } from './revocations/feed.js';
 import type {
@@ -41,6 +52,8 @@ export interface TollgateConfig {
   /** The JSON `{username, password}` login and the password grant without client credentials. */
   passwordLogin: boolean;
   bruteForce: BruteForceLimits;
+  /** API tokens and dashboard sessions; every field has a default (see management/config). */
+  management?: Partial<ManagementConfig>;
 }
 
 export interface TollgateDependencies {
@@ -53,7 +66,7 @@ export interface TollgateDependencies {
   revocationFeed?: Omit<RevocationFeedOptions, 'clock'>;
 }
 
-export class Tollgate {
+export class Tollgate implements ManagementSurface {
   readonly apis: ApiAdmin;
   readonly users: UserAdmin;
   readonly clients: ClientAdmin;
@@ -64,6 +77,7 @@ export class Tollgate {
   readonly #lookup: TokenLookupContext & { clients: ClientAuthenticator };
   readonly #keyRing: KeyRing;
   readonly #issuer: string;
+  readonly #management: Management;
 
   private constructor(config: TollgateConfig, dependencies: TollgateDependencies, keyRing: KeyRing) {
     const { store } = dependencies;
@@ -100,6 +114,17 @@ export class Tollgate {
       defaultTtlSeconds: config.defaultAccessTokenTtlSeconds,
       clockToleranceSeconds: config.clockToleranceSeconds,
     });
+    this.#management = new Management({
+      store,
+      clock,
+      config: resolveManagementConfig(config.management),
+      issuer: config.issuer,
+      audit: new AuditLog(store.audit, clock),
+      admin: { apis: this.apis, users: this.users, clients: this.clients, keys: this.keys },
+      clients,
+      guard,
+      onRevoked: () => this.revocationFeed.poke(),
+    });
   }
 
   /** Loads the signing keys, creating the first one on a fresh store. */
@@ -107,6 +132,19 @@ export class Tollgate {
     const keyRing = new KeyRing(dependencies.store.keys, dependencies.encryptionKey, dependencies.clock ?? systemClock);
     await keyRing.ensureSigningKey(config.signingAlgorithm);
     return new Tollgate(config, dependencies, keyRing);
+  }
+
+  /** Management operations authorised and audited for this actor (admin API, dashboard, CLI as `OPERATOR`). */
+  as(actor: Actor): ActorOperations {
+    return this.#management.as(actor);
+  }
+
+  get sessions(): SessionOperations {
+    return this.#management.sessions;
+  }
+
+  reportApiTokenUsage(client: PresentedClient, reports: readonly UsageReport[], remoteAddress: string): Promise<void> {
+    return this.#management.reportApiTokenUsage(client, reports, remoteAddress);
   }
 
   token(request: TokenRequest): Promise<TokenResponse> {
@@ -142,14 +180,15 @@ export class Tollgate {
     return this.#keyRing.reload();
   }
 
-  /** Housekeeping a server runs now and then: forget expired revocations and retired keys. */
-  async purgeExpired(): Promise<{ revocations: number; keys: number; grants: number }> {
+  /** Housekeeping a server runs now and then: forget expired revocations, retired keys, grants and sessions. */
+  async purgeExpired(): Promise<{ revocations: number; keys: number; grants: number; sessions: number }> {
     const { store, clock } = this.#grants;
     const now = epochSeconds(clock);
     const revocations = await store.revocations.removeExpired(now);
     const keys = await store.keys.removeExpired(now);
     const grants = await store.grants.removeExpired(now);
-    return { revocations, keys, grants };
+    const sessions = await this.#management.purgeExpiredSessions(now);
+    return { revocations, keys, grants, sessions };
   }
 }
 

@@ -31,16 +31,25 @@ export class ApiAdmin {
       identifier: input.identifier,
       scopes: checkScopes(input.scopes),
       isDefault: input.isDefault === true || (await this.#apis.getDefault()) === undefined,
-      tokenTtlSeconds: checkRange(
-        ttl,
-        'token lifetime (seconds)',
-        MIN_ACCESS_TOKEN_TTL_SECONDS,
-        MAX_ACCESS_TOKEN_TTL_SECONDS,
-      ),
+      tokenTtlSeconds: checkTokenTtl(ttl),
       createdAt: epochSeconds(this.#clock),
     };
     await this.#apis.add(record);
     return record;
+  }
+
+  /** Changes scopes, lifetime or default; making one API the default un-defaults the previous one (store, atomically). */
+  async update(
+    identifier: string,
+    changes: Partial<Pick<ApiRecord, 'scopes' | 'tokenTtlSeconds' | 'isDefault'>>,
+  ): Promise<ApiRecord> {
+    const checked: Partial<Pick<ApiRecord, 'scopes' | 'tokenTtlSeconds' | 'isDefault'>> = {};
+    if (changes.scopes !== undefined) checked.scopes = checkScopes(changes.scopes);
+    if (changes.tokenTtlSeconds !== undefined) checked.tokenTtlSeconds = checkTokenTtl(changes.tokenTtlSeconds);
+    if (changes.isDefault !== undefined) checked.isDefault = changes.isDefault;
+    const updated = await this.#apis.update(identifier, checked);
+    if (!updated) throw new NotFound(`No API with identifier ${identifier}`);
+    return updated;
   }
 
   list(): Promise<ApiRecord[]> {
@@ -50,4 +59,8 @@ export class ApiAdmin {
   async remove(identifier: string): Promise<void> {
     if (!(await this.#apis.remove(identifier))) throw new NotFound(`No API with identifier ${identifier}`);
   }
+}
+
+function checkTokenTtl(seconds: number): number {
+  return checkRange(seconds, 'token lifetime (seconds)', MIN_ACCESS_TOKEN_TTL_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS);
 }

@@ -29,7 +29,7 @@ export class ClientAdmin {
   async add(input: ClientInput): Promise<CreatedClient> {
     const grantTypes = checkGrantTypes(input.grantTypes ?? ['client_credentials']);
     const apis = input.apis === undefined || input.apis === null ? null : await this.#checkApis(input.apis);
-    const secret = CLIENT_SECRET_PREFIX + randomToken(32);
+    const secret = newClientSecret();
     const record: ClientRecord = {
       id: randomId('cl_'),
       name: checkName(input.name, 'client name', 200),
@@ -42,6 +42,33 @@ export class ClientAdmin {
     await this.#clients.add(record);
     const { id, name, scopes } = record;
     return { clientId: id, clientSecret: secret, name, scopes, apis, grantTypes };
+  }
+
+  /** Changes name, scopes or APIs; tokens already issued keep what they were issued with until they expire. */
+  async update(
+    clientId: string,
+    changes: { name?: string; scopes?: string[]; apis?: string[] | null },
+  ): Promise<PublicClient> {
+    const checked: Partial<Pick<ClientRecord, 'name' | 'scopes' | 'apis'>> = {};
+    if (changes.name !== undefined) checked.name = checkName(changes.name, 'client name', 200);
+    if (changes.scopes !== undefined) checked.scopes = checkScopes(changes.scopes);
+    if (changes.apis !== undefined) checked.apis = changes.apis === null ? null : await this.#checkApis(changes.apis);
+    const updated = await this.#clients.update(clientId, checked);
+    if (!updated) throw new NotFound(`No client with id ${clientId}`);
+    return publicClient(updated);
+  }
+
+  /** A new secret, shown once; the old one stops working at once (its hash is replaced). */
+  async rotateSecret(clientId: string): Promise<{ client: PublicClient; clientSecret: string }> {
+    const secret = newClientSecret();
+    const updated = await this.#clients.update(clientId, { secretHash: await hashSecret(secret) });
+    if (!updated) throw new NotFound(`No client with id ${clientId}`);
+    return { client: publicClient(updated), clientSecret: secret };
+  }
+
+  async get(clientId: string): Promise<PublicClient | undefined> {
+    const client = await this.#clients.get(clientId);
+    return client && publicClient(client);
   }
 
   async list(): Promise<PublicClient[]> {
@@ -59,6 +86,10 @@ export class ClientAdmin {
     }
     return unique;
   }
+}
+
+function newClientSecret(): string {
+  return CLIENT_SECRET_PREFIX + randomToken(32);
 }
 
 function checkGrantTypes(values: readonly string[]): GrantType[] {

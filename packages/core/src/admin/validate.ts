@@ -30,6 +30,6 @@ export function checkRange(value: number, field: string, min: number, max: numbe
 }
 
 /** Echo user input in an error without letting it forge log lines. */
-function printable(value: string): string {
+export function printable(value: string): string {
   return value.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
 }

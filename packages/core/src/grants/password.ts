@@ -5,17 +5,17 @@
  */
 import { epochSeconds } from '../clock.js';
 import type { ActingClient } from '../clients/authenticate.js';
-import { randomId, verifyAgainstDummy, verifySecret } from '../crypto/index.js';
+import { randomId } from '../crypto/index.js';
 import { InvalidGrant, InvalidRequest, UnauthorizedClient } from '../errors.js';
 import type { TokenRequest, TokenResponse } from '../service.js';
 import type { UserRecord } from '../storage.js';
+import { verifyUserPassword } from '../users/verify-password.js';
 import { resolveApi } from './audience.js';
 import type { Grant, GrantContext } from './context.js';
 import { mintAccessToken, newRefreshToken, tokenResponse } from './issue.js';
 import { grantScopes } from './scopes.js';
 
-/** Longer passwords are refused before hashing, so argon2 cannot be used to burn CPU. */
-export const MAX_PASSWORD_LENGTH = 1024;
+export { MAX_PASSWORD_LENGTH } from '../users/verify-password.js';
 const BAD_CREDENTIALS = 'The username or password is incorrect';
 
 export async function passwordGrant(context: GrantContext, request: TokenRequest): Promise<TokenResponse> {
@@ -40,21 +40,12 @@ async function authenticateUser(
   password: string,
   remoteAddress: string,
 ): Promise<UserRecord> {
-  const subject = { account: `user:${username.toLowerCase()}`, address: remoteAddress };
-  await context.guard.admit(subject);
-  const user = username.length <= 256 ? await context.store.users.getByUsername(username) : undefined;
-  // Unknown users cost one argon2 verification too, so the two failures cannot be told apart by timing.
-  const valid =
-    password.length > MAX_PASSWORD_LENGTH
-      ? false
-      : user
-        ? await verifySecret(user.passwordHash, password)
-        : await verifyAgainstDummy(password);
-  if (!user || !valid || user.disabled) {
-    await context.guard.failed(subject);
-    throw new InvalidGrant(BAD_CREDENTIALS);
-  }
-  await context.guard.succeeded(subject);
+  const { user, verified } = await verifyUserPassword(context.store.users, context.guard, {
+    username,
+    password,
+    remoteAddress,
+  });
+  if (!user || !verified) throw new InvalidGrant(BAD_CREDENTIALS);
   return user;
 }
 

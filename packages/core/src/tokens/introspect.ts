@@ -3,6 +3,7 @@ import { epochSeconds } from '../clock.js';
 import type { ClientAuthenticator } from '../clients/authenticate.js';
 import type { IntrospectionRequest, IntrospectionResponse } from '../service.js';
 import { formatScope } from '../scope.js';
+import { introspectApiToken } from './api-token.js';
 import { type TokenLookupContext, lookupToken } from './lookup.js';
 
 const INACTIVE: IntrospectionResponse = Object.freeze({ active: false as const });
@@ -14,6 +15,7 @@ export async function introspectToken(
   await context.clients.authenticate(request.client, request.remoteAddress, false);
   const found = await lookupToken(context, request.token, request.tokenTypeHint);
   if (!found) return INACTIVE;
+  if (found.kind === 'api') return introspectApiToken(context, found.token);
   if (found.kind === 'access') {
     const { claims } = found;
     if (await context.store.revocations.isRevoked(claims.jti)) return INACTIVE;

@@ -1,14 +1,15 @@
 /**
  * Finds what a presented token is, for introspection and revocation: one of our JWT access tokens
- * (validated by the one shared validation module) or one of our refresh tokens (looked up by hash).
+ * (validated by the one shared validation module), one of our refresh tokens or one of our API tokens (both
+ * looked up by hash).
  * Anything else — forged, expired, garbage — is simply not found.
  */
-import { type AccessTokenClaims, validateAccessToken } from '@tollgate/jwt';
+import { type AccessTokenClaims, checkApiTokenFormat, isApiToken, validateAccessToken } from '@tollgate/jwt';
 import type { Clock } from '../clock.js';
 import { sha256Hex } from '../crypto/index.js';
 import { REFRESH_TOKEN_PREFIX } from '../grants/issue.js';
 import type { KeyRing } from '../keys/keyring.js';
-import type { RefreshTokenFamilyRecord, RefreshTokenRecord, Store } from '../storage.js';
+import type { ApiTokenRecord, RefreshTokenFamilyRecord, RefreshTokenRecord, Store } from '../storage.js';
 
 export interface TokenLookupContext {
   store: Store;
@@ -20,7 +21,8 @@ export interface TokenLookupContext {
 
 export type FoundToken =
   | { kind: 'access'; claims: AccessTokenClaims }
-  | { kind: 'refresh'; token: RefreshTokenRecord; family: RefreshTokenFamilyRecord };
+  | { kind: 'refresh'; token: RefreshTokenRecord; family: RefreshTokenFamilyRecord }
+  | { kind: 'api'; token: ApiTokenRecord };
 
 const MAX_TOKEN_LENGTH = 8192;
 
@@ -30,10 +32,18 @@ export async function lookupToken(
   tokenTypeHint: string | undefined,
 ): Promise<FoundToken | undefined> {
   if (token.length > MAX_TOKEN_LENGTH) return undefined;
+  if (isApiToken(token)) return findApiToken(context, token);
   // The hint only orders the search (RFC 7009 2.1, RFC 7662 2.1); our refresh tokens are recognisable anyway.
   const refreshFirst = tokenTypeHint === 'refresh_token' || token.startsWith(REFRESH_TOKEN_PREFIX);
   if (refreshFirst) return (await findRefresh(context, token)) ?? (await findAccess(context, token));
   return (await findAccess(context, token)) ?? (await findRefresh(context, token));
+}
+
+/** The format check refuses typos and guesses without touching the store. */
+async function findApiToken(context: TokenLookupContext, token: string): Promise<FoundToken | undefined> {
+  if (checkApiTokenFormat(token) !== 'ok') return undefined;
+  const found = await context.store.apiTokens.findByHash(sha256Hex(token));
+  return found && { kind: 'api', token: found };
 }
 
 async function findRefresh(context: TokenLookupContext, token: string): Promise<FoundToken | undefined> {

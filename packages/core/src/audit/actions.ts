@@ -1,0 +1,33 @@
+/**
+ * Audit action names: dotted and stable, since admins filter and alert on them (docs/admin-api.md lists them).
+ * The `*.list` names only ever appear with outcome `failure`: a non-admin probing an admin read.
+ */
+export const AUDIT_ACTIONS = Object.freeze({
+  signIn: 'session.sign_in',
+  signOut: 'session.sign_out',
+  apiTokenCreate: 'api_token.create',
+  apiTokenRegenerate: 'api_token.regenerate',
+  apiTokenRevoke: 'api_token.revoke',
+  apiTokenListAll: 'api_token.list',
+  apiCreate: 'api.create',
+  apiUpdate: 'api.update',
+  apiDelete: 'api.delete',
+  apiUsage: 'api.usage',
+  clientList: 'client.list',
+  clientCreate: 'client.create',
+  clientUpdate: 'client.update',
+  clientRotateSecret: 'client.rotate_secret',
+  clientDelete: 'client.delete',
+  userList: 'user.list',
+  userCreate: 'user.create',
+  userUpdate: 'user.update',
+  userDisable: 'user.disable',
+  userEnable: 'user.enable',
+  userPasswordReset: 'user.password_reset',
+  userDelete: 'user.delete',
+  keyList: 'key.list',
+  keyRotate: 'key.rotate',
+  auditList: 'audit.list',
+});
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];
