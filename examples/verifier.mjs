@@ -12,7 +12,7 @@ export const verifier = createVerifier({
   issuer,
   audience,
   // With client credentials the verifier subscribes to the revocation stream: revoked tokens are refused within a
-  // second. Without them a revoked token keeps working until it expires.
+  // second. Without them a revoked token keeps working until it expires, and API tokens (tg_...) are refused.
   ...(clientId && clientSecret ? { client: { clientId, clientSecret } } : {}),
 });
 

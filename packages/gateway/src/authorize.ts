@@ -7,7 +7,13 @@
 import { BearerError, type Verifier, type VerifiedToken, requireScopes } from '@tollgate/verify';
 import type { Logger } from 'pino';
 import { normaliseRequestTarget } from './path.js';
-import { type RateLimitDecision, type RateLimiter, applyRateLimits, rateLimitHeaders } from './rate-limit.js';
+import {
+  type RateLimitDecision,
+  type RateLimiter,
+  applyRateLimits,
+  rateLimitHeaders,
+  rateLimitKeys,
+} from './rate-limit.js';
 import type { Route, RouteTable } from './routes.js';
 
 export interface Refusal {
@@ -52,6 +58,8 @@ export interface RequestFacts {
   target: string;
   /** Every Authorization header value received. */
   authorization: readonly string[];
+  /** The caller's address (see net.ts callerAddress), for API-token usage reports. */
+  remoteAddress?: string | undefined;
 }
 
 export async function authorize(authorizer: Authorizer, request: RequestFacts): Promise<Decision> {
@@ -78,10 +86,7 @@ export async function authorize(authorizer: Authorizer, request: RequestFacts): 
   const scopeRefusal = checkScopes(route, token);
   if (scopeRefusal !== undefined) return refused(scopeRefusal, target.path, route, token);
 
-  const rateLimit = await applyRateLimits(authorizer.limiter, route, {
-    jti: token.claims.jti,
-    clientId: token.clientId,
-  });
+  const rateLimit = await applyRateLimits(authorizer.limiter, route, rateLimitKeys(token));
   if (rateLimit !== undefined && !rateLimit.allowed) {
     const refusal = jsonRefusal(429, 'rate_limited', 'too many requests; retry later');
     Object.assign(refusal.headers, rateLimitHeaders(rateLimit));
@@ -103,7 +108,8 @@ async function verifyFor(
     authorization.length === 1 ? authorization[0] : authorization.length === 0 ? undefined : [...authorization];
   try {
     // The target goes along so that a token in the query string is refused (RFC 6750 2.3, 5.3), not forwarded.
-    return { token: await verifier.authenticate({ headers: { authorization: header }, url: request.target }) };
+    const bearerRequest = { headers: { authorization: header }, url: request.target };
+    return { token: await verifier.authenticate({ ...bearerRequest, remoteAddress: request.remoteAddress }) };
   } catch (error) {
     return { refusal: refusalFromVerifier(error, route.audience, authorizer.logger) };
   }

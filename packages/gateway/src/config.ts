@@ -126,6 +126,7 @@ const route = z.strictObject({
   public: flag.default(false),
   /** Remove the route's prefix before forwarding (`/data/x` → upstream `/x`). */
   stripPrefix: flag.default(false),
+  /** Per token (`jti`) and per client; for a user's API tokens "client" means the user (see rate-limit.ts). */
   rateLimit: z.strictObject({ perToken: rateWindow.optional(), perClient: rateWindow.optional() }).optional(),
 });
 
@@ -150,7 +151,10 @@ const fields = z.strictObject({
   trustProxy: trustProxy.optional(),
   issuer: issuerUrl,
   audience: z.string({ error: 'must be an API identifier' }).min(1).optional(),
-  /** A Tollgate client for the revocation stream; the secret may come from TOLLGATE_GATEWAY_CLIENT_SECRET. */
+  /**
+   * A Tollgate client for the revocation stream, API-token introspection and usage reports (without it, API tokens
+   * are refused); the secret may come from TOLLGATE_GATEWAY_CLIENT_SECRET.
+   */
   client: z
     .strictObject({
       clientId: z.string({ error: 'must be a client id' }).min(1),

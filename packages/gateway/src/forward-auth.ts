@@ -35,7 +35,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { logAccess } from './access-log.js';
 import { type Refusal, authorize, invalidRequest } from './authorize.js';
 import { identityHeaderMap } from './headers.js';
-import type { GatewayRuntime } from './proxy.js';
+import { callerAddress } from './net.js';
+import { type GatewayRuntime, peerOf } from './proxy.js';
 import { rateLimitHeaders } from './rate-limit.js';
 import { sendRefusal } from './responses.js';
 
@@ -90,7 +91,10 @@ export async function handleForwardAuth(
     return;
   }
   const authorization = req.headersDistinct.authorization ?? [];
-  const decision = await authorize(runtime, { method: original.method, target: original.target, authorization });
+  const peer = peerOf(runtime, req.socket);
+  const forwardedFor = req.headersDistinct['x-forwarded-for']?.join(', ');
+  const remoteAddress = callerAddress(peer.address, peer.trusted, forwardedFor);
+  const decision = await authorize(runtime, { ...original, authorization, remoteAddress });
   const logged = {
     ...entry,
     method: original.method,

@@ -53,6 +53,17 @@ export function trustedProxies(entries: readonly string[] | undefined): ProxyTru
   };
 }
 
+/**
+ * The caller's address as far as it can be trusted: the peer, or, behind a trusted proxy, the last X-Forwarded-For
+ * entry (the address that proxy saw; earlier entries are whatever the client claimed). Reported with API-token uses,
+ * never used for a decision.
+ */
+export function callerAddress(peerAddress: string | undefined, trusted: boolean, forwardedFor: string | undefined) {
+  if (!trusted || forwardedFor === undefined) return peerAddress;
+  const last = forwardedFor.split(',').at(-1)?.trim();
+  return last === undefined || isIP(last) === 0 ? peerAddress : last;
+}
+
 export interface TransportFacts {
   encrypted: boolean;
   peerAddress: string | undefined;

@@ -17,7 +17,7 @@ import {
   scanRequestHeaders,
   unmappedAddress,
 } from './headers.js';
-import { type ProxyTrust, isLoopbackAddress, plainHttpProblem } from './net.js';
+import { type ProxyTrust, callerAddress, isLoopbackAddress, plainHttpProblem } from './net.js';
 import { rateLimitHeaders } from './rate-limit.js';
 import { BAD_GATEWAY, GATEWAY_TIMEOUT, SERVER_ERROR, sendRefusal } from './responses.js';
 import { upstreamPathFor } from './routes.js';
@@ -94,7 +94,8 @@ async function handleRequest(
   }
 
   const scanned = scanRequestHeaders(req.rawHeaders, runtime.policy, peer.trusted);
-  const decision = await authorize(runtime, { method, target, authorization: scanned.authorization });
+  const remoteAddress = callerAddress(peer.address, peer.trusted, scanned.forwardedFor);
+  const decision = await authorize(runtime, { method, target, authorization: scanned.authorization, remoteAddress });
   const entry = {
     method,
     rawTarget: target,

@@ -4,6 +4,7 @@
  * one when several gateways run side by side. Answers carry the RateLimit-* fields of
  * draft-ietf-httpapi-ratelimit-headers and, on refusal, Retry-After (RFC 9110 10.2.3, RFC 6585 4).
  */
+import type { VerifiedToken } from '@tollgate/verify';
 import type { RateWindow, Route } from './routes.js';
 
 export interface RateLimitDecision {
@@ -72,6 +73,17 @@ export class MemoryRateLimiter implements RateLimiter {
     this.#lastSweepMs = nowMs;
     for (const [key, counter] of this.#counters) if (counter.windowEndMs <= nowMs) this.#counters.delete(key);
   }
+}
+
+/**
+ * What the limits count against. `token`: the `jti` (for an API token, its current secret: a regeneration starts
+ * afresh). `client`: the OAuth client; but a user's API tokens all carry one shared `client_id` (no OAuth client
+ * issued them), so for those the user is the "client", and one person cannot use up everyone's allowance. A
+ * service account's API tokens (subject = the client) share the client's own bucket.
+ */
+export function rateLimitKeys(token: VerifiedToken): { jti: string; clientId: string } {
+  const personal = token.kind === 'api_token' && token.subject !== token.clientId;
+  return { jti: token.claims.jti, clientId: personal ? `user:${token.subject}` : token.clientId };
 }
 
 /**

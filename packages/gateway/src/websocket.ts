@@ -12,6 +12,7 @@ import { connect as connectTls } from 'node:tls';
 import { type AccessLogEntry, logAccess } from './access-log.js';
 import { type Allowed, authorize, jsonRefusal } from './authorize.js';
 import { addForwardingHeaders, addIdentityHeaders, scanRequestHeaders } from './headers.js';
+import { callerAddress } from './net.js';
 import { type GatewayRuntime, isEncrypted, peerOf, refuseInsecure } from './proxy.js';
 import { BAD_GATEWAY, GATEWAY_TIMEOUT, SERVER_ERROR, writeRefusalToSocket } from './responses.js';
 import { upstreamPathFor } from './routes.js';
@@ -60,7 +61,8 @@ async function handleUpgrade(
     return;
   }
   const scanned = scanRequestHeaders(req.rawHeaders, runtime.policy, peer.trusted);
-  const decision = await authorize(runtime, { method, target, authorization: scanned.authorization });
+  const remoteAddress = callerAddress(peer.address, peer.trusted, scanned.forwardedFor);
+  const decision = await authorize(runtime, { method, target, authorization: scanned.authorization, remoteAddress });
   const entry = { ...base, route: decision.route, path: decision.path, token: decision.token };
   if (!decision.allowed) {
     writeRefusalToSocket(socket, decision.refusal);

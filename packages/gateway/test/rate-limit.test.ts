@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { VerifiedToken } from '@tollgate/verify';
 import { MemoryRateLimiter } from '../src/index.js';
+import { rateLimitKeys } from '../src/rate-limit.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { send } from './support/http.js';
 import { startIssuer, type TestIssuer } from './support/issuer.js';
@@ -28,6 +30,31 @@ describe('MemoryRateLimiter', () => {
     nowMs += 61_000;
     limiter.hit('late', { requests: 5, windowSeconds: 1 });
     assert.equal(limiter.size, 1);
+  });
+});
+
+describe('rate limit keys', () => {
+  function token(kind: VerifiedToken['kind'], subject: string, clientId: string): VerifiedToken {
+    const claims = { iss: 'https://issuer', sub: subject, aud: 'api', exp: 1, iat: 0, jti: 'j1', client_id: clientId };
+    return { claims: { ...claims, scope: '' }, subject, clientId, scopes: [], kind };
+  }
+
+  it('counts a JWT against its jti and its OAuth client, even when it acts for a user', () => {
+    assert.deepEqual(rateLimitKeys(token('jwt', 'usr_alice', 'cli_app')), { jti: 'j1', clientId: 'cli_app' });
+  });
+
+  it("counts a user's API token against the user, not the client_id all users' API tokens share", () => {
+    const alice = rateLimitKeys(token('api_token', 'usr_alice', 'tollgate-api-token'));
+    const bob = rateLimitKeys(token('api_token', 'usr_bob', 'tollgate-api-token'));
+    assert.notEqual(alice.clientId, bob.clientId);
+    assert.equal(alice.jti, 'j1');
+  });
+
+  it("counts a service account's API token against its client, like the client's own tokens", () => {
+    assert.deepEqual(rateLimitKeys(token('api_token', 'cli_worker', 'cli_worker')), {
+      jti: 'j1',
+      clientId: 'cli_worker',
+    });
   });
 });
 

@@ -17,7 +17,15 @@ export type BearerErrorCode =
   | 'ERR_TOKEN_REVOKED'
   | 'ERR_SCOPE_INSUFFICIENT'
   | 'ERR_REVOCATIONS_STALE'
-  | 'ERR_KEYS_UNAVAILABLE';
+  | 'ERR_KEYS_UNAVAILABLE'
+  /** A `tg_` token that fails the local format check (prefix, length, charset, checksum); no request was made. */
+  | 'ERR_API_TOKEN_MALFORMED'
+  /** A `tg_` token reached a verifier without `client` credentials, which API tokens need (introspection). */
+  | 'ERR_API_TOKEN_NOT_CONFIGURED'
+  /** Introspection answered `active: false`: unknown, expired, revoked or regenerated. */
+  | 'ERR_API_TOKEN_INACTIVE'
+  /** Introspection failed (server down, 5xx, refused our credentials, unusable answer): never a reason to accept. */
+  | 'ERR_INTROSPECTION_UNAVAILABLE';
 
 export interface BearerErrorInit {
   status: BearerErrorStatus;

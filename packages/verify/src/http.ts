@@ -10,11 +10,22 @@ export interface HttpOptions {
   signal?: AbortSignal;
 }
 
-/** Why a discovery or JWKS request failed; the message names the URL (public) and the reason, nothing secret. */
+/** A request other than a plain GET: introspection and usage reports (POST, client-authenticated). */
+export interface RequestParts {
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Why a request to the issuer failed; the message names the URL (public) and the reason, nothing secret. */
 export class FetchError extends Error {
-  constructor(url: string, reason: string, options?: ErrorOptions) {
-    super(`GET ${url} failed: ${reason}`, options);
+  /** The HTTP status, when the server answered. */
+  readonly status: number | undefined;
+
+  constructor(url: string, reason: string, options?: ErrorOptions & { method?: string; status?: number }) {
+    super(`${options?.method ?? 'GET'} ${url} failed: ${reason}`, options);
     this.name = 'FetchError';
+    this.status = options?.status;
   }
 }
 
@@ -39,27 +50,62 @@ async function readBounded(response: Response, url: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** GETs a JSON object. Redirects are not followed: discovery and keys come from exactly the configured places. */
-export async function fetchJsonObject(url: string, options: HttpOptions): Promise<Record<string, unknown>> {
+/**
+ * GETs (or, given `parts`, POSTs) and reads the response, whose status must be one `accepts`. Redirects are not
+ * followed: discovery, keys and credentials go to exactly the places the issuer named.
+ */
+async function send(
+  url: string,
+  options: HttpOptions,
+  parts: RequestParts | undefined,
+  read: (response: Response) => Promise<string>,
+  accepts: (status: number) => boolean,
+): Promise<string> {
+  const method = parts?.method ?? 'GET';
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
-  let text: string;
   try {
     const response = await options.fetch(url, {
-      headers: { accept: 'application/json' },
+      method,
+      headers: { accept: 'application/json', ...parts?.headers },
+      ...(parts === undefined ? {} : { body: parts.body }),
       redirect: 'manual',
       signal,
     });
-    if (response.status !== 200) {
+    if (!accepts(response.status)) {
       await response.body?.cancel();
-      throw new FetchError(url, `status ${response.status}`);
+      throw new FetchError(url, `status ${response.status}`, { method, status: response.status });
     }
-    text = await readBounded(response, url);
+    return await read(response);
   } catch (error) {
     if (error instanceof FetchError) throw error;
     const reason = timeout.aborted ? `no answer within ${options.timeoutMs} ms` : describeNetworkError(error);
-    throw new FetchError(url, reason, { cause: error });
+    throw new FetchError(url, reason, { cause: error, method });
   }
+}
+
+/** POSTs and expects a 2xx answer (204 for usage reports), whose body is discarded. */
+export async function postForSuccess(url: string, options: HttpOptions, parts: RequestParts): Promise<void> {
+  const discard = async (response: Response) => {
+    await response.body?.cancel();
+    return '';
+  };
+  await send(url, options, parts, discard, (status) => status >= 200 && status < 300);
+}
+
+/** GETs (or POSTs, given `parts`) a JSON object, answered with 200. */
+export async function fetchJsonObject(
+  url: string,
+  options: HttpOptions,
+  parts?: RequestParts,
+): Promise<Record<string, unknown>> {
+  const text = await send(
+    url,
+    options,
+    parts,
+    (response) => readBounded(response, url),
+    (status) => status === 200,
+  );
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -3,11 +3,11 @@
  * for unknown kids, and, unlike jose's remote key set, the known keys kept for as long as the issuer is unreachable.
  */
 import type { KeyResolver, SigningAlgorithm, VerificationKey } from '@tollgate/jwt';
-import { FetchError, fetchJsonObject, type HttpOptions } from './http.js';
+import { discoverEndpoints, type IssuerEndpoints } from './discovery.js';
+import { FetchError, fetchJsonObject } from './http.js';
 import { importJwks } from './jwks.js';
 
-/** RFC 8414 3: the metadata document's well-known path. */
-export const METADATA_PATH = '/.well-known/oauth-authorization-server';
+export { METADATA_PATH, metadataUrl } from './discovery.js';
 
 /** After a failed refresh the next attempt comes sooner than the regular interval, backing off up to it. */
 const MIN_RETRY_DELAY_MS = 1_000;
@@ -26,32 +26,12 @@ export interface KeyStoreOptions {
   onKeysRemoved?: () => void;
 }
 
-/** `<issuer>/.well-known/oauth-authorization-server`, as Tollgate serves it for an issuer with or without a path. */
-export function metadataUrl(issuer: string): string {
-  return issuer.replace(/\/+$/, '') + METADATA_PATH;
-}
-
-/** RFC 8414 3.3: the metadata must name exactly our issuer, or it could hand us another issuer's keys. */
-async function discoverJwksUri(issuer: string, http: HttpOptions): Promise<string> {
-  const url = metadataUrl(issuer);
-  const metadata = await fetchJsonObject(url, http);
-  if (metadata.issuer !== issuer) throw new FetchError(url, `the metadata issuer is not "${issuer}"`);
-  const jwksUri = metadata.jwks_uri;
-  if (typeof jwksUri !== 'string' || !URL.canParse(jwksUri)) throw new FetchError(url, 'no valid jwks_uri');
-  const protocol = new URL(jwksUri).protocol;
-  // An https issuer must not send us to plain http for its keys.
-  if (protocol !== 'https:' && (protocol !== 'http:' || new URL(issuer).protocol === 'https:')) {
-    throw new FetchError(url, 'jwks_uri must be an https URL');
-  }
-  return jwksUri;
-}
-
 export class RemoteKeyStore {
   readonly #options: KeyStoreOptions;
   readonly #closing = new AbortController();
   #keys = new Map<string, VerificationKey>();
   #algorithms: readonly SigningAlgorithm[] = [];
-  #jwksUri: string | undefined;
+  #endpoints: IssuerEndpoints | undefined;
   #inFlight: Promise<void> | undefined;
   #lastFetchStartedAtMs = Number.NEGATIVE_INFINITY;
   #consecutiveFailures = 0;
@@ -69,6 +49,11 @@ export class RemoteKeyStore {
   /** The algorithms of the keys in the JWKS: the allow-list for tokens (the JWKS decides, not the token). */
   get algorithms(): readonly SigningAlgorithm[] {
     return this.#algorithms;
+  }
+
+  /** The endpoints of the metadata, once discovery succeeded (it happens with the first JWKS fetch). */
+  get endpoints(): IssuerEndpoints | undefined {
+    return this.#endpoints;
   }
 
   get keyIds(): string[] {
@@ -125,9 +110,9 @@ export class RemoteKeyStore {
     this.#lastFetchStartedAtMs = this.#options.now();
     try {
       const http = { fetch: this.#options.fetch, timeoutMs: this.#options.timeoutMs, signal: this.#closing.signal };
-      this.#jwksUri ??= await discoverJwksUri(this.#options.issuer, http);
-      const jwks = await fetchJsonObject(this.#jwksUri, http);
-      this.#replaceKeys(this.#jwksUri, jwks);
+      this.#endpoints ??= await discoverEndpoints(this.#options.issuer, http);
+      const jwks = await fetchJsonObject(this.#endpoints.jwksUri, http);
+      this.#replaceKeys(this.#endpoints.jwksUri, jwks);
       this.#consecutiveFailures = 0;
     } catch (error) {
       // The known keys stay: an outage of the issuer must not become an outage of every API it protects.

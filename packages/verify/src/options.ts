@@ -8,7 +8,10 @@ const DEFAULT_REFETCH_INTERVAL_MS = 10_000;
 const DEFAULT_REFRESH_INTERVAL_MS = 300_000;
 /** Anything faster than this would poll the issuer rather than refresh from it. */
 const MIN_REFRESH_INTERVAL_MS = 1_000;
-/** Metadata and JWKS requests; the stream has its own timeouts. */
+const DEFAULT_API_TOKEN_CACHE_TTL_MS = 30_000;
+/** Longer would let a deleted owner or a changed scope live on for too long (revocations reach us regardless). */
+const MAX_API_TOKEN_CACHE_TTL_MS = 300_000;
+/** Metadata, JWKS, introspection and usage requests; the stream has its own timeouts. */
 export const HTTP_TIMEOUT_MS = 5_000;
 
 export interface NormalizedOptions {
@@ -20,6 +23,7 @@ export interface NormalizedOptions {
   failClosedAfterMs: number | undefined;
   allowQueryToken: boolean;
   cacheSize: number;
+  apiTokenCacheTtlMs: number;
   jwksRefetchIntervalMs: number;
   jwksRefreshIntervalMs: number;
   fetch: typeof fetch;
@@ -101,6 +105,12 @@ export function normalizeVerifierOptions(options: VerifierOptions): NormalizedOp
   if (options.allowQueryToken !== undefined && typeof options.allowQueryToken !== 'boolean') {
     throw new TypeError('options.allowQueryToken must be a boolean');
   }
+  const apiTokenCacheTtlMs = numberOption(
+    options.apiTokenCacheTtlMs,
+    'apiTokenCacheTtlMs',
+    DEFAULT_API_TOKEN_CACHE_TTL_MS,
+    Number.NEGATIVE_INFINITY,
+  );
   const tolerance = numberOption(
     options.clockToleranceSeconds,
     'clockToleranceSeconds',
@@ -116,6 +126,7 @@ export function normalizeVerifierOptions(options: VerifierOptions): NormalizedOp
     failClosedAfterMs: failClosedOption(options.failClosedAfterMs, client),
     allowQueryToken: options.allowQueryToken === true,
     cacheSize: numberOption(options.cacheSize, 'cacheSize', DEFAULT_CACHE_SIZE, 0, true),
+    apiTokenCacheTtlMs: Math.min(Math.max(apiTokenCacheTtlMs, 0), MAX_API_TOKEN_CACHE_TTL_MS),
     jwksRefetchIntervalMs: numberOption(
       options.jwksRefetchIntervalMs,
       'jwksRefetchIntervalMs',

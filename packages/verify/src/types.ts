@@ -16,8 +16,9 @@ export interface VerifierOptions {
   /** Leeway for exp/nbf/iat in seconds; default 5, clamped to [0, 60] like the server. */
   clockToleranceSeconds?: number;
   /**
-   * Credentials of a Tollgate client, used to subscribe to the revocation stream (and, once API tokens exist,
-   * to introspect them). Without them revoked tokens are honoured only until they expire.
+   * Credentials of a Tollgate client (client_secret_basic), used to subscribe to the revocation stream, to introspect
+   * API tokens (RFC 7662) and to report their use. Without them revoked JWTs are honoured until they expire, and API
+   * tokens (`tg_...`) are refused (401, code ERR_API_TOKEN_NOT_CONFIGURED).
    */
   client?: { clientId: string; clientSecret: string };
   /**
@@ -27,8 +28,14 @@ export interface VerifierOptions {
   failClosedAfterMs?: number;
   /** RFC 6750 2.3 discourages tokens in the query string; refused unless this is true. */
   allowQueryToken?: boolean;
-  /** Verified-token cache size; 0 disables it. Default 10 000. */
+  /** Verified-token cache size (JWTs, and API-token verdicts, each); 0 disables it. Default 10 000. */
   cacheSize?: number;
+  /**
+   * How long an API token's introspection verdict is reused, in ms: default 30 000, clamped to [0, 300 000], never
+   * past the token's `exp`. Refusals are reused for at most 5 s. Revocations and regenerations do not wait for it:
+   * the deny list (revocation stream) is checked by `jti` on every call.
+   */
+  apiTokenCacheTtlMs?: number;
   /** Minimum time between JWKS refetches triggered by unknown kids (a flood of random kids cannot hammer the server). Default 10 000. */
   jwksRefetchIntervalMs?: number;
   /** Periodic JWKS refresh. Default 300 000, at least 1 000. After a failed fetch it retries sooner (1 s, doubling). */
@@ -39,14 +46,22 @@ export interface VerifierOptions {
   now?: () => number;
 }
 
-/** What a handler gets for a valid token. */
+/**
+ * What a handler gets for a valid token.
+ *
+ * For an API token (`kind: 'api_token'`) `claims` is built from the introspection answer (RFC 7662 2.2) in the same
+ * shape as a JWT's: `aud` is the one of the verifier's audiences the token may reach (the first, in the verifier's
+ * order, when it reaches several), so per-route audience checks work unchanged; `jti` identifies the token's current
+ * secret (a regeneration gives a new one); `exp` is `Infinity` for a token that never expires (introspection has no
+ * `exp` then), so `exp * 1000 > Date.now()` holds but `new Date(exp * 1000)` is not a date and JSON shows null.
+ */
 export interface VerifiedToken {
   claims: AccessTokenClaims;
   subject: string;
   clientId: string;
   scopes: readonly string[];
-  /** `jwt` today; `api_token` once Tollgate API tokens exist. */
-  kind: 'jwt';
+  /** `jwt` for a JWT access token (verified locally), `api_token` for a Tollgate API token (`tg_...`, introspected). */
+  kind: 'jwt' | 'api_token';
 }
 
 export type ScopeMode = 'all' | 'any';
@@ -61,6 +76,11 @@ export interface BearerRequest {
    * with 400 invalid_request when it is off (so a misdirected client learns why instead of getting a bare 401).
    */
   url?: string;
+  /**
+   * The caller's address (the socket peer, or what the framework's proxy settings make of it). Only reported with
+   * API-token uses ("last used from"); never used for a decision. The adapters fill it in where the runtime knows it.
+   */
+  remoteAddress?: string;
 }
 
 export interface Verifier {
@@ -77,7 +97,10 @@ export interface Verifier {
    * included; counted from start-up before the first byte). Without `client` there is no stream: staleMs is Infinity.
    */
   revocationStatus(): { connected: boolean; staleMs: number; revokedCount: number };
-  /** Stops timers and the stream. Afterwards verify() still works with the keys already known, without any I/O. */
+  /**
+   * Stops timers and the stream, and sends the pending API-token usage reports. Afterwards verify() still works for
+   * JWTs with the keys already known, without any I/O; API tokens then fail with 503.
+   */
   close(): Promise<void>;
 }
 

@@ -1,9 +1,12 @@
 /**
  * createVerifier: the pipeline every token goes through. Start-up (discovery, JWKS, revocation snapshot) happens once,
- * lazily; then per token: fail-closed check, verified-token cache, the one validation module of @tollgate/jwt with
- * the remote key store, and the revocation deny list, which is consulted on every call, cache hit or not.
+ * lazily; then per token: API tokens (`tg_...`) are format-checked locally, then fail-closed check; a JWT goes through
+ * the verified-token cache and the one validation module of @tollgate/jwt with the remote key store, an API token
+ * through introspection (api-tokens.ts); for both, the revocation deny list is consulted on every call, cache hit or
+ * not.
  */
-import { type AccessTokenClaims, TokenValidationError, validateAccessToken } from '@tollgate/jwt';
+import { isApiToken, TokenValidationError, validateAccessToken } from '@tollgate/jwt';
+import { ApiTokenVerifier } from './api-tokens.js';
 import { extractBearerToken } from './bearer.js';
 import { TokenCache, tokenDigest } from './cache.js';
 import { DenyList } from './deny-list.js';
@@ -12,6 +15,7 @@ import { RemoteKeyStore } from './keys.js';
 import { HTTP_TIMEOUT_MS, type NormalizedOptions, normalizeVerifierOptions } from './options.js';
 import { type FirstSyncOutcome, REVOCATIONS_PATH, RevocationStream } from './revocations.js';
 import type { BearerRequest, Verifier, VerifierOptions, VerifiedToken } from './types.js';
+import { toVerifiedToken } from './verified-token.js';
 
 /** How long the first requests wait for the revocation snapshot before going ahead without it. */
 const STARTUP_SYNC_WAIT_MS = 5_000;
@@ -30,18 +34,6 @@ function waitAtMost<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T>
   });
 }
 
-/** Frozen: the same object is handed out on every cache hit, so no caller can change what the next one sees. */
-function toVerifiedToken(claims: AccessTokenClaims): VerifiedToken {
-  return Object.freeze({
-    claims: Object.freeze(claims),
-    subject: claims.sub,
-    clientId: claims.client_id,
-    // RFC 6749 3.3: space-delimited; an absent or empty scope means none.
-    scopes: Object.freeze(claims.scope.split(' ').filter((scope) => scope !== '')),
-    kind: 'jwt' as const,
-  });
-}
-
 class TollgateVerifier implements Verifier {
   readonly realm: string;
   readonly #options: NormalizedOptions;
@@ -49,6 +41,9 @@ class TollgateVerifier implements Verifier {
   readonly #cache: TokenCache<VerifiedToken>;
   readonly #denyList: DenyList;
   readonly #revocations: RevocationStream | undefined;
+  readonly #apiTokens: ApiTokenVerifier;
+  /** Aborts introspection and usage requests on close. */
+  readonly #closing = new AbortController();
   #initialSync: Promise<FirstSyncOutcome | undefined> | undefined;
   #prepared = false;
   #closed = false;
@@ -79,6 +74,17 @@ class TollgateVerifier implements Verifier {
             fetch: options.fetch,
             now: options.now,
           });
+    this.#apiTokens = new ApiTokenVerifier({
+      issuer: options.issuer,
+      audiences: options.audiences,
+      client: options.client,
+      cacheSize: options.cacheSize,
+      cacheTtlMs: options.apiTokenCacheTtlMs,
+      denyList: this.#denyList,
+      endpoints: () => this.#keys.endpoints,
+      http: { fetch: options.fetch, timeoutMs: HTTP_TIMEOUT_MS, signal: this.#closing.signal },
+      now: options.now,
+    });
   }
 
   async ready(): Promise<void> {
@@ -89,20 +95,29 @@ class TollgateVerifier implements Verifier {
     }
   }
 
-  async verify(token: string): Promise<VerifiedToken> {
+  verify(token: string): Promise<VerifiedToken> {
+    return this.#check(token, undefined);
+  }
+
+  async authenticate(request: BearerRequest): Promise<VerifiedToken> {
+    const token = extractBearerToken(request, { allowQueryToken: this.#options.allowQueryToken });
+    return this.#check(token, request.remoteAddress);
+  }
+
+  async #check(token: string, remoteAddress: string | undefined): Promise<VerifiedToken> {
     if (typeof token !== 'string') throw new TypeError('token must be a string');
+    const apiToken = isApiToken(token);
+    // Garbage and unsupported API tokens are refused before any I/O, discovery included.
+    if (apiToken) this.#apiTokens.precheck(token);
     if (!this.#prepared) await this.#prepare();
     this.#refuseIfStale();
+    if (apiToken) return this.#apiTokens.verify(token, remoteAddress);
     const digest = this.#cache.enabled ? tokenDigest(token) : undefined;
     const cached = digest === undefined ? undefined : this.#cache.get(digest);
     const verified = cached ?? (await this.#validate(token, true));
     if (this.#denyList.has(verified.claims.jti)) throw BearerError.revoked();
     if (cached === undefined && digest !== undefined) this.#cache.set(digest, verified, verified.claims.exp * 1000);
     return verified;
-  }
-
-  async authenticate(request: BearerRequest): Promise<VerifiedToken> {
-    return this.verify(extractBearerToken(request, { allowQueryToken: this.#options.allowQueryToken }));
   }
 
   revocationStatus(): { connected: boolean; staleMs: number; revokedCount: number } {
@@ -113,7 +128,9 @@ class TollgateVerifier implements Verifier {
   async close(): Promise<void> {
     this.#closed = true;
     this.#keys.close();
-    await this.#revocations?.close();
+    // Usage reports go out before the abort, which would otherwise cancel them.
+    await Promise.all([this.#apiTokens.close(), this.#revocations?.close()]);
+    this.#closing.abort();
   }
 
   /** Kicks off discovery and the stream once; resolves with how the first stream attempt went (bounded wait). */
@@ -163,7 +180,7 @@ class TollgateVerifier implements Verifier {
         clockToleranceSeconds: this.#options.clockToleranceSeconds,
         now: this.#options.now,
       });
-      return toVerifiedToken(claims);
+      return toVerifiedToken(claims, 'jwt');
     } catch (error) {
       if (!(error instanceof TokenValidationError)) throw error;
       // A key of an algorithm the JWKS did not list before (rotation to a new alg): refetch, rate-limited, and retry.

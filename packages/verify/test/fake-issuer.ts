@@ -27,10 +27,14 @@ export interface FakeIssuerOptions {
   /** 0 disables pings. Default 5 000, as the real server. */
   pingIntervalMs?: number;
   retryMs?: number;
+  /** More metadata members (endpoints of the routes below), given the issuer URL. */
+  extraMetadata?: (issuer: string) => Record<string, unknown>;
+  /** More endpoints, by exact path: how API-token tests add introspection and usage reporting. */
+  routes?: Record<string, (request: IncomingMessage, response: ServerResponse) => void>;
 }
 
 /** RFC 6749 2.3.1 decoding, written independently of the SDK's encoder so the test checks it. */
-function decodeBasic(header: string | undefined): { id: string; secret: string } | undefined {
+export function decodeBasic(header: string | undefined): { id: string; secret: string } | undefined {
   const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
   if (match === null) return undefined;
   const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
@@ -123,7 +127,11 @@ export class FakeIssuer {
       if (request.url === '/.well-known/oauth-authorization-server') this.#metadata(response);
       else if (request.url === '/jwks') this.#jwks(response);
       else if (request.url === '/revocations') this.#stream(request, response);
-      else response.writeHead(404).end();
+      else {
+        const route = this.#options.routes?.[request.url ?? ''];
+        if (route === undefined) response.writeHead(404).end();
+        else route(request, response);
+      }
     });
   }
 
@@ -134,7 +142,8 @@ export class FakeIssuer {
   #metadata(response: ServerResponse): void {
     this.metadataHits++;
     const issuer = this.#options.metadataIssuer?.(this.issuer) ?? this.issuer;
-    this.#json(response, 200, { issuer, jwks_uri: `${this.issuer}/jwks` });
+    const extra = this.#options.extraMetadata?.(this.issuer) ?? {};
+    this.#json(response, 200, { issuer, jwks_uri: `${this.issuer}/jwks`, ...extra });
   }
 
   #jwks(response: ServerResponse): void {

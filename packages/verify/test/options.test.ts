@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createVerifier, type VerifierOptions } from '../src/index.js';
+import { normalizeVerifierOptions } from '../src/options.js';
 
 const VALID: VerifierOptions = { issuer: 'https://auth.example.com', audience: 'https://api.example.com' };
 
@@ -42,6 +43,8 @@ describe('createVerifier options', () => {
     'a refresh interval that would poll': { jwksRefreshIntervalMs: 10 },
     'a fetch that is not a function': { fetch: 'fetch' },
     'a now that is not a function': { now: 0 },
+    'a non-numeric API-token cache TTL': { apiTokenCacheTtlMs: '30s' },
+    'an infinite API-token cache TTL': { apiTokenCacheTtlMs: Number.POSITIVE_INFINITY },
   };
   for (const [name, override] of Object.entries(invalid)) {
     it(`throws a TypeError for ${name}`, () => {
@@ -54,6 +57,15 @@ describe('createVerifier options', () => {
       () => createVerifier({ ...VALID, client: { clientId: 7, clientSecret: 'top-secret-value' } } as never),
       (error: Error) => error instanceof TypeError && !error.message.includes('top-secret-value'),
     );
+  });
+
+  it('caches API-token verdicts 30 s by default, clamped to [0, 5 min]', () => {
+    const ttl = (apiTokenCacheTtlMs?: number) =>
+      normalizeVerifierOptions({ ...VALID, apiTokenCacheTtlMs }).apiTokenCacheTtlMs;
+    assert.equal(ttl(), 30_000);
+    assert.equal(ttl(1_500), 1_500);
+    assert.equal(ttl(-5), 0);
+    assert.equal(ttl(3_600_000), 300_000);
   });
 
   it('accepts the documented shapes', async () => {

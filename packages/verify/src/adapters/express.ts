@@ -40,7 +40,12 @@ export function tollgate(verifier: Verifier, options: ProtectOptions = {}): Requ
     let token: VerifiedToken;
     try {
       // headersDistinct keeps every Authorization header, so a second one is refused rather than ignored.
-      token = await guard.check({ headers: req.headersDistinct, url: req.originalUrl });
+      // req.ip follows the app's `trust proxy` setting: the caller as the app itself sees it.
+      token = await guard.check({
+        headers: req.headersDistinct,
+        url: req.originalUrl,
+        remoteAddress: req.ip ?? req.socket.remoteAddress,
+      });
     } catch (error) {
       if (error instanceof BearerError) refuse(res, error, guard.realm);
       else next(error);

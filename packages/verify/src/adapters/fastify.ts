@@ -39,7 +39,12 @@ export function tollgate(verifier: Verifier, options: ProtectOptions = {}): Toll
     realms.set(request, guard.realm);
     try {
       // headersDistinct keeps every Authorization header, so a second one is refused rather than ignored.
-      request.auth = await guard.check({ headers: request.raw.headersDistinct, url: request.url });
+      // request.ip follows Fastify's `trustProxy` option.
+      request.auth = await guard.check({
+        headers: request.raw.headersDistinct,
+        url: request.url,
+        remoteAddress: request.ip,
+      });
     } catch (error) {
       if (error instanceof BearerError) return refuse(reply, error, guard.realm);
       throw error;

@@ -40,6 +40,7 @@ export function createAuthenticator(
   return async (request) => {
     try {
       // A fetch Headers object joins repeated Authorization headers with ", ", which the Bearer grammar refuses.
+      // A fetch Request carries no peer address: API-token usage is reported without one.
       return await guard.check({ headers: request.headers, url: request.url });
     } catch (error) {
       if (error instanceof BearerError) return refusalResponse(error, guard.realm);

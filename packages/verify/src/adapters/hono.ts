@@ -23,13 +23,27 @@ export interface TollgateEnv {
   Variables: { auth: VerifiedToken };
 }
 
+/**
+ * The caller's address where the runtime exposes it: @hono/node-server puts the IncomingMessage in `c.env.incoming`.
+ * Elsewhere (Bun, Deno, workers) it is left undefined; it only feeds API-token usage reports.
+ */
+function nodeRemoteAddress(env: unknown): string | undefined {
+  const incoming = (env as { incoming?: { socket?: { remoteAddress?: unknown } } } | undefined)?.incoming;
+  const address = incoming?.socket?.remoteAddress;
+  return typeof address === 'string' ? address : undefined;
+}
+
 export function tollgate(verifier: Verifier, options: ProtectOptions = {}): MiddlewareHandler<TollgateEnv> {
   const guard = createGuard(verifier, options);
   return async (c, next) => {
     let token: VerifiedToken;
     try {
       // A fetch Headers object joins repeated Authorization headers with ", ", which the Bearer grammar refuses.
-      token = await guard.check({ headers: c.req.raw.headers, url: c.req.url });
+      token = await guard.check({
+        headers: c.req.raw.headers,
+        url: c.req.url,
+        remoteAddress: nodeRemoteAddress(c.env),
+      });
     } catch (error) {
       if (error instanceof BearerError) return refusalResponse(error, guard.realm);
       throw error;

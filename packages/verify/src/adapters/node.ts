@@ -51,7 +51,7 @@ export function protect<Req extends IncomingMessage = IncomingMessage, Res exten
     options.onError ?? ((error: unknown) => console.error('@tollgate/verify: verification failed', error));
   return (req, res) => {
     // headersDistinct keeps every Authorization header, so a second one is refused rather than ignored.
-    guard.check({ headers: req.headersDistinct, url: req.url }).then(
+    guard.check({ headers: req.headersDistinct, url: req.url, remoteAddress: req.socket.remoteAddress }).then(
       (token) => handler(req, res, token),
       (error: unknown) => {
         if (error instanceof BearerError) {

@@ -1,0 +1,15 @@
+/** The one shape a handler gets, whether the token was a JWT or an API token. */
+import type { AccessTokenClaims } from '@tollgate/jwt';
+import type { VerifiedToken } from './types.js';
+
+/** Frozen: the same object is handed out on every cache hit, so no caller can change what the next one sees. */
+export function toVerifiedToken(claims: AccessTokenClaims, kind: VerifiedToken['kind']): VerifiedToken {
+  return Object.freeze({
+    claims: Object.freeze(claims),
+    subject: claims.sub,
+    clientId: claims.client_id,
+    // RFC 6749 3.3: space-delimited; an absent or empty scope means none.
+    scopes: Object.freeze(claims.scope.split(' ').filter((scope) => scope !== '')),
+    kind,
+  });
+}
