@@ -2,7 +2,7 @@
  * The Fastify application: transport rules first (HTTPS policy, body parsing, caching, errors), then
  * one thin route per endpoint. Built separately from `listen` so tests can `inject` requests.
  */
-import type { Tollgate } from '@tollgate/core';
+import type { ManagementSurface, Tollgate } from '@tollgate/core';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
@@ -11,6 +11,9 @@ import { applyCacheHeaders } from './http/endpoints.js';
 import { createErrorHandler, notFound } from './http/errors.js';
 import { createTransportSecurityHook, trustedProxies } from './http/transport-security.js';
 import { pathOf } from './logging.js';
+import { registerAdminApi } from './routes/admin/index.js';
+import { registerApiTokenUsageRoute } from './routes/api-token-usage.js';
+import { type DashboardOptions, registerDashboardRoutes } from './routes/dashboard.js';
 import { registerDiscoveryRoute } from './routes/discovery.js';
 import { registerIntrospectRoute } from './routes/introspect.js';
 import { registerJwksRoute } from './routes/jwks.js';
@@ -20,13 +23,16 @@ import { registerTokenRoute } from './routes/token.js';
 
 export type AppConfig = Pick<ServerConfig, 'bodyLimitBytes' | 'trustProxy'>;
 
-/** What the HTTP surface uses of the core (admin operations are the CLI's). */
+/** What the HTTP surface uses of the core: the OAuth endpoints and the management surface (admin API). */
 export type TollgateEndpoints = Pick<Tollgate, 'token' | 'revoke' | 'introspect' | 'jwks' | 'metadata'> &
+  ManagementSurface &
   RevocationStreamSource;
 
 export interface AppOptions {
   /** PEM certificate and key: the app then serves HTTPS itself. */
   tls?: { cert: Buffer; key: Buffer };
+  /** Where the dashboard's built files are; by default the @tollgate/dashboard package's. */
+  dashboard?: DashboardOptions;
 }
 
 /** Requests that take longer than this to arrive in full are cut off (slow-client protection). */
@@ -80,5 +86,8 @@ export function buildApp(
     authenticateClient: tollgate.authenticateClient.bind(tollgate),
     revocationFeed: tollgate.revocationFeed,
   });
+  registerApiTokenUsageRoute(app, tollgate);
+  registerAdminApi(app, tollgate, config.bodyLimitBytes);
+  registerDashboardRoutes(app, options.dashboard);
   return app;
 }

@@ -28,6 +28,10 @@ export const ENVIRONMENT_VARIABLES = {
   TOLLGATE_PASSWORD_LOGIN: 'passwordLogin',
   TOLLGATE_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   TOLLGATE_LOG_LEVEL: 'logLevel',
+  TOLLGATE_API_TOKEN_DEFAULT_TTL: 'management.apiTokenDefaultTtl',
+  TOLLGATE_ALLOW_NEVER_EXPIRING_API_TOKENS: 'management.allowNeverExpiringApiTokens',
+  TOLLGATE_SESSION_TTL: 'management.sessionTtl',
+  TOLLGATE_SESSION_IDLE_TIMEOUT: 'management.sessionIdleTimeout',
 } as const;
 
 /** Command-line flags (as the CLI names them) and the config field each one sets. */

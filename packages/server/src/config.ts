@@ -117,6 +117,26 @@ const bruteForce = z
   })
   .prefault({});
 
+/**
+ * The management surface (API tokens and dashboard sessions). Session lengths follow OWASP's session
+ * management guidance: an absolute lifetime plus a shorter idle timeout.
+ */
+const management = z
+  .strictObject({
+    apiTokenDefaultTtl: duration({ min: 3600, max: 5 * 365 * DAY }).prefault('90d'),
+    allowNeverExpiringApiTokens: flag.default(false),
+    sessionTtl: duration({ min: 5 * MINUTE, max: 7 * DAY }).prefault('8h'),
+    // The core records activity at most once a minute, so a shorter idle timeout could not be honoured.
+    sessionIdleTimeout: duration({ min: MINUTE, max: DAY }).prefault('30m'),
+  })
+  .transform((input) => ({
+    apiTokenDefaultTtlSeconds: input.apiTokenDefaultTtl,
+    allowNeverExpiringApiTokens: input.allowNeverExpiringApiTokens,
+    sessionTtlSeconds: input.sessionTtl,
+    sessionIdleTimeoutSeconds: input.sessionIdleTimeout,
+  }))
+  .prefault({});
+
 const fields = z.strictObject({
   host: z.string().min(1, { error: 'must not be empty' }).default('127.0.0.1'),
   port: integer(0, 65_535).default(8080),
@@ -141,6 +161,7 @@ const fields = z.strictObject({
     .transform((bytes) => Math.min(1024 * KIB, Math.max(KIB, bytes)))
     .default(64 * KIB),
   bruteForce,
+  management,
   logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

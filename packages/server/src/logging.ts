@@ -1,7 +1,7 @@
 /**
- * Structured JSON logs (pino). Secrets never reach a log line: the Authorization and Cookie headers
- * are redacted by path, and any field named like a credential is redacted wherever it appears in a
- * logged object. Requests are logged as method, route path (never the query string), status, time and
+ * Structured JSON logs (pino). Secrets never reach a log line: the Authorization, Cookie, Set-Cookie and
+ * X-CSRF-Token headers are redacted by path, and any field named like a credential (session ids and CSRF
+ * tokens included) is redacted wherever it appears in a logged object. Requests are logged as method, route path (never the query string), status, time and
  * remote address; bodies are never logged.
  */
 import type { IncomingMessage } from 'node:http';
@@ -22,6 +22,10 @@ const SENSITIVE_FIELDS = new Set(
     'authorization',
     'cookie',
     'set-cookie',
+    'x-csrf-token',
+    'csrf_token',
+    'session_id',
+    'client_secret_hash',
     'encryption_key',
   ].map(normalizeField),
 );
@@ -84,9 +88,12 @@ export function createLogger(options: LoggerOptions): Logger {
         paths: [
           'req.headers.authorization',
           'req.headers.cookie',
+          'req.headers["x-csrf-token"]',
           'res.headers["set-cookie"]',
           'headers.authorization',
           'headers.cookie',
+          'headers["set-cookie"]',
+          'headers["x-csrf-token"]',
         ],
         censor: REDACTED,
       },

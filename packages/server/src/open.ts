@@ -20,6 +20,7 @@ export function tollgateConfigOf(config: ServerConfig): TollgateConfig {
     clockToleranceSeconds: config.clockToleranceSeconds,
     passwordLogin: config.passwordLogin,
     bruteForce: config.bruteForce,
+    management: config.management,
   };
 }
 

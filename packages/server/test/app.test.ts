@@ -40,6 +40,18 @@ class RecordingCore implements TollgateEndpoints {
     throw new Error('the revocation stream is not exercised here');
   }
   readonly revocationFeed = { subscribe: () => () => {} };
+  // The management surface is exercised by the integration tests (tests/admin-api-*.test.ts).
+  as(): never {
+    throw new Error('the admin API is not exercised here');
+  }
+  readonly sessions = {
+    signIn: async (): Promise<never> => {
+      throw new Error('the admin API is not exercised here');
+    },
+    resume: async () => undefined,
+    signOut: async () => {},
+  };
+  async reportApiTokenUsage(): Promise<void> {}
 }
 
 const core = new RecordingCore();

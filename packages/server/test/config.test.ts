@@ -228,3 +228,39 @@ describe('security values are bounded', () => {
     assert.deepEqual(config.bruteForce.address, DEFAULT_BRUTE_FORCE_LIMITS.address);
   });
 });
+
+describe('management settings', () => {
+  it('default to 90-day API tokens, no never-expiring ones, 8-hour sessions idle after 30 minutes', () => {
+    assert.deepEqual(loadConfig().management, {
+      apiTokenDefaultTtlSeconds: 90 * 86_400,
+      allowNeverExpiringApiTokens: false,
+      sessionTtlSeconds: 8 * 3600,
+      sessionIdleTimeoutSeconds: 30 * 60,
+    });
+  });
+
+  it('are read from the file and from TOLLGATE_ variables, the environment winning', () => {
+    const file = configFile('m.yaml', 'management:\n  sessionTtl: 2h\n  sessionIdleTimeout: 10m\n');
+    const config = loadConfig({
+      configFile: file,
+      env: {
+        TOLLGATE_SESSION_IDLE_TIMEOUT: '2m',
+        TOLLGATE_API_TOKEN_DEFAULT_TTL: '30d',
+        TOLLGATE_ALLOW_NEVER_EXPIRING_API_TOKENS: 'true',
+      },
+    });
+    assert.deepEqual(config.management, {
+      apiTokenDefaultTtlSeconds: 30 * 86_400,
+      allowNeverExpiringApiTokens: true,
+      sessionTtlSeconds: 2 * 3600,
+      sessionIdleTimeoutSeconds: 120,
+    });
+  });
+
+  it('name the field and source of a bad value', () => {
+    const [problem] = problemsOf(() => loadConfig({ env: { TOLLGATE_SESSION_TTL: '30d' } }));
+    assert.equal(problem, 'management.sessionTtl (from TOLLGATE_SESSION_TTL): must be between 5m and 7d');
+    const [unknown] = problemsOf(() => loadConfig({ configFile: configFile('m.json', '{"management":{"ttl":1}}') }));
+    assert.match(String(unknown), /^management\.ttl .*is not a known setting$/);
+  });
+});

@@ -47,6 +47,15 @@ describe('redaction', () => {
     assert.ok(!log.text.includes('Bearer abc'));
   });
 
+  it('redacts the session cookie, Set-Cookie and the CSRF token wherever they are logged', () => {
+    const log = new CapturedLog();
+    const logger = createLogger({ level: 'info', destination: log });
+    logger.info({ req: { headers: { cookie: '__Host-tollgate_session=s1d', 'x-csrf-token': 'c5rf' } } }, 'a');
+    logger.info({ headers: { 'set-cookie': '__Host-tollgate_session=s2d', 'X-CSRF-Token': 'c6rf' } }, 'b');
+    logger.info({ session: { csrfToken: 'c7rf', sessionId: 's3d' } }, 'c');
+    for (const value of ['s1d', 'c5rf', 's2d', 'c6rf', 'c7rf', 's3d']) assert.ok(!log.text.includes(value), value);
+  });
+
   it('keeps the query string out of logged paths', () => {
     assert.equal(pathOf('/token?access_token=abc'), '/token');
     assert.equal(pathOf('/token#x'), '/token');

@@ -9,6 +9,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Cache-Control for successful responses of the route; absent means `no-store`. */
     cacheControl?: string;
+    /** The handler sets Cache-Control itself (it varies per response), so the rule here leaves it alone. */
+    ownCacheControl?: boolean;
   }
 }
 
@@ -22,6 +24,8 @@ export interface Endpoint {
   url: string;
   handler: RouteHandlerMethod;
   cacheControl?: string;
+  /** Overrides the server's body limit for this endpoint. */
+  bodyLimit?: number;
 }
 
 export function registerEndpoint(app: FastifyInstance, endpoint: Endpoint): void {
@@ -30,6 +34,7 @@ export function registerEndpoint(app: FastifyInstance, endpoint: Endpoint): void
     method: endpoint.method,
     url: endpoint.url,
     handler: endpoint.handler,
+    ...(endpoint.bodyLimit === undefined ? {} : { bodyLimit: endpoint.bodyLimit }),
     ...(endpoint.cacheControl === undefined ? {} : { config: { cacheControl: endpoint.cacheControl } }),
   });
   app.route({
@@ -53,6 +58,10 @@ export function applyCacheHeaders(
   payload: unknown,
   done: (error: null, payload: unknown) => void,
 ): void {
+  if (request.routeOptions.config?.ownCacheControl) {
+    done(null, payload);
+    return;
+  }
   const cacheControl = reply.statusCode < 400 ? request.routeOptions.config?.cacheControl : undefined;
   if (cacheControl === undefined) {
     reply.header('cache-control', 'no-store');

@@ -73,10 +73,15 @@ function isFastifyError(error: unknown): error is FastifyError {
   return typeof code === 'string' && code.startsWith('FST_');
 }
 
-/** Fastify error handler: renders, and logs what the client does not see. */
-export function createErrorHandler(bodyLimitBytes: number) {
+export type ErrorRenderer = (error: unknown, bodyLimitBytes: number) => RenderedError;
+
+/**
+ * Fastify error handler: renders (RFC 6749 JSON by default; the admin API passes its own envelope), and logs what
+ * the client does not see. A route with its own body limit reports that limit.
+ */
+export function createErrorHandler(bodyLimitBytes: number, render: ErrorRenderer = renderError) {
   return function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-    const rendered = renderError(error, bodyLimitBytes);
+    const rendered = render(error, request.routeOptions.bodyLimit ?? bodyLimitBytes);
     if (rendered.status >= 500) {
       request.log.error({ err: error }, 'request failed');
     } else if (error instanceof TollgateError) {

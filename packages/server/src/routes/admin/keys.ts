@@ -1,0 +1,31 @@
+/** /api/v1/keys (admins): the signing keys, and rotation to a new one. */
+import { SIGNING_ALGORITHMS } from '@tollgate/core';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { TollgateEndpoints } from '../../app.js';
+import { parseInput } from '../../http/admin-input.js';
+import { registerAdminRoutes } from '../../http/admin-routes.js';
+import { actorOf } from '../../http/admin-session.js';
+
+/** The body is optional: no body rotates to a key of the configured algorithm. */
+export const keyRotationBody = z.strictObject({ alg: z.enum(SIGNING_ALGORITHMS).optional() });
+
+export function registerKeyRoutes(app: FastifyInstance, tollgate: TollgateEndpoints): void {
+  registerAdminRoutes(app, [
+    {
+      method: 'GET',
+      url: '/keys',
+      handler: async (request) => ({ keys: await tollgate.as(actorOf(request)).keys.list() }),
+    },
+    {
+      method: 'POST',
+      url: '/keys/rotate',
+      handler: async (request, reply) => {
+        const body = parseInput(keyRotationBody, request.body ?? {}, 'body');
+        const key = await tollgate.as(actorOf(request)).keys.rotate(body.alg);
+        reply.code(201);
+        return key;
+      },
+    },
+  ]);
+}

@@ -1,0 +1,121 @@
+/**
+ * The OpenAPI 3.1 description of /api/v1 (docs/admin-api.md in machine-readable form). Each operation is one line
+ * of a table; errors, security and parameters are derived from it, and request bodies come from the very zod
+ * schemas the routes validate with, so the document cannot drift from what the server accepts.
+ */
+import { z } from 'zod';
+import { keyRotationBody } from './keys.js';
+import { ADMIN_ERROR_CODES, type JsonSchema, VIEW_SCHEMAS, ref, string } from './openapi-schemas.js';
+import { OPERATIONS, type Operation } from './openapi-operations.js';
+
+export const API_PREFIX = '/api/v1';
+
+const ERROR_TEXT: Readonly<Record<number, string>> = {
+  400: 'invalid_request: a malformed body or query string',
+  401: 'unauthenticated: no valid session (on sign-in: wrong credentials)',
+  403: 'forbidden (an admin operation by a non-admin) or csrf_failed',
+  404: "not_found (also for another user's token)",
+  409: 'conflict: the name is taken',
+  413: 'invalid_request: the body is too large',
+  429: 'too_many_requests: see Retry-After',
+  500: 'server_error',
+};
+
+function errorsOf(operation: Operation): number[] {
+  const statuses = new Set<number>([500, ...(operation.extraErrors ?? [])]);
+  const unsafe = operation.method !== 'get';
+  if (operation.body !== undefined || operation.query !== undefined) statuses.add(400);
+  if (operation.body !== undefined) statuses.add(413);
+  if (operation.path !== '/openapi.json') {
+    if (operation.who !== 'anyone') statuses.add(401);
+    if (unsafe || operation.who === 'admin') statuses.add(403);
+  }
+  if (operation.path.includes('{')) statuses.add(404);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+function securityOf(operation: Operation): Array<Record<string, string[]>> {
+  if (operation.who === 'anyone') return [];
+  return operation.method === 'get' ? [{ sessionCookie: [] }] : [{ sessionCookie: [], csrfToken: [] }];
+}
+
+function bodySchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'input' }) as JsonSchema;
+  return json;
+}
+
+function operationObject(operation: Operation): JsonSchema {
+  const [status, schema] = operation.answer;
+  const responses: JsonSchema = {
+    [status]: {
+      description: operation.summary,
+      ...(schema === undefined ? {} : { content: { 'application/json': { schema: ref(schema) } } }),
+    },
+  };
+  for (const error of errorsOf(operation)) {
+    responses[error] = {
+      description: ERROR_TEXT[error] ?? 'Error',
+      content: { 'application/json': { schema: ref('Error') } },
+    };
+  }
+  const pathParameters = [...operation.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: string(),
+    description: name === 'identifier' ? 'Percent-encoded as one segment' : undefined,
+  }));
+  const queryParameters = (operation.query ?? []).map((query) => ({ in: 'query', required: false, ...query }));
+  const parameters = [...pathParameters, ...queryParameters];
+  return {
+    summary: operation.summary,
+    description: `Who: ${operation.who}.`,
+    security: securityOf(operation),
+    ...(parameters.length === 0 ? {} : { parameters }),
+    ...(operation.body === undefined ? {} : { requestBody: requestBodyOf(operation.body) }),
+    responses,
+  };
+}
+
+function requestBodyOf(body: z.ZodType): JsonSchema {
+  // Key rotation alone may be sent without a body (the configured algorithm is then used).
+  return { required: body !== keyRotationBody, content: { 'application/json': { schema: bodySchema(body) } } };
+}
+
+/** Every (method, path) the document describes, as `GET /api/v1/tokens/{id}`. */
+export function documentedOperations(): string[] {
+  return OPERATIONS.map((operation) => `${operation.method.toUpperCase()} ${API_PREFIX}${operation.path}`);
+}
+
+export function buildOpenApiDocument(): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const operation of OPERATIONS) {
+    paths[`${API_PREFIX}${operation.path}`] ??= {};
+    (paths[`${API_PREFIX}${operation.path}`] as Record<string, JsonSchema>)[operation.method] =
+      operationObject(operation);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tollgate admin and self-service API',
+      version: '1',
+      description:
+        'Sign in with POST /api/v1/session; the answer sets the session cookie and carries the csrfToken to echo in ' +
+        'X-CSRF-Token on every POST, PATCH, PUT and DELETE. Requests from another Origin are refused (403 csrf_failed).',
+    },
+    paths,
+    components: {
+      schemas: VIEW_SCHEMAS,
+      securitySchemes: {
+        sessionCookie: { type: 'apiKey', in: 'cookie', name: '__Host-tollgate_session' },
+        csrfToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-CSRF-Token',
+          description: 'The csrfToken of the SessionView',
+        },
+      },
+    },
+    'x-error-codes': [...ADMIN_ERROR_CODES],
+  };
+}

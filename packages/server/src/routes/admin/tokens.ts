@@ -1,0 +1,77 @@
+/**
+ * /api/v1/tokens: API tokens, one's own or (admins) anyone's. Another user's token answers 404 like a missing one:
+ * the core never reveals that it exists. The secret appears in exactly two answers: create and regenerate.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { TollgateEndpoints } from '../../app.js';
+import { parseInput } from '../../http/admin-input.js';
+import { registerAdminRoutes } from '../../http/admin-routes.js';
+import { actorOf } from '../../http/admin-session.js';
+import { apiList, daysQuery, scopeList, text } from './inputs.js';
+
+/** Ten years: longer is "never", which has its own spelling (null). */
+const MAX_EXPIRY_SECONDS = 10 * 366 * 86_400;
+
+const owner = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('user'), username: text(256) }),
+  z.strictObject({ kind: z.literal('client'), clientId: text(256) }),
+]);
+
+export const tokenBody = z.strictObject({
+  name: text(100),
+  apis: apiList.min(1),
+  scopes: scopeList,
+  expiresInSeconds: z.number().int().min(60).max(MAX_EXPIRY_SECONDS).nullable().optional(),
+  owner: owner.optional(),
+});
+
+const listQuery = z.strictObject({ all: z.enum(['true', 'false']).optional() });
+
+type IdParams = { id: string };
+
+export function registerTokenRoutes(app: FastifyInstance, tollgate: TollgateEndpoints): void {
+  const tokensOf = (request: FastifyRequest) => tollgate.as(actorOf(request)).tokens;
+  const idOf = (request: FastifyRequest) => (request.params as IdParams).id;
+  registerAdminRoutes(app, [
+    {
+      method: 'GET',
+      url: '/tokens',
+      handler: async (request) => {
+        const { all } = parseInput(listQuery, request.query, 'query string');
+        return { tokens: await tokensOf(request).list({ all: all === 'true' }) };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/tokens',
+      handler: async (request, reply) => {
+        const input = parseInput(tokenBody, request.body, 'body');
+        reply.code(201);
+        return tokensOf(request).create(input);
+      },
+    },
+    { method: 'GET', url: '/tokens/:id', handler: async (request) => tokensOf(request).get(idOf(request)) },
+    {
+      method: 'DELETE',
+      url: '/tokens/:id',
+      handler: async (request, reply) => {
+        await tokensOf(request).revoke(idOf(request));
+        reply.code(204).send();
+      },
+    },
+    {
+      method: 'POST',
+      url: '/tokens/:id/regenerate',
+      handler: async (request) => tokensOf(request).regenerate(idOf(request)),
+    },
+    {
+      method: 'GET',
+      url: '/tokens/:id/usage',
+      handler: async (request) => {
+        const { days } = parseInput(daysQuery, request.query, 'query string');
+        return tokensOf(request).usage(idOf(request), days);
+      },
+    },
+  ]);
+}

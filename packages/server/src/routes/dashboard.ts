@@ -1,0 +1,95 @@
+/**
+ * The dashboard (a single-page app built into @tollgate/dashboard's dist folder), served at /dashboard from memory.
+ * Hashed files under /dashboard/assets/ are cached for a year; index.html is revalidated on every load so a new
+ * release is picked up at once. Every other /dashboard path is the app's own route and gets index.html. Every
+ * answer carries a strict Content-Security-Policy: the app loads only its own scripts and styles.
+ */
+import { existsSync } from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type StaticAsset, chooseEncoding, etagOf, loadStaticAssets, notModified } from '../http/static-assets.js';
+
+export const DASHBOARD_PATH = '/dashboard';
+
+export const DASHBOARD_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+});
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const DASHBOARD_PACKAGE = '@tollgate/dashboard';
+
+/** Where the built dashboard is: the dashboard package's `assetsDir`, or undefined when it is not installed. */
+export async function dashboardAssetsDir(): Promise<string | undefined> {
+  try {
+    const module: unknown = await import(DASHBOARD_PACKAGE);
+    const dir = (module as { assetsDir?: unknown }).assetsDir;
+    return typeof dir === 'string' ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface DashboardOptions {
+  /** Defaults to the dashboard package's dist folder. */
+  assetsDir?: () => Promise<string | undefined>;
+}
+
+export function registerDashboardRoutes(app: FastifyInstance, options: DashboardOptions = {}): void {
+  app.register(async (scope) => {
+    const dir = await (options.assetsDir ?? dashboardAssetsDir)();
+    const assets = dir !== undefined && existsSync(dir) ? await loadStaticAssets(dir) : undefined;
+    if (assets === undefined || !assets.has('index.html')) {
+      scope.log.warn({ dir }, 'the dashboard is not built: /dashboard answers 503 until `npm run build` is run');
+    }
+    const serve = (request: FastifyRequest, reply: FastifyReply) => serveDashboard(request, reply, assets);
+    const config = { ownCacheControl: true };
+    scope.get('/', { config }, (_request, reply) => {
+      reply.headers(DASHBOARD_SECURITY_HEADERS).header('cache-control', 'no-store').redirect(`${DASHBOARD_PATH}/`, 302);
+    });
+    scope.get(DASHBOARD_PATH, { config }, serve);
+    scope.get(`${DASHBOARD_PATH}/*`, { config }, serve);
+  });
+}
+
+function serveDashboard(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  assets: ReadonlyMap<string, StaticAsset> | undefined,
+): void {
+  reply.headers(DASHBOARD_SECURITY_HEADERS);
+  const index = assets?.get('index.html');
+  if (assets === undefined || index === undefined) {
+    plain(reply, 503, 'The dashboard has not been built. Run `npm run build` and restart Tollgate.\n');
+    return;
+  }
+  const path = (request.params as { '*'?: string })['*'] ?? '';
+  if (path.startsWith('assets/')) {
+    const asset = assets.get(path);
+    if (asset === undefined) plain(reply, 404, 'Not found\n');
+    else sendAsset(request, reply, asset, IMMUTABLE);
+    return;
+  }
+  // A file at the top of dist (favicon, robots.txt) is itself; any other path is a route of the app.
+  const file = path === '' || path === 'index.html' ? undefined : assets.get(path);
+  sendAsset(request, reply, file ?? index, 'no-cache');
+}
+
+function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: StaticAsset, cacheControl: string): void {
+  const encoding = chooseEncoding(request.headers['accept-encoding'], asset);
+  const etag = etagOf(asset, encoding);
+  reply.header('cache-control', cacheControl).header('vary', 'Accept-Encoding').header('etag', etag);
+  if (notModified(request.headers['if-none-match'], etag)) {
+    reply.code(304).send();
+    return;
+  }
+  if (encoding !== 'identity') reply.header('content-encoding', encoding);
+  reply.type(asset.contentType).send(asset.bodies[encoding]);
+}
+
+function plain(reply: FastifyReply, status: number, text: string): void {
+  reply.code(status).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(text);
+}

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { applyCacheHeaders } from '../src/http/endpoints.js';
+import { DASHBOARD_SECURITY_HEADERS, registerDashboardRoutes } from '../src/routes/dashboard.js';
+import { tempDir } from './temp-dir.js';
+
+const INDEX = `<!doctype html><html><head><script type="module" src="/dashboard/assets/app-1a2b.js"></script></head><body>${'<p>Tollgate</p>'.repeat(40)}</body></html>`;
+const SCRIPT = `console.log(${JSON.stringify('x'.repeat(2000))});`;
+
+function builtDashboard(): string {
+  const dir = tempDir('tollgate-dashboard-');
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), INDEX);
+  writeFileSync(join(dir, 'assets', 'app-1a2b.js'), SCRIPT);
+  writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  return dir;
+}
+
+async function appServing(assetsDir: string | undefined): Promise<FastifyInstance> {
+  const app = Fastify();
+  app.addHook('onSend', applyCacheHeaders);
+  registerDashboardRoutes(app, { assetsDir: async () => assetsDir });
+  await app.ready();
+  after(() => app.close());
+  return app;
+}
+
+function assertSecurityHeaders(headers: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(DASHBOARD_SECURITY_HEADERS)) assert.equal(headers[name], value, name);
+}
+
+describe('the dashboard files', async () => {
+  const app = await appServing(builtDashboard());
+
+  it('serves index.html at /dashboard/, revalidated on every load, with the security headers', async () => {
+    const response = await app.inject({ method: 'GET', url: '/dashboard/' });
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.body, INDEX);
+    assert.match(String(response.headers['content-type']), /^text\/html/);
+    assert.equal(response.headers['cache-control'], 'no-cache');
+    assert.match(String(response.headers.etag), /^"[\w-]+"$/);
+    assertSecurityHeaders(response.headers);
+    assert.match(String(response.headers['content-security-policy']), /script-src 'self';/);
+  });
+
+  it('answers any path of the app with index.html (client-side routing)', async () => {
+    for (const url of ['/dashboard', '/dashboard/tokens', '/dashboard/admin/users/42']) {
+      const response = await app.inject({ method: 'GET', url });
+      assert.equal(response.statusCode, 200, url);
+      assert.equal(response.body, INDEX, url);
+    }
+  });
+
+  it('caches hashed assets for a year and serves top-level files as themselves', async () => {
+    const script = await app.inject({ method: 'GET', url: '/dashboard/assets/app-1a2b.js' });
+    assert.equal(script.statusCode, 200);
+    assert.equal(script.body, SCRIPT);
+    assert.equal(script.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.match(String(script.headers['content-type']), /^text\/javascript/);
+    assertSecurityHeaders(script.headers);
+    const icon = await app.inject({ method: 'GET', url: '/dashboard/favicon.svg' });
+    assert.equal(icon.headers['content-type'], 'image/svg+xml');
+  });
+
+  it('answers a missing asset 404 rather than with index.html', async () => {
+    const response = await app.inject({ method: 'GET', url: '/dashboard/assets/gone-0000.js' });
+    assert.equal(response.statusCode, 404);
+    assert.equal(response.headers['cache-control'], 'no-store');
+    assertSecurityHeaders(response.headers);
+  });
+
+  it('sends brotli or gzip as the client accepts them, with Vary and distinct ETags', async () => {
+    const url = '/dashboard/assets/app-1a2b.js';
+    const br = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.equal(br.headers.vary, 'Accept-Encoding');
+    assert.equal(brotliDecompressSync(br.rawPayload).toString(), SCRIPT);
+    const gz = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, br;q=0' } });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(gz.rawPayload).toString(), SCRIPT);
+    const plain = await app.inject({ method: 'GET', url });
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(new Set([br.headers.etag, gz.headers.etag, plain.headers.etag]).size, 3);
+  });
+
+  it('answers 304 to a matching If-None-Match', async () => {
+    const first = await app.inject({ method: 'GET', url: '/dashboard/' });
+    const again = await app.inject({
+      method: 'GET',
+      url: '/dashboard/',
+      headers: { 'if-none-match': String(first.headers.etag) },
+    });
+    assert.equal(again.statusCode, 304);
+    assert.equal(again.body, '');
+  });
+
+  it('redirects / to /dashboard/', async () => {
+    const response = await app.inject({ method: 'GET', url: '/' });
+    assert.equal(response.statusCode, 302);
+    assert.equal(response.headers.location, '/dashboard/');
+    assertSecurityHeaders(response.headers);
+  });
+});
+
+describe('a server without a built dashboard', () => {
+  it('answers 503 saying to run npm run build', async () => {
+    const app = await appServing(join(tempDir('tollgate-dashboard-'), 'missing'));
+    for (const url of ['/dashboard/', '/dashboard/assets/app.js']) {
+      const response = await app.inject({ method: 'GET', url });
+      assert.equal(response.statusCode, 503, url);
+      assert.match(response.body, /npm run build/);
+      assertSecurityHeaders(response.headers);
+    }
+  });
+});
