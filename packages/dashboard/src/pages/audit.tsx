@@ -1,0 +1,174 @@
+/** Admin: the audit log, newest first, with filters and "Load more" paging on the `before` cursor. */
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf } from '../api/client.js';
+import type { AuditEventView } from '../api/types.js';
+import { Badge, ErrorMessage, Loading } from '../components/feedback.js';
+import { Field, TextField } from '../components/fields.js';
+import { formatTime } from '../format.js';
+
+const PAGE_SIZE = 50;
+const ACTIONS = [
+  'session.sign_in',
+  'session.sign_out',
+  'api_token.create',
+  'api_token.regenerate',
+  'api_token.revoke',
+  'api.create',
+  'api.update',
+  'api.delete',
+  'client.create',
+  'client.update',
+  'client.rotate_secret',
+  'client.delete',
+  'user.create',
+  'user.update',
+  'user.disable',
+  'user.enable',
+  'user.password_reset',
+  'user.delete',
+  'key.rotate',
+];
+
+interface Filters {
+  action: string;
+  actor: string;
+  outcome: string;
+  since: string;
+  until: string;
+}
+
+const NO_FILTERS: Filters = { action: '', actor: '', outcome: '', since: '', until: '' };
+
+/** Epoch seconds at the start (or end) of a local calendar day from an <input type=date>. */
+function dayBoundary(date: string, end: boolean): string | null {
+  if (date === '') return null;
+  const time = new Date(`${date}T${end ? '23:59:59' : '00:00:00'}`).getTime();
+  return Number.isNaN(time) ? null : String(Math.floor(time / 1000));
+}
+
+function query(filters: Filters, before: number | null): string {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (filters.action) params.set('action', filters.action);
+  if (filters.actor.trim()) params.set('actor', filters.actor.trim());
+  if (filters.outcome) params.set('outcome', filters.outcome);
+  const since = dayBoundary(filters.since, false);
+  const until = dayBoundary(filters.until, true);
+  if (since) params.set('since', since);
+  if (until) params.set('until', until);
+  if (before !== null) params.set('before', String(before));
+  return params.toString();
+}
+
+function Select(props: { label: string; value: string; options: string[]; onChange: (value: string) => void }) {
+  return (
+    <Field label={props.label}>
+      {(id) => (
+        <select id={id} value={props.value} onChange={(event) => props.onChange(event.currentTarget.value)}>
+          <option value="">Any</option>
+          {props.options.map((option) => (
+            <option key={option} value={option}>
+              {option}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+type Page = { events: AuditEventView[]; nextBefore: number | null };
+
+export function AuditPage() {
+  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [page, setPage] = useState<Page | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (changes: Partial<Filters>) => setDraft({ ...draft, ...changes });
+
+  const load = async (before: number | null, previous: AuditEventView[]) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await api.get<Page>(`/audit?${query(filters, before)}`);
+      setPage({ events: [...previous, ...next.events], nextBefore: next.nextBefore });
+    } catch (caught) {
+      setError(messageOf(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  useEffect(() => {
+    setPage(null);
+    void load(null, []);
+  }, [filters]);
+
+  return (
+    <>
+      <form
+        class="filters"
+        aria-label="Filter the audit log"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setFilters(draft);
+        }}
+      >
+        <Select label="Action" value={draft.action} options={ACTIONS} onChange={(action) => set({ action })} />
+        <TextField label="Actor" value={draft.actor} onInput={(actor) => set({ actor })} />
+        <Select
+          label="Outcome"
+          value={draft.outcome}
+          options={['success', 'failure']}
+          onChange={(outcome) => set({ outcome })}
+        />
+        <TextField label="From" type="date" value={draft.since} onInput={(since) => set({ since })} />
+        <TextField label="To" type="date" value={draft.until} onInput={(until) => set({ until })} />
+        <button type="submit" class="primary">
+          Apply filters
+        </button>
+      </form>
+      <ErrorMessage message={error} />
+      {page === null ? (
+        <Loading what="the audit log" />
+      ) : page.events.length === 0 ? (
+        <p class="empty">No events match.</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Actor</th>
+                <th scope="col">Action</th>
+                <th scope="col">Target</th>
+                <th scope="col">Address</th>
+                <th scope="col">Outcome</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.events.map((event) => (
+                <tr key={event.id}>
+                  <td>{formatTime(event.at)}</td>
+                  <td>{event.actorName}</td>
+                  <td class="mono">{event.action}</td>
+                  <td class="mono">{event.target ?? '—'}</td>
+                  <td class="mono">{event.address ?? '—'}</td>
+                  <td>
+                    {event.outcome === 'success' ? <Badge tone="ok">success</Badge> : <Badge tone="bad">failure</Badge>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {page?.nextBefore != null ? (
+        <div class="toolbar">
+          <button type="button" class="secondary" disabled={busy} onClick={() => load(page.nextBefore, page.events)}>
+            Load more
+          </button>
+        </div>
+      ) : null}
+    </>
+  );
+}
