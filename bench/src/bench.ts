@@ -2,13 +2,16 @@
  * `npm run bench`: measures on this machine, over real HTTP on loopback.
  *   server:  client_credentials tokens per second, and introspections per second, of one Tollgate process
  *   verify:  JWT verifications per second of the verify SDK (cache off and on) against raw node:crypto
- *   gateway: requests per second and latency of the gateway against the upstream directly and a bare proxy
+ *   gateway: requests per second and latency of the gateway against the upstream directly and a bare proxy,
+ *            and through it with a JWT against an API token
+ *   dashboard: the dashboard's first load: JS+CSS bytes (raw and gzipped), and time to interactive in Chromium
  * Prints markdown tables and stops everything by itself. BENCH_DURATION_SECONDS (default 10),
  * BENCH_CONNECTIONS (default 10), BENCH_VERIFY_ROUND_MS (default 2000) tune a run; BENCH_ONLY=verify,gateway
  * runs only the named sections.
  */
 import autocannon from 'autocannon';
 import { cpus, totalmem } from 'node:os';
+import { runDashboardBench } from './dashboard-bench.js';
 import { runGatewayBench } from './gateway-bench.js';
 import { type BenchServer, startServer } from './server.js';
 import { runVerifyBench } from './verify-bench.js';
@@ -48,6 +51,14 @@ async function seed(server: BenchServer): Promise<Seeded> {
     authorization: basic(created.client_id, created.client_secret),
     client: { clientId: created.client_id, clientSecret: created.client_secret },
   };
+}
+
+/** An API token for the bench client (a service account), made as an operator would: with the CLI. */
+async function createApiToken(server: BenchServer, clientId: string): Promise<string> {
+  const args = ['tokens', 'create', '--client', clientId, '--name', 'bench', '--api', API, '--scope', 'read:data'];
+  const created = JSON.parse(await server.cli(args)) as { secret?: unknown };
+  if (typeof created.secret !== 'string') throw new Error('tollgate tokens create printed no secret');
+  return created.secret;
 }
 
 /** One real request first: a benchmark of 401s would measure nothing. */
@@ -92,7 +103,7 @@ function table(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
-const SECTIONS = (process.env.BENCH_ONLY ?? 'server,verify,gateway').split(',').map((name) => name.trim());
+const SECTIONS = (process.env.BENCH_ONLY ?? 'server,verify,gateway,dashboard').split(',').map((name) => name.trim());
 
 async function serverSection(server: BenchServer, authorization: string, token: string): Promise<Row[]> {
   return [
@@ -135,9 +146,15 @@ async function main(): Promise<number> {
       process.stdout.write(`\n### Verify SDK, one process\n\n${await runVerifyBench(setup)}\n`);
     }
     if (SECTIONS.includes('gateway')) {
-      const gateway = await runGatewayBench(setup);
+      const gateway = await runGatewayBench(setup, await createApiToken(server, client.clientId));
       failed ||= gateway.failed;
       process.stdout.write(`\n### Gateway, each server in its own process\n\n${gateway.table}\n`);
+      if (gateway.tokenKindsTable !== undefined) {
+        process.stdout.write(`\n### Gateway: JWT against API token, same run\n\n${gateway.tokenKindsTable}\n`);
+      }
+    }
+    if (SECTIONS.includes('dashboard')) {
+      process.stdout.write(`\n### Dashboard, first load on loopback\n\n${await runDashboardBench(server.url)}\n`);
     }
     return failed ? 1 : 0;
   } finally {

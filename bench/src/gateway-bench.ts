@@ -9,6 +9,10 @@
  * neighbour hits every target alike. The cost of a request is the CPU time the server in front spends on it
  * (measured in that process alone), so "added cost" is (CPU per request ÷ the baseline's − 1); the
  * throughput ratio is shown too.
+ *
+ * With an API token (`tg_...`), the gateway whose access log is off is also measured with it, in the same
+ * rounds: a JWT is checked locally, an API token by introspection at the server whose answer the verifier
+ * caches (the default), so the comparison shows what the cache leaves of that round trip.
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,13 +27,15 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 10;
 const ROUNDS = 5;
 const WARM_UP_SECONDS = 1;
 
-type Kind = 'direct' | 'baseline' | 'public' | 'auth';
+type Kind = 'direct' | 'baseline' | 'public' | 'auth' | 'api-token';
 
 interface Target {
   name: string;
   kind: Kind;
   /** The process whose CPU time a request through this target costs. */
   child: Child;
+  /** `Bearer <JWT>` or `Bearer tg_...`. */
+  authorization: string;
 }
 
 interface Sample {
@@ -80,11 +86,11 @@ async function checkOnce(url: string, authorization: string): Promise<void> {
   if (response.status !== 200) throw new Error(`${url} answered ${response.status}: ${text.slice(0, 200)}`);
 }
 
-async function load(target: Target, authorization: string, seconds: number): Promise<Sample> {
+async function load(target: Target, seconds: number): Promise<Sample> {
   const cpuBefore = await target.child.cpuMicros();
   const result = await autocannon({
     url: `${target.child.url}/data`,
-    headers: { authorization },
+    headers: { authorization: target.authorization },
     connections: CONNECTIONS,
     duration: seconds,
     timeout: 10,
@@ -99,19 +105,19 @@ async function load(target: Target, authorization: string, seconds: number): Pro
   };
 }
 
-async function measureAll(targets: readonly Target[], authorization: string): Promise<Measured[]> {
+async function measureAll(targets: readonly Target[]): Promise<Measured[]> {
   const samples = targets.map(() => [] as Sample[]);
   const seconds = Math.max(2, Math.round(DURATION_SECONDS / ROUNDS));
   for (const target of targets) {
-    await checkOnce(`${target.child.url}/data`, authorization);
-    await load(target, authorization, WARM_UP_SECONDS);
+    await checkOnce(`${target.child.url}/data`, target.authorization);
+    await load(target, WARM_UP_SECONDS);
   }
   for (let round = 1; round <= ROUNDS; round++) {
     process.stderr.write(`gateway round ${round}/${ROUNDS}: ${seconds} s per target, ${CONNECTIONS} connections...\n`);
     // Each round starts with a different target, so none is always measured first (or last).
     for (let turn = 0; turn < targets.length; turn++) {
       const index = (turn + round) % targets.length;
-      samples[index]?.push(await load(targets[index] as Target, authorization, seconds));
+      samples[index]?.push(await load(targets[index] as Target, seconds));
     }
   }
   return targets.map((target, index) => {
@@ -165,12 +171,33 @@ function render(rows: readonly Measured[]): string {
   );
 }
 
+/** The same gateway (access log off) with a JWT and with an API token, side by side. */
+function renderTokenKinds(rows: readonly Measured[]): string | undefined {
+  const jwt = rows.find((row) => row.kind === 'auth' && row.name.includes('access log off'));
+  const apiToken = rows.find((row) => row.kind === 'api-token');
+  if (jwt === undefined || apiToken === undefined) return undefined;
+  const row = (name: string, measured: Measured) => [
+    name,
+    formatInteger(measured.requestsPerSecond),
+    String(measured.p50),
+    String(measured.p99),
+    formatInteger(measured.cpuMicrosPerRequest),
+    String(measured.failures),
+  ];
+  return markdownTable(
+    ['GET /data through the gateway', 'Requests/s', 'p50 (ms)', 'p99 (ms)', 'Gateway CPU µs/request', 'Failed'],
+    [row('JWT access token (verified locally)', jwt), row('API token tg_... (introspected, cached)', apiToken)],
+  );
+}
+
 export interface GatewayBenchResult {
   table: string;
+  /** Present when an API token was given. */
+  tokenKindsTable: string | undefined;
   failed: boolean;
 }
 
-export async function runGatewayBench(setup: VerifySetup): Promise<GatewayBenchResult> {
+export async function runGatewayBench(setup: VerifySetup, apiToken?: string): Promise<GatewayBenchResult> {
   const authorization = `Bearer ${setup.token}`;
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-gateway-'));
   const started: Child[] = [];
@@ -182,16 +209,30 @@ export async function runGatewayBench(setup: VerifySetup): Promise<GatewayBenchR
   try {
     const upstream = await start('bench-upstream.js', []);
     const targets: Target[] = [
-      { name: 'upstream, directly', kind: 'direct', child: upstream },
-      { name: 'bare node:http proxy, no auth', kind: 'baseline', child: await start('bare-proxy.js', [upstream.url]) },
+      { name: 'upstream, directly', kind: 'direct', child: upstream, authorization },
+      {
+        name: 'bare node:http proxy, no auth',
+        kind: 'baseline',
+        child: await start('bare-proxy.js', [upstream.url]),
+        authorization,
+      },
     ];
     for (const variant of GATEWAY_VARIANTS) {
       const config = gatewayConfig(dir, setup, upstream.url, variant);
       const kind = variant.public ? 'public' : 'auth';
-      targets.push({ name: variant.name, kind, child: await start('gateway-runner.js', [config]) });
+      const child = await start('gateway-runner.js', [config]);
+      targets.push({ name: variant.name, kind, child, authorization });
+      if (apiToken !== undefined && !variant.public && variant.logLevel === 'warn') {
+        const name = 'Tollgate gateway, API token checked (access log off)';
+        targets.push({ name, kind: 'api-token', child, authorization: `Bearer ${apiToken}` });
+      }
     }
-    const rows = await measureAll(targets, authorization);
-    return { table: render(rows), failed: rows.some((row) => row.failures > 0) };
+    const rows = await measureAll(targets);
+    return {
+      table: render(rows.filter((row) => row.kind !== 'api-token')),
+      tokenKindsTable: renderTokenKinds(rows),
+      failed: rows.some((row) => row.failures > 0),
+    };
   } finally {
     await Promise.all(started.map((child) => child.stop()));
     rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,24 @@ export function parseScopes(value: string): string[] {
   return value.split(/\s+/).filter(Boolean);
 }
 
+/** A repeatable option that may also carry several space-separated values: `--scope a --scope "b c"`. */
+export function collectWords(value: string, previous: readonly string[]): string[] {
+  return [...previous, ...value.split(/\s+/).filter(Boolean)];
+}
+
+/**
+ * `--expires 90d`, `--expires 12h`, `--expires never`: seconds from now, or 'never'. Not null: commander turns
+ * a parser's null into an empty string.
+ */
+export function parseExpiry(value: string): number | 'never' {
+  if (value.trim().toLowerCase() === 'never') return 'never';
+  const seconds = parseDuration(value);
+  if (seconds === undefined || seconds <= 0) {
+    throw new InvalidArgumentError('use a duration such as 12h, 30d or 90d, or "never"');
+  }
+  return seconds;
+}
+
 /** `--apis https://a.example,https://b.example`. */
 export function parseIdentifiers(value: string): string[] {
   const identifiers = value.split(/[\s,]+/).filter(Boolean);

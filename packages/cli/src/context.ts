@@ -4,7 +4,7 @@
  * Each command opens the SQLite store itself, so it works while a server is running on it.
  */
 import type { Readable } from 'node:stream';
-import type { Tollgate } from '@tollgate/core';
+import { type ActorOperations, OPERATOR, type Tollgate } from '@tollgate/core';
 import { type ServerConfig, loadConfig, openTollgateFromConfig } from '@tollgate/server/bootstrap';
 import { type Streams, warn } from './output.js';
 
@@ -42,4 +42,16 @@ export async function withTollgate<T>(
   } finally {
     await opened.close();
   }
+}
+
+/**
+ * The management operations as the operator (the CLI's actor: an admin, recorded as `cli` in the audit log),
+ * for the commands that must be authorised and audited exactly as the admin API's are.
+ */
+export function withOperator<T>(
+  cli: Cli,
+  options: GlobalOptions,
+  action: (operations: ActorOperations) => Promise<T>,
+): Promise<T> {
+  return withTollgate(cli, options, (tollgate) => action(tollgate.as(OPERATOR)));
 }

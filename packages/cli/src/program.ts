@@ -9,6 +9,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerGatewayCommand } from './commands/gateway.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerStartCommand } from './commands/start.js';
+import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
 import type { Cli } from './context.js';
 import { UsageError, describeFailure } from './errors.js';
@@ -36,6 +37,7 @@ export function buildProgram(cli: Cli): Command {
   registerUserCommands(program, cli);
   registerClientCommands(program, cli);
   registerKeyCommands(program, cli);
+  registerTokenCommands(program, cli);
   registerGatewayCommand(program, cli);
   registerDemoCommand(program, cli);
   return program;

@@ -82,7 +82,7 @@ describe('tollgate users', () => {
         input: `${password}\n`,
       },
     );
-    assert.deepEqual(Object.keys(user).sort(), ['created_at', 'disabled', 'id', 'scopes', 'username']);
+    assert.deepEqual(Object.keys(user).sort(), ['created_at', 'disabled', 'id', 'is_admin', 'scopes', 'username']);
     assert.equal(user.username, 'alice');
     assert.deepEqual(user.scopes, ['read:data']);
     assert.ok(!JSON.stringify(user).includes(password));
@@ -111,6 +111,40 @@ describe('tollgate users', () => {
 
   it('answers removing an unknown user with exit status 1', async () => {
     assert.equal((await run(['users', 'remove', 'nobody', ...d])).status, 1);
+  });
+
+  it('adds an admin with --admin, and users set changes admin and disabled', async () => {
+    const admin = await okJson<{ is_admin: boolean }>(['users', 'add', 'erin', '--password-stdin', '--admin', ...d], {
+      input: password,
+    });
+    assert.equal(admin.is_admin, true);
+    const changed = await okJson<{ is_admin: boolean; disabled: boolean }>([
+      'users',
+      'set',
+      'erin',
+      '--no-admin',
+      '--disable',
+      ...d,
+    ]);
+    assert.deepEqual([changed.is_admin, changed.disabled], [false, true]);
+    const listed = await okJson<Array<{ username: string; is_admin: boolean; disabled: boolean }>>([
+      'users',
+      'list',
+      ...d,
+    ]);
+    const erin = listed.find((user) => user.username === 'erin');
+    assert.deepEqual([erin?.is_admin, erin?.disabled], [false, true]);
+    const enabled = await okJson<{ disabled: boolean }>(['users', 'set', 'erin', '--enable', ...d]);
+    assert.equal(enabled.disabled, false);
+  });
+
+  it('users set answers nothing to change with 2 and an unknown user with 1', async () => {
+    const nothing = await run(['users', 'set', 'erin', ...d]);
+    assert.equal(nothing.status, 2, nothing.stderr);
+    assert.match(nothing.stderr, /^tollgate: nothing to change.*\n$/);
+    const both = await run(['users', 'set', 'erin', '--enable', '--disable', ...d]);
+    assert.equal(both.status, 2, both.stderr);
+    assert.equal((await run(['users', 'set', 'nobody', '--admin', ...d])).status, 1);
   });
 });
 

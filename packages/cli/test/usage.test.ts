@@ -43,7 +43,7 @@ describe('bad arguments: one line, exit status 2', () => {
   it('for a missing command', () => assertUsageError([], /missing command/));
 
   it('for a missing subcommand, naming the choices', () =>
-    assertUsageError(['users'], /missing command: tollgate users add\|list\|remove/));
+    assertUsageError(['users'], /missing command: tollgate users add\|list\|set\|remove/));
 
   it('for too many arguments', () => assertUsageError(['apis', 'list', 'extra'], /too many arguments/));
 

@@ -1,18 +1,20 @@
-/** `tollgate users add|list|remove`: the people who log in with a username and password. */
-import type { PublicUser } from '@tollgate/core';
-import type { Command } from 'commander';
+/** `tollgate users add|list|set|remove`: the people who log in with a username and password. */
+import { NotFound, type PublicUser, type UserView } from '@tollgate/core';
+import { type Command, Option } from 'commander';
 import { parseScopes } from '../arguments.js';
-import { type Cli, type GlobalOptions, configFor, withTollgate } from '../context.js';
+import { type Cli, type GlobalOptions, configFor, withOperator, withTollgate } from '../context.js';
 import { formatList, formatTime, printJson, printLines, printTable } from '../output.js';
+import { UsageError } from '../errors.js';
 import { promptNewPassword, readPasswordFromStdin } from '../prompt.js';
 
 /** The stable `--json` shape of a user (never a password hash). */
-export function userJson(user: PublicUser) {
+export function userJson(user: PublicUser | UserView) {
   return {
     id: user.id,
     username: user.username,
     scopes: user.scopes,
     disabled: user.disabled,
+    is_admin: user.isAdmin,
     created_at: user.createdAt,
   };
 }
@@ -20,6 +22,26 @@ export function userJson(user: PublicUser) {
 interface AddOptions extends GlobalOptions {
   scopes: string[];
   passwordStdin?: boolean;
+  admin?: boolean;
+}
+
+interface SetOptions extends GlobalOptions {
+  scopes?: string[];
+  admin?: boolean;
+  disable?: boolean;
+  enable?: boolean;
+}
+
+function changesOf(options: SetOptions): { scopes?: string[]; disabled?: boolean; isAdmin?: boolean } {
+  const changes: { scopes?: string[]; disabled?: boolean; isAdmin?: boolean } = {};
+  if (options.scopes !== undefined) changes.scopes = options.scopes;
+  if (options.admin !== undefined) changes.isAdmin = options.admin;
+  if (options.disable) changes.disabled = true;
+  if (options.enable) changes.disabled = false;
+  if (Object.keys(changes).length === 0) {
+    throw new UsageError('nothing to change: give --admin, --no-admin, --disable, --enable or --scopes');
+  }
+  return changes;
 }
 
 export function registerUserCommands(program: Command, cli: Cli): void {
@@ -31,6 +53,7 @@ export function registerUserCommands(program: Command, cli: Cli): void {
     .argument('<username>', 'the login name')
     .option('--scopes <scopes>', 'space-separated scopes the user may be granted', parseScopes, [])
     .option('--password-stdin', 'read the password from stdin (one line)')
+    .option('--admin', 'may sign in to the dashboard as an administrator')
     .action(async (username: string, _options: AddOptions, command: Command) => {
       const options = command.optsWithGlobals<AddOptions>();
       configFor(cli, options); // a configuration mistake is reported before anyone types a password
@@ -38,11 +61,16 @@ export function registerUserCommands(program: Command, cli: Cli): void {
       const password = options.passwordStdin
         ? await readPasswordFromStdin(cli.stdin)
         : await promptNewPassword(cli.stdin, cli.stderr);
-      const user = await withTollgate(cli, options, (tollgate) =>
-        tollgate.users.add({ username, password, scopes: options.scopes }),
+      // Through the operator's operations, so the new user (an admin above all) is in the audit log.
+      const user = await withOperator(cli, options, (operations) =>
+        operations.users.create({ username, password, scopes: options.scopes, isAdmin: options.admin === true }),
       );
       if (options.json) return printJson(cli, userJson(user));
-      printLines(cli, `Added user ${user.username} (${user.id})`, `  scopes: ${formatList(user.scopes, '(none)')}`);
+      printLines(
+        cli,
+        `Added ${user.isAdmin ? 'admin ' : ''}user ${user.username} (${user.id})`,
+        `  scopes: ${formatList(user.scopes, '(none)')}`,
+      );
     });
 
   users
@@ -58,11 +86,38 @@ export function registerUserCommands(program: Command, cli: Cli): void {
         cli,
         ['USERNAME', 'ID', 'CREATED', 'SCOPES'],
         list.map((user) => [
-          user.disabled ? `${user.username} (disabled)` : user.username,
+          `${user.username}${user.isAdmin ? ' (admin)' : ''}${user.disabled ? ' (disabled)' : ''}`,
           user.id,
           formatTime(user.createdAt),
           formatList(user.scopes),
         ]),
+      );
+    });
+
+  users
+    .command('set')
+    .description('change a user: admin or not, disabled or not (signs them out everywhere), scopes')
+    .argument('<username>', 'the login name')
+    .option('--admin', 'make the user an administrator')
+    .option('--no-admin', 'take administrator rights away')
+    .addOption(new Option('--disable', "refuse sign-in and the user's API tokens").conflicts('enable'))
+    .addOption(new Option('--enable', 'undo --disable').conflicts('disable'))
+    .option('--scopes <scopes>', 'replace the scopes the user may be granted', parseScopes)
+    .action(async (username: string, _options: SetOptions, command: Command) => {
+      const options = command.optsWithGlobals<SetOptions>();
+      const changes = changesOf(options);
+      const user = await withOperator(cli, options, async (operations) => {
+        const found = (await operations.users.list()).find((candidate) => candidate.username === username);
+        if (found === undefined) throw new NotFound(`No user named ${username}`);
+        return operations.users.update(found.id, changes);
+      });
+      if (options.json) return printJson(cli, userJson(user));
+      printLines(
+        cli,
+        `Updated user ${user.username} (${user.id})`,
+        `  admin:    ${user.isAdmin ? 'yes' : 'no'}`,
+        `  disabled: ${user.disabled ? 'yes' : 'no'}`,
+        `  scopes:   ${formatList(user.scopes, '(none)')}`,
       );
     });
 
