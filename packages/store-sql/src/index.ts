@@ -1,4 +1,7 @@
 export { KyselyStore } from './kysely-store.js';
-export { MigrationError, migrateToLatest, migrationProvider } from './migrations/index.js';
+export { type MigrateOptions, MigrationError, migrateToLatest, migrationProvider } from './migrations/index.js';
+export { isPostgresLocation, openStore } from './open-store.js';
+export { openPostgresStore, PostgresStore, type PostgresStoreOptions } from './postgres.js';
 export type { Database } from './schema.js';
+export type { SequencedWrites } from './sequenced-writes.js';
 export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from './sqlite.js';

@@ -1,0 +1,67 @@
+/**
+ * The PostgreSQL store: the same tables, migrations and queries as SQLite (kysely-store.ts) over a
+ * node-postgres pool, for several Tollgate processes sharing one database. Transactions run at
+ * PostgreSQL's default READ COMMITTED; the compare-and-set writes (refresh token rotation, API token
+ * regeneration) are conditional UPDATEs judged by the rows they changed, which is race-free there.
+ * Durability is the server's: with the default `synchronous_commit = on` a commit returns once flushed.
+ */
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { KyselyStore } from './kysely-store.js';
+import { advisoryLockedOrder } from './postgres/advisory-locks.js';
+import { migrateSchema } from './postgres/migrate.js';
+import { checkPoolOptions, createPool, describeLocation } from './postgres/pool.js';
+import type { Database } from './schema.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` (libpq-style parameters are accepted too). */
+  connectionString: string;
+  /** Connections kept by this process; default 10. */
+  poolSize?: number;
+  /**
+   * Schema for Tollgate's tables, created if missing; a lower-case identifier. Default: the role's
+   * current schema (normally `public`). Do not also set `search_path` in the connection string: there,
+   * node-postgres lets the connection string win.
+   */
+  schema?: string;
+}
+
+export class PostgresStore extends KyselyStore {
+  /** The schema holding the tables. */
+  readonly schema: string;
+
+  constructor(db: Kysely<Database>, schema: string) {
+    super(db, advisoryLockedOrder);
+    this.schema = schema;
+  }
+}
+
+/** Connects, migrates (serialised with other processes) and returns the store; `close()` ends the pool. */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  checkPoolOptions(options);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(options) }) });
+  try {
+    const current = await connect(db, options.connectionString);
+    const schema = options.schema ?? current;
+    if (schema === null) {
+      throw new Error('No schema on the PostgreSQL search_path exists; create one or set the store schema option');
+    }
+    await migrateSchema(db, schema);
+    return new PostgresStore(db, schema);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+/** The first query doubles as the connection check, so a wrong address fails with a clear message. */
+async function connect(db: Kysely<Database>, connectionString: string): Promise<string | null> {
+  try {
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    return rows[0]?.schema ?? null;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Could not connect to PostgreSQL at ${describeLocation(connectionString)}: ${reason}`, {
+      cause: error,
+    });
+  }
+}
