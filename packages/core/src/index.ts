@@ -33,6 +33,7 @@ export {
   type RevocationFeedOptions,
   type FeedTimers,
 } from './revocations/feed.js';
+export type { RevocationSignal } from './revocations/signal.js';
 export {
   type EncryptionKey,
   parseEncryptionKey,

@@ -26,6 +26,7 @@ import type {
 import { Management } from './management/surface.js';
 import { authorizationServerMetadata } from './metadata.js';
 import { RevocationFeed, type RevocationFeedOptions } from './revocations/feed.js';
+import type { RevocationSignal } from './revocations/signal.js';
 import type {
   IntrospectionRequest,
   IntrospectionResponse,
@@ -62,8 +63,14 @@ export interface TollgateDependencies {
   clock?: Clock;
   /** Where failed-attempt counters live; in-process by default. */
   attempts?: AttemptCounter;
-  /** Poll interval and timers of the revocation stream's feed (tests drive them by hand). */
+  /**
+   * Poll interval and timers of the revocation stream's feed (tests drive them by hand). The default 250 ms suits a
+   * single node; with a `revocationSignal` other nodes' writes arrive by the signal, so polling is only the fallback
+   * for when it is down and may be slower (e.g. 1000 ms).
+   */
   revocationFeed?: Omit<RevocationFeedOptions, 'clock'>;
+  /** The cross-node nudge (e.g. Redis pub/sub): published after each revocation written here; any signal polls the store. */
+  revocationSignal?: RevocationSignal;
 }
 
 export class Tollgate implements ManagementSurface {
@@ -78,6 +85,8 @@ export class Tollgate implements ManagementSurface {
   readonly #keyRing: KeyRing;
   readonly #issuer: string;
   readonly #management: Management;
+  readonly #signal: RevocationSignal | undefined;
+  #unsubscribeSignal: (() => void) | undefined;
 
   private constructor(config: TollgateConfig, dependencies: TollgateDependencies, keyRing: KeyRing) {
     const { store } = dependencies;
@@ -86,6 +95,7 @@ export class Tollgate implements ManagementSurface {
     const clients = new ClientAuthenticator(store.clients, guard, { passwordLogin: config.passwordLogin });
     this.#keyRing = keyRing;
     this.#issuer = config.issuer;
+    this.#signal = dependencies.revocationSignal;
     this.#grants = {
       store,
       keys: keyRing,
@@ -95,7 +105,7 @@ export class Tollgate implements ManagementSurface {
       issuer: config.issuer,
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       passwordLogin: config.passwordLogin,
-      onRevoked: () => this.revocationFeed.poke(),
+      onRevoked: () => this.#revoked(),
     };
     this.#lookup = {
       store,
@@ -106,6 +116,8 @@ export class Tollgate implements ManagementSurface {
       clockToleranceSeconds: config.clockToleranceSeconds,
     };
     this.revocationFeed = new RevocationFeed(store.revocations, { ...dependencies.revocationFeed, clock });
+    // The signal carries no data: the feed reads the store, which stays the only source of revocations.
+    this.#unsubscribeSignal = this.#signal?.subscribe(() => this.revocationFeed.poke());
     this.apis = new ApiAdmin(store.apis, clock, config.defaultAccessTokenTtlSeconds);
     this.users = new UserAdmin(store.users, clock);
     this.clients = new ClientAdmin(store.clients, store.apis, clock);
@@ -123,7 +135,7 @@ export class Tollgate implements ManagementSurface {
       admin: { apis: this.apis, users: this.users, clients: this.clients, keys: this.keys },
       clients,
       guard,
-      onRevoked: () => this.revocationFeed.poke(),
+      onRevoked: () => this.#revoked(),
     });
   }
 
@@ -153,7 +165,7 @@ export class Tollgate implements ManagementSurface {
 
   async revoke(request: RevocationRequest): Promise<void> {
     await revokeToken(this.#lookup, request);
-    this.revocationFeed.poke();
+    this.#revoked();
   }
 
   /** Authenticates a confidential client (RFC 6749 2.3) for endpoints outside the token flows, e.g. the revocation stream. */
@@ -189,6 +201,19 @@ export class Tollgate implements ManagementSurface {
     const grants = await store.grants.removeExpired(now);
     const sessions = await this.#management.purgeExpiredSessions(now);
     return { revocations, keys, grants, sessions };
+  }
+
+  /** Stops listening to the revocation signal and ends the feed's subscriptions. Idempotent. */
+  close(): void {
+    this.#unsubscribeSignal?.();
+    this.#unsubscribeSignal = undefined;
+    this.revocationFeed.stop();
+  }
+
+  /** After a revocation was written here: this node's subscribers at once, other nodes through the signal. */
+  #revoked(): void {
+    this.revocationFeed.poke();
+    this.#signal?.publish();
   }
 }
 

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import {
+  BruteForceGuard,
+  DEFAULT_BRUTE_FORCE_LIMITS,
+  InMemoryAttemptCounter,
+  TooManyAttempts,
+  systemClock,
+} from '@tollgate/core';
+import { MemoryWindowCounter, createRedisAttemptCounter, createRedisWindowCounter } from '../src/index.js';
+import { REDIS_URL, captureLog, eventually, sharedRedisSkipReason, uniquePrefix } from './support/redis.js';
+
+const skip = await sharedRedisSkipReason();
+
+describe('Redis attempt counter', { skip }, () => {
+  const keyPrefix = uniquePrefix();
+  const log = captureLog();
+  const open = () =>
+    createRedisAttemptCounter({
+      url: REDIS_URL,
+      logger: log.logger,
+      keyPrefix,
+      fallback: new InMemoryAttemptCounter(systemClock),
+    });
+  let nodeA: ReturnType<typeof open>;
+  let nodeB: ReturnType<typeof open>;
+  // In a hook, not the suite body: a skipped suite must open no connection.
+  before(() => {
+    nodeA = open();
+    nodeB = open();
+  });
+  after(() => Promise.all([nodeA.close(), nodeB.close()]));
+
+  /** Until both connections are up, counting happens (correctly) in-process; the sharing tests need Redis. */
+  async function bothConnected(): Promise<void> {
+    await eventually(
+      async () => {
+        await nodeA.increment('probe', 60);
+        return (await nodeB.get('probe')).count > 0;
+      },
+      5_000,
+      'the counters never reached Redis',
+    );
+  }
+
+  it("counts failures on one node that another node sees, with the window's time left", async () => {
+    await bothConnected();
+    await nodeA.increment('account:user:alice', 900);
+    await nodeA.increment('account:user:alice', 900);
+    await nodeB.increment('account:user:alice', 900);
+    const seen = await nodeB.get('account:user:alice');
+    assert.equal(seen.count, 3);
+    assert.ok(seen.resetInSeconds > 895 && seen.resetInSeconds <= 900, `resetInSeconds ${seen.resetInSeconds}`);
+    assert.deepEqual(await nodeA.get('account:user:bob'), { count: 0, resetInSeconds: 0 });
+  });
+
+  it('forgets a count on every node when one node resets it', async () => {
+    await bothConnected();
+    await nodeA.increment('account:client:cli_1', 900);
+    await nodeB.reset('account:client:cli_1');
+    assert.equal((await nodeA.get('account:client:cli_1')).count, 0);
+  });
+
+  it('ends the window in Redis: a count expires after windowSeconds', async () => {
+    await bothConnected();
+    await nodeA.increment('address:192.0.2.1', 1);
+    assert.equal((await nodeB.get('address:192.0.2.1')).count, 1);
+    await eventually(async () => (await nodeB.get('address:192.0.2.1')).count === 0, 3_000, 'the window never ended');
+  });
+
+  it("blocks an account on one node after failures made on others (core's BruteForceGuard)", async () => {
+    await bothConnected();
+    const limits = { ...DEFAULT_BRUTE_FORCE_LIMITS, account: { slowAfter: 100, blockAfter: 4 } };
+    const guardA = new BruteForceGuard(nodeA, limits);
+    const guardB = new BruteForceGuard(nodeB, limits);
+    const subject = { account: 'user:mallory', address: '198.51.100.7' };
+    await guardA.failed(subject);
+    await guardB.failed(subject);
+    await guardA.failed(subject);
+    await guardB.admit(subject);
+    await guardB.failed(subject);
+    await assert.rejects(guardA.admit(subject), TooManyAttempts);
+  });
+});
+
+describe('Redis window counter', { skip }, () => {
+  const keyPrefix = uniquePrefix();
+  const log = captureLog();
+  const open = () =>
+    createRedisWindowCounter({ url: REDIS_URL, logger: log.logger, keyPrefix, fallback: new MemoryWindowCounter() });
+  let nodeA: ReturnType<typeof open>;
+  let nodeB: ReturnType<typeof open>;
+  // In a hook, not the suite body: a skipped suite must open no connection.
+  before(() => {
+    nodeA = open();
+    nodeB = open();
+  });
+  after(() => Promise.all([nodeA.close(), nodeB.close()]));
+
+  /** A fresh key hit on both nodes is counted twice only when both count in Redis. */
+  async function bothConnected(): Promise<void> {
+    await eventually(
+      async () => {
+        const key = `probe-${randomUUID()}`;
+        await nodeA.hit(key, 60_000);
+        return (await nodeB.hit(key, 60_000)).count === 2;
+      },
+      5_000,
+      'the window counters never reached Redis',
+    );
+  }
+
+  it('counts hits from every node in one window, and tells when it ends', async () => {
+    await bothConnected();
+    const before = Date.now();
+    const first = await nodeA.hit('route-0:token:j1', 60_000);
+    const second = await nodeB.hit('route-0:token:j1', 60_000);
+    const third = await nodeA.hit('route-0:token:j1', 60_000);
+    assert.deepEqual([first.count, second.count, third.count], [1, 2, 3]);
+    assert.ok(first.resetAtMs >= before + 59_000 && first.resetAtMs <= Date.now() + 60_000);
+    assert.ok(Math.abs(third.resetAtMs - first.resetAtMs) < 1_000, 'both nodes report the same window end');
+    assert.equal((await nodeB.hit('route-0:token:j2', 60_000)).count, 1, 'keys are counted apart');
+  });
+
+  it('starts a new window once the last one ended', async () => {
+    await bothConnected();
+    await nodeA.hit('short', 200);
+    assert.equal((await nodeB.hit('short', 200)).count, 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal((await nodeB.hit('short', 200)).count, 1);
+  });
+
+  it('logs no outage while Redis is up', () => {
+    assert.deepEqual(
+      log.lines().filter((line) => line.level >= 40),
+      [],
+    );
+  });
+});
+
+describe('MemoryWindowCounter', () => {
+  it('counts within a window, starts over after it, and drops ended windows', async () => {
+    let nowMs = 1_000;
+    const counter = new MemoryWindowCounter({ now: () => nowMs });
+    assert.deepEqual(await counter.hit('k', 10_000), { count: 1, resetAtMs: 11_000 });
+    nowMs = 5_000;
+    assert.deepEqual(await counter.hit('k', 10_000), { count: 2, resetAtMs: 11_000 });
+    nowMs = 11_000;
+    assert.deepEqual(await counter.hit('k', 10_000), { count: 1, resetAtMs: 21_000 });
+    await counter.hit('other', 1_000);
+    nowMs = 100_000;
+    await counter.hit('late', 1_000);
+    assert.equal(counter.size, 1);
+  });
+
+  it('refuses a window that is not a positive whole number of milliseconds', async () => {
+    await assert.rejects(new MemoryWindowCounter().hit('k', 0), TypeError);
+  });
+});
