@@ -9,8 +9,9 @@ import { type Document, LineCounter, isMap, isPair, isScalar, parseDocument } fr
 import type { z } from 'zod';
 import { type GatewayConfig, gatewayConfigSchema } from './config.js';
 
-/** The only setting taken from the environment: a secret is better kept out of files. */
+/** Settings taken from the environment: secrets (a Redis URL may carry a password) are better kept out of files. */
 export const CLIENT_SECRET_VARIABLE = 'TOLLGATE_GATEWAY_CLIENT_SECRET';
+export const REDIS_URL_VARIABLE = 'REDIS_URL';
 
 export class GatewayConfigError extends Error {
   readonly problems: readonly string[];
@@ -62,10 +63,19 @@ export function parseGatewayConfig(
 }
 
 function applyEnvironment(input: Record<string, unknown>, env: Env): Record<string, unknown> {
+  let result = input;
   const secret = env[CLIENT_SECRET_VARIABLE];
   const client = input.client;
-  if (secret === undefined || secret === '' || typeof client !== 'object' || client === null) return input;
-  return { ...input, client: { ...client, clientSecret: secret } };
+  if (secret !== undefined && secret !== '' && typeof client === 'object' && client !== null) {
+    result = { ...result, client: { ...client, clientSecret: secret } };
+  }
+  const redisUrl = env[REDIS_URL_VARIABLE];
+  if (redisUrl !== undefined && redisUrl !== '') {
+    // The variable alone turns Redis on; a `redis` section in the file may still set the key prefix.
+    const redis = typeof input.redis === 'object' && input.redis !== null ? input.redis : {};
+    result = { ...result, redis: { ...redis, url: redisUrl } };
+  }
+  return result;
 }
 
 /** Messages for the issues the schema does not word itself. */

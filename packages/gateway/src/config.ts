@@ -106,6 +106,19 @@ const issuerUrl = z.string({ error: 'must be the issuer URL' }).superRefine((val
   }
 });
 
+/** The credentials a Redis URL may carry never appear in a message: only what is wrong with it. */
+const redisUrl = z.string({ error: 'must be a redis:// or rediss:// URL' }).refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be a redis:// or rediss:// URL' },
+);
+
 const rateWindow = z.strictObject({
   requests: integer(1, 1_000_000_000),
   windowSeconds: integer(1, 86_400),
@@ -187,6 +200,16 @@ const fields = z.strictObject({
       path: routePath.default(DEFAULT_FORWARD_AUTH_PATH),
     })
     .prefault({}),
+  /**
+   * Shared rate-limit counters, so gateways side by side enforce one limit (they must run the same routes); the URL
+   * may come from REDIS_URL. Without it each gateway counts in memory. While Redis is down, counting is per gateway.
+   */
+  redis: z
+    .strictObject({
+      url: redisUrl,
+      keyPrefix: z.string({ error: 'must be a string' }).min(1).default('tollgate:'),
+    })
+    .optional(),
   logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   routes: z.array(route, { error: 'must be a list of routes' }).min(1, { error: 'must list at least one route' }),
 });

@@ -8,6 +8,7 @@ export {
   parseGatewayConfig,
   GatewayConfigError,
   CLIENT_SECRET_VARIABLE,
+  REDIS_URL_VARIABLE,
 } from './config-load.js';
 export {
   type GatewayConfig,
@@ -16,5 +17,10 @@ export {
   DEFAULT_FORWARD_AUTH_PATH,
   LOG_LEVELS,
 } from './config.js';
-export { MemoryRateLimiter, type RateLimiter, type RateLimitDecision } from './rate-limit.js';
+export {
+  MemoryRateLimiter,
+  WindowCounterRateLimiter,
+  type RateLimiter,
+  type RateLimitDecision,
+} from './rate-limit.js';
 export { normalisePath, normaliseRequestTarget } from './path.js';

@@ -1,9 +1,10 @@
 /**
  * Per-route rate limits per token (`jti`) and per client (`client_id`). The counter store is behind
- * `RateLimiter`, so a shared one (Redis: INCR + EXPIRE on the same key shape) can replace the in-memory
- * one when several gateways run side by side. Answers carry the RateLimit-* fields of
+ * `RateLimiter`: in memory for one gateway, a shared WindowCounter (Redis, see @tollgate/redis) when several
+ * gateways run side by side. Answers carry the RateLimit-* fields of
  * draft-ietf-httpapi-ratelimit-headers and, on refusal, Retry-After (RFC 9110 10.2.3, RFC 6585 4).
  */
+import type { WindowCounter } from '@tollgate/redis';
 import type { VerifiedToken } from '@tollgate/verify';
 import type { RateWindow, Route } from './routes.js';
 
@@ -72,6 +73,34 @@ export class MemoryRateLimiter implements RateLimiter {
     if (nowMs - this.#lastSweepMs < SWEEP_INTERVAL_MS) return;
     this.#lastSweepMs = nowMs;
     for (const [key, counter] of this.#counters) if (counter.windowEndMs <= nowMs) this.#counters.delete(key);
+  }
+}
+
+/**
+ * Limits over a WindowCounter (the Redis one, shared by every gateway on it). The counter counts refused hits
+ * too, so `remaining` is clamped at 0; the window's end comes from the counter, which is what all gateways share.
+ */
+export class WindowCounterRateLimiter implements RateLimiter {
+  readonly #counter: WindowCounter & { close?(): Promise<void> };
+  readonly #now: () => number;
+
+  constructor(counter: WindowCounter & { close?(): Promise<void> }, options: { now?: () => number } = {}) {
+    this.#counter = counter;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async hit(key: string, window: RateWindow): Promise<RateLimitDecision> {
+    const { count, resetAtMs } = await this.#counter.hit(key, window.windowSeconds * 1000);
+    return {
+      allowed: count <= window.requests,
+      limit: window.requests,
+      remaining: Math.max(0, window.requests - count),
+      resetSeconds: Math.max(1, Math.ceil((resetAtMs - this.#now()) / 1000)),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.#counter.close?.();
   }
 }
 

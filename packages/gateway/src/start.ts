@@ -8,6 +8,7 @@ import { type Server, createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { MemoryWindowCounter, createRedisWindowCounter } from '@tollgate/redis';
 import { type Verifier, createVerifier } from '@tollgate/verify';
 import type { DestinationStream, Logger } from 'pino';
 import { createGatewayLogger } from './access-log.js';
@@ -15,7 +16,7 @@ import type { GatewayConfig } from './config.js';
 import { headerPolicy } from './headers.js';
 import { hostForUrl, isLoopbackHost, trustedProxies } from './net.js';
 import { type GatewayRuntime, createRequestHandler } from './proxy.js';
-import { MemoryRateLimiter, type RateLimiter } from './rate-limit.js';
+import { MemoryRateLimiter, type RateLimiter, WindowCounterRateLimiter } from './rate-limit.js';
 import { RouteTable } from './routes.js';
 import { UpstreamPools } from './upstream.js';
 import { createUpgradeHandler } from './websocket.js';
@@ -28,7 +29,7 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Where the default logger writes (tests capture it). */
   logDestination?: DestinationStream;
-  /** Defaults to counting in this process's memory. */
+  /** Defaults to Redis when `config.redis` is set, else counting in this process's memory. */
   rateLimiter?: RateLimiter;
   /** Passed to every verifier (tests, custom transports). */
   fetch?: typeof fetch;
@@ -45,7 +46,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const logger = options.logger ?? createGatewayLogger({ level: config.logLevel, destination: options.logDestination });
   const routes = new RouteTable(config);
   const verifiers = await startVerifiers(config, routes.audiences(), options);
-  const limiter: RateLimiter = options.rateLimiter ?? new MemoryRateLimiter(options.now ? { now: options.now } : {});
+  const limiter = options.rateLimiter ?? createRateLimiter(config, logger, options.now);
   const pools = new UpstreamPools(
     routes.routes.map((route) => route.upstream.origin),
     config.timeouts,
@@ -70,7 +71,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   try {
     await listen(server, config.listen.host, config.listen.port);
   } catch (error) {
-    await Promise.all([pools.close(), ...[...verifiers.values()].map((verifier) => verifier.close())]);
+    await Promise.all([
+      pools.close(),
+      limiter.close?.(),
+      ...[...verifiers.values()].map((verifier) => verifier.close()),
+    ]);
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -90,6 +95,20 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     return closing;
   };
   return { url, close };
+}
+
+/** Shared through Redis when configured (per gateway, in memory, while Redis is down); otherwise in memory. */
+function createRateLimiter(config: GatewayConfig, logger: Logger, now: (() => number) | undefined): RateLimiter {
+  const clock = now === undefined ? {} : { now };
+  if (config.redis === undefined) return new MemoryRateLimiter(clock);
+  const counter = createRedisWindowCounter({
+    url: config.redis.url,
+    keyPrefix: config.redis.keyPrefix,
+    logger,
+    fallback: new MemoryWindowCounter(clock),
+    ...clock,
+  });
+  return new WindowCounterRateLimiter(counter, clock);
 }
 
 async function startVerifiers(
