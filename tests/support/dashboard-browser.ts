@@ -1,7 +1,8 @@
 /**
  * Debian's Chromium driven by playwright-core, for the dashboard's browser tests: one launch per test file,
  * contexts that trust the throwaway certificate (so the Secure cookie is real), may read the clipboard and
- * accept downloads, and screenshots saved where the docs show them.
+ * accept downloads, and a screenshot of every page (test-results/screenshots; TOLLGATE_SCREENSHOT_DIR=docs/screenshots
+ * refreshes the README's).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,10 @@ import { type Browser, type BrowserContext, chromium, type Download, type Page }
 import { REPO_ROOT } from './paths.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const SCREENSHOTS_DIR = join(REPO_ROOT, 'docs', 'screenshots');
+/** Outside the tracked tree by default, so a test run leaves `git status` clean. */
+export const SCREENSHOTS_DIR = process.env.TOLLGATE_SCREENSHOT_DIR
+  ? join(REPO_ROOT, process.env.TOLLGATE_SCREENSHOT_DIR)
+  : join(REPO_ROOT, 'test-results', 'screenshots');
 /** Every Playwright wait in these tests is bounded by this (actions, assertions, navigations). */
 export const UI_TIMEOUT_MS = 10_000;
 
@@ -53,7 +57,7 @@ export async function signIn(page: Page, origin: string, username: string, passw
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
-/** Overwrites docs/screenshots/<name>.png with what the viewport shows. */
+/** Overwrites <SCREENSHOTS_DIR>/<name>.png with what the viewport shows. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   // Let fonts and layout settle; the caret would otherwise make screenshots differ run to run.

@@ -1,9 +1,8 @@
 /** "Are you sure?" for anything that cannot be undone; shows the server's error if the action fails. */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
-import { messageOf } from '../api/client.js';
 import { Dialog } from './dialog.js';
 import { ErrorMessage } from './feedback.js';
+import { useAction } from './use-action.js';
 
 export interface ConfirmProps {
   title: string;
@@ -15,18 +14,7 @@ export interface ConfirmProps {
 }
 
 export function ConfirmDialog(props: ConfirmProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await props.onConfirm();
-    } catch (caught) {
-      setError(messageOf(caught));
-      setBusy(false);
-    }
-  };
+  const { run, busy, error } = useAction(props.onConfirm);
   return (
     <Dialog title={props.title} onClose={props.onClose}>
       <div class="dialog-body">{props.children}</div>
@@ -35,7 +23,7 @@ export function ConfirmDialog(props: ConfirmProps) {
         <button type="button" class="secondary" onClick={props.onClose} disabled={busy}>
           Cancel
         </button>
-        <button type="button" class={props.danger ? 'danger' : 'primary'} onClick={confirm} disabled={busy}>
+        <button type="button" class={props.danger ? 'danger' : 'primary'} onClick={() => run()} disabled={busy}>
           {props.confirmLabel}
         </button>
       </div>

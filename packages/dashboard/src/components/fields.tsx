@@ -82,6 +82,7 @@ export function CheckboxGroup(props: {
   );
 }
 
-export function Actions(props: { children: ComponentChildren }) {
-  return <div class="actions">{props.children}</div>;
+/** Scopes as typed: space-separated text, read with parseScopes() on submit. */
+export function ScopesField(props: { value: string; onInput: (value: string) => void }) {
+  return <TextField label="Scopes" value={props.value} onInput={props.onInput} hint="Separated by spaces." />;
 }

@@ -1,12 +1,13 @@
 /** Admin: the registered APIs (RFC 8707 resource identifiers), their scopes and token lifetimes, and their usage. */
 import { useState } from 'preact/hooks';
-import { api, messageOf, segment } from '../api/client.js';
+import { api, segment } from '../api/client.js';
 import type { ApiView, UsageSeries } from '../api/types.js';
-import { ConfirmDialog } from '../components/confirm.js';
-import { Dialog } from '../components/dialog.js';
-import { Badge, ErrorMessage, Loading } from '../components/feedback.js';
-import { Actions, CheckboxField, TextField } from '../components/fields.js';
+import { ActionForm } from '../components/action-form.js';
+import { Badge, ErrorMessage, Loaded, Loading } from '../components/feedback.js';
+import { CheckboxField, ScopesField, TextField } from '../components/fields.js';
+import { RowAction, Table } from '../components/table.js';
 import { UsageChart } from '../components/usage-chart.js';
+import { useDialog } from '../components/use-dialog.js';
 import { useLoad } from '../components/use-load.js';
 import { formatDate, formatDuration, formatList, parseScopes } from '../format.js';
 
@@ -18,33 +19,26 @@ interface ApiFormValues {
 }
 
 function ApiForm(props: { initial?: ApiView; onSaved: () => void; onCancel: () => void }) {
-  const editing = props.initial !== undefined;
+  const { initial } = props;
   const [values, setValues] = useState<ApiFormValues>({
-    identifier: props.initial?.identifier ?? '',
-    scopes: props.initial?.scopes.join(' ') ?? '',
-    ttlSeconds: props.initial ? String(props.initial.tokenTtlSeconds) : '',
-    isDefault: props.initial?.isDefault ?? false,
+    identifier: initial?.identifier ?? '',
+    scopes: initial?.scopes.join(' ') ?? '',
+    ttlSeconds: initial ? String(initial.tokenTtlSeconds) : '',
+    isDefault: initial?.isDefault ?? false,
   });
-  const [error, setError] = useState<string | null>(null);
   const set = (changes: Partial<ApiFormValues>) => setValues({ ...values, ...changes });
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setError(null);
+  const save = async () => {
     const body: Record<string, unknown> = { scopes: parseScopes(values.scopes), isDefault: values.isDefault };
     if (values.ttlSeconds.trim() !== '') body.tokenTtlSeconds = Number(values.ttlSeconds);
-    try {
-      if (props.initial) await api.patch(`/apis/${segment(props.initial.identifier)}`, body);
-      else await api.post('/apis', { identifier: values.identifier.trim(), ...body });
-      props.onSaved();
-    } catch (caught) {
-      setError(messageOf(caught));
-    }
+    if (initial) await api.patch(`/apis/${segment(initial.identifier)}`, body);
+    else await api.post('/apis', { identifier: values.identifier.trim(), ...body });
+    props.onSaved();
   };
 
   return (
-    <form class="form" onSubmit={submit}>
-      {editing ? null : (
+    <ActionForm submitLabel={initial ? 'Save' : 'Create API'} onSubmit={save} onCancel={props.onCancel}>
+      {initial ? null : (
         <TextField
           label="Identifier"
           type="url"
@@ -54,12 +48,7 @@ function ApiForm(props: { initial?: ApiView; onSaved: () => void; onCancel: () =
           hint="An absolute URI, e.g. https://api.example.com; it becomes the tokens' audience."
         />
       )}
-      <TextField
-        label="Scopes"
-        value={values.scopes}
-        onInput={(scopes) => set({ scopes })}
-        hint="Separated by spaces."
-      />
+      <ScopesField value={values.scopes} onInput={(scopes) => set({ scopes })} />
       <TextField
         label="Token lifetime (seconds)"
         type="number"
@@ -69,16 +58,7 @@ function ApiForm(props: { initial?: ApiView; onSaved: () => void; onCancel: () =
         hint="Of access tokens issued for this API. Empty: the server's default."
       />
       <CheckboxField label="Default API" checked={values.isDefault} onChange={(isDefault) => set({ isDefault })} />
-      <ErrorMessage message={error} />
-      <Actions>
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="submit" class="primary">
-          {editing ? 'Save' : 'Create API'}
-        </button>
-      </Actions>
-    </form>
+    </ActionForm>
   );
 }
 
@@ -96,100 +76,63 @@ function ApiUsage() {
   );
 }
 
-type Open = { kind: 'create' } | { kind: 'edit'; item: ApiView } | { kind: 'delete'; item: ApiView } | null;
-
 export function ApisPage() {
   const apis = useLoad(() => api.get<{ apis: ApiView[] }>('/apis'));
-  const [open, setOpen] = useState<Open>(null);
-  const close = () => setOpen(null);
+  const dialog = useDialog();
   const saved = () => {
-    setOpen(null);
+    dialog.close();
     apis.reload();
   };
+  const edit = (item?: ApiView) =>
+    dialog.show(item ? `Edit ${item.identifier}` : 'New API', () => (
+      <ApiForm initial={item} onSaved={saved} onCancel={dialog.close} />
+    ));
+  const remove = (item: ApiView) =>
+    dialog.confirm({
+      title: `Delete ${item.identifier}?`,
+      confirmLabel: 'Delete',
+      danger: true,
+      body: <p>Clients and tokens can no longer be issued for this API.</p>,
+      onConfirm: async () => {
+        await api.delete(`/apis/${segment(item.identifier)}`);
+        apis.reload();
+      },
+    });
 
   return (
     <>
       <div class="toolbar">
-        <button type="button" class="primary" onClick={() => setOpen({ kind: 'create' })}>
+        <button type="button" class="primary" onClick={() => edit()}>
           + API
         </button>
       </div>
-      <ErrorMessage message={apis.error} />
-      {apis.data === undefined ? (
-        <Loading what="APIs" />
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Identifier</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Token lifetime</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
+      <Loaded state={apis} what="APIs">
+        {(data) => (
+          <Table columns={['Identifier', 'Scopes', 'Token lifetime', 'Created']} actions>
+            {data.apis.map((item) => (
+              <tr key={item.identifier}>
+                <th scope="row" class="mono">
+                  {item.identifier} {item.isDefault ? <Badge tone="info">default</Badge> : null}
                 </th>
+                <td>{formatList(item.scopes)}</td>
+                <td>{formatDuration(item.tokenTtlSeconds)}</td>
+                <td>{formatDate(item.createdAt)}</td>
+                <td class="row-actions">
+                  <RowAction label={`Edit ${item.identifier}`} onClick={() => edit(item)}>
+                    Edit
+                  </RowAction>
+                  <RowAction label={`Delete ${item.identifier}`} danger onClick={() => remove(item)}>
+                    Delete
+                  </RowAction>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {apis.data.apis.map((item) => (
-                <tr key={item.identifier}>
-                  <th scope="row" class="mono">
-                    {item.identifier} {item.isDefault ? <Badge tone="info">default</Badge> : null}
-                  </th>
-                  <td>{formatList(item.scopes)}</td>
-                  <td>{formatDuration(item.tokenTtlSeconds)}</td>
-                  <td>{formatDate(item.createdAt)}</td>
-                  <td class="row-actions">
-                    <button
-                      type="button"
-                      class="link"
-                      aria-label={`Edit ${item.identifier}`}
-                      onClick={() => setOpen({ kind: 'edit', item })}
-                    >
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      class="link danger-text"
-                      aria-label={`Delete ${item.identifier}`}
-                      onClick={() => setOpen({ kind: 'delete', item })}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </Table>
+        )}
+      </Loaded>
       <h2>Usage, last 30 days</h2>
       <ApiUsage />
-      {open?.kind === 'create' ? (
-        <Dialog title="New API" onClose={close}>
-          <ApiForm onSaved={saved} onCancel={close} />
-        </Dialog>
-      ) : null}
-      {open?.kind === 'edit' ? (
-        <Dialog title={`Edit ${open.item.identifier}`} onClose={close}>
-          <ApiForm initial={open.item} onSaved={saved} onCancel={close} />
-        </Dialog>
-      ) : null}
-      {open?.kind === 'delete' ? (
-        <ConfirmDialog
-          title={`Delete ${open.item.identifier}?`}
-          confirmLabel="Delete"
-          danger
-          onClose={close}
-          onConfirm={async () => {
-            await api.delete(`/apis/${segment(open.item.identifier)}`);
-            saved();
-          }}
-        >
-          <p>Clients and tokens can no longer be issued for this API.</p>
-        </ConfirmDialog>
-      ) : null}
+      {dialog.element}
     </>
   );
 }

@@ -1,9 +1,11 @@
 /** Admin: the audit log, newest first, with filters and "Load more" paging on the `before` cursor. */
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client.js';
+import { api } from '../api/client.js';
 import type { AuditEventView } from '../api/types.js';
-import { Badge, ErrorMessage, Loading } from '../components/feedback.js';
+import { Badge, Loaded } from '../components/feedback.js';
 import { Field, TextField } from '../components/fields.js';
+import { Table } from '../components/table.js';
+import { useAction } from '../components/use-action.js';
 import { formatTime } from '../format.js';
 
 const PAGE_SIZE = 50;
@@ -81,26 +83,16 @@ type Page = { events: AuditEventView[]; nextBefore: number | null };
 export function AuditPage() {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [page, setPage] = useState<Page | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [page, setPage] = useState<Page | undefined>(undefined);
   const set = (changes: Partial<Filters>) => setDraft({ ...draft, ...changes });
 
-  const load = async (before: number | null, previous: AuditEventView[]) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const next = await api.get<Page>(`/audit?${query(filters, before)}`);
-      setPage({ events: [...previous, ...next.events], nextBefore: next.nextBefore });
-    } catch (caught) {
-      setError(messageOf(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const load = useAction(async (before: number | null, previous: AuditEventView[]) => {
+    const next = await api.get<Page>(`/audit?${query(filters, before)}`);
+    setPage({ events: [...previous, ...next.events], nextBefore: next.nextBefore });
+  });
   useEffect(() => {
-    setPage(null);
-    void load(null, []);
+    setPage(undefined);
+    void load.run(null, []);
   }, [filters]);
 
   return (
@@ -127,26 +119,13 @@ export function AuditPage() {
           Apply filters
         </button>
       </form>
-      <ErrorMessage message={error} />
-      {page === null ? (
-        <Loading what="the audit log" />
-      ) : page.events.length === 0 ? (
-        <p class="empty">No events match.</p>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">Address</th>
-                <th scope="col">Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.events.map((event) => (
+      <Loaded state={{ data: page, error: load.error }} what="the audit log">
+        {(data) =>
+          data.events.length === 0 ? (
+            <p class="empty">No events match.</p>
+          ) : (
+            <Table columns={['Time', 'Actor', 'Action', 'Target', 'Address', 'Outcome']}>
+              {data.events.map((event) => (
                 <tr key={event.id}>
                   <td>{formatTime(event.at)}</td>
                   <td>{event.actorName}</td>
@@ -158,13 +137,18 @@ export function AuditPage() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            </Table>
+          )
+        }
+      </Loaded>
       {page?.nextBefore != null ? (
         <div class="toolbar">
-          <button type="button" class="secondary" disabled={busy} onClick={() => load(page.nextBefore, page.events)}>
+          <button
+            type="button"
+            class="secondary"
+            disabled={load.busy}
+            onClick={() => load.run(page.nextBefore, page.events)}
+          >
             Load more
           </button>
         </div>

@@ -1,28 +1,22 @@
 /** Username and password → POST /api/v1/session. The only page shown without a session. */
 import { useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client.js';
+import { api } from '../api/client.js';
 import type { SessionView } from '../api/types.js';
 import { ErrorMessage } from '../components/feedback.js';
 import { TextField } from '../components/fields.js';
+import { useAction } from '../components/use-action.js';
 
 export function SignIn(props: { notice: string | null; onSignedIn: (session: SessionView) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: Event) => {
+  const { run, busy, error } = useAction(async () => {
+    const session = await api.post<SessionView>('/session', { username, password }, { expect401: true });
+    setPassword('');
+    props.onSignedIn(session);
+  });
+  const submit = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const session = await api.post<SessionView>('/session', { username, password }, { expect401: true });
-      setPassword('');
-      props.onSignedIn(session);
-    } catch (caught) {
-      setError(messageOf(caught));
-      setBusy(false);
-    }
+    void run();
   };
 
   return (

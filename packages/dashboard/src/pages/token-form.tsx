@@ -3,10 +3,10 @@
  * and an expiry. Posts an ApiTokenInput and hands the CreatedApiToken to the page.
  */
 import { useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client.js';
+import { api } from '../api/client.js';
 import type { ApiTokenInput, ApiView, CreatedApiToken, SessionView } from '../api/types.js';
-import { ErrorMessage } from '../components/feedback.js';
-import { Actions, CheckboxGroup, Field, TextField } from '../components/fields.js';
+import { ActionForm } from '../components/action-form.js';
+import { CheckboxGroup, Field, TextField } from '../components/fields.js';
 import { DAY_SECONDS, nowSeconds } from '../format.js';
 
 const EXPIRY_CHOICES: [string, string][] = [
@@ -41,8 +41,6 @@ export function TokenForm(props: {
   const [scopes, setScopes] = useState<string[]>([]);
   const [expiry, setExpiry] = useState('90');
   const [customDate, setCustomDate] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const offered = offeredScopes(props.apis, chosenApis, props.session.user.scopes);
   const choices = props.session.allowNeverExpiringTokens
@@ -55,29 +53,27 @@ export function TokenForm(props: {
     return Number(expiry) * DAY_SECONDS;
   };
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setError(null);
-    if (chosenApis.length === 0) return setError('Choose at least one API.');
+  const create = async () => {
+    if (chosenApis.length === 0) throw new Error('Choose at least one API.');
     const seconds = expiresInSeconds();
-    if (seconds === undefined) return setError('Choose an expiry date in the future.');
+    if (seconds === undefined) throw new Error('Choose an expiry date in the future.');
     const input: ApiTokenInput = {
       name: name.trim(),
       apis: chosenApis,
       scopes: scopes.filter((scope) => offered.includes(scope)),
       expiresInSeconds: seconds,
     };
-    setBusy(true);
-    try {
-      props.onCreated(await api.post<CreatedApiToken>('/tokens', input));
-    } catch (caught) {
-      setError(messageOf(caught));
-      setBusy(false);
-    }
+    props.onCreated(await api.post<CreatedApiToken>('/tokens', input));
   };
 
   return (
-    <form class="card form" onSubmit={submit} aria-labelledby="token-form-title">
+    <ActionForm
+      class="card form"
+      labelledBy="token-form-title"
+      submitLabel="Create token"
+      onSubmit={create}
+      onCancel={props.onCancel}
+    >
       <h2 id="token-form-title">New API token</h2>
       <TextField label="Name" value={name} onInput={setName} required hint="What uses it, e.g. “CI deploys”." />
       <CheckboxGroup
@@ -112,15 +108,6 @@ export function TokenForm(props: {
       {expiry === 'custom' ? (
         <TextField label="Expiry date" type="date" value={customDate} onInput={setCustomDate} required />
       ) : null}
-      <ErrorMessage message={error} />
-      <Actions>
-        <button type="button" class="secondary" onClick={props.onCancel} disabled={busy}>
-          Cancel
-        </button>
-        <button type="submit" class="primary" disabled={busy}>
-          Create token
-        </button>
-      </Actions>
-    </form>
+    </ActionForm>
   );
 }

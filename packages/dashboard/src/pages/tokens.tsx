@@ -2,16 +2,15 @@
 import { useState } from 'preact/hooks';
 import { api, segment } from '../api/client.js';
 import type { ApiTokenView, ApiView, CreatedApiToken, SessionView, UsageSeries } from '../api/types.js';
-import { ConfirmDialog } from '../components/confirm.js';
-import { Badge, ErrorMessage, Loading } from '../components/feedback.js';
+import { Badge, ErrorMessage, Loaded, Loading } from '../components/feedback.js';
 import { CheckboxField } from '../components/fields.js';
+import { RowAction, Table } from '../components/table.js';
 import { UsageChart } from '../components/usage-chart.js';
+import { type PageDialog, useDialog } from '../components/use-dialog.js';
 import { useLoad } from '../components/use-load.js';
 import { formatDate, formatList, formatTime } from '../format.js';
 import { TokenForm } from './token-form.js';
 import { TokenSecret } from './token-secret.js';
-
-type Pending = { kind: 'regenerate' | 'revoke'; token: ApiTokenView };
 
 function ExpiryCell(props: { token: ApiTokenView }) {
   const { token } = props;
@@ -37,8 +36,13 @@ function TokenUsage(props: { token: ApiTokenView }) {
   return <UsageChart series={usage.data} title={`Requests per day for “${props.token.name}”`} />;
 }
 
-function TokenRow(props: { token: ApiTokenView; showOwner: boolean; onAction: (pending: Pending) => void }) {
-  const { token } = props;
+interface TokenActions {
+  regenerate: (token: ApiTokenView) => void;
+  revoke: (token: ApiTokenView) => void;
+}
+
+function TokenRow(props: { token: ApiTokenView; showOwner: boolean; actions: TokenActions }) {
+  const { token, actions } = props;
   const [showUsage, setShowUsage] = useState(false);
   return (
     <>
@@ -62,31 +66,15 @@ function TokenRow(props: { token: ApiTokenView; showOwner: boolean; onAction: (p
           {token.requestCount}
         </td>
         <td class="row-actions">
-          <button
-            type="button"
-            class="link"
-            aria-expanded={showUsage}
-            aria-label={`Usage of ${token.name}`}
-            onClick={() => setShowUsage(!showUsage)}
-          >
+          <RowAction label={`Usage of ${token.name}`} expanded={showUsage} onClick={() => setShowUsage(!showUsage)}>
             Usage
-          </button>
-          <button
-            type="button"
-            class="link"
-            aria-label={`Regenerate ${token.name}`}
-            onClick={() => props.onAction({ kind: 'regenerate', token })}
-          >
+          </RowAction>
+          <RowAction label={`Regenerate ${token.name}`} onClick={() => actions.regenerate(token)}>
             Regenerate
-          </button>
-          <button
-            type="button"
-            class="link danger-text"
-            aria-label={`Revoke ${token.name}`}
-            onClick={() => props.onAction({ kind: 'revoke', token })}
-          >
+          </RowAction>
+          <RowAction label={`Revoke ${token.name}`} danger onClick={() => actions.revoke(token)}>
             Revoke
-          </button>
+          </RowAction>
         </td>
       </tr>
       {showUsage ? (
@@ -100,40 +88,33 @@ function TokenRow(props: { token: ApiTokenView; showOwner: boolean; onAction: (p
   );
 }
 
-function PendingDialog(props: {
-  pending: Pending;
-  onClose: () => void;
-  onRegenerated: (created: CreatedApiToken) => void;
-  onRevoked: () => void;
-}) {
-  const { kind, token } = props.pending;
-  const path = `/tokens/${segment(token.id)}`;
-  if (kind === 'regenerate') {
-    return (
-      <ConfirmDialog
-        title={`Regenerate “${token.name}”?`}
-        confirmLabel="Regenerate"
-        onClose={props.onClose}
-        onConfirm={async () => props.onRegenerated(await api.post<CreatedApiToken>(`${path}/regenerate`))}
-      >
-        <p>A new secret replaces the current one. The current secret stops working at once.</p>
-      </ConfirmDialog>
-    );
-  }
-  return (
-    <ConfirmDialog
-      title={`Revoke “${token.name}”?`}
-      confirmLabel="Revoke"
-      danger
-      onClose={props.onClose}
-      onConfirm={async () => {
-        await api.delete(path);
-        props.onRevoked();
-      }}
-    >
-      <p>Anything using this token loses access at once. This cannot be undone.</p>
-    </ConfirmDialog>
-  );
+/** Regenerate and revoke, each after an "are you sure?". */
+function tokenActions(
+  dialog: PageDialog,
+  onRegenerated: (created: CreatedApiToken) => void,
+  onRevoked: () => void,
+): TokenActions {
+  const path = (token: ApiTokenView) => `/tokens/${segment(token.id)}`;
+  return {
+    regenerate: (token) =>
+      dialog.confirm({
+        title: `Regenerate “${token.name}”?`,
+        confirmLabel: 'Regenerate',
+        body: <p>A new secret replaces the current one. The current secret stops working at once.</p>,
+        onConfirm: async () => onRegenerated(await api.post<CreatedApiToken>(`${path(token)}/regenerate`)),
+      }),
+    revoke: (token) =>
+      dialog.confirm({
+        title: `Revoke “${token.name}”?`,
+        confirmLabel: 'Revoke',
+        danger: true,
+        body: <p>Anything using this token loses access at once. This cannot be undone.</p>,
+        onConfirm: async () => {
+          await api.delete(path(token));
+          onRevoked();
+        },
+      }),
+  };
 }
 
 export function TokensPage(props: { session: SessionView }) {
@@ -142,14 +123,15 @@ export function TokensPage(props: { session: SessionView }) {
   const apis = useLoad(() => api.get<{ apis: ApiView[] }>('/apis'));
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
-  const [pending, setPending] = useState<Pending | null>(null);
+  const dialog = useDialog();
 
   const showSecret = (value: CreatedApiToken) => {
     setCreating(false);
-    setPending(null);
+    dialog.close();
     setCreated(value);
     tokens.reload();
   };
+  const actions = tokenActions(dialog, showSecret, tokens.reload);
 
   return (
     <>
@@ -171,48 +153,24 @@ export function TokensPage(props: { session: SessionView }) {
           ) : null}
         </div>
       )}
-      <ErrorMessage message={tokens.error ?? apis.error} />
-      {tokens.data === undefined ? (
-        <Loading what="tokens" />
-      ) : tokens.data.tokens.length === 0 ? (
-        <p class="empty">No API tokens yet. Create one to call an API from a script or a service.</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                {all ? <th scope="col">Owner</th> : null}
-                <th scope="col">APIs</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Requests</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.data.tokens.map((token) => (
-                <TokenRow key={token.id} token={token} showOwner={all} onAction={setPending} />
+      <Loaded state={{ data: tokens.data, error: tokens.error ?? apis.error }} what="tokens">
+        {(data) =>
+          data.tokens.length === 0 ? (
+            <p class="empty">No API tokens yet. Create one to call an API from a script or a service.</p>
+          ) : (
+            <Table
+              class="stack"
+              columns={['Name', all && 'Owner', 'APIs', 'Scopes', 'Created', 'Expires', 'Last used', 'Requests']}
+              actions
+            >
+              {data.tokens.map((token) => (
+                <TokenRow key={token.id} token={token} showOwner={all} actions={actions} />
               ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {pending ? (
-        <PendingDialog
-          pending={pending}
-          onClose={() => setPending(null)}
-          onRegenerated={showSecret}
-          onRevoked={() => {
-            setPending(null);
-            tokens.reload();
-          }}
-        />
-      ) : null}
+            </Table>
+          )
+        }
+      </Loaded>
+      {dialog.element}
     </>
   );
 }
