@@ -1,7 +1,20 @@
 export { KyselyStore } from './kysely-store.js';
-export { type MigrateOptions, MigrationError, migrateToLatest, migrationProvider } from './migrations/index.js';
-export { isPostgresLocation, openStore } from './open-store.js';
+export {
+  type MigrateOptions,
+  MigrationError,
+  migrateToLatest,
+  migrationProvider,
+  pendingMigrations,
+} from './migrations/index.js';
+export {
+  databaseSecrets,
+  isPostgresLocation,
+  type OpenStoreOptions,
+  openStore,
+  redactDatabaseLocation,
+} from './open-store.js';
 export { openPostgresStore, PostgresStore, type PostgresStoreOptions } from './postgres.js';
 export type { Database } from './schema.js';
 export type { SequencedWrites } from './sequenced-writes.js';
 export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from './sqlite.js';
+export { isDatabaseUnavailable } from './unavailable.js';

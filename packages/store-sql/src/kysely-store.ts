@@ -4,7 +4,8 @@
  * writes keep their sequences in order (sequenced-writes.ts).
  */
 import type { Store } from '@tollgate/core';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { migrateToLatest, pendingMigrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { type SequencedWrites, singleWriterOrder } from './sequenced-writes.js';
 import { SqlApiTokenStore } from './tables/api-tokens.js';
@@ -45,6 +46,21 @@ export class KyselyStore implements Store {
     this.apiTokens = new SqlApiTokenStore(db, order);
     this.sessions = new SqlSessionStore(db);
     this.audit = new SqlAuditStore(db);
+  }
+
+  /** Migrations this version has that the database has not had yet (empty when the schema is current). */
+  pendingMigrations(): Promise<string[]> {
+    return pendingMigrations(this.db);
+  }
+
+  /** Applies the pending migrations and returns their names. */
+  migrate(): Promise<string[]> {
+    return migrateToLatest(this.db);
+  }
+
+  /** A trivial query, for readiness checks: rejects when the database does not answer. */
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
   }
 
   async close(): Promise<void> {

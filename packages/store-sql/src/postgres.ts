@@ -4,12 +4,15 @@
  * PostgreSQL's default READ COMMITTED; the compare-and-set writes (refresh token rotation, API token
  * regeneration) are conditional UPDATEs judged by the rows they changed, which is race-free there.
  * Durability is the server's: with the default `synchronous_commit = on` a commit returns once flushed.
+ * Every wait is bounded (pool.ts), so a database that is down fails a query within seconds.
  */
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { KyselyStore } from './kysely-store.js';
+import { pendingMigrations } from './migrations/index.js';
 import { advisoryLockedOrder } from './postgres/advisory-locks.js';
 import { migrateSchema } from './postgres/migrate.js';
 import { checkPoolOptions, createPool, describeLocation } from './postgres/pool.js';
+import { SchemaScopedPostgresDialect } from './postgres/schema-introspector.js';
 import type { Database } from './schema.js';
 
 export interface PostgresStoreOptions {
@@ -23,30 +26,55 @@ export interface PostgresStoreOptions {
    * node-postgres lets the connection string win.
    */
   schema?: string;
+  /** How long to wait for a connection before the database counts as down; default 2000. */
+  connectTimeoutMs?: number;
+  /** Statements running longer are cancelled (PostgreSQL's statement_timeout); default 3000. */
+  statementTimeoutMs?: number;
+  /** Apply pending migrations while opening (default). Without it, see `pendingMigrations()` and `migrate()`. */
+  migrate?: boolean;
 }
 
 export class PostgresStore extends KyselyStore {
   /** The schema holding the tables. */
   readonly schema: string;
+  readonly #options: PostgresStoreOptions;
 
-  constructor(db: Kysely<Database>, schema: string) {
+  constructor(db: Kysely<Database>, schema: string, options: PostgresStoreOptions) {
     super(db, advisoryLockedOrder);
     this.schema = schema;
+    this.#options = options;
+  }
+
+  override pendingMigrations(): Promise<string[]> {
+    return pendingMigrations(this.db, { migrationTableSchema: this.schema });
+  }
+
+  /** Migrates over a connection of its own, free of the statement timeout (the lock may wait for another node). */
+  override async migrate(): Promise<string[]> {
+    const migrating = new Kysely<Database>({
+      dialect: new SchemaScopedPostgresDialect({ pool: createPool(this.#options, 'migrating') }),
+    });
+    try {
+      return await migrateSchema(migrating, this.schema);
+    } finally {
+      await migrating.destroy();
+    }
   }
 }
 
-/** Connects, migrates (serialised with other processes) and returns the store; `close()` ends the pool. */
+/** Connects, migrates unless told not to (serialised with other processes) and returns the store; `close()` ends the pool. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   checkPoolOptions(options);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(options) }) });
+  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool: createPool(options) }) });
   try {
     const current = await connect(db, options.connectionString);
     const schema = options.schema ?? current;
     if (schema === null) {
       throw new Error('No schema on the PostgreSQL search_path exists; create one or set the store schema option');
     }
-    await migrateSchema(db, schema);
-    return new PostgresStore(db, schema);
+    const store = new PostgresStore(db, schema, options);
+    if (options.migrate ?? true) await store.migrate();
+    return store;
   } catch (error) {
     await db.destroy();
     throw error;

@@ -20,6 +20,8 @@ const IN_MEMORY = ':memory:';
 export interface SqliteStoreOptions {
   /** Path of the database file (its directory is created if missing), or `:memory:` for tests. */
   file: string;
+  /** Apply pending migrations while opening (default). Without it, see `pendingMigrations()` and `migrate()`. */
+  migrate?: boolean;
 }
 
 export class SqliteStore extends KyselyStore {
@@ -41,7 +43,7 @@ export class SqliteStore extends KyselyStore {
   }
 }
 
-/** Opens (creating if needed) and migrates the database, then returns the store. */
+/** Opens (creating if needed) and, unless told not to, migrates the database, then returns the store. */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
   const inMemory = options.file === IN_MEMORY;
   const database = openDatabase(options.file, inMemory);
@@ -50,7 +52,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     : acquireFileLock(realpathSync(options.file));
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }, fileLock.mutex) });
   try {
-    await migrateToLatest(db);
+    if (options.migrate ?? true) await migrateToLatest(db);
   } catch (error) {
     await db.destroy();
     fileLock.release();

@@ -235,4 +235,30 @@ describe('PostgreSQL migrations from several processes', { skip }, () => {
       await dropSchema(schema);
     }
   });
+
+  it('migrates a fresh schema while another session creates and drops unrelated schemas', async () => {
+    // Kysely's stock introspector resolved every schema in the database by name, so one dropped mid-query
+    // failed the migration with `schema "<someone else's>" does not exist`.
+    let churning = true;
+    const churn = withClient(async (client) => {
+      for (let i = 0; churning && i < 10_000; i++) {
+        const other = `${freshSchemaName()}_churn`;
+        await client.query(`create schema ${other}; create table ${other}.t (id bigint generated always as identity)`);
+        await client.query(`drop schema ${other} cascade`);
+      }
+    });
+    const schemas = [1, 2].map(() => freshSchemaName());
+    try {
+      for (const schema of schemas) {
+        const stores = await Promise.all(
+          [1, 2, 3].map(() => openPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: 1 })),
+        );
+        await Promise.all(stores.map((opened) => opened.close()));
+      }
+    } finally {
+      churning = false;
+      await churn;
+      await Promise.all(schemas.map(dropSchema));
+    }
+  });
 });

@@ -34,11 +34,24 @@ export interface MigrateOptions {
   migrationTableSchema?: string;
 }
 
-/** Brings the schema up to date; safe to call on every start and from several processes at once. */
-export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions = {}): Promise<void> {
+/**
+ * Brings the schema up to date and returns the names of the migrations it applied (none when it was
+ * current); safe to call on every start and from several processes at once.
+ */
+export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions = {}): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider, ...options });
   const resultSet = await migrator.migrateToLatest();
   if (resultSet.error !== undefined) throw toMigrationError(resultSet);
+  return (resultSet.results ?? [])
+    .filter((result) => result.status === 'Success')
+    .map((result) => result.migrationName);
+}
+
+/** Names of the migrations this version knows and the database has not had yet, in the order they would run. */
+export async function pendingMigrations(db: Kysely<Database>, options: MigrateOptions = {}): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider, ...options });
+  const known = await migrator.getMigrations();
+  return known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
 }
 
 function toMigrationError({ error, results }: MigrationResultSet): MigrationError {

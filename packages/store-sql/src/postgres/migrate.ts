@@ -9,14 +9,14 @@ import { migrateToLatest } from '../migrations/index.js';
 import type { Database } from '../schema.js';
 import { lockKey, MIGRATION_LOCK_CLASS } from './advisory-locks.js';
 
-/** Creates `schema` if needed and migrates it to the latest version. */
-export async function migrateSchema(db: Kysely<Database>, schema: string): Promise<void> {
+/** Creates `schema` if needed and migrates it to the latest version; returns the migrations applied. */
+export async function migrateSchema(db: Kysely<Database>, schema: string): Promise<string[]> {
   // One connection throughout: a session-level lock belongs to the connection that took it.
-  await db.connection().execute(async (connection) => {
+  return db.connection().execute(async (connection) => {
     await sql`select pg_advisory_lock(${lockKey(MIGRATION_LOCK_CLASS, schema)})`.execute(connection);
     try {
       await sql`create schema if not exists ${sql.id(schema)}`.execute(connection);
-      await migrateToLatest(connection, { migrationTableSchema: schema });
+      return await migrateToLatest(connection, { migrationTableSchema: schema });
     } finally {
       await sql`select pg_advisory_unlock(${lockKey(MIGRATION_LOCK_CLASS, schema)})`.execute(connection);
     }

@@ -3,6 +3,12 @@ import pg from 'pg';
 
 const INT8_OID = 20;
 const DEFAULT_POOL_SIZE = 10;
+/** A server that does not accept a connection within this long counts as down (the caller gets a 503). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
+/** A statement running longer than this is cancelled by the server, so no request waits on the database forever. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 3000;
+/** Beyond the statement timeout: the client gives up on a server that stopped answering at all. */
+const READ_TIMEOUT_MARGIN_MS = 1000;
 /** Lower-case SQL identifiers only: the name goes into `search_path` unquoted. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -10,6 +16,8 @@ export interface PoolOptions {
   connectionString: string;
   poolSize?: number | undefined;
   schema?: string | undefined;
+  connectTimeoutMs?: number | undefined;
+  statementTimeoutMs?: number | undefined;
 }
 
 /**
@@ -24,18 +32,35 @@ const types: pg.CustomTypesConfig = {
 
 export function checkPoolOptions(options: PoolOptions): void {
   const { poolSize, schema } = options;
-  if (poolSize !== undefined && (!Number.isInteger(poolSize) || poolSize < 1)) {
-    throw new TypeError(`poolSize must be a positive integer, got ${poolSize}`);
+  for (const [name, value] of Object.entries({
+    poolSize,
+    connectTimeoutMs: options.connectTimeoutMs,
+    statementTimeoutMs: options.statementTimeoutMs,
+  })) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new TypeError(`${name} must be a positive integer, got ${value}`);
+    }
   }
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new TypeError(`schema must be a lower-case SQL identifier (${SCHEMA_NAME.source}), got ${schema}`);
   }
 }
 
-export function createPool(options: PoolOptions): pg.Pool {
+/**
+ * `serving` bounds every wait: connecting, and each statement (server side, plus a client-side read timeout
+ * for a server that went silent). `migrating` is one connection without statement limits, since taking the
+ * migration lock may rightly wait for another process's long migration.
+ */
+export function createPool(options: PoolOptions, purpose: 'serving' | 'migrating' = 'serving'): pg.Pool {
+  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
-    max: options.poolSize ?? DEFAULT_POOL_SIZE,
+    max: purpose === 'serving' ? (options.poolSize ?? DEFAULT_POOL_SIZE) : 1,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    ...(purpose === 'serving'
+      ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + READ_TIMEOUT_MARGIN_MS }
+      : {}),
     types,
     application_name: 'tollgate',
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
