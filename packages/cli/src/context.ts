@@ -1,7 +1,7 @@
 /**
  * What every command shares: the global options, the process streams, and opening the data directory
  * the same way the server does (same config sources, same database file, same encryption key).
- * Each command opens the SQLite store itself, so it works while a server is running on it.
+ * Each command opens the store itself (SQLite file or PostgreSQL), so it works while servers run on it.
  */
 import type { Readable } from 'node:stream';
 import { type ActorOperations, OPERATOR, type Tollgate } from '@tollgate/core';
@@ -10,6 +10,7 @@ import { type Streams, warn } from './output.js';
 
 export interface GlobalOptions {
   data?: string;
+  database?: string;
   config?: string;
   json?: boolean;
 }
@@ -24,7 +25,11 @@ export function configFor(
   options: GlobalOptions,
   flags: Record<string, string | undefined> = {},
 ): ServerConfig {
-  return loadConfig({ configFile: options.config, env: cli.env, flags: { ...flags, data: options.data } });
+  return loadConfig({
+    configFile: options.config,
+    env: cli.env,
+    flags: { ...flags, data: options.data, database: options.database },
+  });
 }
 
 /** Opens the store and core, runs `action`, and closes the store whatever happens. */

@@ -8,6 +8,7 @@ import { registerClientCommands } from './commands/clients.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerGatewayCommand } from './commands/gateway.js';
 import { registerKeyCommands } from './commands/keys.js';
+import { registerMigrateCommand } from './commands/migrate.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
@@ -22,6 +23,7 @@ export function buildProgram(cli: Cli): Command {
     .description('Tollgate: an OAuth 2.0 authorization server that issues bearer tokens for your APIs')
     .version(VERSION, '-V, --version')
     .option('--data <dir>', 'data directory (default: ./tollgate-data, or TOLLGATE_DATA)')
+    .option('--database <url-or-path>', 'postgres:// URL or SQLite file (default: <data>/tollgate.db, or DATABASE_URL)')
     .option('--config <file>', 'YAML or JSON config file')
     .option('--json', 'machine-readable JSON on stdout')
     .configureHelp({ showGlobalOptions: true })
@@ -33,6 +35,7 @@ export function buildProgram(cli: Cli): Command {
     })
     .exitOverride();
   registerStartCommand(program, cli);
+  registerMigrateCommand(program, cli);
   registerApiCommands(program, cli);
   registerUserCommands(program, cli);
   registerClientCommands(program, cli);

@@ -11,10 +11,12 @@ import { applyCacheHeaders } from './http/endpoints.js';
 import { createErrorHandler, notFound } from './http/errors.js';
 import { createTransportSecurityHook, trustedProxies } from './http/transport-security.js';
 import { pathOf } from './logging.js';
+import type { Readiness } from './readiness.js';
 import { registerAdminApi } from './routes/admin/index.js';
 import { registerApiTokenUsageRoute } from './routes/api-token-usage.js';
 import { type DashboardOptions, registerDashboardRoutes } from './routes/dashboard.js';
 import { registerDiscoveryRoute } from './routes/discovery.js';
+import { registerHealthRoutes } from './routes/health.js';
 import { registerIntrospectRoute } from './routes/introspect.js';
 import { registerJwksRoute } from './routes/jwks.js';
 import { type RevocationStreamSource, registerRevocationsRoute } from './routes/revocations.js';
@@ -33,6 +35,8 @@ export interface AppOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** Where the dashboard's built files are; by default the @tollgate/dashboard package's. */
   dashboard?: DashboardOptions;
+  /** Answers /readyz; without one the app always reports itself ready. */
+  readiness?: Pick<Readiness, 'check' | 'draining'>;
 }
 
 /** Requests that take longer than this to arrive in full are cut off (slow-client protection). */
@@ -60,8 +64,19 @@ export function buildApp(
 
   app.addHook('onRequest', createTransportSecurityHook(trustedProxies(config.trustProxy)));
   app.addHook('onSend', applyCacheHeaders);
+  const readiness = options.readiness;
+  if (readiness) {
+    // While draining, each answer closes its connection: clients reconnect elsewhere, and no idle keep-alive
+    // connection holds the process open once the listener is closed.
+    app.addHook('onSend', (_request, reply, payload, done) => {
+      if (readiness.draining) reply.header('connection', 'close');
+      done(null, payload);
+    });
+  }
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
+    // Load balancers probe every few seconds: a passing probe is not worth an info line.
+    const quiet = request.routeOptions.config?.anyTransport === true && reply.statusCode < 400;
+    request.log[quiet ? 'debug' : 'info'](
       {
         method: request.method,
         path: request.routeOptions.url ?? pathOf(request.url),
@@ -77,6 +92,7 @@ export function buildApp(
   app.setErrorHandler(createErrorHandler(config.bodyLimitBytes));
   app.setNotFoundHandler(notFound);
 
+  registerHealthRoutes(app, options.readiness);
   registerTokenRoute(app, tollgate);
   registerRevokeRoute(app, tollgate);
   registerIntrospectRoute(app, tollgate);

@@ -27,4 +27,12 @@ export {
   type EncryptionKeySource,
   type ResolvedEncryptionKey,
 } from './encryption-key.js';
-export { openTollgateFromConfig, tollgateConfigOf, type OpenedTollgate, type OpenOptions } from './open.js';
+export {
+  openStoreAsIs,
+  openStoreFromConfig,
+  openTollgateFromConfig,
+  SchemaBehindError,
+  tollgateConfigOf,
+  type OpenedTollgate,
+  type OpenOptions,
+} from './open.js';

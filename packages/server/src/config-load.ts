@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
+import { isPostgresLocation } from '@tollgate/store-sql';
 import { parse as parseYaml } from 'yaml';
 import { type ServerConfig, configSchema } from './config.js';
 
@@ -14,7 +15,12 @@ export const ENVIRONMENT_VARIABLES = {
   TOLLGATE_HOST: 'host',
   TOLLGATE_PORT: 'port',
   TOLLGATE_DATA: 'dataDir',
-  TOLLGATE_DATABASE_FILE: 'databaseFile',
+  // The older variable is the same setting, so the layering (and `database` beating `databaseFile`) stays simple.
+  TOLLGATE_DATABASE_FILE: 'database',
+  DATABASE_URL: 'database',
+  TOLLGATE_AUTO_MIGRATE: 'autoMigrate',
+  REDIS_URL: 'redis',
+  TOLLGATE_DRAIN_DELAY: 'drainDelay',
   TOLLGATE_ISSUER: 'issuer',
   TOLLGATE_ENCRYPTION_KEY: 'encryptionKey',
   TOLLGATE_ENCRYPTION_KEY_FILE: 'encryptionKeyFile',
@@ -39,6 +45,9 @@ export const FLAGS = {
   host: { flag: '--host', field: 'host' },
   port: { flag: '--port', field: 'port' },
   data: { flag: '--data', field: 'dataDir' },
+  database: { flag: '--database', field: 'database' },
+  migrate: { flag: '--no-migrate', field: 'autoMigrate' },
+  redis: { flag: '--redis', field: 'redis' },
   issuer: { flag: '--issuer', field: 'issuer' },
   tlsCert: { flag: '--tls-cert', field: 'tls.certFile' },
   tlsKey: { flag: '--tls-key', field: 'tls.keyFile' },
@@ -55,7 +64,14 @@ export interface ConfigSources {
 }
 
 /** Fields holding paths: in a config file they are relative to the file's folder. */
-const PATH_FIELDS = new Set(['dataDir', 'databaseFile', 'encryptionKeyFile', 'tls.certFile', 'tls.keyFile']);
+const PATH_FIELDS = new Set([
+  'dataDir',
+  'database',
+  'databaseFile',
+  'encryptionKeyFile',
+  'tls.certFile',
+  'tls.keyFile',
+]);
 
 export class ConfigError extends Error {
   readonly problems: readonly string[];
@@ -118,7 +134,8 @@ function addFile(layers: Layers, file: string): void {
     ]);
   }
   for (const [field, value] of leaves(content)) {
-    const relativeToFile = PATH_FIELDS.has(field) && typeof value === 'string' && value !== '';
+    const relativeToFile =
+      PATH_FIELDS.has(field) && typeof value === 'string' && value !== '' && !isPostgresLocation(value);
     layers.set(field, relativeToFile ? resolve(dirname(path), value) : value, file);
   }
 }

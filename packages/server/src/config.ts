@@ -11,6 +11,7 @@ import {
   MAX_ACCESS_TOKEN_TTL_SECONDS,
   MIN_ACCESS_TOKEN_TTL_SECONDS,
 } from '@tollgate/core';
+import { isPostgresLocation } from '@tollgate/store-sql';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
 import { hostForUrl, isLoopbackHost } from './loopback.js';
@@ -67,6 +68,19 @@ const flag = z.preprocess(
 );
 
 const path = z.string({ error: 'must be a file path' }).min(1, { error: 'must not be empty' });
+
+/** A `postgres://` URL or a SQLite file path. The value is never echoed: a URL may hold a password. */
+const databaseLocation = z
+  .string({ error: 'must be a postgres:// URL or a file path' })
+  .min(1, { error: 'must not be empty' })
+  .refine((location) => !isPostgresLocation(location) || URL.canParse(location), {
+    error: 'must be a valid postgres:// URL (percent-encode special characters in the password)',
+  });
+
+/** `redis://` or `rediss://` (TLS). Not echoed either. */
+const redisUrl = z
+  .string({ error: 'must be a redis:// or rediss:// URL' })
+  .refine((url) => /^rediss?:\/\//i.test(url) && URL.canParse(url), { error: 'must be a redis:// or rediss:// URL' });
 
 /** `false`, or IP addresses / CIDR ranges of the proxies allowed to set X-Forwarded-* headers. */
 const trustProxy = z.unknown().transform((value, ctx): false | string[] => {
@@ -141,8 +155,22 @@ const fields = z.strictObject({
   host: z.string().min(1, { error: 'must not be empty' }).default('127.0.0.1'),
   port: integer(0, 65_535).default(8080),
   dataDir: path.default('./tollgate-data'),
-  /** SQLite database file; defaults to `<dataDir>/tollgate.db`. */
+  /**
+   * Where the data lives: a `postgres://` / `postgresql://` URL (several nodes share it) or a SQLite file.
+   * Defaults to `<dataDir>/tollgate.db`. DATABASE_URL and `--database` set it.
+   */
+  database: databaseLocation.optional(),
+  /** The older spelling for a SQLite file; `database` wins when both are set. */
   databaseFile: path.optional(),
+  /** Apply pending migrations when opening the database; when false, a schema that is behind is refused. */
+  autoMigrate: flag.default(true),
+  /** Redis shared by the nodes: revocation nudges and failed-login counters. Optional; down means degraded. */
+  redis: redisUrl.optional(),
+  /**
+   * On SIGTERM, how long /readyz answers 503 while everything else is still served, so a load balancer
+   * takes the node out before it stops accepting connections.
+   */
+  drainDelay: duration({ min: 0, max: 5 * MINUTE }).prefault('0s'),
   /** Origin that becomes `iss`; defaults to `http://<host>:<port>` on loopback, required otherwise. */
   issuer: z.string().optional(),
   /** The key that encrypts private signing keys. Environment only (TOLLGATE_ENCRYPTION_KEY): keep it out of files. */
@@ -171,12 +199,17 @@ export const configSchema = fields.transform((input, ctx) => {
     ctx.addIssue({ code: 'custom', path: ['issuer'], message: issuer.problem });
     return z.NEVER;
   }
-  const { accessTokenTtl, refreshTokenTtl, clockTolerance, ...rest } = input;
+  const { accessTokenTtl, refreshTokenTtl, clockTolerance, drainDelay, ...rest } = input;
   const dataDir = resolve(input.dataDir);
+  const database = databaseOf(input.database ?? input.databaseFile, dataDir);
   return {
     ...rest,
     dataDir,
-    databaseFile: input.databaseFile === undefined ? resolve(dataDir, 'tollgate.db') : resolve(input.databaseFile),
+    /** A PostgreSQL URL (may hold a password: log only `redactDatabaseLocation(database)`) or a SQLite file. */
+    database,
+    /** The SQLite file, or undefined when the database is PostgreSQL. */
+    databaseFile: isPostgresLocation(database) ? undefined : database,
+    drainDelaySeconds: drainDelay,
     encryptionKeyFile: input.encryptionKeyFile === undefined ? undefined : resolve(input.encryptionKeyFile),
     tls: input.tls && { certFile: resolve(input.tls.certFile), keyFile: resolve(input.tls.keyFile) },
     issuer: issuer.origin,
@@ -187,6 +220,11 @@ export const configSchema = fields.transform((input, ctx) => {
     clockToleranceSeconds: clockTolerance,
   };
 });
+
+function databaseOf(location: string | undefined, dataDir: string): string {
+  if (location === undefined) return resolve(dataDir, 'tollgate.db');
+  return isPostgresLocation(location) || location === ':memory:' ? location : resolve(location);
+}
 
 /** The raw shape each source may provide. */
 export type ConfigInput = z.input<typeof fields>;

@@ -1,12 +1,18 @@
 /**
- * Opens everything a Tollgate process needs from its configuration: the data directory, the SQLite
- * store, the encryption key and the core. Shared by the server and the CLI, so both resolve the
- * database and the key the same way.
+ * Opens everything a Tollgate process needs from its configuration: the data directory, the store
+ * (PostgreSQL or SQLite), the encryption key and the core. Shared by the server and the CLI, so both
+ * resolve the database and the key the same way.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type Tollgate, type TollgateConfig, openTollgate } from '@tollgate/core';
-import { openSqliteStore } from '@tollgate/store-sql';
+import { type Tollgate, type TollgateConfig, type TollgateDependencies, openTollgate } from '@tollgate/core';
+import {
+  type KyselyStore,
+  databaseSecrets,
+  isPostgresLocation,
+  openStore,
+  redactDatabaseLocation,
+} from '@tollgate/store-sql';
 import type { ServerConfig } from './config.js';
 import { ENCRYPTION_KEY_WARNING, type ResolvedEncryptionKey, resolveEncryptionKey } from './encryption-key.js';
 
@@ -24,9 +30,26 @@ export function tollgateConfigOf(config: ServerConfig): TollgateConfig {
   };
 }
 
+/** Auto-migration is off and the database lacks migrations this version needs. */
+export class SchemaBehindError extends Error {
+  readonly pending: readonly string[];
+  constructor(database: string, pending: readonly string[]) {
+    super(
+      `The database schema at ${database} is behind this version of Tollgate (pending migrations: ${pending.join(', ')}); ` +
+        'run `tollgate migrate` first, or allow automatic migration (drop --no-migrate / TOLLGATE_AUTO_MIGRATE=false)',
+    );
+    this.name = 'SchemaBehindError';
+    this.pending = pending;
+  }
+}
+
 export interface OpenedTollgate {
   tollgate: Tollgate;
   encryptionKey: ResolvedEncryptionKey;
+  /** The database location fit for logs (a URL's password replaced). */
+  database: string;
+  /** A trivial query: rejects while the database does not answer. */
+  ping(): Promise<void>;
   /** Closes the store; call once, after the last use. */
   close(): Promise<void>;
 }
@@ -36,6 +59,35 @@ export interface OpenOptions {
   warn(message: string): void;
   /** Warn about a data-dir key on every open, or only when it was just generated (the CLI's choice). */
   warnOnlyWhenGenerated?: boolean;
+  /** What the server shares with other nodes through Redis: the revocation nudge and the attempt counter. */
+  dependencies?: Pick<TollgateDependencies, 'attempts' | 'revocationSignal'>;
+}
+
+/**
+ * Opens the store. With `autoMigrate` (the default) pending migrations are applied; without, a schema
+ * that is behind is refused with SchemaBehindError rather than served half-working.
+ */
+export async function openStoreFromConfig(config: ServerConfig): Promise<KyselyStore> {
+  const store = await openStoreAsIs(config, config.autoMigrate);
+  if (config.autoMigrate) return store;
+  try {
+    const pending = await store.pendingMigrations();
+    if (pending.length > 0) throw new SchemaBehindError(redactDatabaseLocation(config.database), pending);
+    return store;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** Opens the store, migrating only when told to (`tollgate migrate` opens it unmigrated and reports what it applies). */
+export async function openStoreAsIs(config: ServerConfig, migrate = false): Promise<KyselyStore> {
+  if (config.databaseFile !== undefined && config.databaseFile !== ':memory:') {
+    await mkdir(dirname(config.databaseFile), { recursive: true, mode: 0o700 });
+  }
+  return openStore(config.database, { migrate }).catch((error: unknown) => {
+    throw withoutSecrets(error, config.database);
+  });
 }
 
 export async function openTollgateFromConfig(config: ServerConfig, options: OpenOptions): Promise<OpenedTollgate> {
@@ -45,13 +97,35 @@ export async function openTollgateFromConfig(config: ServerConfig, options: Open
   } else if (encryptionKey.source === 'data-dir' && !options.warnOnlyWhenGenerated) {
     options.warn(ENCRYPTION_KEY_WARNING);
   }
-  await mkdir(dirname(config.databaseFile), { recursive: true, mode: 0o700 });
-  const store = await openSqliteStore({ file: config.databaseFile });
+  const store = await openStoreFromConfig(config);
   try {
-    const tollgate = await openTollgate(tollgateConfigOf(config), { store, encryptionKey: encryptionKey.key });
-    return { tollgate, encryptionKey, close: () => store.close() };
+    const tollgate = await openTollgate(tollgateConfigOf(config), {
+      ...options.dependencies,
+      store,
+      encryptionKey: encryptionKey.key,
+    });
+    return {
+      tollgate,
+      encryptionKey,
+      database: redactDatabaseLocation(config.database),
+      ping: () => store.ping(),
+      close: () => store.close(),
+    };
   } catch (error) {
     await store.close();
     throw error;
   }
+}
+
+/**
+ * A driver's message could, in some failure, quote the connection string; the password must not reach a
+ * terminal or log line that way. Other errors pass through untouched.
+ */
+function withoutSecrets(error: unknown, database: string): unknown {
+  if (!isPostgresLocation(database) || !(error instanceof Error)) return error;
+  const secrets = databaseSecrets(database);
+  if (!secrets.some((secret) => error.message.includes(secret) || String(error.stack).includes(secret))) return error;
+  let message = error.message;
+  for (const secret of secrets) message = message.split(secret).join('***');
+  return new Error(message);
 }

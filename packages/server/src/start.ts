@@ -4,19 +4,20 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Tollgate } from '@tollgate/core';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
+import { purgePeriodically, reloadKeysPeriodically } from './background.js';
 import { type ServerConfig, resolveIssuer } from './config.js';
 import { createLogger } from './logging.js';
 import { hostForUrl, isLoopbackHost } from './loopback.js';
-import { openTollgateFromConfig } from './open.js';
+import { type OpenedTollgate, openTollgateFromConfig } from './open.js';
+import { Readiness } from './readiness.js';
+import { type SharedState, openSharedState } from './redis.js';
 
-/** `tollgate keys rotate` in another process is visible to this one within about this long. */
-export const KEY_RELOAD_INTERVAL_MS = 1000;
-/** Expired revocations and retired keys are dropped this often. */
-export const PURGE_INTERVAL_MS = 10 * 60 * 1000;
+export { KEY_RELOAD_INTERVAL_MS, PURGE_INTERVAL_MS } from './background.js';
 
 export interface StartOptions {
   /** Defaults to JSON lines on stdout at `config.logLevel`. */
@@ -32,7 +33,10 @@ export interface RunningServer {
   config: ServerConfig;
   app: FastifyInstance;
   tollgate: Tollgate;
-  /** Stops accepting, lets in-flight requests finish, closes the store. Idempotent. */
+  /**
+   * Reports unready (/readyz 503), keeps serving for `drainDelay`, then stops accepting, lets in-flight
+   * requests finish and closes the store. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -40,13 +44,24 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
   const logger = options.logger ?? createLogger({ level: initialConfig.logLevel });
   const config = await settlePort(initialConfig);
   const tls = config.tls && { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) };
-  const opened = await openTollgateFromConfig(config, { warn: (message) => logger.warn(message) });
+  const shared = await openSharedState(config.redis, logger);
+  let opened: OpenedTollgate;
+  try {
+    opened = await openTollgateFromConfig(config, {
+      warn: (message) => logger.warn(message),
+      dependencies: { attempts: shared.attempts, revocationSignal: shared.revocationSignal },
+    });
+  } catch (error) {
+    await shared.close();
+    throw error;
+  }
+  const readiness = new Readiness({ ping: opened.ping });
   let app: FastifyInstance;
   try {
-    app = buildApp(opened.tollgate, config, logger, tls ? { tls } : {});
+    app = buildApp(opened.tollgate, config, logger, { readiness, ...(tls ? { tls } : {}) });
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
-    await opened.close();
+    await Promise.allSettled([opened.close(), shared.close()]);
     throw error;
   }
   if (!tls && !isLoopbackHost(config.host)) {
@@ -63,23 +78,36 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      removeSignalHandlers();
+      readiness.drain();
+      if (config.drainDelaySeconds > 0) {
+        logger.info({ drainDelaySeconds: config.drainDelaySeconds }, 'draining: /readyz now answers 503');
+        await sleep(config.drainDelaySeconds * 1000);
+      }
       stopReloading();
       stopPurging();
-      removeSignalHandlers();
       await app.close();
       opened.tollgate.revocationFeed.stop();
-      await opened.close();
+      await releaseAll(opened, shared, logger);
     })();
     return closing;
   };
   if (options.handleSignals ?? true) removeSignalHandlers = exitOnSignals(close, logger);
 
-  logger.info({ url, issuer: config.issuer }, 'server started');
+  logger.info({ url, issuer: config.issuer, database: opened.database }, 'server started');
   (options.announce ?? ((line) => process.stdout.write(`${line}\n`)))(`Tollgate listening on ${url}`);
   return { url, config, app, tollgate: opened.tollgate, close };
 }
 
-/** SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the store, exit. */
+/** The store and the Redis connections, each closed even when the other fails. */
+async function releaseAll(opened: OpenedTollgate, shared: SharedState, logger: Logger): Promise<void> {
+  const results = await Promise.allSettled([opened.close(), shared.close()]);
+  for (const result of results) {
+    if (result.status === 'rejected') logger.error({ err: result.reason }, 'closing a connection failed');
+  }
+}
+
+/** SIGTERM/SIGINT: report unready, drain, stop accepting, let in-flight requests finish, close the store, exit. */
 function exitOnSignals(close: () => Promise<void>, logger: Logger): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
@@ -97,37 +125,6 @@ function exitOnSignals(close: () => Promise<void>, logger: Logger): () => void {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
   };
-}
-
-/** Re-reads signing keys every second; a failure is logged and retried, never thrown. */
-function reloadKeysPeriodically(tollgate: Tollgate, logger: Logger): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    tollgate
-      .reloadKeys()
-      .then((changed) => {
-        if (changed) logger.info('signing keys reloaded');
-      })
-      .catch((error: unknown) => logger.error({ err: error }, 'reloading signing keys failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, KEY_RELOAD_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
-}
-
-function purgePeriodically(tollgate: Tollgate, logger: Logger): () => void {
-  const timer = setInterval(() => {
-    tollgate
-      .purgeExpired()
-      .then((purged) => logger.debug(purged, 'purged expired revocations and keys'))
-      .catch((error: unknown) => logger.error({ err: error }, 'purging expired entries failed'));
-  }, PURGE_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
 }
 
 function boundPort(app: FastifyInstance): number {

@@ -47,7 +47,9 @@ describe('the admin API error envelope', () => {
     });
     const unavailable = renderAdminError(new ServiceUnavailable({ detail: 'connection refused' }), LIMIT);
     assert.equal(unavailable.status, 503);
-    assert.equal(unavailable.body.error, 'server_error');
+    // The one 5xx a client can act on: it names the condition (as RFC 6749's endpoints do) and when to retry.
+    assert.equal(unavailable.body.error, 'temporarily_unavailable');
+    assert.equal(unavailable.headers['retry-after'], '2');
     assert.ok(!JSON.stringify(unavailable).includes('refused'));
   });
 

@@ -11,6 +11,9 @@ interface StartOptions extends GlobalOptions {
   tlsCert?: string;
   tlsKey?: string;
   logLevel?: string;
+  redis?: string;
+  /** Commander's `--no-migrate`: false when given. */
+  migrate?: boolean;
 }
 
 export function registerStartCommand(program: Command, cli: Cli): void {
@@ -23,6 +26,8 @@ export function registerStartCommand(program: Command, cli: Cli): void {
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .addOption(new Option('--log-level <level>', 'log level (default: info)').choices(LOG_LEVELS))
+    .option('--redis <url>', 'redis:// URL shared by several nodes (default: REDIS_URL; none: single node)')
+    .option('--no-migrate', 'do not migrate the database; refuse to start if its schema is behind')
     .action(async (_options: StartOptions, command: Command) => {
       const options = command.optsWithGlobals<StartOptions>();
       const config = configFor(cli, options, {
@@ -32,6 +37,8 @@ export function registerStartCommand(program: Command, cli: Cli): void {
         tlsCert: options.tlsCert,
         tlsKey: options.tlsKey,
         logLevel: options.logLevel,
+        redis: options.redis,
+        migrate: options.migrate === false ? 'false' : undefined,
       });
       // The HTTP stack is loaded only here, so the admin commands start quickly.
       const { startServer } = await import('@tollgate/server');

@@ -3,9 +3,10 @@
  * vocabulary (`unauthenticated`, `forbidden`, `csrf_failed`, `not_found`, `conflict`, `too_many_requests`, ...)
  * instead of RFC 6749's. Statuses and public texts come from the core's errors; 5xx bodies stay generic.
  */
-import { TollgateError, TooManyAttempts } from '@tollgate/core';
+import { ServiceUnavailable, TollgateError, TooManyAttempts } from '@tollgate/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody, RenderedError } from './errors.js';
+import { RETRY_AFTER_SECONDS } from './unavailable.js';
 
 /** A state-changing request without the session's CSRF token, or from another origin. */
 export class CsrfFailed extends TollgateError {
@@ -58,6 +59,14 @@ function fastifyError(error: FastifyError, bodyLimitBytes: number): RenderedErro
 }
 
 export function renderAdminError(error: unknown, bodyLimitBytes: number): RenderedError {
+  if (error instanceof ServiceUnavailable) {
+    // Same name as on the OAuth endpoints: a client retries both the same way.
+    return {
+      status: 503,
+      body: { error: 'temporarily_unavailable', error_description: error.description },
+      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    };
+  }
   if (error instanceof TollgateError) {
     if (error.status >= 500) return { status: error.status, body: SERVER_ERROR, headers: {} };
     const headers: Record<string, string> = {};

@@ -11,6 +11,8 @@ declare module 'fastify' {
     cacheControl?: string;
     /** The handler sets Cache-Control itself (it varies per response), so the rule here leaves it alone. */
     ownCacheControl?: boolean;
+    /** Plain HTTP is fine from anywhere (health probes): the transport rule leaves the route alone. */
+    anyTransport?: boolean;
   }
 }
 
@@ -26,6 +28,8 @@ export interface Endpoint {
   cacheControl?: string;
   /** Overrides the server's body limit for this endpoint. */
   bodyLimit?: number;
+  /** Served over plain HTTP to anyone (health probes only: nothing secret may pass). */
+  anyTransport?: boolean;
 }
 
 export function registerEndpoint(app: FastifyInstance, endpoint: Endpoint): void {
@@ -35,7 +39,10 @@ export function registerEndpoint(app: FastifyInstance, endpoint: Endpoint): void
     url: endpoint.url,
     handler: endpoint.handler,
     ...(endpoint.bodyLimit === undefined ? {} : { bodyLimit: endpoint.bodyLimit }),
-    ...(endpoint.cacheControl === undefined ? {} : { config: { cacheControl: endpoint.cacheControl } }),
+    config: {
+      ...(endpoint.cacheControl === undefined ? {} : { cacheControl: endpoint.cacheControl }),
+      ...(endpoint.anyTransport ? { anyTransport: true } : {}),
+    },
   });
   app.route({
     method: [...OTHER_METHODS[endpoint.method]],

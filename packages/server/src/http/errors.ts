@@ -1,11 +1,13 @@
 /**
  * Every error leaves the server as RFC 6749 5.2 JSON: `{"error", "error_description"}`. Tollgate's own
- * errors carry their status and public text; Fastify's transport errors are translated; anything else
- * is a generic 500 whose detail stays in the log. No stack trace or internal message reaches a client.
+ * errors carry their status and public text; Fastify's transport errors are translated; a database that
+ * cannot be reached is a 503 `temporarily_unavailable`; anything else is a generic 500 whose detail stays
+ * in the log. No stack trace or internal message reaches a client.
  */
-import { InvalidClient, TollgateError, TooManyAttempts } from '@tollgate/core';
+import { InvalidClient, ServiceUnavailable, TollgateError, TooManyAttempts } from '@tollgate/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ACCEPTED_CONTENT_TYPES } from './body.js';
+import { RETRY_AFTER_SECONDS, asServiceUnavailable } from './unavailable.js';
 
 export const BASIC_CHALLENGE = 'Basic realm="tollgate"';
 
@@ -59,6 +61,7 @@ export function renderError(error: unknown, bodyLimitBytes: number): RenderedErr
       headers['www-authenticate'] = BASIC_CHALLENGE;
     }
     if (error instanceof TooManyAttempts) headers['retry-after'] = String(error.retryAfterSeconds);
+    if (error instanceof ServiceUnavailable) headers['retry-after'] = String(RETRY_AFTER_SECONDS);
     return { status: error.status, body: { error: error.oauthError, error_description: error.description }, headers };
   }
   if (isFastifyError(error)) {
@@ -80,9 +83,13 @@ export type ErrorRenderer = (error: unknown, bodyLimitBytes: number) => Rendered
  * the client does not see. A route with its own body limit reports that limit.
  */
 export function createErrorHandler(bodyLimitBytes: number, render: ErrorRenderer = renderError) {
-  return function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  return function handleError(thrown: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    const error = asServiceUnavailable(thrown);
     const rendered = render(error, request.routeOptions.bodyLimit ?? bodyLimitBytes);
-    if (rendered.status >= 500) {
+    if (error instanceof ServiceUnavailable) {
+      // Expected while the database is away; one line per request, without a stack.
+      request.log.warn({ code: error.code, detail: error.detail }, error.description);
+    } else if (rendered.status >= 500) {
       request.log.error({ err: error }, 'request failed');
     } else if (error instanceof TollgateError) {
       request.log.info({ code: error.code, detail: error.detail }, error.description);

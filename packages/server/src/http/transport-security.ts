@@ -79,6 +79,10 @@ export function transportFacts(request: FastifyRequest): TransportFacts {
 /** An `onRequest` hook: refuses insecure requests with 403, adds HSTS to secure ones. */
 export function createTransportSecurityHook(isTrustedProxy: ProxyTrust) {
   return function enforceTransportSecurity(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+    if (request.routeOptions.config?.anyTransport) {
+      done();
+      return;
+    }
     const verdict = judgeTransport(transportFacts(request), isTrustedProxy);
     if (!verdict.allowed) {
       // Logged at debug only: the request-completed line already records the 403, and a flood must not amplify.

@@ -1,0 +1,34 @@
+/**
+ * What this node shares with the others through Redis, when `redis` is configured: the revocation nudge
+ * (other nodes' revocations reach this node's streams at once instead of at the next store poll) and the
+ * brute-force counters (limits hold across nodes instead of per node). Redis down is a degradation the
+ * package logs and rides out; it never fails a request or readiness.
+ */
+import { type AttemptCounter, InMemoryAttemptCounter, type RevocationSignal, systemClock } from '@tollgate/core';
+import type { Logger } from 'pino';
+
+export interface SharedState {
+  attempts?: AttemptCounter;
+  revocationSignal?: RevocationSignal;
+  close(): Promise<void>;
+}
+
+export async function openSharedState(redisUrl: string | undefined, logger: Logger): Promise<SharedState> {
+  if (redisUrl === undefined) return { close: async () => {} };
+  // Loaded only when configured, so a single node without Redis never loads the client.
+  const redis = await import('@tollgate/redis');
+  const revocationSignal = redis.createRedisRevocationSignal({ url: redisUrl, logger });
+  const attempts = redis.createRedisAttemptCounter({
+    url: redisUrl,
+    logger,
+    fallback: new InMemoryAttemptCounter(systemClock),
+  });
+  logger.info({ redis: redis.redactUrl(redisUrl) }, 'sharing revocation signals and attempt counters through Redis');
+  return {
+    attempts,
+    revocationSignal,
+    close: async () => {
+      await Promise.allSettled([revocationSignal.close(), attempts.close()]);
+    },
+  };
+}
