@@ -1,18 +1,26 @@
 #!/usr/bin/env node
 /**
- * Runs every compiled test in ONE `node --test` process (Node 20 does not expand globs itself):
- *   packages/<name>/dist/test/**\/*.test.js  (unit tests)
- *   tests/dist/**\/*.test.js                 (integration tests over real HTTP)
+ * Runs the compiled tests (Node 20 does not expand globs itself) in two passes of ONE `node --test` each:
+ *   1. sqlite:   packages/<name>/dist/test/**\/*.test.js (unit tests, including the packages' own PostgreSQL
+ *                and Redis tests, which skip themselves without a server) and tests/dist/**\/*.test.js
+ *                (integration tests over real HTTP), with the servers under test on SQLite;
+ *   2. postgres: the integration tests again with TOLLGATE_TEST_STORE=postgres: each server under test on a
+ *                fresh database of the PostgreSQL server at DATABASE_URL (tests/support/store-under-test.ts).
+ *                Skipped, saying so and how to run it, when no PostgreSQL answers there.
  * A compiled test whose .ts source is gone is skipped: `tsc -b` never deletes stale output.
  *
  * Usage: node scripts/run-tests.mjs [filter ...]   filters keep files whose path contains any of them.
  * Env:   TOLLGATE_TEST_CONCURRENCY overrides the number of test files run at once.
+ *        TOLLGATE_TEST_STORE=sqlite|postgres runs one pass only, every selected file on that store.
+ *        DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), REDIS_URL (default redis://127.0.0.1:6379).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /**
@@ -49,6 +57,10 @@ function collect() {
   return compiled.filter((file) => !stale.includes(file));
 }
 
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PROBE_TIMEOUT_MS = 3000;
+
 const filters = process.argv.slice(2);
 const files = collect().filter(
   (file) => filters.length === 0 || filters.some((filter) => relative(ROOT, file).includes(filter)),
@@ -59,17 +71,152 @@ if (files.length === 0) {
   );
   process.exit(1);
 }
+const integrationFiles = files.filter((file) => relative(ROOT, file).startsWith(join('tests', 'dist') + sep));
 
 // Integration test files mostly wait on their own server process; one file per core keeps argon2 and
 // the servers from starving each other on a small machine.
 const concurrency = Number(process.env.TOLLGATE_TEST_CONCURRENCY) || Math.max(2, availableParallelism());
-const args = [
-  '--test',
-  '--test-reporter=tap',
-  `--test-concurrency=${concurrency}`,
-  `--test-timeout=${TEST_TIMEOUT_MS}`,
-  ...files.map((file) => relative(ROOT, file)),
-];
-const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code) => process.exit(code ?? 1));
+
+let running;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (running) running.kill(signal);
+    else process.exit(1);
+  });
+}
+
+/** Runs one `node --test` over `testFiles` with `store`; echoes its TAP and returns its summary counts. */
+function runPass(store, testFiles) {
+  const args = [
+    '--test',
+    '--test-reporter=tap',
+    `--test-concurrency=${concurrency}`,
+    `--test-timeout=${TEST_TIMEOUT_MS}`,
+    ...testFiles.map((file) => relative(ROOT, file)),
+  ];
+  process.stdout.write(`# ${store} pass: ${testFiles.length} test files, TOLLGATE_TEST_STORE=${store}\n`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, TOLLGATE_TEST_STORE: store },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    running = child;
+    // The summary is the last thing node's TAP reporter prints; keep only the tail.
+    let tail = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk).slice(-8192);
+    });
+    child.on('close', (code, signal) => {
+      running = undefined;
+      const count = (name) => Number([...tail.matchAll(new RegExp(`^# ${name} (\\d+)$`, 'gm'))].at(-1)?.[1] ?? 0);
+      resolve({ ok: code === 0 && signal === null, passed: count('pass'), failed: count('fail') + count('cancelled') });
+    });
+  });
+}
+
+/** Where a URL points, for messages: no password. */
+function withoutPassword(url) {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
+}
+
+/** Why PostgreSQL cannot be used at DATABASE_URL, or undefined when it answers. */
+async function postgresUnavailable() {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message || error.name : String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Why Redis cannot be used at REDIS_URL, or undefined when it answers PING (an auth error is an answer too). */
+function redisUnavailable() {
+  let host;
+  let port;
+  try {
+    const parsed = new URL(REDIS_URL);
+    host = parsed.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1';
+    port = Number(parsed.port) || 6379;
+  } catch {
+    return Promise.resolve('REDIS_URL is not a URL');
+  }
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (reason) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(reason);
+    };
+    const timer = setTimeout(() => done(`no answer within ${PROBE_TIMEOUT_MS} ms`), PROBE_TIMEOUT_MS);
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (data) => done(/^[+-]/.test(data.toString()) ? undefined : 'not a Redis answer'));
+    socket.on('error', (error) => done(error.message || error.code));
+  });
+}
+
+function redisServerInstalled() {
+  const probe = spawnSync('redis-server', ['--version'], { stdio: 'ignore', timeout: 5000 });
+  return probe.error === undefined && probe.status === 0;
+}
+
+function block(lines) {
+  const rule = '#'.repeat(100);
+  process.stdout.write(`${rule}\n${lines.map((line) => `# ${line}`).join('\n')}\n${rule}\n`);
+}
+
+const summaries = [];
+const notes = [];
+const onlyStore = process.env.TOLLGATE_TEST_STORE;
+if (onlyStore !== undefined && onlyStore !== '') {
+  summaries.push([onlyStore, await runPass(onlyStore, files)]);
+} else {
+  summaries.push(['sqlite', await runPass('sqlite', files)]);
+  if (integrationFiles.length > 0) {
+    const why = await postgresUnavailable();
+    if (why === undefined) {
+      summaries.push(['postgres', await runPass('postgres', integrationFiles)]);
+    } else {
+      const where = withoutPassword(DATABASE_URL);
+      block([
+        `PostgreSQL suite SKIPPED: no PostgreSQL at ${where} (${why}).`,
+        `The ${integrationFiles.length} integration test files did not run on PostgreSQL, and the packages' own`,
+        'PostgreSQL tests skipped themselves in the sqlite pass.',
+        'To run it: start PostgreSQL and set DATABASE_URL=postgres://user@host:port/db (`bash .ci/run` does both).',
+      ]);
+      notes.push(`postgres: SKIPPED, no PostgreSQL at ${where}`);
+    }
+  }
+}
+
+const redisWhy = await redisUnavailable();
+if (redisWhy !== undefined) {
+  const where = withoutPassword(REDIS_URL);
+  const lines = [
+    `Redis suites SKIPPED: no Redis at ${where} (${redisWhy}).`,
+    'The tests that need a shared Redis (packages/redis, the gateway rate limit, clusters) skipped themselves.',
+    'To run them: start Redis and set REDIS_URL=redis://host:port (`bash .ci/run` does both).',
+  ];
+  block(lines);
+  notes.push(`redis: SKIPPED, no Redis at ${where}`);
+}
+if (!redisServerInstalled()) {
+  block(['Tests that start a private redis-server (Redis outages) skipped themselves: redis-server is not installed.']);
+  notes.push('redis-server: not installed, its outage tests SKIPPED');
+}
+
+for (const note of notes) process.stdout.write(`# ${note}\n`);
+for (const [store, { passed, failed }] of summaries)
+  process.stdout.write(`${store}: ${passed} passed, ${failed} failed\n`);
+process.exit(summaries.every(([, summary]) => summary.ok) ? 0 : 1);

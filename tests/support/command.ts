@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { TOLLGATE_BIN } from './paths.js';
+import { childEnvironment } from './store-under-test.js';
 
 export interface CommandProcess {
   /** Everything printed on stdout so far. */
@@ -25,7 +26,7 @@ function killLeftovers(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
-/** Runs `tollgate <args>` in `cwd`, with no TOLLGATE_* variable from the test's environment but `env`'s. */
+/** Runs `tollgate <args>` in `cwd`, with no TOLLGATE_*, DATABASE_URL or REDIS_URL from the test's environment but `env`'s. */
 export function spawnTollgate(
   args: readonly string[],
   cwd: string,
@@ -35,11 +36,7 @@ export function spawnTollgate(
     hookInstalled = true;
     process.once('exit', killLeftovers);
   }
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('TOLLGATE_') && key !== 'NODE_TEST_CONTEXT') env[key] = value;
-  }
-  Object.assign(env, extraEnv);
+  const env = childEnvironment(extraEnv);
   const what = `tollgate ${args[0] ?? ''}`;
   const child = spawn(process.execPath, [TOLLGATE_BIN, ...args], {
     cwd,

@@ -1,10 +1,8 @@
 /**
- * The management surface over the REAL SQLite store, in-process, with a clock the test moves: API tokens,
- * sessions and the audit log are driven through `Tollgate` exactly as the admin API and the CLI drive them.
+ * The management surface over the REAL store under test (SQLite, or PostgreSQL with TOLLGATE_TEST_STORE=postgres),
+ * in-process, with a clock the test moves: API tokens, sessions and the audit log are driven through `Tollgate`
+ * exactly as the admin API and the CLI drive them.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   type Actor,
   type ActorOperations,
@@ -19,7 +17,8 @@ import {
   generateEncryptionSecret,
   parseEncryptionKey,
 } from '@tollgate/core';
-import { type SqliteStore, openSqliteStore } from '@tollgate/store-sql';
+import type { KyselyStore } from '@tollgate/store-sql';
+import { openStoreUnderTest } from './store-under-test.js';
 
 export const ISSUER = 'https://auth.example.test';
 export const ORDERS_API = 'https://orders.example.test';
@@ -33,7 +32,7 @@ const START_MS = Date.UTC(2025, 0, 15, 12);
 
 export interface ManagementHarness {
   tollgate: Tollgate;
-  store: SqliteStore;
+  store: KyselyStore;
   operator: ActorOperations;
   /** Current clock, epoch seconds. */
   now(): number;
@@ -54,10 +53,10 @@ export interface HarnessOptions {
   bruteForce?: BruteForceLimits;
 }
 
-/** Two APIs (orders is the default), a verifier client. Each harness has its own database in a temp directory. */
+/** Two APIs (orders is the default), a verifier client. Each harness has a database of its own. */
 export async function openManagementHarness(options: HarnessOptions = {}): Promise<ManagementHarness> {
-  const directory = await mkdtemp(join(tmpdir(), 'tollgate-management-'));
-  const store = await openSqliteStore({ file: join(directory, 'tollgate.db') });
+  const underTest = await openStoreUnderTest();
+  const store = underTest.store;
   let nowMs = START_MS;
   const tollgate = await Tollgate.open(
     {
@@ -102,8 +101,7 @@ export async function openManagementHarness(options: HarnessOptions = {}): Promi
     introspect: (token) =>
       tollgate.introspect({ token, tokenTypeHint: undefined, client: verifier, remoteAddress: ADDRESS }),
     async close() {
-      await store.close();
-      await rm(directory, { recursive: true, force: true });
+      await underTest.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 /** Runs revoker-main.js in its own process against a server's data directory; see there. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childEnvironment } from './store-under-test.js';
 import type { TollgateProcess } from './tollgate.js';
 
 const REVOKER = fileURLToPath(new URL('./revoker-main.js', import.meta.url));
@@ -8,9 +9,11 @@ const TIMEOUT_MS = 20_000;
 
 /** Resolves the moment the other process reports the revocation committed (not when it has exited). */
 export function revokeFromAnotherProcess(server: TollgateProcess, token: string): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith('TOLLGATE_') || key === 'NODE_TEST_CONTEXT') delete env[key];
-  if (server.encryptionKey !== null) env.TOLLGATE_ENCRYPTION_KEY = server.encryptionKey;
+  // The same database as the server: its data directory's file, or its PostgreSQL database.
+  const env = childEnvironment(
+    server.encryptionKey === null ? {} : { TOLLGATE_ENCRYPTION_KEY: server.encryptionKey },
+    server.databaseUrl,
+  );
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [REVOKER, '--data', server.dataDir, '--issuer', server.url], {
       env,

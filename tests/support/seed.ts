@@ -92,19 +92,19 @@ export interface StandardSeed {
  */
 export async function seedStandard(server: TollgateProcess): Promise<StandardSeed> {
   // Independent CLI processes run side by side: each costs about a second of Node start-up, and
-  // concurrent writers to one data directory are part of the contract anyway.
+  // concurrent writers to one database are part of the contract anyway. The default API comes first:
+  // `apis add` makes an API the default when it sees none, so an ADMIN_API added at the same time
+  // would also claim it (and win on SQLite, or fail with a conflict on PostgreSQL).
+  const user = { username: 'alice', password: 'correct horse battery staple' };
   await Promise.all([
     addApi(server, USER_API, USER_API_SCOPES, { isDefault: true }),
-    addApi(server, ADMIN_API, ADMIN_API_SCOPES),
-  ]);
-  const user = { username: 'alice', password: 'correct horse battery staple' };
-  const [, backend] = await Promise.all([
     addUser(server, user.username, user.password, ['read:data', 'write:data']),
-    addClient(server, 'backend', {
-      scopes: ['read:data', 'write:data', 'admin:read'],
-      apis: [USER_API, ADMIN_API],
-      grants: ['client_credentials', 'password', 'refresh_token'],
-    }),
   ]);
+  await addApi(server, ADMIN_API, ADMIN_API_SCOPES);
+  const backend = await addClient(server, 'backend', {
+    scopes: ['read:data', 'write:data', 'admin:read'],
+    apis: [USER_API, ADMIN_API],
+    grants: ['client_credentials', 'password', 'refresh_token'],
+  });
   return { user, backend };
 }

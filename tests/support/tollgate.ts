@@ -1,7 +1,10 @@
 /**
  * Starts the real `tollgate start` bin on a free loopback port with its own temporary data directory,
- * and drives the real CLI against the same directory. Every wait is bounded and fails with what the
- * server printed; every process and directory is removed at the end, also when a test file crashes.
+ * and drives the real CLI against the same directory. With TOLLGATE_TEST_STORE=postgres the server and
+ * its CLI runs share a fresh PostgreSQL database of their own instead (store-under-test.ts), kept across
+ * restart() and kill9() and dropped by stop(); a test that sets DATABASE_URL itself keeps its own.
+ * Every wait is bounded and fails with what the server printed; every process, directory and database
+ * is removed at the end, also when a test file crashes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +14,7 @@ import { join } from 'node:path';
 import { TOLLGATE_BIN } from './paths.js';
 import { freePort } from './ports.js';
 import { describe, type ProcessResult, runProcess } from './process.js';
+import { childEnvironment, createTestDatabase, NO_TEST_DATABASE, type TestDatabase } from './store-under-test.js';
 
 export interface StartOptions {
   /** Written to a JSON file and passed with `--config`. */
@@ -41,8 +45,10 @@ export interface TollgateProcess {
   readonly dataDir: string;
   readonly workDir: string;
   readonly encryptionKey: string | null;
+  /** The PostgreSQL database's URL when the server runs on one (TOLLGATE_TEST_STORE=postgres), else undefined. */
+  readonly databaseUrl: string | undefined;
   cli(args: readonly string[], options?: CliOptions): Promise<ProcessResult>;
-  /** Graceful stop (SIGTERM, SIGKILL after 5 s), then removes the temporary directory. Idempotent. */
+  /** Graceful stop (SIGTERM, SIGKILL after 5 s), then removes the temporary directory and database. Idempotent. */
   stop(): Promise<void>;
   /** SIGKILL, keeping the data directory. */
   kill9(): Promise<void>;
@@ -82,15 +88,14 @@ function installExitHooks(): void {
   }
 }
 
-function childEnv(extra: Record<string, string> | undefined, encryptionKey: string | null): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    // The server must see only what the test gives it, and must not think it runs under node:test.
-    if (key.startsWith('TOLLGATE_') || key === 'NODE_TEST_CONTEXT') continue;
-    env[key] = value;
-  }
-  if (encryptionKey !== null) env.TOLLGATE_ENCRYPTION_KEY = encryptionKey;
-  return { ...env, ...extra };
+/** The server must see only what the test gives it, and must not think it runs under node:test. */
+function childEnv(
+  extra: Record<string, string> | undefined,
+  encryptionKey: string | null,
+  databaseUrl: string | undefined,
+): NodeJS.ProcessEnv {
+  const key: Record<string, string> = encryptionKey === null ? {} : { TOLLGATE_ENCRYPTION_KEY: encryptionKey };
+  return childEnvironment({ ...key, ...extra }, databaseUrl);
 }
 
 function tail(text: string, chars = 6000): string {
@@ -114,6 +119,8 @@ class ServerUnderTest implements TollgateProcess {
   readonly workDir: string;
   readonly dataDir: string;
   readonly encryptionKey: string | null;
+  readonly databaseUrl: string | undefined;
+  readonly #database: TestDatabase;
   readonly #env: NodeJS.ProcessEnv;
   readonly #startArgs: string[];
   readonly #readyTimeoutMs: number;
@@ -124,7 +131,7 @@ class ServerUnderTest implements TollgateProcess {
   #url = '';
   #stopped = false;
 
-  constructor(options: StartOptions, port: number) {
+  constructor(options: StartOptions, port: number, database: TestDatabase) {
     this.port = port;
     this.workDir = mkdtempSync(join(tmpdir(), 'tollgate-test-'));
     this.#entry = { child: undefined, workDir: this.workDir };
@@ -132,7 +139,9 @@ class ServerUnderTest implements TollgateProcess {
     this.dataDir = join(this.workDir, 'data');
     this.encryptionKey =
       options.encryptionKey === undefined ? randomBytes(32).toString('base64url') : options.encryptionKey;
-    this.#env = childEnv(options.env, this.encryptionKey);
+    this.#database = database;
+    this.#env = childEnv(options.env, this.encryptionKey, database.url);
+    this.databaseUrl = this.#env.DATABASE_URL;
     this.#readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
     this.#startArgs = ['start', '--port', String(port), '--host', '127.0.0.1', '--data', this.dataDir];
     this.#configFile = options.config === undefined ? undefined : join(this.workDir, 'config.json');
@@ -213,6 +222,7 @@ class ServerUnderTest implements TollgateProcess {
     await this.#stopProcess();
     rmSync(this.workDir, { recursive: true, force: true });
     live.delete(this.#entry);
+    await this.#database.drop();
   }
 
   async kill9(): Promise<void> {
@@ -251,9 +261,12 @@ class ServerUnderTest implements TollgateProcess {
 
 export async function startTollgate(options: StartOptions = {}): Promise<TollgateProcess> {
   installExitHooks();
-  const server = new ServerUnderTest(options, await freePort());
+  // A test that chose its database (a cluster sharing one) gets none of its own.
+  const database = options.env?.DATABASE_URL === undefined ? await createTestDatabase() : NO_TEST_DATABASE;
+  const server = new ServerUnderTest(options, await freePort(), database);
   try {
     await server.launch();
+    await database.assertMigrated();
   } catch (error) {
     await server.stop();
     throw error;
