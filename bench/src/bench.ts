@@ -5,20 +5,23 @@
  *   gateway: requests per second and latency of the gateway against the upstream directly and a bare proxy,
  *            and through it with a JWT against an API token
  *   dashboard: the dashboard's first load: JS+CSS bytes (raw and gzipped), and time to interactive in Chromium
+ *   scale:   tokens and introspections per second on SQLite, PostgreSQL, and two servers sharing PostgreSQL, and
+ *            the latency of a revocation from one node to a verifier on the other (see scale-bench.ts)
  * Prints markdown tables and stops everything by itself. BENCH_DURATION_SECONDS (default 10),
- * BENCH_CONNECTIONS (default 10), BENCH_VERIFY_ROUND_MS (default 2000) tune a run; BENCH_ONLY=verify,gateway
- * runs only the named sections.
+ * BENCH_CONNECTIONS (default 10), BENCH_VERIFY_ROUND_MS (default 2000), BENCH_SCALE_SECONDS (default 5) tune a
+ * run; `bench.js verify gateway` or BENCH_ONLY=verify,gateway runs only the named sections.
  */
 import autocannon from 'autocannon';
 import { cpus, totalmem } from 'node:os';
 import { runDashboardBench } from './dashboard-bench.js';
 import { runGatewayBench } from './gateway-bench.js';
+import { runScaleBench } from './scale-bench.js';
 import { type BenchServer, startServer } from './server.js';
+import { API, seed } from './seed.js';
 import { runVerifyBench } from './verify-bench.js';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS) || 10;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 10;
-const API = 'https://api.example.com/bench';
 
 interface Scenario {
   name: string;
@@ -29,28 +32,6 @@ interface Scenario {
 interface Row {
   name: string;
   result: autocannon.Result;
-}
-
-function basic(clientId: string, clientSecret: string): string {
-  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
-}
-
-interface Seeded {
-  authorization: string;
-  client: { clientId: string; clientSecret: string };
-}
-
-async function seed(server: BenchServer): Promise<Seeded> {
-  await server.cli(['apis', 'add', API, '--scopes', 'read:data write:data', '--default']);
-  const created = JSON.parse(await server.cli(['clients', 'add', 'bench', '--scopes', 'read:data write:data'])) as {
-    client_id: string;
-    client_secret: string;
-  };
-  return {
-    authorization: basic(created.client_id, created.client_secret),
-    client: { clientId: created.client_id, clientSecret: created.client_secret },
-  };
 }
 
 /** An API token for the bench client (a service account), made as an operator would: with the CLI. */
@@ -103,7 +84,14 @@ function table(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
-const SECTIONS = (process.env.BENCH_ONLY ?? 'server,verify,gateway,dashboard').split(',').map((name) => name.trim());
+/** `bench.js scale verify` or BENCH_ONLY=scale,verify picks sections; all of them by default. */
+const SECTIONS = (
+  process.argv.length > 2
+    ? process.argv.slice(2).join(',')
+    : (process.env.BENCH_ONLY ?? 'server,verify,gateway,dashboard,scale')
+)
+  .split(',')
+  .map((name) => name.trim());
 
 async function serverSection(server: BenchServer, authorization: string, token: string): Promise<Row[]> {
   return [
@@ -155,6 +143,18 @@ async function main(): Promise<number> {
     }
     if (SECTIONS.includes('dashboard')) {
       process.stdout.write(`\n### Dashboard, first load on loopback\n\n${await runDashboardBench(server.url)}\n`);
+    }
+    if (SECTIONS.includes('scale')) {
+      const scale = await runScaleBench({ url: server.url, authorization });
+      if ('skipped' in scale) {
+        process.stdout.write(`\n### Scale-out\n\n_Skipped: ${scale.skipped}_\n`);
+      } else {
+        failed ||= scale.failed;
+        process.stdout.write(
+          `\n### Scale-out: SQLite against PostgreSQL, one and two servers\n\n${scale.throughput}\n`,
+        );
+        process.stdout.write(`\n### Scale-out: revocation propagation across nodes\n\n${scale.propagation}\n`);
+      }
     }
     return failed ? 1 : 0;
   } finally {

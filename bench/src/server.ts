@@ -58,10 +58,15 @@ function waitForReady(child: ChildProcess): Promise<string> {
   });
 }
 
-export async function startServer(): Promise<BenchServer> {
+export interface BenchServerOptions {
+  /** Extra environment for the server and its CLI (DATABASE_URL, REDIS_URL, TOLLGATE_ISSUER, a shared key...). */
+  env?: Record<string, string>;
+}
+
+export async function startServer(options: BenchServerOptions = {}): Promise<BenchServer> {
   const workDir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
   const dataDir = join(workDir, 'data');
-  const env = { ...process.env, TOLLGATE_ENCRYPTION_KEY: randomBytes(32).toString('base64url') };
+  const env = { ...process.env, TOLLGATE_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), ...options.env };
   const port = await freePort();
   const child = spawn(
     process.execPath,
