@@ -109,6 +109,26 @@ describe('token endpoint errors', () => {
     assertOAuthError(result, 400, 'invalid_request');
   });
 
+  it('refuses a NUL character in any parameter with a 400 or 401 that says so, on every store', async () => {
+    const nulInForm = await postForm(tokenUrl, { grant_type: 'password', username: 'al\u0000ice', password: 'x' });
+    assert.match(String(assertOAuthError(nulInForm, 400, 'invalid_request').error_description), /NUL/);
+    const nulInJson = await postJson(`${server.url}/api/v1/session`, { username: 'a\u0000', password: 'x' });
+    assert.equal(nulInJson.status, 400, nulInJson.text);
+    assert.match(nulInJson.text, /NUL/);
+    const nulInBasic = await postForm(
+      tokenUrl,
+      { grant_type: 'client_credentials' },
+      { basic: { clientId: `${seed.backend.clientId}\u0000`, clientSecret: seed.backend.clientSecret } },
+    );
+    assertOAuthError(nulInBasic, 401, 'invalid_client');
+    const nulInIntrospection = await postForm(
+      `${server.url}/introspect`,
+      { token: 'tg_\u0000' },
+      { basic: seed.backend },
+    );
+    assertOAuthError(nulInIntrospection, 400, 'invalid_request');
+  });
+
   it('answers a wrong password and an unknown user with the identical invalid_grant', async () => {
     const form = (username: string, password: string) =>
       postForm(tokenUrl, { grant_type: 'password', username, password }, { basic: seed.backend });

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
 import { registerBodyParsers } from './http/body.js';
 import { applyCacheHeaders } from './http/endpoints.js';
+import { refuseNulCharacters } from './http/nul-guard.js';
 import { createErrorHandler, notFound } from './http/errors.js';
 import { createTransportSecurityHook, trustedProxies } from './http/transport-security.js';
 import { pathOf } from './logging.js';
@@ -89,6 +90,7 @@ export function buildApp(
     done();
   });
   registerBodyParsers(app);
+  app.addHook('preHandler', refuseNulCharacters);
   app.setErrorHandler(createErrorHandler(config.bodyLimitBytes));
   app.setNotFoundHandler(notFound);
 

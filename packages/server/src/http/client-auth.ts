@@ -25,6 +25,8 @@ export function decodeBasicCredentials(header: string): { clientId: string; clie
     throw malformedBasic('the Basic credentials are not correctly form-urlencoded');
   }
   if (clientId === '') throw malformedBasic('the Basic credentials name no client');
+  if (`${clientId}${clientSecret}`.includes('\u0000'))
+    throw malformedBasic('the Basic credentials contain a NUL character');
   return { clientId, clientSecret };
 }
 

@@ -1,0 +1,25 @@
+/**
+ * Refuses U+0000 anywhere in a request's parameters, path parameters or JSON body, before any handler runs.
+ * No identifier, scope, name or secret Tollgate stores can contain it, PostgreSQL cannot store it in text at all
+ * (it would answer a lookup with an error, and the client with a 500), and C-string truncation has a long history
+ * of smuggling attacks. One check here keeps every endpoint, present and future, answering 400 instead.
+ */
+import { InvalidRequest } from '@tollgate/core';
+import type { FastifyRequest } from 'fastify';
+
+const MAX_DEPTH = 32;
+
+function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some((item) => containsNul(item, depth + 1));
+  // The OAuth endpoints' parsed bodies keep their parameters in a Map.
+  if (value instanceof Map) return containsNul(Object.fromEntries(value), depth + 1);
+  return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item, depth + 1));
+}
+
+export async function refuseNulCharacters(request: FastifyRequest): Promise<void> {
+  if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) {
+    throw new InvalidRequest('The request contains a NUL character, which no parameter may contain');
+  }
+}
