@@ -66,7 +66,9 @@ export interface BenchServerOptions {
 export async function startServer(options: BenchServerOptions = {}): Promise<BenchServer> {
   const workDir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
   const dataDir = join(workDir, 'data');
-  const env = { ...process.env, TOLLGATE_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), ...options.env };
+  // A DATABASE_URL/REDIS_URL of the caller's must not turn the SQLite rows into PostgreSQL ones: only options.env sets them.
+  const { DATABASE_URL: _database, REDIS_URL: _redis, ...inherited } = process.env;
+  const env = { ...inherited, TOLLGATE_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), ...options.env };
   const port = await freePort();
   const child = spawn(
     process.execPath,

@@ -14,10 +14,17 @@ export interface Result {
   stderr: string;
 }
 
-/** An environment without the caller's TOLLGATE_* settings, so tests see only what they set. */
+const SHARED_SERVICE_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL']);
+
+/**
+ * An environment without the caller's TOLLGATE_* settings, DATABASE_URL or REDIS_URL (CI sets those for the
+ * PostgreSQL pass), so tests see only what they set and never write to a shared database.
+ */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('TOLLGATE_')) env[name] = value;
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('TOLLGATE_') && !SHARED_SERVICE_VARIABLES.has(name)) env[name] = value;
+  }
   return { ...env, ...extra };
 }
 
