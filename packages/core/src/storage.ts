@@ -96,9 +96,20 @@ export interface RevocationRecord {
   expiresAt: number;
 }
 
+export interface AddApiOptions {
+  /**
+   * Make the API the default if no API is the default when it is stored; decided in the same transaction as the
+   * insert, so concurrent adds (processes, nodes) end with exactly one default and an explicit `isDefault` still wins.
+   */
+  defaultIfNone?: boolean;
+}
+
 export interface ApiStore {
-  /** Throws `Conflict` if the identifier exists. With `isDefault`, atomically clears the previous default. */
-  add(api: ApiRecord): Promise<void>;
+  /**
+   * Throws `Conflict` if the identifier exists. With `isDefault`, atomically clears the previous default. Returns the
+   * API as stored: its `isDefault` tells whether `defaultIfNone` made it the default.
+   */
+  add(api: ApiRecord, options?: AddApiOptions): Promise<ApiRecord>;
   /** Changes the given fields; with `isDefault: true`, atomically clears the previous default. Undefined when absent. */
   update(
     identifier: string,

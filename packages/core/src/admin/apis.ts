@@ -30,12 +30,13 @@ export class ApiAdmin {
     const record: ApiRecord = {
       identifier: input.identifier,
       scopes: checkScopes(input.scopes),
-      isDefault: input.isDefault === true || (await this.#apis.getDefault()) === undefined,
+      isDefault: input.isDefault === true,
       tokenTtlSeconds: checkTokenTtl(ttl),
       createdAt: epochSeconds(this.#clock),
     };
-    await this.#apis.add(record);
-    return record;
+    // "Default if there is none yet" is decided by the store, inside the insert's transaction: reading the default
+    // here first would let two concurrent adds (CLI processes, server nodes) both see none.
+    return this.#apis.add(record, { defaultIfNone: true });
   }
 
   /** Changes scopes, lifetime or default; making one API the default un-defaults the previous one (store, atomically). */

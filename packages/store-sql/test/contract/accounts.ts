@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Conflict, type Store } from '@tollgate/core';
+import { apiDefaultContract } from './api-defaults.js';
 import { api, client, user, useFreshStore } from './records.js';
 
 /** Matches a `Conflict` whose public message names the duplicate and says nothing about SQL. */
@@ -72,6 +73,8 @@ export function apiContract(open: () => Promise<Store>): void {
       assert.equal(await store().apis.getDefault(), undefined);
       assert.equal(await store().apis.remove('https://a.example.com'), false);
     });
+
+    apiDefaultContract(open);
   });
 }
 
