@@ -16,7 +16,10 @@ export interface KeyStoreOptions {
   issuer: string;
   fetch: typeof fetch;
   now: () => number;
-  /** Minimum time between fetches triggered by unknown kids or by missing keys. */
+  /**
+   * Minimum time between fetches triggered by requests (unknown kids, unknown algorithms, missing keys). The initial
+   * load and the periodic refresh do not count: a key rotated in just after either must be found on its first use.
+   */
   refetchIntervalMs: number;
   /** Regular refresh period. */
   refreshIntervalMs: number;
@@ -33,7 +36,8 @@ export class RemoteKeyStore {
   #algorithms: readonly SigningAlgorithm[] = [];
   #endpoints: IssuerEndpoints | undefined;
   #inFlight: Promise<void> | undefined;
-  #lastFetchStartedAtMs = Number.NEGATIVE_INFINITY;
+  /** When the last request-triggered refetch started; scheduled fetches leave it alone. */
+  #lastTriggeredFetchAtMs = Number.NEGATIVE_INFINITY;
   #consecutiveFailures = 0;
   #timer: NodeJS.Timeout | undefined;
 
@@ -77,15 +81,19 @@ export class RemoteKeyStore {
   }
 
   /**
-   * Fetches unless a fetch started less than `refetchIntervalMs` ago; concurrent callers share one fetch. Resolves to
-   * whether a fetch ran (or was already running); rejects when it failed.
+   * The request-triggered fetch: fetches unless another request triggered one less than `refetchIntervalMs` ago, so a
+   * flood of random kids costs the issuer at most one fetch per interval. Concurrent callers share one fetch, and a
+   * fetch already under way (even a scheduled one) is shared rather than followed by another. Resolves to whether a
+   * fetch ran (or was already running); rejects when it failed.
    */
   async refetchIfDue(): Promise<boolean> {
     if (this.#inFlight !== undefined) {
       await this.#inFlight;
       return true;
     }
-    if (this.#options.now() - this.#lastFetchStartedAtMs < this.#options.refetchIntervalMs) return false;
+    const nowMs = this.#options.now();
+    if (nowMs - this.#lastTriggeredFetchAtMs < this.#options.refetchIntervalMs) return false;
+    this.#lastTriggeredFetchAtMs = nowMs;
     await this.#refresh();
     return true;
   }
@@ -107,7 +115,6 @@ export class RemoteKeyStore {
   }
 
   async #fetchKeys(): Promise<void> {
-    this.#lastFetchStartedAtMs = this.#options.now();
     try {
       const http = { fetch: this.#options.fetch, timeoutMs: this.#options.timeoutMs, signal: this.#closing.signal };
       this.#endpoints ??= await discoverEndpoints(this.#options.issuer, http);

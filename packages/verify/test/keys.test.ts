@@ -51,7 +51,12 @@ describe('discovery', () => {
     const token = await signWith(server.signingKey, claimsAt(server.issuer, clock.seconds));
     for (let i = 0; i < 20; i++)
       await assertRefused(verifier.verify(token), { status: 503, error: 'temporarily_unavailable' });
-    assert.equal(counting.count('/.well-known/oauth-authorization-server'), 1, 'no retry before the interval');
+    // The failed start does not count against the interval; the first request's retry does.
+    assert.equal(
+      counting.count('/.well-known/oauth-authorization-server'),
+      2,
+      'one retry, then none before the interval',
+    );
     await server.restart();
     try {
       clock.advance(REFETCH_MS);
@@ -86,15 +91,59 @@ describe('unknown kids', () => {
           }),
         );
       await flood();
-      assert.equal(server.jwksHits, 1, 'the initial fetch was just now: no refetch');
-      clock.advance(REFETCH_MS);
-      await flood();
-      assert.equal(server.jwksHits, 2, 'one shared refetch for 200 concurrent misses');
+      assert.equal(server.jwksHits, 2, 'one shared refetch for 200 concurrent misses, right after start');
       await flood();
       clock.advance(REFETCH_MS - 1);
       await flood();
+      assert.equal(server.jwksHits, 2, 'no second refetch within the interval');
+      clock.advance(1);
+      await flood();
+      await flood();
+      assert.equal(server.jwksHits, 3, 'one more once the interval has passed');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('accepts a token signed with a key rotated in just after start, on its first use', async () => {
+    const server = await FakeIssuer.start({ keys: [makeKey('EdDSA')] });
+    try {
+      const clock = new FakeClock();
+      const verifier = verifierFor(server, clock, { jwksRefetchIntervalMs: REFETCH_MS });
+      await verifier.ready();
+      const rotatedIn = makeKey('EdDSA');
+      server.keys = [rotatedIn, ...server.keys];
+      const token = await signWith(rotatedIn, claimsAt(server.issuer, clock.seconds));
+      assert.equal((await verifier.verify(token)).subject, 'usr_alice');
       assert.equal(server.jwksHits, 2);
     } finally {
+      await server.stop();
+    }
+  });
+
+  it('does not let a periodic refresh use up the refetch an unknown kid is allowed', async () => {
+    const server = await FakeIssuer.start({ keys: [makeKey('EdDSA')] });
+    const clock = new FakeClock();
+    const store = new RemoteKeyStore({
+      issuer: server.issuer,
+      fetch,
+      now: clock.now,
+      refetchIntervalMs: REFETCH_MS,
+      refreshIntervalMs: 300_000,
+      timeoutMs: 1_000,
+    });
+    try {
+      await store.load();
+      assert.equal(await store.refetchIfDue(), true, 'the initial load left the allowance untouched');
+      assert.equal(await store.refetchIfDue(), false, 'a second one within the interval is refused');
+      clock.advance(REFETCH_MS);
+      await store.load(); // what the refresh timer does
+      const rotatedIn = makeKey('EdDSA');
+      server.keys = [rotatedIn];
+      assert.ok(await store.resolve(rotatedIn.kid), 'the rotated-in key is found through a refetch');
+      assert.equal(server.jwksHits, 4);
+    } finally {
+      store.close();
       await server.stop();
     }
   });
@@ -132,13 +181,18 @@ describe('unknown kids', () => {
       const es256 = makeKey('ES256');
       server.keys = [...server.keys, es256];
       const token = await signWith(es256, claimsAt(server.issuer, clock.seconds));
-      await assertRefused(verifier.verify(token), {
+      assert.equal((await verifier.verify(token)).subject, 'usr_alice', 'found by a refetch right after start');
+      // That refetch used up the interval: the next new algorithm waits for it.
+      const rs256 = makeKey('RS256');
+      server.keys = [...server.keys, rs256];
+      const later = await signWith(rs256, claimsAt(server.issuer, clock.seconds));
+      await assertRefused(verifier.verify(later), {
         status: 401,
         error: 'invalid_token',
         code: 'ERR_TOKEN_ALG_NOT_ALLOWED',
       });
       clock.advance(REFETCH_MS);
-      assert.equal((await verifier.verify(token)).subject, 'usr_alice');
+      assert.equal((await verifier.verify(later)).subject, 'usr_alice');
     } finally {
       await server.stop();
     }
