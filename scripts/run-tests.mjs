@@ -4,7 +4,8 @@
  *   1. sqlite:   packages/<name>/dist/test/**\/*.test.js (unit tests, including the packages' own PostgreSQL
  *                and Redis tests, which skip themselves without a server) and tests/dist/**\/*.test.js
  *                (integration tests over real HTTP), with the servers under test on SQLite;
- *   2. postgres: the integration tests again with TOLLGATE_TEST_STORE=postgres: each server under test on a
+ *   2. postgres: the integration tests again (but cluster-/fault-/scale-*, which bring their own PostgreSQL)
+ *                with TOLLGATE_TEST_STORE=postgres: each server under test on a
  *                fresh database of the PostgreSQL server at DATABASE_URL (tests/support/store-under-test.ts).
  *                Skipped, saying so and how to run it, when no PostgreSQL answers there.
  * A compiled test whose .ts source is gone is skipped: `tsc -b` never deletes stale output.
@@ -18,7 +19,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
@@ -71,7 +72,14 @@ if (files.length === 0) {
   );
   process.exit(1);
 }
-const integrationFiles = files.filter((file) => relative(ROOT, file).startsWith(join('tests', 'dist') + sep));
+/**
+ * The cluster, fault and scale files start their own servers on PostgreSQL (and Redis) whatever the pass, so
+ * pass 2 would only run them again; it takes the store-parameterised integration tests.
+ */
+const OWN_DATABASE_FILES = /^(cluster|fault|scale)-/;
+const integrationFiles = files.filter(
+  (file) => relative(ROOT, file).startsWith(join('tests', 'dist') + sep) && !OWN_DATABASE_FILES.test(basename(file)),
+);
 
 // Integration test files mostly wait on their own server process; one file per core keeps argon2 and
 // the servers from starving each other on a small machine.
