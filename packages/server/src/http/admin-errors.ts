@@ -5,7 +5,7 @@
  */
 import { ServiceUnavailable, TollgateError, TooManyAttempts } from '@tollgate/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { ErrorBody, RenderedError } from './errors.js';
+import { type ErrorBody, fastifyClientError, type RenderedError } from './errors.js';
 import { RETRY_AFTER_SECONDS } from './unavailable.js';
 
 /** A state-changing request without the session's CSRF token, or from another origin. */
@@ -37,27 +37,6 @@ function adminErrorName(error: TollgateError): string {
   return NAME_BY_STATUS[error.status] ?? 'invalid_request';
 }
 
-function fastifyError(error: FastifyError, bodyLimitBytes: number): RenderedError | undefined {
-  const invalid = (status: number, description: string): RenderedError => ({
-    status,
-    body: { error: 'invalid_request', error_description: description },
-    headers: {},
-  });
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return invalid(413, `The request body is larger than ${bodyLimitBytes} bytes`);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return invalid(400, 'Content-Type must be application/json');
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return invalid(400, 'The Content-Length header does not match the body');
-    default:
-      if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-        return invalid(error.statusCode === 413 ? 413 : 400, 'The request is malformed');
-      }
-      return undefined;
-  }
-}
-
 export function renderAdminError(error: unknown, bodyLimitBytes: number): RenderedError {
   if (error instanceof ServiceUnavailable) {
     // Same name as on the OAuth endpoints: a client retries both the same way.
@@ -80,7 +59,7 @@ export function renderAdminError(error: unknown, bodyLimitBytes: number): Render
   }
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
   if (typeof code === 'string' && code.startsWith('FST_')) {
-    const rendered = fastifyError(error as FastifyError, bodyLimitBytes);
+    const rendered = fastifyClientError(error as FastifyError, bodyLimitBytes, ['application/json']);
     if (rendered) return rendered;
   }
   return { status: 500, body: SERVER_ERROR, headers: {} };

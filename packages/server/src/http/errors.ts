@@ -27,8 +27,15 @@ const SERVER_ERROR: ErrorBody = {
   error_description: 'The server failed to process the request',
 };
 
-/** Fastify's own errors that mean the client sent something we will not take. */
-function fastifyErrorDescription(error: FastifyError, bodyLimitBytes: number): RenderedError | undefined {
+/**
+ * Fastify's own errors that mean the client sent something we will not take, for a surface accepting
+ * `acceptedContentTypes` (the OAuth endpoints' two, or the admin API's JSON).
+ */
+export function fastifyClientError(
+  error: FastifyError,
+  bodyLimitBytes: number,
+  acceptedContentTypes: readonly string[] = ACCEPTED_CONTENT_TYPES,
+): RenderedError | undefined {
   const invalid = (status: number, description: string): RenderedError => ({
     status,
     body: { error: 'invalid_request', error_description: description },
@@ -38,7 +45,7 @@ function fastifyErrorDescription(error: FastifyError, bodyLimitBytes: number): R
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return invalid(413, `The request body is larger than ${bodyLimitBytes} bytes`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return invalid(400, `Content-Type must be ${ACCEPTED_CONTENT_TYPES.join(' or ')}`);
+      return invalid(400, `Content-Type must be ${acceptedContentTypes.join(' or ')}`);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return invalid(400, 'The JSON body is malformed');
@@ -65,7 +72,7 @@ export function renderError(error: unknown, bodyLimitBytes: number): RenderedErr
     return { status: error.status, body: { error: error.oauthError, error_description: error.description }, headers };
   }
   if (isFastifyError(error)) {
-    const rendered = fastifyErrorDescription(error, bodyLimitBytes);
+    const rendered = fastifyClientError(error, bodyLimitBytes);
     if (rendered) return rendered;
   }
   return { status: 500, body: SERVER_ERROR, headers: {} };
