@@ -8,6 +8,12 @@ import type { SequencedWrites } from '../sequenced-writes.js';
  * delete and this in one), in sequence order (see sequenced-writes.ts). ON CONFLICT DO NOTHING: a jti
  * revoked twice keeps its first record and sequence.
  */
+/**
+ * Rows per INSERT: three bound values each stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters,
+ * however many tokens an owner (or a refresh family) had.
+ */
+const REVOCATION_INSERT_BATCH = 1000;
+
 export async function insertRevocations(
   db: Kysely<Database>,
   order: SequencedWrites,
@@ -16,13 +22,19 @@ export async function insertRevocations(
   expiresAt: number,
 ): Promise<void> {
   if (jtis.length === 0) return;
-  await order.inOrder(db, (writer) =>
-    writer
-      .insertInto('revocations')
-      .values(jtis.map((jti) => ({ jti, revoked_at: revokedAt, expires_at: expiresAt })))
-      .onConflict((oc) => oc.column('jti').doNothing())
-      .execute(),
-  );
+  await order.inOrder(db, async (writer) => {
+    for (let start = 0; start < jtis.length; start += REVOCATION_INSERT_BATCH) {
+      await writer
+        .insertInto('revocations')
+        .values(
+          jtis
+            .slice(start, start + REVOCATION_INSERT_BATCH)
+            .map((jti) => ({ jti, revoked_at: revokedAt, expires_at: expiresAt })),
+        )
+        .onConflict((oc) => oc.column('jti').doNothing())
+        .execute();
+    }
+  });
 }
 
 export class SqlRevocationStore implements RevocationStore {

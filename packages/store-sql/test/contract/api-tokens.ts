@@ -139,5 +139,13 @@ export function apiTokenContract(open: () => Promise<Store>): void {
       ]);
       assert.equal(await store().apiTokens.revokeAllOf('user', 'user-alice', T0 + 10, REVOCATION_EXPIRES_AT), 0);
     });
+
+    it('revokes more tokens of one owner than one INSERT takes, every one of them', async () => {
+      const count = 1_001;
+      for (let index = 0; index < count; index += 1) await store().apiTokens.add(apiToken(`tok_many_${index}`));
+      assert.equal(await store().apiTokens.revokeAllOf('user', 'user-alice', T0 + 9, REVOCATION_EXPIRES_AT), count);
+      assert.equal((await store().revocations.listSince(0, T0, 5_000)).length, count);
+      assert.equal(await store().revocations.isRevoked(`jti-tok_many_${count - 1}`), true);
+    });
   });
 }
