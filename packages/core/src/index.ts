@@ -19,7 +19,6 @@ export {
   MAX_API_TOKEN_TTL_SECONDS,
 } from './management/config.js';
 export { EXPIRING_SOON_SECONDS } from './management/token-views.js';
-export { SESSION_TOUCH_INTERVAL_SECONDS } from './management/sessions.js';
 export { MAX_USAGE_REPORTS } from './management/usage-report.js';
 export { MAX_USAGE_DAYS } from './management/usage.js';
 export { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE } from './management/audit.js';

@@ -19,7 +19,7 @@ import { userView } from './views.js';
  * request; the idle timeout is thereby at most that much early, which errs on the safe side, and a session in
  * constant use is never cut off.
  */
-export const SESSION_TOUCH_INTERVAL_SECONDS = 60;
+const SESSION_TOUCH_INTERVAL_SECONDS = 60;
 
 function touchIntervalSeconds(idleTimeoutSeconds: number): number {
   return Math.min(SESSION_TOUCH_INTERVAL_SECONDS, Math.floor(idleTimeoutSeconds / 4));
