@@ -3,6 +3,7 @@
  * answered 405 with `Allow` (RFC 9110 15.5.6) in the admin envelope.
  */
 import type { FastifyInstance, HTTPMethods, RouteHandlerMethod } from 'fastify';
+import { refuseMethod } from './endpoints.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -45,13 +46,7 @@ function registerMethodNotAllowed(app: FastifyInstance, url: string, methods: re
     method: ALL_METHODS.filter((method) => !allowed.includes(method)),
     url,
     config: { methodNotAllowed: true },
-    // Answered in onRequest so a body sent with the wrong method is never parsed.
-    onRequest: (_request, reply, _done) => {
-      reply
-        .code(405)
-        .header('allow', allow)
-        .send({ error: 'invalid_request', error_description: `This endpoint accepts only ${allow}` });
-    },
+    onRequest: refuseMethod(allow),
     handler: async () => undefined,
   });
 }

@@ -3,7 +3,7 @@
  * Only a successful public document (metadata, JWKS) may be cached; everything else, errors included,
  * is `no-store` (RFC 6749 5.1 and 5.2 require it for token responses).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, RouteHandlerMethod } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -47,15 +47,19 @@ export function registerEndpoint(app: FastifyInstance, endpoint: Endpoint): void
   app.route({
     method: [...OTHER_METHODS[endpoint.method]],
     url: endpoint.url,
-    // Answer in onRequest so a body sent with the wrong method is never parsed.
-    onRequest: (_request, reply, _done) => {
-      reply
-        .code(405)
-        .header('allow', allow)
-        .send({ error: 'invalid_request', error_description: `This endpoint accepts only ${allow}` });
-    },
+    onRequest: refuseMethod(allow),
     handler: async () => undefined,
   });
+}
+
+/** The 405 answer naming the methods in `allow`, given in onRequest so a body sent with the wrong method is never parsed. */
+export function refuseMethod(allow: string): onRequestHookHandler {
+  return (_request, reply, _done) => {
+    reply
+      .code(405)
+      .header('allow', allow)
+      .send({ error: 'invalid_request', error_description: `This endpoint accepts only ${allow}` });
+  };
 }
 
 /** An `onSend` hook applying the caching rule to every response. */
