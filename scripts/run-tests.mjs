@@ -11,6 +11,9 @@
  * A compiled test whose .ts source is gone is skipped: `tsc -b` never deletes stale output.
  *
  * Usage: node scripts/run-tests.mjs [filter ...]   filters keep files whose path contains any of them.
+ * Under CI=true a run that skipped anything fails: a suite skipped because PostgreSQL, Redis, nginx, Chromium
+ * or openssl is missing would otherwise land a submission that never ran it.
+ *
  * Env:   TOLLGATE_TEST_CONCURRENCY overrides the number of test files run at once.
  *        TOLLGATE_TEST_STORE=sqlite|postgres runs one pass only, every selected file on that store.
  *        DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), REDIS_URL (default redis://127.0.0.1:6379).
@@ -119,7 +122,12 @@ function runPass(store, testFiles) {
     child.on('close', (code, signal) => {
       running = undefined;
       const count = (name) => Number([...tail.matchAll(new RegExp(`^# ${name} (\\d+)$`, 'gm'))].at(-1)?.[1] ?? 0);
-      resolve({ ok: code === 0 && signal === null, passed: count('pass'), failed: count('fail') + count('cancelled') });
+      resolve({
+        ok: code === 0 && signal === null,
+        passed: count('pass'),
+        failed: count('fail') + count('cancelled'),
+        skipped: count('skipped') + count('todo'),
+      });
     });
   });
 }
@@ -225,6 +233,16 @@ if (!redisServerInstalled()) {
 }
 
 for (const note of notes) process.stdout.write(`# ${note}\n`);
-for (const [store, { passed, failed }] of summaries)
-  process.stdout.write(`${store}: ${passed} passed, ${failed} failed\n`);
-process.exit(summaries.every(([, summary]) => summary.ok) ? 0 : 1);
+for (const [store, { passed, failed, skipped }] of summaries)
+  process.stdout.write(`${store}: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+
+const skippedTests = summaries.reduce((sum, [, summary]) => sum + summary.skipped, 0);
+const strict = /^(1|true|yes)$/i.test(process.env.CI ?? '');
+const incomplete = skippedTests > 0 || notes.length > 0;
+if (strict && incomplete) {
+  block([
+    `CI=true and the run was incomplete: ${skippedTests} test(s) skipped, ${notes.length} suite(s) SKIPPED.`,
+    'In CI every service a test needs must be there; see the SKIPPED lines and "# SKIP" reasons above.',
+  ]);
+}
+process.exit(summaries.every(([, summary]) => summary.ok) && !(strict && incomplete) ? 0 : 1);
