@@ -15,6 +15,7 @@ import {
 } from '@tollgate/store-sql';
 import type { ServerConfig } from './config.js';
 import { ENCRYPTION_KEY_WARNING, type ResolvedEncryptionKey, resolveEncryptionKey } from './encryption-key.js';
+import { processClock } from './test-clock.js';
 
 /** The part of the server configuration the core takes. */
 export function tollgateConfigOf(config: ServerConfig): TollgateConfig {
@@ -101,6 +102,7 @@ export async function openTollgateFromConfig(config: ServerConfig, options: Open
   try {
     const tollgate = await openTollgate(tollgateConfigOf(config), {
       ...options.dependencies,
+      clock: processClock(),
       store,
       encryptionKey: encryptionKey.key,
     });
