@@ -6,7 +6,7 @@
  * removed at the end, also when the test file dies.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -25,6 +25,10 @@ export interface PrivatePostgres {
   start(): Promise<void>;
   /** `pg_ctl stop -m immediate`: every connection is cut, as in a crash. */
   stop(): Promise<void>;
+  /** SIGSTOP to the postmaster and every backend: connections stay open and nothing answers (a hung server). */
+  freeze(): void;
+  /** SIGCONT to the processes freeze() stopped. */
+  thaw(): void;
   /** Stops (if running) and removes the cluster's directory. Idempotent. */
   destroy(): Promise<void>;
 }
@@ -75,6 +79,35 @@ function run(binary: string, args: readonly string[]): Promise<string> {
   });
 }
 
+/** The process and all its descendants, parents first, read from /proc. */
+function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name may hold spaces or parentheses: the parent pid is the second field after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i += 1) tree.push(...(children.get(tree[i] as number) ?? []));
+  return tree;
+}
+
+function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+}
+
 const live = new Set<{ stopSync(): void }>();
 let exitHookInstalled = false;
 
@@ -100,8 +133,14 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const serverOptions = `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off`;
   let running = false;
   let destroyed = false;
+  let frozen: number[] = [];
+  const thaw = () => {
+    signalAll(frozen, 'SIGCONT');
+    frozen = [];
+  };
   const entry = {
     stopSync() {
+      thaw();
       try {
         if (running) {
           const args = ['-D', dataDir, '-m', 'immediate', 'stop'];
@@ -134,7 +173,16 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       await run(pgCtl, ['-D', dataDir, '-o', serverOptions, '-l', join(directory, 'server.log'), '-w', 'start']);
       running = true;
     },
+    freeze() {
+      if (!running) throw new Error('the cluster is not running');
+      const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      // The postmaster first, so it forks no new backend that would escape the freeze.
+      frozen = processTree(postmaster);
+      signalAll(frozen, 'SIGSTOP');
+    },
+    thaw,
     async stop() {
+      thaw();
       if (!running) return;
       await run(pgCtl, ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
       running = false;

@@ -62,14 +62,19 @@ export interface OpenOptions {
   warnOnlyWhenGenerated?: boolean;
   /** What the server shares with other nodes through Redis: the revocation nudge and the attempt counter. */
   dependencies?: Pick<TollgateDependencies, 'attempts' | 'revocationSignal'>;
+  /** PostgreSQL stopped answering (queries are refused at once meanwhile), or answers again. */
+  onDatabaseOutage?: (down: boolean, cause?: unknown) => void;
 }
 
 /**
  * Opens the store. With `autoMigrate` (the default) pending migrations are applied; without, a schema
  * that is behind is refused with SchemaBehindError rather than served half-working.
  */
-export async function openStoreFromConfig(config: ServerConfig): Promise<KyselyStore> {
-  const store = await openStoreAsIs(config, config.autoMigrate);
+export async function openStoreFromConfig(
+  config: ServerConfig,
+  onOutage?: OpenOptions['onDatabaseOutage'],
+): Promise<KyselyStore> {
+  const store = await openStoreAsIs(config, config.autoMigrate, onOutage);
   if (config.autoMigrate) return store;
   try {
     const pending = await store.pendingMigrations();
@@ -82,11 +87,15 @@ export async function openStoreFromConfig(config: ServerConfig): Promise<KyselyS
 }
 
 /** Opens the store, migrating only when told to (`tollgate migrate` opens it unmigrated and reports what it applies). */
-export async function openStoreAsIs(config: ServerConfig, migrate = false): Promise<KyselyStore> {
+export async function openStoreAsIs(
+  config: ServerConfig,
+  migrate = false,
+  onOutage?: OpenOptions['onDatabaseOutage'],
+): Promise<KyselyStore> {
   if (config.databaseFile !== undefined && config.databaseFile !== ':memory:') {
     await mkdir(dirname(config.databaseFile), { recursive: true, mode: 0o700 });
   }
-  return openStore(config.database, { migrate }).catch((error: unknown) => {
+  return openStore(config.database, { migrate, ...(onOutage ? { onOutage } : {}) }).catch((error: unknown) => {
     throw withoutSecrets(error, config.database);
   });
 }
@@ -98,7 +107,7 @@ export async function openTollgateFromConfig(config: ServerConfig, options: Open
   } else if (encryptionKey.source === 'data-dir' && !options.warnOnlyWhenGenerated) {
     options.warn(ENCRYPTION_KEY_WARNING);
   }
-  const store = await openStoreFromConfig(config);
+  const store = await openStoreFromConfig(config, options.onDatabaseOutage);
   try {
     const tollgate = await openTollgate(tollgateConfigOf(config), {
       ...options.dependencies,

@@ -49,6 +49,11 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
   try {
     opened = await openTollgateFromConfig(config, {
       warn: (message) => logger.warn(message),
+      onDatabaseOutage: (down, cause) => {
+        if (down)
+          logger.error({ err: cause }, 'the database stopped answering; refusing requests with 503 until it does');
+        else logger.info('the database answers again');
+      },
       dependencies: { attempts: shared.attempts, revocationSignal: shared.revocationSignal },
     });
   } catch (error) {

@@ -9,6 +9,8 @@ const REDACTED_PASSWORD = '***';
 export interface OpenStoreOptions {
   /** Apply pending migrations while opening (default true). */
   migrate?: boolean;
+  /** PostgreSQL only: told when the server stops answering and when it answers again (see postgres/circuit.ts). */
+  onOutage?: (down: boolean, cause?: unknown) => void;
 }
 
 export function isPostgresLocation(location: string): boolean {
@@ -19,7 +21,11 @@ export function isPostgresLocation(location: string): boolean {
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<KyselyStore> {
   const migrate = options.migrate ?? true;
   return isPostgresLocation(location)
-    ? openPostgresStore({ connectionString: location, migrate })
+    ? openPostgresStore({
+        connectionString: location,
+        migrate,
+        ...(options.onOutage ? { onOutage: options.onOutage } : {}),
+      })
     : openSqliteStore({ file: location, migrate });
 }
 

@@ -4,14 +4,16 @@
  * PostgreSQL's default READ COMMITTED; the compare-and-set writes (refresh token rotation, API token
  * regeneration) are conditional UPDATEs judged by the rows they changed, which is race-free there.
  * Durability is the server's: with the default `synchronous_commit = on` a commit returns once flushed.
- * Every wait is bounded (pool.ts), so a database that is down fails a query within seconds.
+ * Every wait is bounded (pool.ts), so a database that is down fails a query within seconds; one that hangs
+ * opens a circuit (postgres/circuit.ts) after which queries fail at once until it answers again.
  */
 import { Kysely, sql } from 'kysely';
 import { KyselyStore } from './kysely-store.js';
 import { pendingMigrations } from './migrations/index.js';
 import { advisoryLockedOrder } from './postgres/advisory-locks.js';
+import { DatabaseCircuit, connectionProbe, guardPool } from './postgres/circuit.js';
 import { migrateSchema } from './postgres/migrate.js';
-import { checkPoolOptions, createPool, describeLocation } from './postgres/pool.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, checkPoolOptions, createPool, describeLocation } from './postgres/pool.js';
 import { SchemaScopedPostgresDialect } from './postgres/schema-introspector.js';
 import type { Database } from './schema.js';
 
@@ -32,6 +34,8 @@ export interface PostgresStoreOptions {
   statementTimeoutMs?: number;
   /** Apply pending migrations while opening (default). Without it, see `pendingMigrations()` and `migrate()`. */
   migrate?: boolean;
+  /** Told when the server stops answering (queries are then refused at once) and when it answers again. */
+  onOutage?: (down: boolean, cause?: unknown) => void;
 }
 
 export class PostgresStore extends KyselyStore {
@@ -65,7 +69,15 @@ export class PostgresStore extends KyselyStore {
 /** Connects, migrates unless told not to (serialised with other processes) and returns the store; `close()` ends the pool. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   checkPoolOptions(options);
-  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool: createPool(options) }) });
+  const circuit = new DatabaseCircuit({
+    probe: connectionProbe(
+      { connectionString: options.connectionString, application_name: 'tollgate-probe' },
+      options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    ),
+    ...(options.onOutage ? { onChange: options.onOutage } : {}),
+  });
+  const pool = guardPool(createPool(options), circuit);
+  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
   try {
     const current = await connect(db, options.connectionString);
     const schema = options.schema ?? current;

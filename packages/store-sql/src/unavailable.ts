@@ -40,6 +40,9 @@ const DRIVER_MESSAGES = [
 
 const MAX_CAUSE_DEPTH = 5;
 
+/** postgres/circuit.ts refuses queries with this code while the server is not answering. */
+const CIRCUIT_OPEN_CODE = 'TOLLGATE_DATABASE_DOWN';
+
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (depth > MAX_CAUSE_DEPTH || typeof error !== 'object' || error === null) return false;
   const { code, message, cause, errors } = error as {
@@ -58,5 +61,11 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
 }
 
 function isUnavailableCode(code: string): boolean {
-  return NETWORK_CODES.has(code) || POSTGRES_CODES.has(code) || SQLITE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code);
+  return (
+    code === CIRCUIT_OPEN_CODE ||
+    NETWORK_CODES.has(code) ||
+    POSTGRES_CODES.has(code) ||
+    SQLITE_CODES.has(code) ||
+    /^08[0-9A-Z]{3}$/.test(code)
+  );
 }
