@@ -31,8 +31,9 @@ export function createRedisAttemptCounter(
     [redis],
   );
 
-  /** Runs a Redis step; undefined when Redis failed (already logged). */
+  /** Runs a Redis step; undefined when Redis failed (already logged) or hangs (skipped without waiting). */
   async function attempt<T>(step: () => Promise<T>): Promise<T | undefined> {
+    if (outage.hung) return undefined;
     try {
       const result = await step();
       outage.succeeded();

@@ -60,9 +60,22 @@ export function connect(options: RedisOptions, role: string): Redis {
   });
 }
 
+/** Between a probe that timed out and the next one. */
+const PROBE_PAUSE_MS = 100;
+
+/** ioredis rejects a command that got no answer within `commandTimeout` with exactly this message. */
+function isCommandTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Command timed out';
+}
+
 /**
  * Up/down state of the connections behind one feature, for logging once per outage. Connection errors, failed
  * commands and `ready` events all report here; only transitions are logged.
+ *
+ * A Redis that is gone fails commands at once (no offline queue). One that hangs (process stopped, connection
+ * open) costs each command the 1 s command timeout, so after the first timeout the feature is told to skip
+ * Redis (`hung`) and use its fallback at once, while a PING on the first connection is repeated until Redis
+ * answers: it answers the moment Redis runs again, ending the skip.
  */
 export class OutageLog {
   readonly #logger: Logger;
@@ -75,6 +88,8 @@ export class OutageLog {
   #starting = true;
   /** Closed on purpose: what fails from now on is no outage. */
   #closed = false;
+  #hung = false;
+  #probeTimer: NodeJS.Timeout | undefined;
 
   constructor(options: RedisOptions, feature: string, consequence: string, connections: readonly Redis[]) {
     this.#logger = options.logger;
@@ -95,17 +110,42 @@ export class OutageLog {
     }
   }
 
+  /** A command timed out and Redis has not answered since: skip it and use the fallback without waiting. */
+  get hung(): boolean {
+    return this.#hung;
+  }
+
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#probeTimer);
   }
 
   /** A connection or command failed. A command refused while the first connection is still opening is no outage. */
   failed(error: unknown): void {
+    if (isCommandTimeout(error) && !this.#hung && !this.#closed) {
+      this.#hung = true;
+      this.#probe();
+    }
     if (this.#down || this.#starting || this.#closed) return;
     this.#down = true;
     this.#logger.warn(
       { redis: this.#url, error: describe(error) },
       `${this.#feature}: Redis unreachable; ${this.#consequence}`,
+    );
+  }
+
+  #probe(): void {
+    const connection = this.#connections[0];
+    if (connection === undefined || this.#closed) return;
+    connection.ping().then(
+      () => {
+        this.#hung = false;
+        this.succeeded();
+      },
+      () => {
+        if (this.#closed) return;
+        this.#probeTimer = setTimeout(() => this.#probe(), PROBE_PAUSE_MS);
+      },
     );
   }
 

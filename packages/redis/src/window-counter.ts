@@ -31,6 +31,7 @@ export function createRedisWindowCounter(
   return {
     async hit(key, windowMs) {
       positiveWindow(windowMs);
+      if (outage.hung) return options.fallback.hit(key, windowMs);
       try {
         const [count, ttlMs] = (await redis.eval(HIT, 1, prefix + key, String(windowMs))) as [number, number];
         outage.succeeded();

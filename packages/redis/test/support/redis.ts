@@ -53,6 +53,10 @@ export interface PrivateRedis {
   port: number;
   /** Kills the server (SIGKILL: an outage, not a shutdown) and waits for it to be gone. */
   kill(): Promise<void>;
+  /** SIGSTOP: connections stay open and nothing answers (a hung server). */
+  freeze(): void;
+  /** SIGCONT after freeze(). */
+  thaw(): void;
 }
 
 /** Starts `redis-server` on `port` (a free one by default), keeping nothing on disk. */
@@ -71,7 +75,16 @@ export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
     child.kill('SIGKILL');
     throw error;
   }
-  return { url, port: chosen, kill: () => kill(child, exited) };
+  return {
+    url,
+    port: chosen,
+    kill: () => {
+      child.kill('SIGCONT');
+      return kill(child, exited);
+    },
+    freeze: () => child.kill('SIGSTOP'),
+    thaw: () => child.kill('SIGCONT'),
+  };
 }
 
 async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
