@@ -125,10 +125,24 @@ describe('Redis window counter', { skip }, () => {
 
   it('starts a new window once the last one ended', async () => {
     await bothConnected();
-    await nodeA.hit('short', 200);
-    assert.equal((await nodeB.hit('short', 200)).count, 2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal((await nodeB.hit('short', 200)).count, 1);
+    // Hits within the window keep counting up; the first hit after it ended starts again at 1.
+    const windowMs = 2_000;
+    await nodeA.hit('short', windowMs);
+    assert.equal((await nodeB.hit('short', windowMs)).count, 2);
+    const counts: number[] = [];
+    await eventually(
+      async () => {
+        counts.push((await nodeB.hit('short', windowMs)).count);
+        return counts.at(-1) === 1;
+      },
+      15_000,
+      'no new window began',
+    );
+    assert.deepEqual(
+      counts,
+      counts.map((_, i) => (i === counts.length - 1 ? 1 : i + 3)),
+      'counts rose by one per hit until the window ended',
+    );
   });
 
   it('logs no outage while Redis is up', () => {

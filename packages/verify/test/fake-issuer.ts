@@ -49,6 +49,8 @@ export class FakeIssuer {
   metadataHits = 0;
   jwksHits = 0;
   readonly connections: StreamConnection[] = [];
+  /** Pings written to any stream so far: a test measures elapsed time in pings, not in a fixed sleep. */
+  pingsSent = 0;
   readonly revocations: Revocation[] = [];
   readonly #options: FakeIssuerOptions;
   readonly #streams = new Set<ServerResponse>();
@@ -178,7 +180,13 @@ export class FakeIssuer {
     response.write('event: ready\ndata: {}\n\n');
     this.#streams.add(response);
     const pingMs = this.#options.pingIntervalMs ?? 5_000;
-    const ping = pingMs > 0 ? setInterval(() => response.write(': ping\n\n'), pingMs) : undefined;
+    const ping =
+      pingMs > 0
+        ? setInterval(() => {
+            response.write(': ping\n\n');
+            this.pingsSent += 1;
+          }, pingMs)
+        : undefined;
     response.on('close', () => {
       clearInterval(ping);
       this.#streams.delete(response);

@@ -17,6 +17,9 @@ async function withIssuer(
   }
 }
 
+/** Long enough that a loaded machine never delays a 50 ms ping past it. */
+const IDLE_TIMEOUT_MS = 1_000;
+
 const REVOKED = { status: 401, error: 'invalid_token', description: 'The access token was revoked' };
 
 describe('revocation stream', () => {
@@ -152,7 +155,7 @@ describe('revocation stream', () => {
       try {
         stream.start();
         // The server never closes these connections: only the client's idle timeout can end them.
-        await waitFor(() => server.connections.length >= 3, 3_000);
+        await waitFor(() => server.connections.length >= 3, 10_000);
       } finally {
         await stream.close();
       }
@@ -166,14 +169,15 @@ describe('revocation stream', () => {
         denyList: new DenyList(Date.now),
         fetch,
         now: Date.now,
-        idleTimeoutMs: 200,
+        idleTimeoutMs: IDLE_TIMEOUT_MS,
       });
       try {
         stream.start();
         assert.equal(await stream.firstSync(), 'synced');
-        await new Promise((resolve) => setTimeout(resolve, 600));
+        // Three idle timeouts' worth of pings: a client that ignored them would have reconnected meanwhile.
+        await waitFor(() => server.pingsSent >= (3 * IDLE_TIMEOUT_MS) / 50, 30_000);
         assert.equal(server.connections.length, 1);
-        assert.ok(stream.status().staleMs < 200);
+        assert.ok(stream.status().staleMs < IDLE_TIMEOUT_MS);
       } finally {
         await stream.close();
       }
