@@ -39,5 +39,23 @@ export function writeRefusalToSocket(socket: Duplex, refusal: Refusal): void {
   for (const [name, value] of Object.entries(refusal.headers)) lines.push(`${name}: ${value}`);
   if (body !== '') lines.push('Content-Type: application/json');
   lines.push('Cache-Control: no-store', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close');
-  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
+  closeAfterAnswer(socket, `${lines.join('\r\n')}\r\n\r\n${body}`);
+}
+
+/** How long a connection that was answered and half-closed may keep sending before it is cut. */
+const LINGER_MS = 5_000;
+
+/**
+ * Ends an upgrade connection after its answer, never to be read as HTTP again. Like nginx's lingering
+ * close: destroying a socket with unread input sends a RST, which can discard the answer before the
+ * client reads it; so the FIN goes first, and what the client still sends is read and dropped until it
+ * closes too, for at most LINGER_MS.
+ */
+export function closeAfterAnswer(socket: Duplex, lastChunk?: string): void {
+  socket.end(lastChunk);
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  socket.once('end', () => socket.destroy());
+  socket.on('data', () => {});
 }

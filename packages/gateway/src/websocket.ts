@@ -1,26 +1,24 @@
 /**
- * WebSocket upgrades (RFC 6455 4.1): authorized exactly like any other request, then tunnelled. The
- * request head is rewritten (hop-by-hop and identity headers stripped, identity and X-Forwarded-* added,
- * `Host` set to the upstream's), written to a fresh TCP/TLS connection, and the two sockets are piped
- * together. A refusal is an ordinary HTTP response written on the client's socket.
+ * WebSocket upgrades (RFC 6455): the client's handshake is checked (4.2.1), then authorized exactly like
+ * any other request. The request head is rewritten (hop-by-hop and identity headers stripped, identity and
+ * X-Forwarded-* added, `Host` set to the upstream's) and sent on a fresh TCP/TLS connection; the two
+ * sockets are piped together only once the upstream has answered a valid 101. Any other answer is relayed
+ * and the client's connection closed. A refusal is an ordinary HTTP response written on the client's socket.
  */
-import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
-import { type Socket, connect as connectTcp, isIP } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { connect as connectTls } from 'node:tls';
 import { type AccessLogEntry, logAccess } from './access-log.js';
-import { type Allowed, authorize, jsonRefusal } from './authorize.js';
+import { type Allowed, type Refusal, authorize, jsonRefusal } from './authorize.js';
 import { addForwardingHeaders, addIdentityHeaders, scanRequestHeaders } from './headers.js';
 import { callerAddress } from './net.js';
 import { type GatewayRuntime, isEncrypted, peerOf, refuseInsecure } from './proxy.js';
 import { BAD_GATEWAY, GATEWAY_TIMEOUT, SERVER_ERROR, writeRefusalToSocket } from './responses.js';
 import { upstreamPathFor } from './routes.js';
-import { errorCode } from './upstream.js';
+import { clientHandshakeProblem, switchingProblem, switchingHead } from './websocket-handshake.js';
+import { type HandshakeTimeouts, askUpstream, relayAnswer } from './websocket-upstream.js';
 
-export interface TunnelOptions {
-  connectMs: number;
-  idleMs: number;
+export interface TunnelOptions extends HandshakeTimeouts {
   /** Open tunnels, so closing the gateway can end them. */
   tunnels: Set<Duplex>;
 }
@@ -48,19 +46,13 @@ async function handleUpgrade(
   const target = req.url ?? '';
   const base = { mode: 'websocket' as const, method, rawTarget: target, startedAt };
   const peer = peerOf(runtime, req.socket);
-  const insecure = refuseInsecure(runtime, req, peer);
-  const notWebSocket = (req.headers.upgrade ?? '').toLowerCase() !== 'websocket';
-  if (insecure !== undefined || notWebSocket) {
-    const refusal = jsonRefusal(
-      insecure ? 403 : 400,
-      'invalid_request',
-      insecure ?? 'only WebSocket upgrades are supported',
-    );
+  const scanned = scanRequestHeaders(req.rawHeaders, runtime.policy, peer.trusted);
+  const refusal = handshakeRefusal(refuseInsecure(runtime, req, peer), req, scanned.hasBody);
+  if (refusal !== undefined) {
     writeRefusalToSocket(socket, refusal);
     logAccess(runtime.logger, { ...base, route: undefined, path: undefined, token: undefined, status: refusal.status });
     return;
   }
-  const scanned = scanRequestHeaders(req.rawHeaders, runtime.policy, peer.trusted);
   const remoteAddress = callerAddress(peer.address, peer.trusted, scanned.forwardedFor);
   const decision = await authorize(runtime, { method, target, authorization: scanned.authorization, remoteAddress });
   const entry = { ...base, route: decision.route, path: decision.path, token: decision.token };
@@ -71,58 +63,75 @@ async function handleUpgrade(
   }
   addForwardingHeaders(scanned, { clientAddress: peer.address, encrypted: isEncrypted(req) });
   if (decision.token !== undefined) addIdentityHeaders(scanned.forward, runtime.policy, decision.token);
-  await openTunnel(runtime, options, { req, socket, head, decision, headers: scanned.forward, entry });
+  const clientKey = req.headers['sec-websocket-key'] ?? '';
+  await openTunnel(runtime, options, { socket, head, clientKey, decision, headers: scanned.forward, entry });
+}
+
+/** Refused before any token is looked at or upstream contacted: plain HTTP from afar, or a malformed handshake. */
+function handshakeRefusal(insecure: string | undefined, req: IncomingMessage, hasBody: boolean): Refusal | undefined {
+  if (insecure !== undefined) return jsonRefusal(403, 'invalid_request', insecure);
+  const problem = clientHandshakeProblem(req, hasBody);
+  if (problem === undefined) return undefined;
+  return { ...jsonRefusal(400, 'invalid_request', problem.description), headers: problem.headers };
 }
 
 interface Handshake {
-  req: IncomingMessage;
   socket: Duplex;
+  /** What the client sent after its handshake, before Node handed over the socket: held, like the rest. */
   head: Buffer;
+  clientKey: string;
   decision: Allowed;
   /** The rewritten request headers, flat. */
   headers: string[];
   entry: Omit<AccessLogEntry, 'status'>;
 }
 
-/** Connects to the upstream, replays the rewritten handshake, then pipes the two sockets together. */
+/**
+ * Sends the rewritten handshake upstream and tunnels only once the upstream has switched protocols with a
+ * valid 101 (RFC 6455 4.1). Until then nothing the client sent after its handshake is read: Node leaves
+ * the upgraded socket paused (so TCP flow control bounds it), and `head` is kept aside. Had those bytes
+ * reached an upstream still speaking HTTP, they would be its next request on the connection: unauthorized,
+ * with whatever identity headers the client wrote.
+ */
 async function openTunnel(runtime: GatewayRuntime, options: TunnelOptions, handshake: Handshake): Promise<void> {
-  const { req, socket, head, decision, entry } = handshake;
-  const origin = new URL(decision.route.upstream.origin);
-  const connected = await connectUpstream(origin, options.connectMs);
-  if ('failure' in connected) {
-    const timedOut = connected.failure === 'timeout';
-    writeRefusalToSocket(socket, timedOut ? GATEWAY_TIMEOUT : BAD_GATEWAY);
-    logAccess(runtime.logger, { ...entry, status: timedOut ? 504 : 502, upstreamError: connected.code });
-    return;
-  }
-  const upstream = connected.socket;
-  if (socket.destroyed) {
-    upstream.destroy();
-    return;
-  }
-  const path = upstreamPathFor(decision.route, decision.path, decision.query);
-  upstream.write(
-    requestHead(req.method ?? 'GET', path, origin.host, req.headers.upgrade ?? 'websocket', handshake.headers),
-  );
-  if (head.length > 0) upstream.write(head);
-  // The upstream's status line is logged (101, or its own refusal), then bytes flow untouched both ways.
-  upstream.once('data', (chunk: Buffer) => {
-    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(chunk.toString('latin1', 0, 16))?.[1] ?? 0);
-    logAccess(runtime.logger, { ...entry, status });
-  });
-  tunnel(socket, upstream, options);
-}
-
-function requestHead(method: string, path: string, host: string, upgrade: string, headers: readonly string[]): string {
-  let head = `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: ${upgrade}\r\n`;
-  for (let index = 0; index + 1 < headers.length; index += 2) head += `${headers[index]}: ${headers[index + 1]}\r\n`;
-  return `${head}\r\n`;
-}
-
-function tunnel(client: Duplex, upstream: Socket, options: TunnelOptions): void {
+  const { socket: client, decision, entry } = handshake;
   options.tunnels.add(client);
+  client.once('close', () => options.tunnels.delete(client));
+  const origin = new URL(decision.route.upstream.origin);
+  const headers = ['Host', origin.host, 'Connection', 'Upgrade', 'Upgrade', 'websocket', ...handshake.headers];
+  const path = upstreamPathFor(decision.route, decision.path, decision.query);
+  const answer = await askUpstream({ origin, path, headers }, options, client);
+  if (answer.kind === 'failed') {
+    const status = client.destroyed ? 499 : answer.timedOut ? 504 : 502;
+    writeRefusalToSocket(client, answer.timedOut ? GATEWAY_TIMEOUT : BAD_GATEWAY);
+    logAccess(runtime.logger, { ...entry, status, upstreamError: answer.code });
+    return;
+  }
+  if (answer.kind === 'answered') {
+    // The upstream refused or ignored the upgrade (RFC 9110 7.8 lets it): relay its answer, then close.
+    logAccess(runtime.logger, { ...entry, status: answer.response.statusCode ?? 502 });
+    await relayAnswer(client, answer.response, options.idleMs);
+    return;
+  }
+  const problem = switchingProblem(answer.response.headers, handshake.clientKey);
+  if (problem !== undefined) {
+    answer.socket.destroy();
+    writeRefusalToSocket(client, BAD_GATEWAY);
+    logAccess(runtime.logger, { ...entry, status: 502, upstreamError: problem });
+    return;
+  }
+  client.write(switchingHead(answer.response.rawHeaders));
+  if (answer.head.length > 0) client.write(answer.head);
+  // Early data: a client must wait for the 101 before sending frames (RFC 6455 4.1), but some send them with
+  // the handshake to save a round trip. Once the upstream has verifiably switched, those bytes can only be
+  // read as WebSocket frames, so they go on, in order, ahead of the rest, as nginx and Envoy do.
+  if (handshake.head.length > 0) answer.socket.write(handshake.head);
+  tunnel(client, answer.socket, options.idleMs);
+  logAccess(runtime.logger, { ...entry, status: 101 });
+}
+
+function tunnel(client: Duplex, upstream: Socket, idleMs: number): void {
   const end = () => {
-    options.tunnels.delete(client);
     client.destroy();
     upstream.destroy();
   };
@@ -130,35 +139,15 @@ function tunnel(client: Duplex, upstream: Socket, options: TunnelOptions): void 
     side.on('error', end);
     side.on('close', end);
   }
+  // Either side may have closed while the 101 was being checked, before these listeners existed.
+  if (client.destroyed || upstream.destroyed) {
+    end();
+    return;
+  }
   // Like nginx's proxy_read_timeout: a tunnel silent in both directions for idleMs is closed.
-  upstream.setTimeout(options.idleMs, end);
+  upstream.setTimeout(idleMs, end);
   // Node hands 'upgrade' listeners the connection's net.Socket (or TLSSocket), typed as a Duplex.
-  (client as Socket).setTimeout(options.idleMs, end);
+  (client as Socket).setTimeout(idleMs, end);
   upstream.pipe(client);
   client.pipe(upstream);
-}
-
-type Connected = { socket: Socket } | { failure: 'bad_gateway' | 'timeout'; code: string };
-
-async function connectUpstream(origin: URL, connectMs: number): Promise<Connected> {
-  const secure = origin.protocol === 'https:';
-  const host = origin.hostname.replace(/^\[(.*)\]$/, '$1');
-  const port = Number(origin.port) || (secure ? 443 : 80);
-  const socket = secure
-    ? connectTls({ host, port, servername: isIP(host) === 0 ? host : undefined, ALPNProtocols: ['http/1.1'] })
-    : connectTcp({ host, port });
-  const timer = setTimeout(
-    () => socket.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })),
-    connectMs,
-  );
-  try {
-    await once(socket, secure ? 'secureConnect' : 'connect');
-    return { socket };
-  } catch (error) {
-    socket.destroy();
-    const code = errorCode(error);
-    return { failure: code === 'ETIMEDOUT' ? 'timeout' : 'bad_gateway', code };
-  } finally {
-    clearTimeout(timer);
-  }
 }

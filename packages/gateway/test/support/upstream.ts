@@ -76,6 +76,8 @@ export async function startUpstream(): Promise<TestUpstream> {
   const sockets = new WebSocketServer({ server });
   server.prependListener('upgrade', (request) => upgrades.push(request.url ?? ''));
   sockets.on('connection', (socket, request) => {
+    // Tests send invalid frames on purpose: ws fails the connection itself, then reports it here.
+    socket.on('error', () => {});
     socket.send(JSON.stringify({ path: request.url, headers: request.headers }));
     socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
   });
