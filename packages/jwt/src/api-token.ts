@@ -8,6 +8,7 @@
  * offline. It is not a MAC: anyone can compute it, so it says nothing about whether the token is real.
  */
 import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 
 export const API_TOKEN_PREFIX = 'tg_';
 
@@ -17,7 +18,6 @@ const RANDOM_LENGTH = 43;
 /** 62^6 > 2^32, so six characters hold any CRC-32. */
 const CHECKSUM_LENGTH = 6;
 export const API_TOKEN_LENGTH = API_TOKEN_PREFIX.length + RANDOM_LENGTH + CHECKSUM_LENGTH;
-/** Characters shown to recognise a token (`tg_` + 4): 24 bits, far too few to guess the rest. */
 /** Bytes at or above this are rejected: 248 = 4 * 62, so `byte % 62` stays uniform (no modulo bias). */
 const UNBIASED_LIMIT = 248;
 const BASE62_ONLY = /^[0-9A-Za-z]*$/;
@@ -56,6 +56,7 @@ function randomBase62(length: number): string {
   return out;
 }
 
+/** CRC-32 (IEEE 802.3, as zlib and PNG compute it) in base62. Not cryptography: only a typo check. */
 function checksumOf(random: string): string {
   let value = crc32(Buffer.from(random, 'ascii'));
   let out = '';
@@ -64,24 +65,4 @@ function checksumOf(random: string): string {
     value = Math.floor(value / 62);
   }
   return out;
-}
-
-/**
- * CRC-32 (IEEE 802.3, as zlib and PNG compute it). `zlib.crc32` only exists from Node 20.15, below our engines
- * floor, and a 256-entry table is all it takes. Not cryptography: only a typo check.
- */
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-export function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }
