@@ -9,6 +9,9 @@ import { normalisePath } from './path.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const DEFAULT_FORWARD_AUTH_PATH = '/_tollgate/auth';
+/** Which proxy asks, and so which part of its check request names the original request (see forward-auth.ts). */
+export const FORWARD_AUTH_MODES = ['nginx', 'traefik', 'envoy'] as const;
+export type ForwardAuthMode = (typeof FORWARD_AUTH_MODES)[number];
 
 /** RFC 9110 5.6.2: header names and methods are `token`s. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -198,6 +201,8 @@ const fields = z.strictObject({
     .strictObject({
       enabled: flag.default(false),
       path: routePath.default(DEFAULT_FORWARD_AUTH_PATH),
+      /** Required when enabled: the gateway reads only this proxy's way of naming the original request. */
+      mode: z.enum(FORWARD_AUTH_MODES, { error: `must be one of ${FORWARD_AUTH_MODES.join(', ')}` }).optional(),
     })
     .prefault({}),
   /**
@@ -225,9 +230,27 @@ export const gatewayConfigSchema = fields.superRefine((config, ctx) => {
   }
   const headers = Object.values(config.identityHeaders).map((name) => name.toLowerCase());
   if (new Set(headers).size !== headers.length) problem(['identityHeaders'], 'the three header names must differ');
+  checkForwardAuth(config, problem);
   for (const [index, entry] of config.routes.entries()) checkRoute(entry, index, config, problem);
   checkOverlaps(config.routes, problem);
 });
+
+/**
+ * A check request names the request to judge in headers any client could also send, so forward-auth answers only
+ * the proxy that asks (trustProxy), and reads only that proxy's headers (one mode, never a guess between them).
+ */
+function checkForwardAuth(
+  config: { forwardAuth: { enabled: boolean; mode?: ForwardAuthMode | undefined }; trustProxy?: string[] | undefined },
+  problem: (path: PropertyKey[], message: string) => void,
+): void {
+  if (!config.forwardAuth.enabled) return;
+  if (config.forwardAuth.mode === undefined) {
+    problem(['forwardAuth', 'mode'], `is required with forward-auth: one of ${FORWARD_AUTH_MODES.join(', ')}`);
+  }
+  if (config.trustProxy === undefined) {
+    problem(['trustProxy'], 'is required with forward-auth: list the proxy that asks (no one else is answered)');
+  }
+}
 
 function checkRoute(
   entry: RouteConfig,

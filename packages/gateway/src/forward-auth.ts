@@ -3,9 +3,13 @@
  * about a request it received; the gateway matches the route exactly as it would when proxying and
  * answers 200 with the identity headers, or the refusal (401/403 with the RFC 6750 challenge).
  *
- * Where the original request comes from, in this order:
- * - Traefik ForwardAuth: `X-Forwarded-Method` and `X-Forwarded-Uri`.
- * - nginx `auth_request`: `X-Original-Method` and `X-Original-URI`, set in the auth location:
+ * The check request names the original request in headers that a client can send too (nginx's auth
+ * subrequest, Traefik and Envoy all pass the client's headers along), so the gateway answers only peers
+ * listed in `trustProxy`, and reads only what `forwardAuth.mode` says that proxy sets, never another
+ * proxy's headers as a fallback:
+ * - `traefik` (ForwardAuth): `X-Forwarded-Method` and `X-Forwarded-Uri`, which Traefik overwrites.
+ * - `nginx` (`auth_request`): `X-Original-Method` and `X-Original-URI`, set in the auth location, which
+ *   also clears the Traefik headers so no other reader of the subrequest can be misled by a client's own:
  *       location = /_tollgate/auth {
  *           internal;
  *           proxy_pass http://127.0.0.1:8000;          # the gateway
@@ -13,6 +17,8 @@
  *           proxy_set_header Content-Length "";
  *           proxy_set_header X-Original-Method $request_method;
  *           proxy_set_header X-Original-URI $request_uri;
+ *           proxy_set_header X-Forwarded-Method "";    # a client's own: never passed on
+ *           proxy_set_header X-Forwarded-Uri "";
  *       }
  *       location / {
  *           auth_request /_tollgate/auth;
@@ -25,20 +31,27 @@
  *           proxy_pass http://api;
  *       }
  *   nginx copies WWW-Authenticate from a 401 answer to the client; a 403 goes out without the challenge.
- * - Envoy `ext_authz` (HTTP service, `path_prefix: /_tollgate/auth`): the check request itself, with the
- *   original method and the original path after the prefix.
+ * - `envoy` (`ext_authz` HTTP service, `path_prefix: /_tollgate/auth`): the check request itself, with the
+ *   original method and the original path after the prefix; headers are not read.
  *
- * nginx passes on only 401 and 403 from an auth request (anything else becomes 500), so "no route" and
- * "method not allowed" are answered 403 here: the request is denied either way.
+ * nginx passes on only 401 and 403 from an auth request (anything else becomes 500), so "no route",
+ * "method not allowed", an unknown peer and a check that does not name the request are answered 403
+ * here: the request is denied either way.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { logAccess } from './access-log.js';
-import { type Refusal, authorize, invalidRequest } from './authorize.js';
+import { type Refusal, authorize, jsonRefusal } from './authorize.js';
+import type { ForwardAuthMode } from './config.js';
 import { identityHeaderMap } from './headers.js';
 import { callerAddress } from './net.js';
-import { type GatewayRuntime, peerOf } from './proxy.js';
+import { type GatewayRuntime, type Peer, peerOf } from './proxy.js';
 import { rateLimitHeaders } from './rate-limit.js';
 import { sendRefusal } from './responses.js';
+
+export interface ForwardAuthEndpoint {
+  path: string;
+  mode: ForwardAuthMode;
+}
 
 /** Compared on the raw target: the endpoint's own path is fixed, only what follows it is normalised. */
 export function isForwardAuthTarget(target: string, authPath: string): boolean {
@@ -49,49 +62,58 @@ export function isForwardAuthTarget(target: string, authPath: string): boolean {
 
 type OriginalRequest = { method: string; target: string } | { problem: string };
 
-export function originalRequest(req: IncomingMessage, authPath: string): OriginalRequest {
-  const traefikUri = single(req.headers['x-forwarded-uri']);
-  if (traefikUri !== undefined) {
-    return { method: single(req.headers['x-forwarded-method']) ?? req.method ?? 'GET', target: traefikUri };
+/** The headers that name the original request, per mode; Envoy names it in the check request's own path. */
+const MODE_HEADERS = {
+  nginx: { method: 'x-original-method', target: 'x-original-uri' },
+  traefik: { method: 'x-forwarded-method', target: 'x-forwarded-uri' },
+} as const;
+
+/** The request a trusted proxy asks about, read the one way its mode says; anything else is a problem. */
+export function originalRequest(req: IncomingMessage, endpoint: ForwardAuthEndpoint, peer: Peer): OriginalRequest {
+  if (!peer.trusted) return { problem: 'forward-auth answers only the proxies listed in trustProxy' };
+  if (endpoint.mode === 'envoy') {
+    const rest = (req.url ?? '').slice(endpoint.path.length);
+    if (rest.startsWith('/')) return { method: req.method ?? 'GET', target: rest };
+    return { problem: `name the original request in the path after ${endpoint.path}` };
   }
-  const nginxUri = single(req.headers['x-original-uri']);
-  if (nginxUri !== undefined) {
-    return { method: single(req.headers['x-original-method']) ?? req.method ?? 'GET', target: nginxUri };
+  const names = MODE_HEADERS[endpoint.mode];
+  const method = exactlyOne(req, names.method);
+  const target = exactlyOne(req, names.target);
+  if (method === undefined || target === undefined) {
+    return { problem: `name the original request with exactly one ${names.method} and one ${names.target}` };
   }
-  const rest = (req.url ?? '').slice(authPath.length);
-  if (rest.startsWith('/')) return { method: req.method ?? 'GET', target: rest };
-  return {
-    problem:
-      'name the original request with X-Forwarded-Method/-Uri, X-Original-Method/-URI, or a path after the endpoint',
-  };
+  return { method, target };
 }
 
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+/** Several values are not picked from: which one the proxy set would be a guess. */
+function exactlyOne(req: IncomingMessage, name: string): string | undefined {
+  const values = req.headersDistinct[name];
+  return values?.length === 1 ? values[0] : undefined;
 }
 
 export async function handleForwardAuth(
   runtime: GatewayRuntime,
+  endpoint: ForwardAuthEndpoint,
   req: IncomingMessage,
   res: ServerResponse,
   startedAt: number,
 ): Promise<void> {
-  const original = originalRequest(req, runtime.forwardAuthPath ?? '');
+  const peer = peerOf(runtime, req.socket);
+  const original = originalRequest(req, endpoint, peer);
   const entry = { mode: 'forward_auth' as const, startedAt, rawTarget: req.url };
   if ('problem' in original) {
-    sendRefusal(res, invalidRequest(original.problem));
+    sendRefusal(res, jsonRefusal(403, 'invalid_request', original.problem));
     logAccess(runtime.logger, {
       ...entry,
       method: req.method,
       route: undefined,
       path: undefined,
       token: undefined,
-      status: 400,
+      status: 403,
     });
     return;
   }
   const authorization = req.headersDistinct.authorization ?? [];
-  const peer = peerOf(runtime, req.socket);
   const forwardedFor = req.headersDistinct['x-forwarded-for']?.join(', ');
   const remoteAddress = callerAddress(peer.address, peer.trusted, forwardedFor);
   const decision = await authorize(runtime, { ...original, authorization, remoteAddress });

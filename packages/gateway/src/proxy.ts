@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { type AccessLogEntry, logAccess } from './access-log.js';
 import { type Allowed, type Authorizer, authorize, jsonRefusal } from './authorize.js';
-import { handleForwardAuth, isForwardAuthTarget } from './forward-auth.js';
+import { type ForwardAuthEndpoint, handleForwardAuth, isForwardAuthTarget } from './forward-auth.js';
 import {
   type HeaderPolicy,
   type ScannedHeaders,
@@ -27,8 +27,8 @@ export interface GatewayRuntime extends Authorizer {
   policy: HeaderPolicy;
   pools: UpstreamPools;
   isTrustedProxy: ProxyTrust;
-  /** The forward-auth endpoint, when enabled. */
-  forwardAuthPath: string | undefined;
+  /** The forward-auth endpoint and the proxy that asks there, when enabled. */
+  forwardAuth: ForwardAuthEndpoint | undefined;
 }
 
 export function isEncrypted(req: IncomingMessage): boolean {
@@ -88,8 +88,9 @@ async function handleRequest(
     logAccess(runtime.logger, { ...entry, status: 403, startedAt });
     return;
   }
-  if (runtime.forwardAuthPath !== undefined && isForwardAuthTarget(target, runtime.forwardAuthPath)) {
-    await handleForwardAuth(runtime, req, res, startedAt);
+  const { forwardAuth } = runtime;
+  if (forwardAuth !== undefined && isForwardAuthTarget(target, forwardAuth.path)) {
+    await handleForwardAuth(runtime, forwardAuth, req, res, startedAt);
     return;
   }
 

@@ -13,6 +13,7 @@ import { type Verifier, createVerifier } from '@tollgate/verify';
 import type { DestinationStream, Logger } from 'pino';
 import { createGatewayLogger } from './access-log.js';
 import type { GatewayConfig } from './config.js';
+import type { ForwardAuthEndpoint } from './forward-auth.js';
 import { headerPolicy } from './headers.js';
 import { hostForUrl, isLoopbackHost, trustedProxies } from './net.js';
 import { type GatewayRuntime, createRequestHandler } from './proxy.js';
@@ -59,7 +60,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     policy: headerPolicy(config.identityHeaders, config.forwardToken),
     pools,
     isTrustedProxy: trustedProxies(config.trustProxy),
-    forwardAuthPath: config.forwardAuth.enabled ? config.forwardAuth.path : undefined,
+    forwardAuth: forwardAuthEndpoint(config),
   };
   const tunnels = new Set<Duplex>();
   const server = await createServer(config);
@@ -95,6 +96,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     return closing;
   };
   return { url, close };
+}
+
+function forwardAuthEndpoint({ forwardAuth }: GatewayConfig): ForwardAuthEndpoint | undefined {
+  if (!forwardAuth.enabled || forwardAuth.mode === undefined) return undefined;
+  return { path: forwardAuth.path, mode: forwardAuth.mode };
 }
 
 /** Shared through Redis when configured (per gateway, in memory, while Redis is down); otherwise in memory. */

@@ -151,6 +151,24 @@ routes:
     assert.equal(config.client?.clientSecret, 's3cret-from-env');
   });
 
+  it('requires an explicit forward-auth mode and the proxy that asks in trustProxy', () => {
+    const enabled = (extra: string) => write('forward-auth.yaml', `${VALID}forwardAuth:\n  enabled: true\n${extra}`);
+    const problems = problemsOf(() => loadGatewayConfig(enabled(''), {}));
+    assert.deepEqual(
+      [...problems].sort(),
+      [
+        `${join(folder, 'forward-auth.yaml')}:8: forwardAuth.mode: is required with forward-auth: one of nginx, traefik, envoy`,
+        `${join(folder, 'forward-auth.yaml')}: trustProxy: is required with forward-auth: list the proxy that asks (no one else is answered)`,
+      ].sort(),
+    );
+    const wrongMode = problemsOf(() => loadGatewayConfig(enabled('  mode: haproxy\ntrustProxy: [127.0.0.1]\n'), {}));
+    assert.deepEqual(wrongMode, [
+      `${join(folder, 'forward-auth.yaml')}:10: forwardAuth.mode: must be one of nginx, traefik, envoy`,
+    ]);
+    const config = loadGatewayConfig(enabled('  mode: traefik\ntrustProxy: [127.0.0.1]\n'), {});
+    assert.equal(config.forwardAuth.mode, 'traefik');
+  });
+
   it('says so when the file cannot be read', () => {
     const [problem] = problemsOf(() => loadGatewayConfig(join(folder, 'absent.yaml'), {}));
     assert.match(problem ?? '', /cannot read .*absent\.yaml: ENOENT/);

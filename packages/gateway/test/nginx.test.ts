@@ -52,7 +52,37 @@ async function waitForPort(port: number, child: ChildProcess, errorLog: string):
   assert.fail('nginx did not start listening');
 }
 
-function nginxConfig(folder: string, port: number, gateway: string, upstream: string): string {
+/** The documented auth location clears the Traefik headers; `clearTraefikHeaders: false` is the snippet as it was. */
+function server(port: number, gateway: string, upstream: string, clearTraefikHeaders: boolean): string {
+  const clear = clearTraefikHeaders
+    ? 'proxy_set_header X-Forwarded-Method "";\n      proxy_set_header X-Forwarded-Uri "";'
+    : '';
+  return `
+  server {
+    listen 127.0.0.1:${port};
+    location = /_tollgate/auth {
+      internal;
+      proxy_pass ${gateway};
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Original-Method $request_method;
+      proxy_set_header X-Original-URI $request_uri;
+      ${clear}
+    }
+    location / {
+      auth_request /_tollgate/auth;
+      auth_request_set $tollgate_subject $upstream_http_x_tollgate_subject;
+      auth_request_set $tollgate_client $upstream_http_x_tollgate_client;
+      auth_request_set $tollgate_scopes $upstream_http_x_tollgate_scopes;
+      proxy_set_header X-Tollgate-Subject $tollgate_subject;
+      proxy_set_header X-Tollgate-Client $tollgate_client;
+      proxy_set_header X-Tollgate-Scopes $tollgate_scopes;
+      proxy_pass ${upstream};
+    }
+  }`;
+}
+
+function nginxConfig(folder: string, ports: [number, number], gateway: string, upstream: string): string {
   return `
 daemon off;
 master_process off;
@@ -67,27 +97,8 @@ http {
   fastcgi_temp_path ${folder}/fastcgi;
   uwsgi_temp_path ${folder}/uwsgi;
   scgi_temp_path ${folder}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    location = /_tollgate/auth {
-      internal;
-      proxy_pass ${gateway};
-      proxy_pass_request_body off;
-      proxy_set_header Content-Length "";
-      proxy_set_header X-Original-Method $request_method;
-      proxy_set_header X-Original-URI $request_uri;
-    }
-    location / {
-      auth_request /_tollgate/auth;
-      auth_request_set $tollgate_subject $upstream_http_x_tollgate_subject;
-      auth_request_set $tollgate_client $upstream_http_x_tollgate_client;
-      auth_request_set $tollgate_scopes $upstream_http_x_tollgate_scopes;
-      proxy_set_header X-Tollgate-Subject $tollgate_subject;
-      proxy_set_header X-Tollgate-Client $tollgate_client;
-      proxy_set_header X-Tollgate-Scopes $tollgate_scopes;
-      proxy_pass ${upstream};
-    }
-  }
+${server(ports[0], gateway, upstream, true)}
+${server(ports[1], gateway, upstream, false)}
 }
 `;
 }
@@ -99,12 +110,15 @@ describe('forward-auth behind a real nginx auth_request', { skip: SKIP }, () => 
   let nginx: ChildProcess;
   let folder: string;
   let nginxUrl: string;
+  /** The same nginx with the auth location as documented before: Traefik headers not cleared. */
+  let unclearedUrl: string;
 
   before(async () => {
     issuer = await startIssuer();
     upstream = await startUpstream();
     gateway = await startTestGateway(issuer.url, {
-      forwardAuth: { enabled: true },
+      trustProxy: ['127.0.0.1'],
+      forwardAuth: { enabled: true, mode: 'nginx' },
       routes: [
         { path: '/api', upstream: upstream.url, scopes: ['read:data'] },
         { path: '/admin', upstream: upstream.url, scopes: ['admin'] },
@@ -112,13 +126,14 @@ describe('forward-auth behind a real nginx auth_request', { skip: SKIP }, () => 
       ],
     });
     folder = mkdtempSync(join(tmpdir(), 'tollgate-nginx-'));
-    const port = await freePort();
+    const ports: [number, number] = [await freePort(), await freePort()];
     const conf = join(folder, 'nginx.conf');
-    writeFileSync(conf, nginxConfig(folder, port, gateway.url, upstream.url));
+    writeFileSync(conf, nginxConfig(folder, ports, gateway.url, upstream.url));
     const errorLog = join(folder, 'error.log');
     nginx = spawn(NGINX as string, ['-p', folder, '-c', conf, '-e', errorLog], { stdio: 'ignore' });
-    await waitForPort(port, nginx, errorLog);
-    nginxUrl = `http://127.0.0.1:${port}`;
+    for (const port of ports) await waitForPort(port, nginx, errorLog);
+    nginxUrl = `http://127.0.0.1:${ports[0]}`;
+    unclearedUrl = `http://127.0.0.1:${ports[1]}`;
   });
 
   after(async () => {
@@ -170,5 +185,18 @@ describe('forward-auth behind a real nginx auth_request', { skip: SKIP }, () => 
     const reply = await send(nginxUrl, '/public/page', { headers: { 'X-Tollgate-Subject': 'admin' } });
     assert.equal(reply.status, 200);
     assert.equal(last()?.headers['x-tollgate-subject'], undefined);
+  });
+
+  it('judges the URI nginx saw, never a client-sent X-Forwarded-Uri (with or without the snippet clearing it)', async () => {
+    const token = await issuer.token({ scope: 'read:data' });
+    for (const base of [nginxUrl, unclearedUrl]) {
+      const before = upstream.received.length;
+      const spoofed = { 'X-Forwarded-Uri': '/public/x', 'X-Forwarded-Method': 'GET' };
+      const anonymous = await send(base, '/admin/users', { headers: spoofed });
+      assert.equal(anonymous.status, 401, base);
+      const reader = await send(base, '/admin/users', { headers: { ...spoofed, authorization: `Bearer ${token}` } });
+      assert.equal(reader.status, 403, base);
+      assert.equal(upstream.received.length, before, `${base} forwarded /admin/users`);
+    }
   });
 });
