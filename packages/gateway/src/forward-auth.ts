@@ -34,6 +34,9 @@
  * - `envoy` (`ext_authz` HTTP service, `path_prefix: /_tollgate/auth`): the check request itself, with the
  *   original method and the original path after the prefix; headers are not read.
  *
+ * A check whose request carries an identity header spelt with `_` (`X_Tollgate_Subject`) is denied: the
+ * proxy replaces only the names the gateway answers with, and many servers read `_` as `-`.
+ *
  * nginx passes on only 401 and 403 from an auth request (anything else becomes 500), so "no route",
  * "method not allowed", an unknown peer and a check that does not name the request are answered 403
  * here: the request is denied either way.
@@ -42,7 +45,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { logAccess } from './access-log.js';
 import { type Refusal, authorize, jsonRefusal } from './authorize.js';
 import type { ForwardAuthMode } from './config.js';
-import { identityHeaderMap } from './headers.js';
+import { identityHeaderMap, underscoredIdentityHeader } from './headers.js';
 import { callerAddress } from './net.js';
 import { type GatewayRuntime, type Peer, peerOf } from './proxy.js';
 import { rateLimitHeaders } from './rate-limit.js';
@@ -85,6 +88,12 @@ export function originalRequest(req: IncomingMessage, endpoint: ForwardAuthEndpo
   return { method, target };
 }
 
+/** Denied rather than answered: the proxy would pass such a header on beside the identity it sets (headers.ts). */
+function underscoredIdentity(req: IncomingMessage, runtime: GatewayRuntime): { problem: string } | undefined {
+  const name = underscoredIdentityHeader(req.rawHeaders, runtime.policy);
+  return name === undefined ? undefined : { problem: `${name} is an identity header spelt with "_"` };
+}
+
 /** Several values are not picked from: which one the proxy set would be a guess. */
 function exactlyOne(req: IncomingMessage, name: string): string | undefined {
   const values = req.headersDistinct[name];
@@ -99,7 +108,7 @@ export async function handleForwardAuth(
   startedAt: number,
 ): Promise<void> {
   const peer = peerOf(runtime, req.socket);
-  const original = originalRequest(req, endpoint, peer);
+  const original = underscoredIdentity(req, runtime) ?? originalRequest(req, endpoint, peer);
   const entry = { mode: 'forward_auth' as const, startedAt, rawTarget: req.url };
   if ('problem' in original) {
     sendRefusal(res, jsonRefusal(403, 'invalid_request', original.problem));

@@ -1,7 +1,7 @@
 /**
  * What crosses the gateway in headers. Requests: hop-by-hop headers (RFC 9110 7.6.1) and every header
- * named in `Connection` are dropped; identity headers (the configured names and any `X-Tollgate-*`) are
- * dropped so a client cannot spoof them, then set from the verified token; `Authorization` goes only when
+ * named in `Connection` are dropped; identity headers (the configured names and any `X-Tollgate-*`, in any
+ * case and with `_` for `-`) are dropped so a client cannot spoof them, then set from the verified token; `Authorization` goes only when
  * `forwardToken` is on; `Host` is replaced by the upstream's; X-Forwarded-* are built from the connection
  * (and extended, not replaced, only when the peer is a trusted proxy).
  */
@@ -35,14 +35,23 @@ export interface IdentityHeaderNames {
 
 export interface HeaderPolicy {
   identity: IdentityHeaderNames;
-  /** Lower-cased identity names, for stripping. */
+  /** Identity names as identityKey() spells them, for stripping. */
   identityLower: ReadonlySet<string>;
   forwardToken: boolean;
 }
 
 export function headerPolicy(identity: IdentityHeaderNames, forwardToken: boolean): HeaderPolicy {
-  const identityLower = new Set(Object.values(identity).map((name) => name.toLowerCase()));
+  const identityLower = new Set(Object.values(identity).map(identityKey));
   return { identity: { ...identity }, identityLower, forwardToken };
+}
+
+/**
+ * A header name as servers behind the gateway may read it: CGI (RFC 3875 4.1.18), and after it WSGI, Rack and PHP,
+ * turn `-` into `_` and ignore case, so `X_Tollgate_Subject` reaches the application as `X-Tollgate-Subject` does.
+ */
+export function identityKey(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.includes('_') ? lower.replaceAll('_', '-') : lower;
 }
 
 export interface ScannedHeaders {
@@ -59,8 +68,22 @@ export interface ScannedHeaders {
   hasBody: boolean;
 }
 
-export function isIdentityHeader(lowerName: string, policy: HeaderPolicy): boolean {
-  return lowerName.startsWith('x-tollgate-') || policy.identityLower.has(lowerName);
+/** Whether a header (any case, `_` or `-`) names an identity header, the configured ones or any `X-Tollgate-*`. */
+export function isIdentityHeader(name: string, policy: HeaderPolicy): boolean {
+  const key = identityKey(name);
+  return key.startsWith('x-tollgate-') || policy.identityLower.has(key);
+}
+
+/**
+ * The first identity header spelt with `_` in a forward-auth check. The proxy, not the gateway, builds the upstream
+ * request then, and it replaces only the names the gateway answers with, so such a header would pass beside them.
+ */
+export function underscoredIdentityHeader(rawHeaders: readonly string[], policy: HeaderPolicy): string | undefined {
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index] as string;
+    if (name.includes('_') && isIdentityHeader(name, policy)) return name;
+  }
+  return undefined;
 }
 
 /** One pass over `rawHeaders` (names in their original case, duplicates kept, as Node gives them). */
