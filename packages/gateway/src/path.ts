@@ -23,17 +23,39 @@ const PCHAR = /[A-Za-z0-9\-._~!$&'()*+,=:@]/;
 
 /**
  * Splits an origin-form request target (RFC 9112 3.2.1) into its normalised path and its query, which
- * is passed on untouched (`?` included). Absolute-form and asterisk-form are refused: only the
- * configuration, never the request, decides where a request goes.
+ * is passed on as it came (`?` included) minus any `access_token` parameter. Absolute-form and
+ * asterisk-form are refused: only the configuration, never the request, decides where a request goes.
  */
 export function normaliseRequestTarget(target: string): TargetResult {
   if (!target.startsWith('/')) return { problem: 'the request target must be a path starting with /' };
   const queryStart = target.indexOf('?');
   const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
-  const query = queryStart === -1 ? '' : target.slice(queryStart);
+  const query = queryStart === -1 ? '' : withoutAccessToken(target.slice(queryStart));
   if (target.includes('#')) return { problem: 'a request target cannot contain #' };
   const result = normalisePath(rawPath);
   return 'problem' in result ? result : { path: result.path, query };
+}
+
+/**
+ * RFC 6750 5.3: a token in the URL ends up in logs, so it never goes upstream, on any route. Parameters are compared
+ * as form-decoded names (`access%5Ftoken`, as the SDK reads them) in any letter case (some frameworks ignore it);
+ * every other parameter is kept byte for byte, in order.
+ */
+export function withoutAccessToken(query: string): string {
+  if (!/access|%/i.test(query)) return query;
+  const kept = query
+    .slice(1)
+    .split('&')
+    .filter((parameter) => !isAccessToken(parameter));
+  return kept.length === 0 ? '' : `?${kept.join('&')}`;
+}
+
+function isAccessToken(parameter: string): boolean {
+  const equals = parameter.indexOf('=');
+  const rawName = equals === -1 ? parameter : parameter.slice(0, equals);
+  // URLSearchParams decodes `+` and percent-escapes as a form parser does, and tolerates malformed escapes.
+  const [name] = new URLSearchParams(`${rawName}=`).keys();
+  return name?.toLowerCase() === 'access_token';
 }
 
 export function normalisePath(rawPath: string): PathResult {

@@ -66,6 +66,24 @@ describe('normalisePath', () => {
     assert.ok('problem' in normaliseRequestTarget('*'));
     assert.ok('problem' in normaliseRequestTarget('/data#fragment'));
   });
+
+  it('drops every access_token parameter, however it is spelt, and keeps the rest byte for byte', () => {
+    const cases: Array<[string, string]> = [
+      ['?access_token=t', ''],
+      ['?a=1&access_token=t&b=%2F+x&access_token=u', '?a=1&b=%2F+x'],
+      ['?ACCESS_TOKEN=t&Access_Token&x=access_token', '?x=access_token'],
+      ['?access%5Ftoken=t&%61ccess_token=t&access%5ftoken&a=%zz', '?a=%zz'],
+      ['?a=1&&b&access_token=', '?a=1&&b'],
+      [
+        '?access_tokens=t&my_access_token=t&access-token=t&access+token=t',
+        '?access_tokens=t&my_access_token=t&access-token=t&access+token=t',
+      ],
+      ['?', '?'],
+    ];
+    for (const [query, expected] of cases) {
+      assert.deepEqual(normaliseRequestTarget(`/data${query}`), { path: '/data', query: expected }, query);
+    }
+  });
 });
 
 describe('RouteTable', () => {
