@@ -117,16 +117,31 @@ describe('verify SDK against a real Tollgate', () => {
     }
   });
 
+  it('answers another Authorization scheme like no token: 401, bare challenge (RFC 6750 3.1)', async () => {
+    const handledBefore = api.handled();
+    const otherSchemes = [
+      `Basic ${Buffer.from('a:b').toString('base64')}`,
+      `Token ${genuine}`,
+      'Digest username="a", realm="b", nonce="c", response="d"',
+    ];
+    for (const header of otherSchemes) {
+      const error = await refusal(verifier.authenticate({ headers: { authorization: header } }));
+      assert.equal(error.status, 401, header.slice(0, 30));
+      const result = await rawRequest(`${api.url}/`, { authorization: header });
+      assertBearerRefusal(result, { status: 401, realm: USER_API }, header.slice(0, 30));
+      assert.equal(result.text, '', 'a bare challenge has no error body');
+    }
+    assert.equal(api.handled(), handledBefore, 'no request without a Bearer token reached the handler');
+  });
+
   it('refuses a malformed Authorization header with 400 invalid_request (RFC 6750 2.1, 3.1)', async () => {
     const malformed = [
-      `Basic ${Buffer.from('a:b').toString('base64')}`,
       'Bearer',
       'Bearer ',
       `Bearer ${genuine} ${genuine}`,
       `Bearer ${genuine}, Bearer ${genuine}`,
       `Bearer ${genuine.slice(0, 20)}$${genuine.slice(21)}`,
       `Bearer "${genuine}"`,
-      `Token ${genuine}`,
     ];
     const handledBefore = api.handled();
     for (const header of malformed) {

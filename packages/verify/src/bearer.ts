@@ -12,6 +12,10 @@ import type { BearerRequest, HeaderSource } from './types.js';
  */
 const BEARER_CREDENTIALS = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9\-._~+/]+=*)$/;
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+/** RFC 9110 11.4: `credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]`, the scheme being a `token`. */
+const AUTH_SCHEME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?: |$)/;
+/** RFC 9110 11.2: `auth-param = token BWS "=" BWS ( token / quoted-string )`. */
+const AUTH_PARAM_START = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+[ \t]*=/;
 
 const MALFORMED_HEADER = 'The Authorization header must be "Bearer" followed by one access token';
 const SEVERAL_HEADERS = 'The request must not carry more than one Authorization header';
@@ -49,13 +53,49 @@ function authorizationValues(headers: HeaderSource): string[] {
   return values;
 }
 
-/** The token of a single Authorization header value, or a 400 for anything but `Bearer <b64token>`. */
+/**
+ * The token of a single Authorization header value. Another scheme (`Basic`, `Digest`, `Token`, ...) carries no Bearer
+ * credentials: RFC 6750 3.1 answers it like a request without any, 401 with a bare challenge. A value that tries
+ * Bearer but is not `Bearer <b64token>`, or is no credentials at all, is a malformed request: 400.
+ */
 export function parseAuthorizationHeader(value: string): string {
   const match = BEARER_CREDENTIALS.exec(value);
-  if (match === null) {
-    throw BearerError.invalidRequest(value.includes(',') ? SEVERAL_HEADERS : MALFORMED_HEADER);
+  if (match !== null) return match[1] as string;
+  // `Bearer` glued to its token or followed by anything else is a Bearer attempt gone wrong, not another scheme.
+  if (!/^bearer/i.test(value) && AUTH_SCHEME.test(value)) {
+    if (joinsSeveralCredentials(value)) throw BearerError.invalidRequest(SEVERAL_HEADERS);
+    throw BearerError.otherScheme();
   }
-  return match[1] as string;
+  throw BearerError.invalidRequest(value.includes(',') ? SEVERAL_HEADERS : MALFORMED_HEADER);
+}
+
+/**
+ * Whether a value holds more than one set of credentials, as fetch Headers make of repeated headers (`Basic x, Bearer
+ * y`). Commas also separate one scheme's auth-params (`Digest username="a", realm="b"`), so only a list element that is
+ * not an auth-param starts new credentials; commas inside quoted strings separate nothing.
+ */
+function joinsSeveralCredentials(value: string): boolean {
+  const elements: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let index = 0; index < value.length; index++) {
+    const char = value.charAt(index);
+    if (quoted && char === '\\') {
+      current += char + value.charAt(index + 1);
+      index++;
+    } else if (char === '"') {
+      quoted = !quoted;
+      current += char;
+    } else if (char === ',' && !quoted) {
+      elements.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  elements.push(current);
+  // RFC 9110 5.6.1: empty list elements count for nothing.
+  return elements.slice(1).some((element) => element.trim() !== '' && !AUTH_PARAM_START.test(element.trim()));
 }
 
 /** The `access_token` query values, read only when the URL has a query at all (the common case costs one scan). */
@@ -82,7 +122,7 @@ function tokenFromQuery(tokens: readonly string[], allowQueryToken: boolean): st
 
 /**
  * The access token of a request (RFC 6750 2). Throws BearerError: 401 with a bare challenge when there are no
- * credentials at all; 400 invalid_request for a malformed or duplicated Authorization header, for a query token when
+ * Bearer credentials at all (no Authorization header, or one of another scheme); 400 invalid_request for a malformed or duplicated Authorization header, for a query token when
  * those are not allowed, and for a token sent in more than one way (RFC 6750 2: clients MUST NOT use more than one).
  */
 export function extractBearerToken(request: BearerRequest, options: ExtractOptions = {}): string {

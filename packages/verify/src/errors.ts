@@ -12,6 +12,8 @@ export type BearerErrorName = 'invalid_request' | 'invalid_token' | 'insufficien
 export type BearerErrorCode =
   | TokenErrorCode
   | 'ERR_BEARER_MISSING'
+  /** An Authorization header with another scheme (`Basic`, `Digest`, ...): no Bearer credentials either. */
+  | 'ERR_BEARER_OTHER_SCHEME'
   | 'ERR_BEARER_MALFORMED'
   | 'ERR_BEARER_QUERY_REFUSED'
   | 'ERR_TOKEN_REVOKED'
@@ -88,6 +90,14 @@ export class BearerError extends Error {
   /** No credentials at all: 401 with a bare `Bearer realm` challenge and no error code (RFC 6750 3). */
   static missing(): BearerError {
     return new BearerError({ status: 401, error: undefined, code: 'ERR_BEARER_MISSING' });
+  }
+
+  /**
+   * Credentials of another scheme (RFC 6750 3.1: "attempted using an unsupported authentication method"): no Bearer
+   * credentials at all, so the same bare challenge as missing(), under its own code for logs.
+   */
+  static otherScheme(): BearerError {
+    return new BearerError({ status: 401, error: undefined, code: 'ERR_BEARER_OTHER_SCHEME' });
   }
 
   /** RFC 6750 3.1 invalid_request: a malformed request, answered with 400. */

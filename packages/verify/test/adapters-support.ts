@@ -203,9 +203,20 @@ export function describeAdapter(name: string, startApp: StartApp): void {
       assertRefusal(response, 400, 'invalid_request');
     });
 
-    it('refuses another scheme with 400 invalid_request', async () => {
-      const response = await rawGet(`${app.url}/data`, { authorization: 'Basic dXNlcjpwYXNz' });
-      assertRefusal(response, 400, 'invalid_request');
+    it('answers another scheme like no credentials: 401 and a bare challenge (RFC 6750 3.1)', async () => {
+      for (const authorization of ['Basic dXNlcjpwYXNz', 'Digest username="a", realm="b", nonce="c"', 'Token abc']) {
+        const response = await rawGet(`${app.url}/data`, { authorization });
+        assert.equal(response.status, 401, authorization);
+        assert.equal(response.headers['www-authenticate'], `Bearer realm="${REALM}"`);
+        assert.equal(response.headers['cache-control'], 'no-store');
+        assert.equal(response.body, '');
+      }
+    });
+
+    it('refuses a malformed Bearer header and another scheme beside a second header with 400', async () => {
+      for (const authorization of ['Bearer', 'Bearer a b', 'Bearer a!', ['Basic dXNlcjpwYXNz', 'Bearer abc']]) {
+        assertRefusal(await rawGet(`${app.url}/data`, { authorization }), 400, 'invalid_request');
+      }
     });
 
     it('refuses a token in the query string with 400 invalid_request (RFC 6750 2.3, not enabled)', async () => {

@@ -60,7 +60,6 @@ describe('extractBearerToken (RFC 6750 2.1)', () => {
   });
 
   const malformed: Record<string, string> = {
-    'a wrong scheme': `Basic ${TOKEN}`,
     'a scheme glued to the token': `Bearer${TOKEN}`,
     'two tokens': `Bearer ${TOKEN} ${TOKEN}`,
     'a comma-joined second header': `Bearer ${TOKEN}, Bearer ${TOKEN}`,
@@ -83,6 +82,44 @@ describe('extractBearerToken (RFC 6750 2.1)', () => {
       assert.ok(!error.message.includes(TOKEN.slice(0, 12)), 'the message quotes the token');
     });
   }
+
+  const otherSchemes: Record<string, string> = {
+    Basic: 'Basic dXNlcjpwYXNz',
+    'Basic in lower case': 'basic dXNlcjpwYXNz',
+    'Digest with auth-params': 'Digest username="alice", realm="api, v2", nonce="abc", response="def"',
+    Token: `Token ${TOKEN}`,
+    'a scheme alone': 'Negotiate',
+  };
+  for (const [name, value] of Object.entries(otherSchemes)) {
+    it(`answers another scheme (${name}) like no credentials: 401, bare challenge (RFC 6750 3.1)`, () => {
+      for (const headers of [
+        { authorization: value },
+        { authorization: [value] },
+        new Headers({ authorization: value }),
+      ]) {
+        const error = refusal({ headers });
+        assert.equal(error.status, 401);
+        assert.equal(error.error, undefined);
+        assert.equal(error.description, undefined);
+        assert.equal(error.code, 'ERR_BEARER_OTHER_SCHEME');
+        assert.equal(error.challenge('api'), 'Bearer realm="api"');
+      }
+    });
+  }
+
+  it('still refuses another scheme next to a second Authorization header', () => {
+    assertInvalidRequest({ headers: { authorization: ['Basic dXNlcjpwYXNz', `Bearer ${TOKEN}`] } });
+    for (const [first, second] of [
+      ['Basic dXNlcjpwYXNz', `Bearer ${TOKEN}`],
+      ['Digest username="a", realm="b"', 'Basic dXNlcjpwYXNz'],
+    ]) {
+      const headers = new Headers();
+      headers.append('authorization', first as string);
+      headers.append('authorization', second as string);
+      const error = assertInvalidRequest({ headers });
+      assert.match(error.description ?? '', /more than one Authorization header/);
+    }
+  });
 
   it('refuses several Authorization headers given as an array (Node headersDistinct)', () => {
     const error = assertInvalidRequest({ headers: { authorization: [`Bearer ${TOKEN}`, `Bearer ${TOKEN}`] } });

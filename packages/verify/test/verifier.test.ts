@@ -58,10 +58,14 @@ describe('verify: valid tokens', () => {
     assert.throws(() => (verified.scopes as string[]).push('admin'), TypeError);
   });
 
-  it('answers a missing token with a bare challenge and a malformed header with 400', async () => {
+  it('answers a missing token or another scheme with a bare challenge and a malformed header with 400', async () => {
     const verifier = verifierFor(server, clock);
     await assertRefused(verifier.authenticate({ headers: {} }), { status: 401, error: undefined });
     await assertRefused(verifier.authenticate({ headers: { authorization: 'Basic abc' } }), {
+      status: 401,
+      error: undefined,
+    });
+    await assertRefused(verifier.authenticate({ headers: { authorization: 'Bearer a b' } }), {
       status: 400,
       error: 'invalid_request',
     });
