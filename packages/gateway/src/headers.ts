@@ -1,9 +1,10 @@
 /**
  * What crosses the gateway in headers. Requests: hop-by-hop headers (RFC 9110 7.6.1) and every header
  * named in `Connection` are dropped; identity headers (the configured names and any `X-Tollgate-*`, in any
- * case and with `_` for `-`) are dropped so a client cannot spoof them, then set from the verified token; `Authorization` goes only when
- * `forwardToken` is on; `Host` is replaced by the upstream's; X-Forwarded-* are built from the connection
- * (and extended, not replaced, only when the peer is a trusted proxy).
+ * case and with `_` for `-`) are dropped so a client cannot spoof them, then set from the verified token;
+ * `Authorization` goes only when `forwardToken` is on; `Host` is replaced by the upstream's; X-Forwarded-*
+ * are built from the connection (and extended, not replaced, only when the peer is a trusted proxy), and
+ * their spellings with `_` are dropped.
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { VerifiedToken } from '@tollgate/verify';
@@ -118,12 +119,21 @@ export function scanRequestHeaders(rawHeaders: readonly string[], policy: Header
       !HOP_BY_HOP.has(lower) &&
       lower !== 'expect' &&
       !connectionNamed.has(lower) &&
-      !isIdentityHeader(lower, policy)
+      !isIdentityHeader(lower, policy) &&
+      !isForwardingAlias(lower)
     ) {
       scanned.forward.push(name, value);
     }
   }
   return scanned;
+}
+
+/**
+ * `X_Forwarded_For` and the like: servers that read `_` as `-` (see identityKey) would take it for the header the
+ * gateway rebuilds, so a client could choose the address or scheme the upstream sees.
+ */
+function isForwardingAlias(lower: string): boolean {
+  return lower.includes('_') && FORWARDING.has(identityKey(lower));
 }
 
 function recordForwarding(scanned: ScannedHeaders, lower: string, value: string): void {

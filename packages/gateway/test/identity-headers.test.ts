@@ -119,6 +119,18 @@ describe('identity headers spelt with underscores never reach the upstream', () 
     assert.deepEqual(identityNames(last().rawHeaders), []);
   });
 
+  it('strips the forwarding headers the gateway rebuilds when they are spelt with underscores', async () => {
+    const spoofed =
+      'X_Forwarded_For: 10.0.0.1\r\nX_FORWARDED_PROTO: https\r\nx_forwarded_host: admin.internal\r\nX_Real_IP: 10.0.0.1';
+    const reply = await sendRaw(gateway.url, `GET /public/page HTTP/1.1\r\nHost: gw\r\n${spoofed}`);
+    assert.equal(reply.status, 200);
+    const names = last()
+      .rawHeaders.filter((_, index) => index % 2 === 0)
+      .filter((name) => /^x[-_](forwarded|real)[-_]/i.test(name));
+    assert.deepEqual(names, ['X-Forwarded-For', 'X-Forwarded-Proto', 'X-Forwarded-Host']);
+    assert.equal(last().headers['x-forwarded-for'], '127.0.0.1');
+  });
+
   it('strips them from a WebSocket handshake', async () => {
     const { status, hello } = await rawWebSocketHello(
       gateway.url,
