@@ -39,7 +39,7 @@
  *
  * nginx passes on only 401 and 403 from an auth request (anything else becomes 500), so "no route",
  * "method not allowed", an unknown peer and a check that does not name the request are answered 403
- * here: the request is denied either way.
+ * here, and in nginx mode so is every other 4xx (a malformed path): the request is denied either way.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { logAccess } from './access-log.js';
@@ -135,7 +135,7 @@ export async function handleForwardAuth(
     token: decision.token,
   };
   if (!decision.allowed) {
-    const refusal = denyByDefault(decision.refusal);
+    const refusal = denyByDefault(decision.refusal, endpoint.mode);
     sendRefusal(res, refusal);
     logAccess(runtime.logger, { ...logged, status: refusal.status });
     return;
@@ -151,8 +151,14 @@ export async function handleForwardAuth(
   logAccess(runtime.logger, { ...logged, status: 200 });
 }
 
-function denyByDefault(refusal: Refusal): Refusal {
-  if (refusal.status !== 404 && refusal.status !== 405) return refusal;
+/**
+ * No route or method is a denial everywhere. nginx also turns every other 4xx (a malformed path's 400, a 429) into a
+ * 500 for the client, so in nginx mode those become 403 too; a 5xx stays one, since that is what it is.
+ */
+function denyByDefault(refusal: Refusal, mode: ForwardAuthMode): Refusal {
+  const { status } = refusal;
+  const passedOn = mode === 'nginx' ? status === 401 || status >= 500 : status !== 404 && status !== 405;
+  if (passedOn || status === 403) return refusal;
   const { Allow: _allow, ...headers } = refusal.headers;
   return { ...refusal, status: 403, headers };
 }

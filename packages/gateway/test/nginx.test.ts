@@ -199,4 +199,13 @@ describe('forward-auth behind a real nginx auth_request', { skip: SKIP }, () => 
       assert.equal(upstream.received.length, before, `${base} forwarded /admin/users`);
     }
   });
+
+  it('turns a malformed request the gateway refuses into 403, never an nginx 500', async () => {
+    const before = upstream.received.length;
+    for (const path of ['/public/..%2Fadmin', '/admin;x', '/ADMIN/users']) {
+      const reply = await send(nginxUrl, path);
+      assert.equal(reply.status, 403, path);
+    }
+    assert.equal(upstream.received.length, before);
+  });
 });
