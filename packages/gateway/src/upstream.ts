@@ -3,9 +3,9 @@
  * bodies stream through (nothing is buffered whole), and failures map to 502 (unreachable) or 504 (too
  * slow). Error detail goes to the log only; the client sees a generic body.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import { responseHeadersFrom } from './headers.js';
 
 export interface UpstreamTimeouts {
@@ -69,7 +69,7 @@ export function forwardRequest(
   return new Promise((resolve) => {
     const body = options.hasBody ? requestBody(req) : null;
     const handler = new ForwardHandler(res, options.responseHeaders, resolve);
-    if (body !== null) body.on('error', (error: Error) => handler.onError(error));
+    if (body !== null) body.on('error', (error: Error) => handler.fail(error));
     pool.dispatch({ path: options.path, method: req.method as 'GET', headers: options.headers, body }, handler);
   });
 }
@@ -78,16 +78,17 @@ const OK: ForwardOutcome = { kind: 'ok' };
 const CLIENT_GONE: ForwardOutcome = { kind: 'client_gone' };
 
 /**
- * undici's own dispatch-handler interface, driven straight from its HTTP/1.1 parser. Pool.stream wraps the
- * same calls in an AsyncResource, an abort-signal listener and stream.finished() (half a dozen listeners
- * and closures per request: about 10 µs of CPU per request, measured); this does only what a proxy needs:
- * response headers out, body chunks written with backpressure, the client's going away aborting upstream.
+ * undici's dispatch-handler interface (the controller-based one that undici 8 keeps), driven straight from its
+ * HTTP/1.1 parser. Pool.stream wraps the same calls in an AsyncResource, an abort-signal listener and
+ * stream.finished() (half a dozen listeners and closures per request: about 10 µs of CPU per request,
+ * measured); this does only what a proxy needs: response headers out, body chunks written with backpressure
+ * (pause until the client's socket drains), the client's going away aborting upstream.
  */
-class ForwardHandler {
+class ForwardHandler implements Dispatcher.DispatchHandler {
   readonly #res: ServerResponse;
   readonly #extraHeaders: Record<string, string> | undefined;
   #settle: ((outcome: ForwardOutcome) => void) | undefined;
-  #abort: ((reason?: Error) => void) | undefined;
+  #controller: Dispatcher.DispatchController | undefined;
   #responding = false;
   #cancelled = false;
 
@@ -107,12 +108,16 @@ class ForwardHandler {
     if (this.#res.writableFinished) return;
     // The client went away first: stop the upstream request (and its body) too.
     this.#cancelled = true;
-    this.#abort?.(new Error('the client went away'));
+    this.#controller?.abort(new Error('the client went away'));
     this.#done(CLIENT_GONE);
   };
 
   readonly #onResponseFinish = (): void => {
     this.#done(OK);
+  };
+
+  readonly #resume = (): void => {
+    this.#controller?.resume();
   };
 
   #done(outcome: ForwardOutcome): void {
@@ -121,36 +126,42 @@ class ForwardHandler {
     this.#settle = undefined;
     this.#res.off('close', this.#onResponseClose);
     this.#res.off('finish', this.#onResponseFinish);
+    this.#res.off('drain', this.#resume);
     settle(outcome);
   }
 
-  onConnect(abort: (reason?: Error) => void): void {
-    if (this.#cancelled) abort(new Error('the client went away'));
-    else this.#abort = abort;
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#cancelled) controller.abort(new Error('the client went away'));
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     // 1xx from the upstream: the gateway answered any Expect itself, so there is nothing to relay.
-    if (statusCode < 200) return true;
+    if (statusCode < 200) return;
     const res = this.#res;
-    const forwarded = responseHeadersFrom(latin1Strings(rawHeaders));
+    const forwarded = responseHeadersFrom(rawHeaderList(controller, headers));
     const extra = this.#extraHeaders;
     if (extra !== undefined) for (const name in extra) forwarded.push(name, extra[name] as string);
     this.#responding = true;
     res.writeHead(statusCode, forwarded);
-    res.on('drain', resume);
-    return !res.writableNeedDrain;
+    res.on('drain', this.#resume);
+    if (res.writableNeedDrain) controller.pause();
   }
 
-  onData(chunk: Buffer): boolean {
-    return this.#res.write(chunk);
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.#res.write(chunk)) controller.pause();
   }
 
-  onComplete(): void {
+  onResponseEnd(): void {
     this.#res.end();
   }
 
-  onError(error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  /** The upstream exchange failed (or the request body did): tell the client as well as is still possible. */
+  fail(error: Error): void {
     if (this.#settle === undefined) return;
     const res = this.#res;
     if (this.#responding) {
@@ -163,9 +174,28 @@ class ForwardHandler {
   }
 }
 
-function latin1Strings(raw: readonly Buffer[]): string[] {
+/**
+ * The response headers as a flat `[name, value, ...]` list in the upstream's order and spelling: undici hands
+ * the raw list on the controller; where it does not, the parsed object is flattened (names lower-cased).
+ */
+function rawHeaderList(controller: Dispatcher.DispatchController, parsed: IncomingHttpHeaders): string[] {
+  const raw = controller.rawHeaders;
+  if (Array.isArray(raw)) return latin1Strings(raw);
+  const list: string[] = [];
+  for (const name in parsed) {
+    const value = parsed[name];
+    if (Array.isArray(value)) for (const item of value) list.push(name, item);
+    else if (value !== undefined) list.push(name, value);
+  }
+  return list;
+}
+
+function latin1Strings(raw: readonly (Buffer | string)[]): string[] {
   const strings = new Array<string>(raw.length);
-  for (let index = 0; index < raw.length; index += 1) strings[index] = (raw[index] as Buffer).toString('latin1');
+  for (let index = 0; index < raw.length; index += 1) {
+    const item = raw[index] as Buffer | string;
+    strings[index] = typeof item === 'string' ? item : item.toString('latin1');
+  }
   return strings;
 }
 
