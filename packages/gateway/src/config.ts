@@ -2,9 +2,8 @@
  * The gateway's one configuration schema: shape, defaults, bounds and messages. config-load.ts reads the
  * YAML file and turns every issue into `file:line: field: what is wrong`; this module only knows the shape.
  */
-import { isIP } from 'node:net';
 import { z } from 'zod';
-import { isLoopbackHost } from './net.js';
+import { isAddressOrCidr, isLoopbackHost } from '@tollgate/transport';
 import { normalisePath } from './path.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -282,14 +281,6 @@ function checkOverlaps(routes: readonly RouteConfig[], problem: (path: PropertyK
     );
     if (earlier !== -1) problem(['routes', index, 'path'], `overlaps routes[${earlier}] (same path and method)`);
   });
-}
-
-function isAddressOrCidr(entry: string): boolean {
-  const [address = '', prefix, extra] = entry.split('/');
-  const family = isIP(address);
-  if (family === 0 || extra !== undefined) return false;
-  if (prefix === undefined) return true;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 type RouteConfig = z.output<typeof route>;

@@ -46,8 +46,9 @@ import { logAccess } from './access-log.js';
 import { type Refusal, authorize, jsonRefusal } from './authorize.js';
 import type { ForwardAuthMode } from './config.js';
 import { identityHeaderMap, underscoredIdentityHeader } from './headers.js';
-import { callerAddress } from './net.js';
-import { type GatewayRuntime, type Peer, peerOf } from './proxy.js';
+import { callerAddress } from '@tollgate/transport';
+import { type Peer, peerOf } from './net.js';
+import type { GatewayRuntime } from './runtime.js';
 import { rateLimitHeaders } from './rate-limit.js';
 import { sendRefusal } from './responses.js';
 
@@ -107,7 +108,7 @@ export async function handleForwardAuth(
   res: ServerResponse,
   startedAt: number,
 ): Promise<void> {
-  const peer = peerOf(runtime, req.socket);
+  const peer = peerOf(runtime.isTrustedProxy, req.socket);
   const original = underscoredIdentity(req, runtime) ?? originalRequest(req, endpoint, peer);
   const entry = { mode: 'forward_auth' as const, startedAt, rawTarget: req.url };
   if ('problem' in original) {

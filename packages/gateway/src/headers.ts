@@ -228,9 +228,3 @@ export function responseHeadersFrom(raw: readonly string[]): string[] {
   }
   return out;
 }
-
-export function unmappedAddress(address: string | undefined): string | undefined {
-  if (address === undefined) return undefined;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped?.[1] ?? address;
-}

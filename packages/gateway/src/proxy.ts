@@ -4,63 +4,17 @@
  * upstream headers → answer `Expect: 100-continue` → stream to the upstream and back → access log.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import { type AccessLogEntry, logAccess } from './access-log.js';
-import { type Allowed, type Authorizer, authorize, jsonRefusal } from './authorize.js';
-import { type ForwardAuthEndpoint, handleForwardAuth, isForwardAuthTarget } from './forward-auth.js';
-import {
-  type HeaderPolicy,
-  type ScannedHeaders,
-  addForwardingHeaders,
-  addIdentityHeaders,
-  scanRequestHeaders,
-  unmappedAddress,
-} from './headers.js';
-import { type ProxyTrust, callerAddress, isLoopbackAddress, plainHttpProblem } from './net.js';
+import { type Allowed, authorize, jsonRefusal } from './authorize.js';
+import { handleForwardAuth, isForwardAuthTarget } from './forward-auth.js';
+import { type ScannedHeaders, addForwardingHeaders, addIdentityHeaders, scanRequestHeaders } from './headers.js';
+import { callerAddress } from '@tollgate/transport';
+import { type Peer, isEncrypted, peerOf, refuseInsecure } from './net.js';
 import { rateLimitHeaders } from './rate-limit.js';
 import { BAD_GATEWAY, GATEWAY_TIMEOUT, SERVER_ERROR, sendRefusal } from './responses.js';
 import { upstreamPathFor } from './routes.js';
-import { type UpstreamPools, forwardRequest } from './upstream.js';
-
-export interface GatewayRuntime extends Authorizer {
-  policy: HeaderPolicy;
-  pools: UpstreamPools;
-  isTrustedProxy: ProxyTrust;
-  /** The forward-auth endpoint and the proxy that asks there, when enabled. */
-  forwardAuth: ForwardAuthEndpoint | undefined;
-}
-
-export function isEncrypted(req: IncomingMessage): boolean {
-  return (req.socket as TLSSocket).encrypted === true;
-}
-
-export interface Peer {
-  /** IPv4-mapped IPv6 unmapped. */
-  address: string | undefined;
-  loopback: boolean;
-  trusted: boolean;
-}
-
-/** What the connection's far end is: worked out once per connection, not once per request. */
-const peers = new WeakMap<Socket, Peer>();
-
-export function peerOf(runtime: GatewayRuntime, socket: Socket): Peer {
-  let peer = peers.get(socket);
-  if (peer === undefined) {
-    const address = unmappedAddress(socket.remoteAddress);
-    peer = { address, loopback: isLoopbackAddress(address), trusted: runtime.isTrustedProxy(address) };
-    peers.set(socket, peer);
-  }
-  return peer;
-}
-
-/** Why a plain-HTTP request from elsewhere than loopback or a trusted proxy is refused; undefined if it is not. */
-export function refuseInsecure(runtime: GatewayRuntime, req: IncomingMessage, peer: Peer): string | undefined {
-  if (isEncrypted(req) || (peer.loopback && !peer.trusted)) return undefined;
-  const facts = { encrypted: false, peerAddress: peer.address, forwardedProto: req.headers['x-forwarded-proto'] };
-  return plainHttpProblem(facts, runtime.isTrustedProxy);
-}
+import type { GatewayRuntime } from './runtime.js';
+import { forwardRequest } from './upstream.js';
 
 export function createRequestHandler(runtime: GatewayRuntime) {
   return (req: IncomingMessage, res: ServerResponse, expectsContinue = false): void => {
@@ -80,8 +34,8 @@ async function handleRequest(
   const startedAt = performance.now();
   const method = req.method ?? 'GET';
   const target = req.url ?? '';
-  const peer = peerOf(runtime, req.socket);
-  const insecure = refuseInsecure(runtime, req, peer);
+  const peer = peerOf(runtime.isTrustedProxy, req.socket);
+  const insecure = refuseInsecure(runtime.isTrustedProxy, req, peer);
   if (insecure !== undefined) {
     sendRefusal(res, jsonRefusal(403, 'invalid_request', insecure));
     const entry = { method, route: undefined, path: undefined, rawTarget: target, token: undefined };

@@ -11,8 +11,9 @@ import type { Duplex } from 'node:stream';
 import { type AccessLogEntry, logAccess } from './access-log.js';
 import { type Allowed, type Refusal, authorize, jsonRefusal } from './authorize.js';
 import { addForwardingHeaders, addIdentityHeaders, scanRequestHeaders } from './headers.js';
-import { callerAddress } from './net.js';
-import { type GatewayRuntime, isEncrypted, peerOf, refuseInsecure } from './proxy.js';
+import { callerAddress } from '@tollgate/transport';
+import { isEncrypted, peerOf, refuseInsecure } from './net.js';
+import type { GatewayRuntime } from './runtime.js';
 import { BAD_GATEWAY, GATEWAY_TIMEOUT, SERVER_ERROR, writeRefusalToSocket } from './responses.js';
 import { upstreamPathFor } from './routes.js';
 import { clientHandshakeProblem, switchingProblem, switchingHead } from './websocket-handshake.js';
@@ -45,9 +46,9 @@ async function handleUpgrade(
   const method = req.method ?? 'GET';
   const target = req.url ?? '';
   const base = { mode: 'websocket' as const, method, rawTarget: target, startedAt };
-  const peer = peerOf(runtime, req.socket);
+  const peer = peerOf(runtime.isTrustedProxy, req.socket);
   const scanned = scanRequestHeaders(req.rawHeaders, runtime.policy, peer.trusted);
-  const refusal = handshakeRefusal(refuseInsecure(runtime, req, peer), req, scanned.hasBody);
+  const refusal = handshakeRefusal(refuseInsecure(runtime.isTrustedProxy, req, peer), req, scanned.hasBody);
   if (refusal !== undefined) {
     writeRefusalToSocket(socket, refusal);
     logAccess(runtime.logger, { ...base, route: undefined, path: undefined, token: undefined, status: refusal.status });

@@ -3,7 +3,6 @@
  * Sources are layered by config-load.ts (defaults < file < environment < flags); this module only
  * knows the shape. Security-relevant numbers are clamped to sane bounds rather than trusted.
  */
-import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import {
   DEFAULT_BRUTE_FORCE_LIMITS,
@@ -14,7 +13,7 @@ import {
 import { isPostgresLocation } from '@tollgate/store-sql';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
-import { hostForUrl, isLoopbackHost } from './loopback.js';
+import { hostForUrl, isAddressOrCidr, isLoopbackHost } from '@tollgate/transport';
 
 export { SIGNING_ALGORITHMS };
 
@@ -103,14 +102,6 @@ const trustProxy = z.unknown().transform((value, ctx): false | string[] => {
   }
   return list as string[];
 });
-
-function isAddressOrCidr(entry: string): boolean {
-  const [address = '', prefix, extra] = entry.split('/');
-  const family = isIP(address);
-  if (family === 0 || extra !== undefined) return false;
-  if (prefix === undefined) return true;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
-}
 
 const attemptLimit = (defaults: { slowAfter: number; blockAfter: number }) =>
   z

@@ -12,7 +12,7 @@ import { buildApp } from './app.js';
 import { purgePeriodically, reloadKeysPeriodically } from './background.js';
 import { type ServerConfig, resolveIssuer } from './config.js';
 import { createLogger } from './logging.js';
-import { hostForUrl, isLoopbackHost } from './loopback.js';
+import { hostForUrl, isLoopbackHost } from '@tollgate/transport';
 import { type OpenedTollgate, openTollgateFromConfig } from './open.js';
 import { Readiness } from './readiness.js';
 import { type SharedState, openSharedState } from './redis.js';

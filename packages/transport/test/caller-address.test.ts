@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { callerAddress } from '../src/net.js';
+import { callerAddress } from '../src/index.js';
 
 describe('caller address (reported with API-token uses)', () => {
   it('is the peer when the peer is not a trusted proxy, whatever X-Forwarded-For claims', () => {

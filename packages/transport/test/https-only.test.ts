@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type TransportFacts, judgeTransport, trustedProxies } from '../src/http/transport-security.js';
+import { type TransportFacts, judgeTransport, trustedProxies } from '../src/index.js';
 
 const noProxy = trustedProxies(false);
 const proxy = trustedProxies(['10.0.0.0/8', '2001:db8::1']);
@@ -68,5 +68,26 @@ describe('transport security (HTTPS required except on loopback)', () => {
     assert.deepEqual(verdict, { allowed: true, hsts: false });
     const remote = judgeTransport(facts({ peerAddress: '127.0.0.1', clientAddress: '198.51.100.4' }), local);
     assert.equal(remote.allowed, false);
+  });
+});
+
+describe('one rule for the server and the gateway', () => {
+  it('refuses plain HTTP that a trusted loopback proxy forwarded for a remote client, without X-Forwarded-Proto', () => {
+    // The gateway used to accept this: a trusted proxy without the header fell back to "the peer is loopback".
+    const local = trustedProxies(['127.0.0.1']);
+    const verdict = judgeTransport(
+      facts({ peerAddress: '::ffff:127.0.0.1', clientAddress: '198.51.100.4', forwardedProto: undefined }),
+      local,
+    );
+    assert.equal(verdict.allowed, false);
+  });
+
+  it('trusts IPv4-mapped peers by the IPv4 address they carry, for single addresses and ranges', () => {
+    const trust = trustedProxies(['192.0.2.10', '10.0.0.0/8']);
+    assert.equal(trust('::ffff:192.0.2.10'), true);
+    assert.equal(trust('::ffff:10.9.8.7'), true);
+    assert.equal(trust('::ffff:192.0.2.11'), false);
+    assert.equal(trust(undefined), false);
+    assert.equal(trust('not an address'), false);
   });
 });

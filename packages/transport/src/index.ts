@@ -1,0 +1,11 @@
+export {
+  type ProxyTrust,
+  callerAddress,
+  hostForUrl,
+  isAddressOrCidr,
+  isLoopbackAddress,
+  isLoopbackHost,
+  trustedProxies,
+  unmappedAddress,
+} from './addresses.js';
+export { HSTS, type TransportFacts, type TransportVerdict, judgeTransport } from './https-only.js';
