@@ -18,14 +18,14 @@ function setup() {
   const guard = new BruteForceGuard(counter, LIMITS, async (ms) => {
     sleeps.push(ms);
   });
-  return { guard, sleeps, advance: (ms: number) => (nowMs += ms) };
+  return { guard, counter, sleeps, advance: (ms: number) => (nowMs += ms) };
 }
 
 describe('brute-force guard', () => {
-  it('admits without delay below the slow-down threshold', async () => {
+  it('admits without delay up to the slow-down threshold', async () => {
     const { guard, sleeps } = setup();
     const subject = { account: 'user:alice', address: '10.0.0.1' };
-    await guard.failed(subject);
+    await guard.admit(subject);
     await guard.admit(subject);
     assert.deepEqual(sleeps, []);
   });
@@ -33,17 +33,14 @@ describe('brute-force guard', () => {
   it('delays more with each failure past the threshold, up to the maximum', async () => {
     const { guard, sleeps } = setup();
     const subject = { account: 'user:alice', address: '10.0.0.1' };
-    for (let i = 0; i < 3; i++) {
-      await guard.failed(subject);
-      await guard.admit(subject);
-    }
+    for (let i = 0; i < 4; i++) await guard.admit(subject);
     assert.deepEqual(sleeps, [100, 200]);
   });
 
   it('refuses a blocked account with the seconds left in its window', async () => {
     const { guard, advance } = setup();
     const subject = { account: 'user:alice', address: '10.0.0.1' };
-    for (let i = 0; i < 4; i++) await guard.failed(subject);
+    for (let i = 0; i < 4; i++) await guard.admit(subject);
     advance(20_000);
     await assert.rejects(guard.admit(subject), (error: unknown) => {
       assert.ok(error instanceof TooManyAttempts);
@@ -56,31 +53,75 @@ describe('brute-force guard', () => {
   it('admits the account again once the window has passed', async () => {
     const { guard, advance } = setup();
     const subject = { account: 'user:alice', address: '10.0.0.1' };
-    for (let i = 0; i < 4; i++) await guard.failed(subject);
+    for (let i = 0; i < 4; i++) await guard.admit(subject);
     advance(60_000);
     await guard.admit(subject);
   });
 
   it('blocks an address spraying many accounts even though each account stays under its limit', async () => {
     const { guard } = setup();
-    for (let i = 0; i < 8; i++) await guard.failed({ account: `user:u${i}`, address: '10.0.0.9' });
+    for (let i = 0; i < 8; i++) await guard.admit({ account: `user:u${i}`, address: '10.0.0.9' });
     await assert.rejects(guard.admit({ account: 'user:fresh', address: '10.0.0.9' }), TooManyAttempts);
     await guard.admit({ account: 'user:fresh', address: '10.0.0.10' });
   });
 
-  it('clears the account count on success but keeps the address count', async () => {
-    const { guard } = setup();
+  it('admits exactly blockAfter of many concurrent attempts, and counts the refused ones for nothing', async () => {
+    const { guard, counter } = setup();
     const subject = { account: 'user:alice', address: '10.0.0.1' };
-    for (let i = 0; i < 3; i++) await guard.failed(subject);
-    await guard.succeeded(subject);
-    for (let i = 0; i < 3; i++) await guard.failed(subject);
-    await guard.admit(subject); // account at 3 again, not 6: below the block threshold
-    for (let i = 0; i < 2; i++) await guard.failed({ address: '10.0.0.1' });
+    const outcomes = await Promise.allSettled(Array.from({ length: 30 }, () => guard.admit(subject)));
+    const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
+    assert.equal(outcomes.length - refused.length, LIMITS.account.blockAfter);
+    for (const outcome of refused) assert.ok(outcome.reason instanceof TooManyAttempts);
+    assert.equal((await counter.get('account:user:alice')).count, LIMITS.account.blockAfter);
+    assert.equal((await counter.get('address:10.0.0.1')).count, LIMITS.account.blockAfter);
+  });
+
+  it('clears the account count on success and refunds the attempt to the address', async () => {
+    const { guard, counter } = setup();
+    const subject = { account: 'user:alice', address: '10.0.0.1' };
+    for (let i = 0; i < 3; i++) await guard.admit(subject);
+    await (await guard.admit(subject)).succeeded();
+    assert.equal((await counter.get('account:user:alice')).count, 0);
+    assert.equal((await counter.get('address:10.0.0.1')).count, 3, 'the three failures, not the success');
+    for (let i = 0; i < 4; i++) await guard.admit(subject); // account at 4 again, not 7: still admitted
+    await guard.admit({ address: '10.0.0.1' }); // the address's eighth failure
     await assert.rejects(guard.admit({ address: '10.0.0.1' }), TooManyAttempts);
+  });
+
+  it('counts an abandoned attempt for nothing', async () => {
+    const { guard, counter } = setup();
+    const subject = { account: 'user:alice', address: '10.0.0.1' };
+    await guard.admit(subject);
+    await (await guard.admit(subject)).abandoned();
+    assert.equal((await counter.get('account:user:alice')).count, 1);
+    assert.equal((await counter.get('address:10.0.0.1')).count, 1);
+  });
+
+  it('checks a blocked subject without counting', async () => {
+    const { guard, counter } = setup();
+    const subject = { account: 'user:alice', address: '10.0.0.1' };
+    for (let i = 0; i < 3; i++) await guard.admit(subject);
+    await guard.check(subject);
+    assert.equal((await counter.get('account:user:alice')).count, 3);
+    await guard.admit(subject);
+    await assert.rejects(guard.check(subject), TooManyAttempts);
   });
 });
 
 describe('in-memory attempt counter', () => {
+  it('returns the count each increment made, and takes one back without going below zero', async () => {
+    let nowMs = 0;
+    const counter = new InMemoryAttemptCounter(() => nowMs);
+    assert.deepEqual(await counter.increment('k', 60), { count: 1, resetInSeconds: 60 });
+    nowMs = 30_000;
+    assert.deepEqual(await counter.increment('k', 60), { count: 2, resetInSeconds: 30 });
+    await counter.decrement('k');
+    await counter.decrement('k');
+    await counter.decrement('k');
+    assert.deepEqual(await counter.get('k'), { count: 0, resetInSeconds: 0 });
+    assert.deepEqual(await counter.increment('k', 60), { count: 1, resetInSeconds: 60 });
+  });
+
   it('never holds more keys than its bound', async () => {
     const counter = new InMemoryAttemptCounter(() => 0, 10);
     for (let i = 0; i < 50; i++) await counter.increment(`k${i}`, 60);

@@ -75,12 +75,50 @@ describe('Redis attempt counter', { skip }, () => {
     const guardA = new BruteForceGuard(nodeA, limits);
     const guardB = new BruteForceGuard(nodeB, limits);
     const subject = { account: 'user:mallory', address: '198.51.100.7' };
-    await guardA.failed(subject);
-    await guardB.failed(subject);
-    await guardA.failed(subject);
+    await guardA.admit(subject);
     await guardB.admit(subject);
-    await guardB.failed(subject);
+    await guardA.admit(subject);
+    await guardB.admit(subject);
     await assert.rejects(guardA.admit(subject), TooManyAttempts);
+  });
+
+  it('gives each of 30 increments spread over two nodes at once a count of its own', async () => {
+    await bothConnected();
+    const counts = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => (index % 2 === 0 ? nodeA : nodeB).increment('account:user:eve', 900)),
+    );
+    assert.deepEqual(
+      counts.map(({ count }) => count).sort((a, b) => a - b),
+      Array.from({ length: 30 }, (_, index) => index + 1),
+    );
+  });
+
+  it('takes one increment back, never below zero and never opening a window', async () => {
+    await bothConnected();
+    await nodeA.increment('account:user:trent', 900);
+    await nodeA.increment('account:user:trent', 900);
+    await nodeB.decrement('account:user:trent');
+    assert.equal((await nodeA.get('account:user:trent')).count, 1);
+    await nodeB.decrement('account:user:trent');
+    await nodeB.decrement('account:user:trent');
+    assert.deepEqual(await nodeA.get('account:user:trent'), { count: 0, resetInSeconds: 0 });
+    const reopened = await nodeA.increment('account:user:trent', 900);
+    assert.equal(reopened.count, 1);
+    assert.ok(reopened.resetInSeconds > 895, `a fresh window, ${reopened.resetInSeconds} s left`);
+  });
+
+  it('admits exactly blockAfter of 30 concurrent attempts made through two nodes', async () => {
+    await bothConnected();
+    const limits = { ...DEFAULT_BRUTE_FORCE_LIMITS, account: { slowAfter: 100, blockAfter: 10 } };
+    const guards = [new BruteForceGuard(nodeA, limits), new BruteForceGuard(nodeB, limits)];
+    const subject = { account: 'user:oscar', address: '198.51.100.8' };
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, index) => guards[index % 2]?.admit(subject)),
+    );
+    const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
+    assert.equal(outcomes.length - refused.length, 10);
+    for (const outcome of refused) assert.ok(outcome.reason instanceof TooManyAttempts, String(outcome.reason));
+    assert.equal((await nodeA.get('account:user:oscar')).count, 10, 'refused attempts are not counted');
   });
 });
 

@@ -93,7 +93,7 @@ describe('when Redis goes down and comes back', { skip }, () => {
     const limits = { ...DEFAULT_BRUTE_FORCE_LIMITS, account: { slowAfter: 100, blockAfter: 3 } };
     const guardA = new BruteForceGuard(attemptsA, limits);
     const subject = { account: 'user:mallory', address: '198.51.100.7' };
-    for (let index = 0; index < 3; index++) await guardA.failed(subject);
+    for (let index = 0; index < 3; index++) await guardA.admit(subject);
     await assert.rejects(guardA.admit(subject), TooManyAttempts);
     await new BruteForceGuard(attemptsB, limits).admit(subject);
 

@@ -8,8 +8,8 @@
 import { constantTimeEqual, sha256Hex, verifyAgainstDummy, verifySecret } from '../crypto/index.js';
 import { InvalidClient } from '../errors.js';
 import type { PresentedClient } from '../service.js';
-import type { ClientStore, GrantType } from '../storage.js';
-import type { BruteForceGuard } from '../throttle.js';
+import type { ClientRecord, ClientStore, GrantType } from '../storage.js';
+import type { AttemptSubject, BruteForceGuard } from '../throttle.js';
 
 /** The built-in public client behind the simple `{username, password}` login. */
 export const LOGIN_CLIENT_ID = 'tollgate-login';
@@ -39,6 +39,7 @@ export class ClientAuthenticator {
   readonly #guard: BruteForceGuard;
   readonly #publicLogin: boolean;
   readonly #memo = new Map<string, { secretHash: string; digest: string }>();
+  readonly #inFlight = new Map<string, Promise<ActingClient | undefined>>();
 
   constructor(clients: ClientStore, guard: BruteForceGuard, options: { passwordLogin: boolean }) {
     this.#clients = clients;
@@ -52,14 +53,8 @@ export class ClientAuthenticator {
    */
   async authenticate(presented: PresentedClient, remoteAddress: string, allowPublic: boolean): Promise<ActingClient> {
     if (presented.method === 'none') return this.#publicClient(presented.clientId, allowPublic);
-    const subject = { account: `client:${presented.clientId}`, address: remoteAddress };
-    await this.#guard.admit(subject);
-    const client = await this.#verify(presented.clientId, presented.clientSecret);
-    if (!client) {
-      await this.#guard.failed(subject);
-      throw new InvalidClient('Client authentication failed', presented.method);
-    }
-    await this.#guard.succeeded(subject);
+    const client = await this.#verifyOnce(presented.clientId, presented.clientSecret, remoteAddress);
+    if (!client) throw new InvalidClient('Client authentication failed', presented.method);
     return client;
   }
 
@@ -73,29 +68,49 @@ export class ClientAuthenticator {
     return LOGIN_CLIENT;
   }
 
-  async #verify(clientId: string, secret: string): Promise<ActingClient | undefined> {
+  /**
+   * Concurrent requests with the same credentials from one address share one verification, counted once: every
+   * attempt is counted before argon2 runs, so a burst of a client's first requests (nothing remembered yet) would
+   * otherwise count as that many failures in flight and be refused past `blockAfter`.
+   */
+  #verifyOnce(clientId: string, secret: string, remoteAddress: string): Promise<ActingClient | undefined> {
+    const key = `${clientId}\n${remoteAddress}\n${sha256Hex(secret)}`;
+    let pending = this.#inFlight.get(key);
+    if (pending === undefined) {
+      const subject = { account: `client:${clientId}`, address: remoteAddress };
+      pending = this.#verify(subject, clientId, secret).finally(() => this.#inFlight.delete(key));
+      this.#inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  async #verify(subject: AttemptSubject, clientId: string, secret: string): Promise<ActingClient | undefined> {
     const client = secret.length <= MAX_SECRET_LENGTH ? await this.#clients.get(clientId) : undefined;
-    if (!client) {
-      await verifyAgainstDummy(secret);
-      return undefined;
-    }
     const digest = sha256Hex(secret);
-    const memo = this.#memo.get(client.id);
-    let valid: boolean;
-    if (memo && memo.secretHash === client.secretHash) {
-      valid = constantTimeEqual(memo.digest, digest);
-    } else {
-      valid = await verifySecret(client.secretHash, secret);
-      if (valid) this.#remember(client.id, client.secretHash, digest);
+    const memo = client === undefined ? undefined : this.#memo.get(client.id);
+    if (client && memo && memo.secretHash === client.secretHash) {
+      if (!constantTimeEqual(memo.digest, digest)) {
+        // Known wrong without argon2, but still a guess: counted (or refused) before the answer goes out.
+        await this.#guard.admit(subject);
+        return undefined;
+      }
+      await this.#guard.check(subject);
+      await this.#guard.succeeded(subject);
+      return actingClient(client);
     }
-    if (!valid) return undefined;
-    return {
-      id: client.id,
-      scopes: client.scopes,
-      apis: client.apis,
-      grantTypes: client.grantTypes,
-      confidential: true,
-    };
+    const attempt = await this.#guard.admit(subject);
+    let valid: boolean;
+    try {
+      // An unknown client costs one argon2 verification too, so it cannot be told from a wrong secret by timing.
+      valid = client ? await verifySecret(client.secretHash, secret) : await verifyAgainstDummy(secret);
+    } catch (error) {
+      await attempt.abandoned();
+      throw error;
+    }
+    if (!client || !valid) return undefined;
+    this.#remember(client.id, client.secretHash, digest);
+    await attempt.succeeded();
+    return actingClient(client);
   }
 
   #remember(clientId: string, secretHash: string, digest: string): void {
@@ -105,4 +120,14 @@ export class ClientAuthenticator {
     }
     this.#memo.set(clientId, { secretHash, digest });
   }
+}
+
+function actingClient(client: ClientRecord): ActingClient {
+  return {
+    id: client.id,
+    scopes: client.scopes,
+    apis: client.apis,
+    grantTypes: client.grantTypes,
+    confidential: true,
+  };
 }

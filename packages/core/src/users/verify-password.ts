@@ -11,7 +11,7 @@ export const MAX_PASSWORD_LENGTH = 1024;
 const MAX_USERNAME_LENGTH = 256;
 
 /**
- * The user when the password is right and the account enabled; otherwise undefined, with the failure counted.
+ * The user when the password is right and the account enabled; otherwise `verified: false`, the failure counted.
  * Throws `TooManyAttempts` when the guard refuses. Unknown users cost one argon2 verification too, so unknown user,
  * wrong password and disabled account cannot be told apart by timing.
  */
@@ -20,20 +20,27 @@ export async function verifyUserPassword(
   guard: BruteForceGuard,
   credentials: { username: string; password: string; remoteAddress: string },
 ): Promise<{ user: UserRecord | undefined; verified: boolean }> {
-  const { username, password, remoteAddress } = credentials;
-  const subject = { account: `user:${username.toLowerCase()}`, address: remoteAddress };
-  await guard.admit(subject);
-  const user = username.length <= MAX_USERNAME_LENGTH ? await users.getByUsername(username) : undefined;
-  const valid =
-    password.length > MAX_PASSWORD_LENGTH
-      ? false
-      : user
-        ? await verifySecret(user.passwordHash, password)
-        : await verifyAgainstDummy(password);
-  if (!user || !valid || user.disabled) {
-    await guard.failed(subject);
-    return { user, verified: false };
+  const { username, remoteAddress } = credentials;
+  // Counted before argon2 runs, so concurrent guesses cannot all pass a check made before any was counted.
+  const attempt = await guard.admit({ account: `user:${username.toLowerCase()}`, address: remoteAddress });
+  let checked: { user: UserRecord | undefined; valid: boolean };
+  try {
+    checked = await checkPassword(users, credentials);
+  } catch (error) {
+    await attempt.abandoned();
+    throw error;
   }
-  await guard.succeeded(subject);
+  const { user, valid } = checked;
+  if (!user || !valid || user.disabled) return { user, verified: false };
+  await attempt.succeeded();
   return { user, verified: true };
+}
+
+async function checkPassword(
+  users: UserStore,
+  { username, password }: { username: string; password: string },
+): Promise<{ user: UserRecord | undefined; valid: boolean }> {
+  const user = username.length <= MAX_USERNAME_LENGTH ? await users.getByUsername(username) : undefined;
+  if (password.length > MAX_PASSWORD_LENGTH) return { user, valid: false };
+  return { user, valid: user ? await verifySecret(user.passwordHash, password) : await verifyAgainstDummy(password) };
 }
