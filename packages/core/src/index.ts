@@ -8,6 +8,7 @@ export { Tollgate, openTollgate, type TollgateConfig, type TollgateDependencies 
 export type { PublicUser, PublicClient, KeyInfo } from './tollgate.js';
 export { LOGIN_CLIENT_ID } from './clients/authenticate.js';
 export { REFRESH_TOKEN_PREFIX } from './grants/issue.js';
+export { DEFAULT_REFRESH_TOKEN_MAX_LIFETIME_SECONDS } from './grants/refresh-lifetime.js';
 export { CLIENT_SECRET_PREFIX } from './admin/clients.js';
 export { MIN_PASSWORD_LENGTH } from './admin/users.js';
 export { MIN_ACCESS_TOKEN_TTL_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from './admin/apis.js';

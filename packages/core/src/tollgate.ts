@@ -12,6 +12,7 @@ import { ClientAuthenticator } from './clients/authenticate.js';
 import type { EncryptionKey } from './crypto/index.js';
 import type { GrantContext } from './grants/context.js';
 import { handleTokenRequest } from './grants/index.js';
+import { DEFAULT_REFRESH_TOKEN_MAX_LIFETIME_SECONDS } from './grants/refresh-lifetime.js';
 import { KeyRing } from './keys/keyring.js';
 import { AuditLog } from './audit/record.js';
 import { resolveManagementConfig } from './management/config.js';
@@ -47,6 +48,11 @@ export interface TollgateConfig {
   /** Algorithm for newly generated signing keys. */
   signingAlgorithm: SigningAlgorithm;
   refreshTokenTtlSeconds: number;
+  /**
+   * The absolute lifetime of a refresh-token family, from its first issue: rotation never extends a token past
+   * it. Default 90 days.
+   */
+  refreshTokenMaxLifetimeSeconds?: number;
   /** Lifetime of access tokens for APIs added without their own. */
   defaultAccessTokenTtlSeconds: number;
   clockToleranceSeconds: number;
@@ -91,6 +97,8 @@ export class Tollgate implements ManagementSurface {
   private constructor(config: TollgateConfig, dependencies: TollgateDependencies, keyRing: KeyRing) {
     const { store } = dependencies;
     const clock = dependencies.clock ?? systemClock;
+    const refreshTokenMaxLifetimeSeconds =
+      config.refreshTokenMaxLifetimeSeconds ?? DEFAULT_REFRESH_TOKEN_MAX_LIFETIME_SECONDS;
     const guard = new BruteForceGuard(dependencies.attempts ?? new InMemoryAttemptCounter(clock), config.bruteForce);
     const clients = new ClientAuthenticator(store.clients, guard, { passwordLogin: config.passwordLogin });
     this.#keyRing = keyRing;
@@ -104,6 +112,7 @@ export class Tollgate implements ManagementSurface {
       guard,
       issuer: config.issuer,
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+      refreshTokenMaxLifetimeSeconds,
       passwordLogin: config.passwordLogin,
       onRevoked: () => this.#revoked(),
     };
@@ -114,6 +123,7 @@ export class Tollgate implements ManagementSurface {
       clients,
       issuer: config.issuer,
       clockToleranceSeconds: config.clockToleranceSeconds,
+      refreshTokenMaxLifetimeSeconds,
     };
     this.revocationFeed = new RevocationFeed(store.revocations, { ...dependencies.revocationFeed, clock });
     // The signal carries no data: the feed reads the store, which stays the only source of revocations.

@@ -30,6 +30,7 @@ export const ENVIRONMENT_VARIABLES = {
   TOLLGATE_SIGNING_ALGORITHM: 'signingAlgorithm',
   TOLLGATE_ACCESS_TOKEN_TTL: 'accessTokenTtl',
   TOLLGATE_REFRESH_TOKEN_TTL: 'refreshTokenTtl',
+  TOLLGATE_REFRESH_TOKEN_MAX_LIFETIME: 'refreshTokenMaxLifetime',
   TOLLGATE_CLOCK_TOLERANCE: 'clockTolerance',
   TOLLGATE_PASSWORD_LOGIN: 'passwordLogin',
   TOLLGATE_BODY_LIMIT_BYTES: 'bodyLimitBytes',

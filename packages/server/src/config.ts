@@ -174,6 +174,8 @@ const fields = z.strictObject({
     .default('EdDSA'),
   accessTokenTtl: duration({ min: MIN_ACCESS_TOKEN_TTL_SECONDS, max: MAX_ACCESS_TOKEN_TTL_SECONDS }).prefault('15m'),
   refreshTokenTtl: duration({ min: MINUTE, max: 365 * DAY }).prefault('30d'),
+  /** A refresh-token family's absolute lifetime from its first issue: rotation never extends a token past it. */
+  refreshTokenMaxLifetime: duration({ min: MINUTE, max: 5 * 365 * DAY }).prefault('90d'),
   clockTolerance: duration({ min: 0, max: 60, clamp: true }).prefault('5s'),
   passwordLogin: flag.default(true),
   bodyLimitBytes: integer(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)
@@ -190,7 +192,7 @@ export const configSchema = fields.transform((input, ctx) => {
     ctx.addIssue({ code: 'custom', path: ['issuer'], message: issuer.problem });
     return z.NEVER;
   }
-  const { accessTokenTtl, refreshTokenTtl, clockTolerance, drainDelay, ...rest } = input;
+  const { accessTokenTtl, refreshTokenTtl, refreshTokenMaxLifetime, clockTolerance, drainDelay, ...rest } = input;
   const dataDir = resolve(input.dataDir);
   const database = databaseOf(input.database ?? input.databaseFile, dataDir);
   return {
@@ -208,6 +210,7 @@ export const configSchema = fields.transform((input, ctx) => {
     issuerDerived: input.issuer === undefined,
     accessTokenTtlSeconds: accessTokenTtl,
     refreshTokenTtlSeconds: refreshTokenTtl,
+    refreshTokenMaxLifetimeSeconds: refreshTokenMaxLifetime,
     clockToleranceSeconds: clockTolerance,
   };
 });

@@ -23,6 +23,7 @@ export function tollgateConfigOf(config: ServerConfig): TollgateConfig {
     issuer: config.issuer,
     signingAlgorithm: config.signingAlgorithm,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    refreshTokenMaxLifetimeSeconds: config.refreshTokenMaxLifetimeSeconds,
     defaultAccessTokenTtlSeconds: config.accessTokenTtlSeconds,
     clockToleranceSeconds: config.clockToleranceSeconds,
     passwordLogin: config.passwordLogin,

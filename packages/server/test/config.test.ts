@@ -34,6 +34,7 @@ describe('configuration defaults', () => {
     assert.equal(config.signingAlgorithm, 'EdDSA');
     assert.equal(config.accessTokenTtlSeconds, 900);
     assert.equal(config.refreshTokenTtlSeconds, 30 * 86_400);
+    assert.equal(config.refreshTokenMaxLifetimeSeconds, 90 * 86_400);
     assert.equal(config.clockToleranceSeconds, 5);
     assert.equal(config.passwordLogin, true);
     assert.equal(config.bodyLimitBytes, 65_536);
@@ -130,6 +131,16 @@ describe('configuration errors name the field and its source', () => {
   it('refuses a token lifetime outside its bounds', () => {
     const [problem] = problemsOf(() => loadConfig({ env: { TOLLGATE_ACCESS_TOKEN_TTL: '2d' } }));
     assert.equal(problem, 'accessTokenTtl (from TOLLGATE_ACCESS_TOKEN_TTL): must be between 1m and 1d');
+  });
+
+  it('reads the refresh-token family lifetime from TOLLGATE_REFRESH_TOKEN_MAX_LIFETIME, within its bounds', () => {
+    const config = loadConfig({ env: { TOLLGATE_REFRESH_TOKEN_MAX_LIFETIME: '180d' } });
+    assert.equal(config.refreshTokenMaxLifetimeSeconds, 180 * 86_400);
+    const [problem] = problemsOf(() => loadConfig({ env: { TOLLGATE_REFRESH_TOKEN_MAX_LIFETIME: '30s' } }));
+    assert.match(
+      problem ?? '',
+      /^refreshTokenMaxLifetime \(from TOLLGATE_REFRESH_TOKEN_MAX_LIFETIME\): must be between 1m and /,
+    );
   });
 
   it('refuses a duration of the wrong type', () => {

@@ -14,6 +14,8 @@ export interface GrantContext {
   guard: BruteForceGuard;
   issuer: string;
   refreshTokenTtlSeconds: number;
+  /** The absolute lifetime of a refresh-token family, from its first issue (see refresh-lifetime). */
+  refreshTokenMaxLifetimeSeconds: number;
   passwordLogin: boolean;
   /** Called after a grant revoked tokens (a replayed refresh token), so the revocation stream publishes at once. */
   onRevoked: () => void;

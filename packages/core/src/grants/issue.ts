@@ -4,8 +4,9 @@ import { epochSeconds } from '../clock.js';
 import { randomId, randomToken, sha256Hex } from '../crypto/index.js';
 import { formatScope } from '../scope.js';
 import type { TokenResponse } from '../service.js';
-import type { IssuedAccessToken, RefreshTokenRecord } from '../storage.js';
+import type { IssuedAccessToken, RefreshTokenFamilyRecord, RefreshTokenRecord } from '../storage.js';
 import type { Grant, GrantContext } from './context.js';
+import { familyEndsAt } from './refresh-lifetime.js';
 
 /** Refresh tokens carry a recognisable prefix so secret scanners can spot a leaked one. */
 export const REFRESH_TOKEN_PREFIX = 'tgr_';
@@ -39,10 +40,11 @@ export async function mintAccessToken(context: GrantContext, grant: Grant): Prom
  * A new refresh token for `familyId`. Its scope is the grant's original scope (RFC 6749 6: a rotated
  * refresh token keeps the scope of the one it replaces), not a narrowed access-token scope.
  */
+/** A token of `family`: good for `refreshTokenTtl`, but never past the family's end. */
 export function newRefreshToken(
   context: GrantContext,
   grant: Grant,
-  familyId: string,
+  family: Pick<RefreshTokenFamilyRecord, 'id' | 'createdAt'>,
   scopes: string[],
 ): { token: string; record: RefreshTokenRecord } {
   const now = epochSeconds(context.clock);
@@ -50,14 +52,17 @@ export function newRefreshToken(
   const record: RefreshTokenRecord = {
     id: randomId('rt_'),
     tokenHash: sha256Hex(token),
-    familyId,
+    familyId: family.id,
     clientId: grant.client.id,
     subject: grant.subject,
     username: grant.username,
     scopes,
     audience: grant.api.identifier,
     createdAt: now,
-    expiresAt: now + context.refreshTokenTtlSeconds,
+    expiresAt: Math.min(
+      now + context.refreshTokenTtlSeconds,
+      familyEndsAt(family, context.refreshTokenMaxLifetimeSeconds),
+    ),
     consumedAt: null,
   };
   return { token, record };

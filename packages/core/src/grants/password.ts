@@ -55,15 +55,14 @@ async function issueUserTokens(context: GrantContext, grant: Grant): Promise<Tok
   if (!canRefresh(grant.client)) {
     return tokenResponse(grant, access);
   }
-  const familyId = randomId('rf_');
-  const refresh = newRefreshToken(context, grant, familyId, grant.scopes);
   const family = {
-    id: familyId,
+    id: randomId('rf_'),
     clientId: grant.client.id,
     subject: grant.subject,
     createdAt: epochSeconds(context.clock),
     revokedAt: null,
   };
+  const refresh = newRefreshToken(context, grant, family, grant.scopes);
   await context.store.grants.startFamily(family, refresh.record, access.issued);
   return tokenResponse(grant, access, refresh.token);
 }

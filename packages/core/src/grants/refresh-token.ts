@@ -11,19 +11,22 @@ import type { TokenRequest, TokenResponse } from '../service.js';
 import type { RefreshTokenRecord, UserRecord } from '../storage.js';
 import type { GrantContext } from './context.js';
 import { mintAccessToken, newRefreshToken, tokenResponse } from './issue.js';
+import { boundedByFamily, familyEndsAt } from './refresh-lifetime.js';
 import { grantScopes } from './scopes.js';
 
 const INVALID = 'The refresh token is invalid, expired or revoked';
+const FAMILY_ENDED = 'The grant of this refresh token reached its maximum lifetime; sign in again';
 const REPLAYED = 'The refresh token was already used; every token of its grant has been revoked';
 const MAX_REFRESH_TOKEN_LENGTH = 512;
 
 export async function refreshTokenGrant(context: GrantContext, request: TokenRequest): Promise<TokenResponse> {
   const presented = request.params.get('refresh_token');
   if (presented === undefined) throw new InvalidRequest('The refresh_token parameter is required');
-  const found =
+  const stored =
     presented.length <= MAX_REFRESH_TOKEN_LENGTH
       ? await context.store.grants.findRefreshToken(sha256Hex(presented))
       : undefined;
+  const found = stored && boundedByFamily(stored, context.refreshTokenMaxLifetimeSeconds);
   // Authenticate first: nothing is said about a token to a client that has not proven who it is.
   const client = await context.clients.authenticate(request.client, request.remoteAddress, true);
   if (!found) throw new InvalidGrant(INVALID);
@@ -37,7 +40,9 @@ export async function refreshTokenGrant(context: GrantContext, request: TokenReq
     throw new UnauthorizedClient('This client may not use the refresh_token grant');
   }
   const now = epochSeconds(context.clock);
-  if (family.revokedAt !== null || token.expiresAt <= now) throw new InvalidGrant(INVALID);
+  if (family.revokedAt !== null) throw new InvalidGrant(INVALID);
+  if (familyEndsAt(family, context.refreshTokenMaxLifetimeSeconds) <= now) throw new InvalidGrant(FAMILY_ENDED);
+  if (token.expiresAt <= now) throw new InvalidGrant(INVALID);
   if (token.consumedAt !== null) {
     await context.store.grants.revokeFamily(family.id, now);
     context.onRevoked();
@@ -58,7 +63,7 @@ export async function refreshTokenGrant(context: GrantContext, request: TokenReq
   const grant = { subject: token.subject, username: token.username, client, api, scopes };
 
   const access = await mintAccessToken(context, grant);
-  const next = newRefreshToken(context, grant, family.id, token.scopes);
+  const next = newRefreshToken(context, grant, family, token.scopes);
   if (!(await context.store.grants.rotate(token.id, now, next.record, access.issued))) {
     await context.store.grants.revokeFamily(family.id, now);
     context.onRevoked();

@@ -8,6 +8,7 @@ import { type AccessTokenClaims, checkApiTokenFormat, isApiToken, validateAccess
 import type { Clock } from '../clock.js';
 import { sha256Hex } from '../crypto/index.js';
 import { REFRESH_TOKEN_PREFIX } from '../grants/issue.js';
+import { boundedByFamily } from '../grants/refresh-lifetime.js';
 import type { KeyRing } from '../keys/keyring.js';
 import type { ApiTokenRecord, RefreshTokenFamilyRecord, RefreshTokenRecord, Store } from '../storage.js';
 
@@ -17,6 +18,7 @@ export interface TokenLookupContext {
   clock: Clock;
   issuer: string;
   clockToleranceSeconds: number;
+  refreshTokenMaxLifetimeSeconds: number;
 }
 
 export type FoundToken =
@@ -49,7 +51,7 @@ async function findApiToken(context: TokenLookupContext, token: string): Promise
 async function findRefresh(context: TokenLookupContext, token: string): Promise<FoundToken | undefined> {
   if (!token.startsWith(REFRESH_TOKEN_PREFIX)) return undefined;
   const found = await context.store.grants.findRefreshToken(sha256Hex(token));
-  return found && { kind: 'refresh', ...found };
+  return found && { kind: 'refresh', ...boundedByFamily(found, context.refreshTokenMaxLifetimeSeconds) };
 }
 
 async function findAccess(context: TokenLookupContext, token: string): Promise<FoundToken | undefined> {
