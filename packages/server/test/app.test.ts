@@ -302,7 +302,7 @@ describe('transport and unknown paths', () => {
       url: '/token',
       remoteAddress: '10.1.2.3',
       headers: { ...form, 'x-forwarded-proto': 'https' },
-      payload: 'a=1&a=2',
+      payload: 'scope=1&scope=2',
     });
     assert.equal(response.statusCode, 400);
     assert.equal(response.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');

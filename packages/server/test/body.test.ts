@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidRequest } from '@tollgate/core';
-import { parseFormBody, parseJsonBody } from '../src/http/body.js';
+import { parseFormBody as parseForm, parseJsonBody as parseJson } from '../src/http/body.js';
+import { TOKEN_PARAMETERS } from '../src/http/requests.js';
+
+const parseFormBody = (text: string) => parseForm(text, TOKEN_PARAMETERS);
+const parseJsonBody = (text: string) => parseJson(text, TOKEN_PARAMETERS);
 
 function refusal(action: () => unknown): string {
   try {
@@ -38,6 +42,17 @@ describe('form bodies (RFC 6749 3.2)', () => {
     assert.equal(params.get('scope'), 'read');
   });
 
+  it('ignores parameters the endpoint does not recognise, even repeated (RFC 6749 3.2)', () => {
+    const { params } = parseFormBody('grant_type=password&remember=1&remember=2&x=&username=a');
+    assert.deepEqual(
+      [...params],
+      [
+        ['grant_type', 'password'],
+        ['username', 'a'],
+      ],
+    );
+  });
+
   it('refuses a malformed percent-escape', () => {
     assert.match(
       refusal(() => parseFormBody('username=%zz')),
@@ -71,7 +86,7 @@ describe('JSON bodies', () => {
       'parameter password must be a string',
     );
     assert.equal(
-      refusal(() => parseJsonBody('{"scope":null}')),
+      refusal(() => parseJsonBody('{"scope":{}}')),
       'parameter scope must be a string',
     );
     assert.match(
@@ -105,9 +120,19 @@ describe('JSON bodies', () => {
     assert.equal(parseJsonBody('{"scope":""}').params.has('scope'), false);
   });
 
-  it('keeps a __proto__ key as plain data', () => {
-    const { params } = parseJsonBody('{"__proto__":"x","username":"a"}');
-    assert.equal(params.get('__proto__'), 'x');
+  it('treats null as omitted (RFC 6749 3.1)', () => {
+    const { params, resources } = parseJsonBody('{"scope":null,"resource":null,"username":"a"}');
+    assert.deepEqual([...params], [['username', 'a']]);
+    assert.deepEqual(resources, []);
+  });
+
+  it('ignores members the endpoint does not recognise, of any type (RFC 6749 3.2)', () => {
+    const text = '{"username":"a","remember":true,"device":{"id":1},"tags":["x",2],"n":null,"__proto__":{"x":1}}';
+    assert.deepEqual([...parseJsonBody(text).params], [['username', 'a']]);
     assert.equal(({} as Record<string, unknown>).x, undefined);
+  });
+
+  it('recognises only what it is told to', () => {
+    assert.deepEqual([...parseJson('{"token":"t","username":"a"}', new Set(['token'])).params], [['token', 't']]);
   });
 });

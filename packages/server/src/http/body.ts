@@ -1,10 +1,19 @@
 /**
  * Request bodies of the OAuth endpoints. RFC 6749 (3.2, 4.3.2, 4.4.2) sends parameters as
  * `application/x-www-form-urlencoded`; Tollgate also takes a flat JSON object for the simple login.
- * Both are reduced to the same `RequestParameters`.
+ * Both are reduced to the same `RequestParameters`, holding only the parameters the endpoint recognises: RFC 6749
+ * 3.2 says the authorization server MUST ignore unrecognized request parameters, so an extra member of any type
+ * (`"remember": true`), repeated or not, changes nothing.
  */
 import { InvalidRequest } from '@tollgate/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The body parameters an OAuth endpoint recognises; every other one is ignored. */
+    parameters?: ReadonlySet<string>;
+  }
+}
 
 export const FORM = 'application/x-www-form-urlencoded';
 export const JSON_TYPE = 'application/json';
@@ -48,13 +57,17 @@ export function collectParameters(pairs: Iterable<Pair>): RequestParameters {
 // A `%` not followed by two hex digits: URLSearchParams would keep it literally, hiding a broken client.
 const BAD_PERCENT_ESCAPE = /%(?![0-9a-fA-F]{2})/;
 
-export function parseFormBody(text: string): RequestParameters {
+export function parseFormBody(text: string, recognized: ReadonlySet<string>): RequestParameters {
   if (BAD_PERCENT_ESCAPE.test(text)) throw new InvalidRequest('The form body is malformed: invalid percent-encoding');
-  return collectParameters(new URLSearchParams(text));
+  return collectParameters([...new URLSearchParams(text)].filter(([name]) => recognized.has(name)));
 }
 
-/** A JSON object whose values are strings; `resource` may also be an array of strings. */
-export function parseJsonBody(text: string): RequestParameters {
+/**
+ * A JSON object whose recognised members are strings (`resource` may also be an array of strings). `null` means
+ * absent, as an empty value does (RFC 6749 3.1); members the endpoint does not recognise are ignored, whatever
+ * their type.
+ */
+export function parseJsonBody(text: string, recognized: ReadonlySet<string>): RequestParameters {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -66,16 +79,18 @@ export function parseJsonBody(text: string): RequestParameters {
   }
   const pairs: Pair[] = [];
   for (const [name, entry] of Object.entries(value)) {
-    if (typeof entry === 'string') {
-      pairs.push([name, entry]);
-    } else if (REPEATABLE.has(name) && Array.isArray(entry) && entry.every((item) => typeof item === 'string')) {
-      for (const item of entry) pairs.push([name, item]);
-    } else {
-      const what = REPEATABLE.has(name) ? 'a string or an array of strings' : 'a string';
-      throw new InvalidRequest(`parameter ${printableName(name)} must be ${what}`);
-    }
+    if (recognized.has(name) && entry !== null) pairs.push(...jsonValues(name, entry));
   }
   return collectParameters(pairs);
+}
+
+function jsonValues(name: string, entry: unknown): Pair[] {
+  if (typeof entry === 'string') return [[name, entry]];
+  if (REPEATABLE.has(name) && Array.isArray(entry) && entry.every((item) => typeof item === 'string')) {
+    return entry.map((item: string) => [name, item] as const);
+  }
+  const what = REPEATABLE.has(name) ? 'a string or an array of strings' : 'a string';
+  throw new InvalidRequest(`parameter ${printableName(name)} must be ${what}`);
 }
 
 /** Parameter names are echoed in errors; keep them short and printable. */
@@ -90,20 +105,27 @@ function printableName(name: string): string {
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(FORM, { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser(FORM, { parseAs: 'string' }, (request, body, done) => {
     try {
-      done(null, parseFormBody(body as string));
+      done(null, parseFormBody(body as string, recognizedBy(request)));
     } catch (error) {
       done(error as Error, undefined);
     }
   });
-  app.addContentTypeParser(JSON_TYPE, { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser(JSON_TYPE, { parseAs: 'string' }, (request, body, done) => {
     try {
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody(body as string, recognizedBy(request)));
     } catch (error) {
       done(error as Error, undefined);
     }
   });
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** What the matched route declared; a route that declared nothing reads no body parameters. */
+function recognizedBy(request: FastifyRequest): ReadonlySet<string> {
+  return request.routeOptions.config?.parameters ?? NONE;
 }
 
 /** The parsed body of a request, or no parameters when it had none. */

@@ -30,6 +30,8 @@ export interface Endpoint {
   bodyLimit?: number;
   /** Served over plain HTTP to anyone (health probes only: nothing secret may pass). */
   anyTransport?: boolean;
+  /** The body parameters the endpoint recognises (RFC 6749 3.2: every other one is ignored). */
+  parameters?: ReadonlySet<string>;
 }
 
 export function registerEndpoint(app: FastifyInstance, endpoint: Endpoint): void {
@@ -42,6 +44,7 @@ export function registerEndpoint(app: FastifyInstance, endpoint: Endpoint): void
     config: {
       ...(endpoint.cacheControl === undefined ? {} : { cacheControl: endpoint.cacheControl }),
       ...(endpoint.anyTransport ? { anyTransport: true } : {}),
+      ...(endpoint.parameters === undefined ? {} : { parameters: endpoint.parameters }),
     },
   });
   app.route({

@@ -7,6 +7,30 @@ import type { FastifyRequest } from 'fastify';
 import { parametersOf } from './body.js';
 import { presentedClient } from './client-auth.js';
 
+/** Client authentication in the body (RFC 6749 2.3.1), on every endpoint that authenticates clients. */
+const CLIENT_PARAMETERS = ['client_id', 'client_secret'];
+
+/**
+ * What the token endpoint recognises, over every grant (RFC 6749 4.3.2, 4.4.2, 6; RFC 8707 2): a parameter a grant
+ * reads must be listed here, or the body parser drops it.
+ */
+export const TOKEN_PARAMETERS: ReadonlySet<string> = new Set([
+  ...CLIENT_PARAMETERS,
+  'grant_type',
+  'username',
+  'password',
+  'scope',
+  'refresh_token',
+  'resource',
+]);
+
+/** What revocation (RFC 7009 2.1) and introspection (RFC 7662 2.1) recognise. */
+export const TOKEN_OPERATION_PARAMETERS: ReadonlySet<string> = new Set([
+  ...CLIENT_PARAMETERS,
+  'token',
+  'token_type_hint',
+]);
+
 /** RFC 6749 3.2 / 4.x: the token endpoint's request. */
 export function tokenRequestOf(request: FastifyRequest): TokenRequest {
   const body = parametersOf(request.body);

@@ -2,11 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TollgateEndpoints } from '../app.js';
 import { registerEndpoint } from '../http/endpoints.js';
-import { tokenOperationOf } from '../http/requests.js';
+import { TOKEN_OPERATION_PARAMETERS, tokenOperationOf } from '../http/requests.js';
 
 export function registerRevokeRoute(app: FastifyInstance, tollgate: TollgateEndpoints): void {
   registerEndpoint(app, {
     method: 'POST',
+    parameters: TOKEN_OPERATION_PARAMETERS,
     url: '/revoke',
     handler: async (request, reply) => {
       await tollgate.revoke(tokenOperationOf(request));

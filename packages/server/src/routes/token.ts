@@ -5,11 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TollgateEndpoints } from '../app.js';
 import { registerEndpoint } from '../http/endpoints.js';
-import { tokenRequestOf } from '../http/requests.js';
+import { TOKEN_PARAMETERS, tokenRequestOf } from '../http/requests.js';
 
 export function registerTokenRoute(app: FastifyInstance, tollgate: TollgateEndpoints): void {
   registerEndpoint(app, {
     method: 'POST',
+    parameters: TOKEN_PARAMETERS,
     url: '/token',
     handler: async (request) => tollgate.token(tokenRequestOf(request)),
   });
