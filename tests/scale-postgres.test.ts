@@ -22,7 +22,7 @@ import { assertActive, clientCredentialsToken } from './support/tokens.js';
 import { startTollgate, type TollgateProcess } from './support/tollgate.js';
 
 const skip = await sharedPostgresSkipReason();
-const MIGRATIONS = ['001_initial', '002_api_tokens_and_dashboard'];
+const MIGRATIONS = ['001_initial', '002_api_tokens_and_dashboard', '003_revocation_epoch'];
 const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
 
 /** The CLI with nothing from the outer environment that could point it at another database. */

@@ -52,8 +52,11 @@ export interface TollgateProcess {
   stop(): Promise<void>;
   /** SIGKILL, keeping the data directory. */
   kill9(): Promise<void>;
-  /** Starts again on the same port and data; stops gracefully first if still running. */
-  restart(): Promise<void>;
+  /**
+   * Starts again on the same port and data; stops gracefully first if still running, and runs
+   * `whileStopped` (an operator's step, such as restoring a backup) in between.
+   */
+  restart(whileStopped?: () => Promise<void>): Promise<void>;
   /** Everything the server printed on stdout and stderr, across restarts. */
   output(): string;
   /** True while the server process has not exited. */
@@ -232,9 +235,10 @@ class ServerUnderTest implements TollgateProcess {
     if (!(await waitForExit(child, STOP_GRACE_MS))) throw new Error('the server did not die on SIGKILL');
   }
 
-  async restart(): Promise<void> {
+  async restart(whileStopped?: () => Promise<void>): Promise<void> {
     if (this.#stopped) throw new Error('restart() after stop(): the data directory is gone');
     await this.#stopProcess();
+    await whileStopped?.();
     this.#output += '\n--- restart ---\n';
     await this.launch();
   }

@@ -28,12 +28,16 @@ export { API_TOKEN_CLIENT_ID } from './tokens/api-token.js';
 export { csrfTokenMatches } from './crypto/index.js';
 export {
   RevocationFeed,
+  RevocationEpochChanged,
+  type FeedPosition,
   type RevocationEvent,
   type RevocationListener,
   type RevocationFeedOptions,
   type FeedTimers,
 } from './revocations/feed.js';
 export type { RevocationSignal } from './revocations/signal.js';
+export { formatEventId, parseResumePoint, type ResumePoint } from './revocations/event-id.js';
+export type { ResumePlan, ResumeReason } from './revocations/resume.js';
 export {
   type EncryptionKey,
   parseEncryptionKey,

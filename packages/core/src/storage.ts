@@ -202,6 +202,27 @@ export interface RevocationStore {
   listSince(afterSequence: number, now: number, limit: number): Promise<RevocationRecord[]>;
   /** Drops entries whose token has expired; returns how many. */
   removeExpired(now: number): Promise<number>;
+  /** The current epoch and the highest sequence ever handed out (purged records included; 0 before any). */
+  position(): Promise<RevocationPosition>;
+  /** The record with exactly this sequence, if it still exists (expired ones included until purged). */
+  recordAt(sequence: number): Promise<RevocationRecord | undefined>;
+  /**
+   * Compare-and-set: replaces the epoch with a new random one only if it still is `expected`, so nodes that
+   * notice the same rewind at once mint one epoch between them. Returns the epoch current afterwards.
+   */
+  replaceEpoch(expected: string): Promise<string>;
+  /** Starts a new epoch whatever the current one is (for a restore command); returns it. */
+  startNewEpoch(): Promise<string>;
+}
+
+/**
+ * Where the revocation list stands. A restored backup brings back an older sequence counter, so sequences
+ * alone would name two different revocations; the epoch, random and replaced whenever that is detected,
+ * tells the two histories apart (the stream's event ids carry both).
+ */
+export interface RevocationPosition {
+  epoch: string;
+  highestSequence: number;
 }
 
 /** Who an API token acts for: a person, or an OAuth client acting as a service account. */

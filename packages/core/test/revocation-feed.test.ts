@@ -1,22 +1,58 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { type FeedTimers, type RevocationEvent, RevocationFeed } from '../src/revocations/feed.js';
-import type { RevocationRecord, RevocationStore } from '../src/storage.js';
+import {
+  type FeedStore,
+  type FeedTimers,
+  RevocationEpochChanged,
+  type RevocationEvent,
+  RevocationFeed,
+} from '../src/revocations/feed.js';
+import type { RevocationPosition, RevocationRecord } from '../src/storage.js';
 
 const NOW_MS = 1_700_000_000_000;
 const NOW_S = NOW_MS / 1000;
+const tag = (jti: string) => createHash('sha256').update(jti).digest('hex').slice(0, 12);
 
-/** An in-memory revocation list with the store's listSince semantics; a query can be held open to stage races. */
-class FakeRevocations implements Pick<RevocationStore, 'listSince'> {
+/**
+ * An in-memory revocation list with the store's semantics (a sequence counter that purges do not lower, an
+ * epoch replaced by compare-and-set); a query can be held open to stage races.
+ */
+class FakeRevocations implements FeedStore {
   records: RevocationRecord[] = [];
   queries: { after: number; now: number; limit: number }[] = [];
   failWith: unknown;
+  epoch = 'e1';
+  highestSequence = 0;
+  epochsMinted = 0;
   #held: (() => void)[] | undefined;
 
   add(jti: string, expiresAt = NOW_S + 600): number {
-    const sequence = (this.records.at(-1)?.sequence ?? 0) + 1;
+    const sequence = ++this.highestSequence;
     this.records.push({ sequence, jti, revokedAt: NOW_S, expiresAt });
     return sequence;
+  }
+
+  /** What restoring a backup taken when the counter stood at `sequence` does: later records and counts go. */
+  restoreTo(sequence: number): void {
+    this.records = this.records.filter((record) => record.sequence <= sequence);
+    this.highestSequence = sequence;
+  }
+
+  async position(): Promise<RevocationPosition> {
+    return { epoch: this.epoch, highestSequence: this.highestSequence };
+  }
+
+  async recordAt(sequence: number): Promise<RevocationRecord | undefined> {
+    return this.records.find((record) => record.sequence === sequence);
+  }
+
+  async replaceEpoch(expected: string): Promise<string> {
+    if (this.epoch === expected) {
+      this.epochsMinted += 1;
+      this.epoch = `e${this.epochsMinted + 1}`;
+    }
+    return this.epoch;
   }
 
   /** Queries answer from the data as it was when they were made, but resolve only on release(). */
@@ -59,10 +95,13 @@ class ManualTimers implements FeedTimers {
   }
 }
 
+/** A subscription's start in the fake store's first epoch. */
+const at = (afterSequence: number) => ({ epoch: 'e1', afterSequence });
+
 /** Lets pending store queries and their continuations run. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function setup(options: { pageSize?: number } = {}) {
+function setup(options: { pageSize?: number; clock?: () => number } = {}) {
   const store = new FakeRevocations();
   const timers = new ManualTimers();
   const feed = new RevocationFeed(store, { clock: () => NOW_MS, timers, ...options });
@@ -82,6 +121,17 @@ function recorder() {
   };
 }
 
+/** A feed whose one subscriber has read the snapshot of revocations 1 (a) and 2 (b), with the clock at NOW. */
+async function followingTwoRevocations(options: { clock?: () => number } = {}) {
+  const { store, feed } = setup(options);
+  store.add('a');
+  store.add('b', NOW_S + 1);
+  const sub = recorder();
+  feed.subscribe(at(0), sub.listener, sub.onReady, sub.onError);
+  await settle();
+  return { store, feed, sub };
+}
+
 describe('revocation feed', () => {
   it('delivers the live snapshot in sequence order, then ready', async () => {
     const { store, feed } = setup();
@@ -91,15 +141,15 @@ describe('revocation feed', () => {
     const events: RevocationEvent[] = [];
     let ready = false;
     feed.subscribe(
-      0,
+      at(0),
       (event) => events.push(event),
       () => (ready = true),
     );
     await settle();
     assert.equal(ready, true);
     assert.deepEqual(events, [
-      { sequence: 1, jti: 'a', expiresAt: NOW_S + 600 },
-      { sequence: 3, jti: 'c', expiresAt: NOW_S + 600 },
+      { id: `e1.1.${tag('a')}`, epoch: 'e1', sequence: 1, jti: 'a', expiresAt: NOW_S + 600 },
+      { id: `e1.3.${tag('c')}`, epoch: 'e1', sequence: 3, jti: 'c', expiresAt: NOW_S + 600 },
     ]);
     assert.equal(store.queries[0]?.now, NOW_S, 'expiry is judged by the injected clock, in seconds');
   });
@@ -108,7 +158,7 @@ describe('revocation feed', () => {
     const { store, feed } = setup();
     for (const jti of ['a', 'b', 'c']) store.add(jti);
     const sub = recorder();
-    feed.subscribe(2, sub.listener, sub.onReady);
+    feed.subscribe(at(2), sub.listener, sub.onReady);
     await settle();
     assert.deepEqual(sub.seen, [3, 'ready']);
   });
@@ -117,7 +167,7 @@ describe('revocation feed', () => {
     const { store, feed } = setup({ pageSize: 2 });
     for (const jti of ['a', 'b', 'c', 'd', 'e']) store.add(jti);
     const sub = recorder();
-    feed.subscribe(0, sub.listener, sub.onReady);
+    feed.subscribe(at(0), sub.listener, sub.onReady);
     await settle();
     assert.deepEqual(sub.seen, [1, 2, 3, 4, 5, 'ready']);
     assert.deepEqual(
@@ -133,7 +183,7 @@ describe('revocation feed', () => {
   it('delivers a revocation written by another process on the next poll', async () => {
     const { store, timers, feed } = setup();
     const sub = recorder();
-    feed.subscribe(0, sub.listener, sub.onReady);
+    feed.subscribe(at(0), sub.listener, sub.onReady);
     await settle();
     store.add('written-elsewhere');
     await settle();
@@ -147,7 +197,7 @@ describe('revocation feed', () => {
   it('delivers at once when poked', async () => {
     const { store, feed } = setup();
     const sub = recorder();
-    feed.subscribe(0, sub.listener, sub.onReady);
+    feed.subscribe(at(0), sub.listener, sub.onReady);
     await settle();
     store.add('a');
     feed.poke();
@@ -159,12 +209,12 @@ describe('revocation feed', () => {
     const { store, timers, feed } = setup();
     assert.equal(timers.callbacks.size, 0);
     const first = feed.subscribe(
-      0,
+      at(0),
       () => {},
       () => {},
     );
     const second = feed.subscribe(
-      0,
+      at(0),
       () => {},
       () => {},
     );
@@ -187,8 +237,8 @@ describe('revocation feed', () => {
     store.add('b');
     const early = recorder();
     const late = recorder();
-    feed.subscribe(0, early.listener, early.onReady);
-    feed.subscribe(2, late.listener, late.onReady);
+    feed.subscribe(at(0), early.listener, early.onReady);
+    feed.subscribe(at(2), late.listener, late.onReady);
     await settle();
     store.add('c');
     feed.poke();
@@ -201,13 +251,13 @@ describe('revocation feed', () => {
     const { store, feed } = setup();
     store.add('a');
     const live = recorder();
-    feed.subscribe(0, live.listener, live.onReady);
+    feed.subscribe(at(0), live.listener, live.onReady);
     await settle();
     // The newcomer's snapshot query sees only 'a'; then 'b' is written and a poll (for the live subscriber
     // only) reads it and returns first.
     store.hold();
     const newcomer = recorder();
-    feed.subscribe(0, newcomer.listener, newcomer.onReady);
+    feed.subscribe(at(0), newcomer.listener, newcomer.onReady);
     store.add('b');
     feed.poke();
     store.release(true);
@@ -219,7 +269,7 @@ describe('revocation feed', () => {
   it('stops delivering once unsubscribed', async () => {
     const { store, feed } = setup();
     const sub = recorder();
-    const unsubscribe = feed.subscribe(0, sub.listener, sub.onReady);
+    const unsubscribe = feed.subscribe(at(0), sub.listener, sub.onReady);
     await settle();
     unsubscribe();
     store.add('a');
@@ -231,7 +281,7 @@ describe('revocation feed', () => {
   it('ends subscriptions with onError when the store fails, so verifiers notice and reconnect', async () => {
     const { store, feed } = setup();
     const sub = recorder();
-    feed.subscribe(0, sub.listener, sub.onReady, sub.onError);
+    feed.subscribe(at(0), sub.listener, sub.onReady, sub.onError);
     await settle();
     store.failWith = new Error('disk gone');
     feed.poke();
@@ -240,7 +290,7 @@ describe('revocation feed', () => {
     assert.equal(feed.subscriberCount, 0);
 
     const failed = recorder();
-    feed.subscribe(0, failed.listener, failed.onReady, failed.onError);
+    feed.subscribe(at(0), failed.listener, failed.onReady, failed.onError);
     await settle();
     assert.deepEqual(failed.seen, [], 'no ready when the snapshot could not be read');
     assert.equal(failed.errors.length, 1);
@@ -251,14 +301,14 @@ describe('revocation feed', () => {
     const healthy = recorder();
     const errors: unknown[] = [];
     feed.subscribe(
-      0,
+      at(0),
       () => {
         throw new Error('listener bug');
       },
       () => {},
       (error) => errors.push(error),
     );
-    feed.subscribe(0, healthy.listener, healthy.onReady);
+    feed.subscribe(at(0), healthy.listener, healthy.onReady);
     await settle();
     store.add('a');
     store.add('b');
@@ -272,7 +322,7 @@ describe('revocation feed', () => {
   it('stop() clears the poll timer and every subscription', async () => {
     const { store, timers, feed } = setup();
     const sub = recorder();
-    feed.subscribe(0, sub.listener, sub.onReady);
+    feed.subscribe(at(0), sub.listener, sub.onReady);
     await settle();
     feed.stop();
     assert.equal(timers.callbacks.size, 0);
@@ -289,7 +339,7 @@ describe('revocation feed', () => {
       assert.throws(
         () =>
           feed.subscribe(
-            position,
+            at(position),
             () => {},
             () => {},
           ),
@@ -297,5 +347,72 @@ describe('revocation feed', () => {
       );
     }
     assert.equal(feed.subscriberCount, 0);
+  });
+
+  it('ends every subscription with RevocationEpochChanged once the store has another epoch', async () => {
+    const { store, feed } = setup();
+    store.add('a');
+    const sub = recorder();
+    feed.subscribe(at(0), sub.listener, sub.onReady, sub.onError);
+    await settle();
+    store.epoch = 'restored';
+    store.add('b');
+    feed.poke();
+    await settle();
+    assert.deepEqual(sub.seen, [1, 'ready'], 'nothing of the other epoch is delivered under the old one');
+    assert.equal(sub.errors.length, 1);
+    assert.ok(sub.errors[0] instanceof RevocationEpochChanged);
+    assert.equal((sub.errors[0] as RevocationEpochChanged).epoch, 'restored');
+    assert.equal(feed.subscriberCount, 0);
+    assert.equal(store.epochsMinted, 0, 'a new epoch is taken as it is, not replaced again');
+  });
+
+  it('mints one new epoch when the sequence goes back below what it read (a restore), and ends subscriptions', async () => {
+    const { store, feed, sub } = await followingTwoRevocations();
+    store.restoreTo(1);
+    feed.poke();
+    await settle();
+    assert.equal(store.epochsMinted, 1);
+    assert.equal((sub.errors[0] as RevocationEpochChanged).epoch, 'e2');
+    assert.equal(feed.subscriberCount, 0);
+  });
+
+  it('notices a restore that already handed the sequence it read to another revocation', async () => {
+    const { store, feed, sub } = await followingTwoRevocations();
+    store.restoreTo(1);
+    store.add('c'); // sequence 2 again, before the feed polled
+    feed.poke();
+    await settle();
+    assert.deepEqual(sub.seen, [1, 2, 'ready'], "'c' is never passed off as the event 2 the subscriber has");
+    assert.ok(sub.errors[0] instanceof RevocationEpochChanged);
+    assert.equal(store.epochsMinted, 1);
+
+    const resubscribed = recorder();
+    feed.subscribe({ epoch: 'e2', afterSequence: 0 }, resubscribed.listener, resubscribed.onReady);
+    await settle();
+    assert.deepEqual(resubscribed.seen, [1, 2, 'ready']);
+  });
+
+  it('notices a restore that left a gap where a live record was', async () => {
+    const { store, feed, sub } = await followingTwoRevocations();
+    store.restoreTo(1);
+    store.highestSequence = 2; // PostgreSQL spends a sequence value on an insert that conflicted
+    store.add('c');
+    feed.poke();
+    await settle();
+    assert.ok(sub.errors[0] instanceof RevocationEpochChanged);
+  });
+
+  it('takes an expired record that was purged for what it is, not for a restore', async () => {
+    let nowMs = NOW_MS;
+    const { store, feed, sub } = await followingTwoRevocations({ clock: () => nowMs });
+    nowMs += 2000;
+    store.records = store.records.filter((record) => record.jti !== 'b');
+    store.add('c');
+    feed.poke();
+    await settle();
+    assert.equal(store.epochsMinted, 0);
+    assert.deepEqual(sub.errors, []);
+    assert.deepEqual(sub.seen, [1, 2, 'ready', 3]);
   });
 });

@@ -63,7 +63,7 @@ describe('Tollgate with a Redis revocation signal', { skip }, () => {
     const events: RevocationEvent[] = [];
     let ready = false;
     const stopListening = tollgate.revocationFeed.subscribe(
-      0,
+      await tollgate.revocationFeed.resumePlan({ kind: 'start' }),
       (event) => events.push(event),
       () => {
         ready = true;

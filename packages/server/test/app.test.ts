@@ -39,7 +39,12 @@ class RecordingCore implements TollgateEndpoints {
   async authenticateClient(): Promise<{ clientId: string }> {
     throw new Error('the revocation stream is not exercised here');
   }
-  readonly revocationFeed = { subscribe: () => () => {} };
+  readonly revocationFeed = {
+    subscribe: () => () => {},
+    resumePlan: async (): Promise<never> => {
+      throw new Error('the revocation stream is not exercised here');
+    },
+  };
   // The management surface is exercised by the integration tests (tests/admin-api-*.test.ts).
   as(): never {
     throw new Error('the admin API is not exercised here');

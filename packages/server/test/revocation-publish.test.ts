@@ -57,7 +57,7 @@ describe('revocations are published at once', () => {
     await tollgate.users.add({ username: 'alice', password: PASSWORD, scopes: ['read'] });
     let ready = false;
     unsubscribe = tollgate.revocationFeed.subscribe(
-      0,
+      await tollgate.revocationFeed.resumePlan({ kind: 'start' }),
       (event) => events.push(event),
       () => {
         ready = true;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { InvalidClient, type PresentedClient, type RevocationListener } from '@tollgate/core';
+import { InvalidClient, type PresentedClient, type RevocationEvent, type RevocationListener } from '@tollgate/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createErrorHandler } from '../src/http/errors.js';
 import {
@@ -18,7 +18,7 @@ class FakeSource implements RevocationStreamSource {
   unsubscribed = 0;
   authenticationDelayMs = 0;
   /** Events the feed hands over synchronously on subscribe, before ready. */
-  snapshot: { sequence: number; jti: string; expiresAt: number }[] = [];
+  snapshot: RevocationEvent[] = [];
 
   async authenticateClient(presented: PresentedClient): Promise<{ clientId: string }> {
     await new Promise((resolve) => setTimeout(resolve, this.authenticationDelayMs));
@@ -29,7 +29,8 @@ class FakeSource implements RevocationStreamSource {
   }
 
   readonly revocationFeed = {
-    subscribe: (_after: number, listener: RevocationListener, onReady: () => void) => {
+    resumePlan: async () => ({ epoch: 'e1', afterSequence: 0, reason: 'start' as const }),
+    subscribe: (_from: unknown, listener: RevocationListener, onReady: () => void) => {
       for (const event of this.snapshot) listener(event);
       onReady();
       this.listeners.add(listener);
@@ -78,6 +79,8 @@ describe('revocation stream mechanics', () => {
   it('cuts the stream of a client that lets more than the buffer limit pile up, and unsubscribes', async () => {
     const source = new FakeSource();
     source.snapshot = Array.from({ length: 2000 }, (_, i) => ({
+      id: `e1.${i + 1}.000000000000`,
+      epoch: 'e1',
       sequence: i + 1,
       jti: `jti-${i}-${'x'.repeat(40)}`,
       expiresAt: 2_000_000_000,

@@ -97,8 +97,12 @@ describe('GET /revocations', () => {
         return revoked;
       }
       assert.equal(message.event, 'revoked');
-      revoked.push({ id: Number(message.id), ...JSON.parse(message.data ?? '') });
+      revoked.push({ id: message.id ?? '', ...JSON.parse(message.data ?? '') });
     }
+  }
+
+  function sequenceOf(id: string | undefined): number {
+    return Number(id?.split('.')[1] ?? Number.NaN);
   }
 
   async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -134,8 +138,8 @@ describe('GET /revocations', () => {
     assert.equal(((await response.json()) as { error: string }).error, 'invalid_client');
   });
 
-  it('refuses a Last-Event-ID that is not an integer with 400 invalid_request', async () => {
-    for (const lastEventId of ['abc', '-1', '1.5', '99999999999999999']) {
+  it('refuses a Last-Event-ID that is no id it could have sent with 400 invalid_request', async () => {
+    for (const lastEventId of ['abc', '-1', '1.5', '99999999999999999', 'e1.1.xyz', 'e1.1']) {
       const response = await http.fetch(`${url}/revocations`, {
         headers: { authorization: basic, 'last-event-id': lastEventId },
       });
@@ -158,7 +162,9 @@ describe('GET /revocations', () => {
         tail.map(({ jti, exp }) => ({ jti, exp })),
         [first, second],
       );
-      assert.ok((tail[0]?.id ?? 0) < (tail[1]?.id ?? 0), 'event ids follow the revocation sequence');
+      const [epoch] = (tail[0]?.id ?? '').split('.');
+      assert.equal(epoch, (await store.revocations.position()).epoch, 'event ids name the store’s epoch');
+      assert.ok(sequenceOf(tail[0]?.id) < sequenceOf(tail[1]?.id), 'event ids follow the revocation sequence');
     } finally {
       await reader.cancel();
     }
@@ -188,7 +194,7 @@ describe('GET /revocations', () => {
     assert.ok(last);
 
     const later = await revokeNewToken();
-    const resumed = await connect({ 'last-event-id': String(last.id) });
+    const resumed = await connect({ 'last-event-id': last.id });
     try {
       const missed = await snapshotOf(resumed);
       assert.deepEqual(
@@ -198,6 +204,61 @@ describe('GET /revocations', () => {
     } finally {
       await resumed.cancel();
     }
+  });
+
+  describe('gives a full resync of the live list, never an error, to a verifier it cannot resume', () => {
+    /** Every live revocation and the id of the newest, read from a fresh connection. */
+    async function fullSnapshot() {
+      const reader = await connect();
+      try {
+        return await snapshotOf(reader);
+      } finally {
+        await reader.cancel();
+      }
+    }
+
+    async function assertResync(lastEventId: string, what: string) {
+      await revokeNewToken();
+      const everything = await fullSnapshot();
+      const resumed = await connect({ 'last-event-id': lastEventId });
+      try {
+        const withoutIds = (events: { jti: string; exp: number }[]) => events.map(({ jti, exp }) => ({ jti, exp }));
+        assert.deepEqual(withoutIds(await snapshotOf(resumed)), withoutIds(everything), what);
+      } finally {
+        await resumed.cancel();
+      }
+    }
+
+    it('an old-format id (a bare sequence, from a server before epochs)', async () => {
+      const newest = sequenceOf((await fullSnapshot()).at(-1)?.id);
+      await assertResync(String(newest), 'a legacy id at the newest sequence');
+    });
+
+    it('an id of another epoch', async () => {
+      const newest = (await fullSnapshot()).at(-1)?.id ?? '';
+      await assertResync(newest.replace(/^[^.]+/, 'AnotherEpoch0000'), 'another epoch');
+    });
+
+    it('an id ahead of the store, which proves the store went backwards and starts a new epoch', async () => {
+      const before = await store.revocations.position();
+      const tag = (await fullSnapshot()).at(-1)?.id.split('.')[2] ?? '';
+      const ahead = `${before.epoch}.${before.highestSequence + 100}.${tag}`;
+      const resumed = await connect({ 'last-event-id': ahead });
+      try {
+        const snapshot = await snapshotOf(resumed);
+        const { epoch } = await store.revocations.position();
+        assert.notEqual(epoch, before.epoch, 'a new epoch');
+        assert.ok(snapshot.length > 0 && snapshot.every((event) => event.id.startsWith(`${epoch}.`)));
+      } finally {
+        await resumed.cancel();
+      }
+    });
+
+    it('an id whose sequence the store now gives to another revocation', async () => {
+      const newest = (await fullSnapshot()).at(-1)?.id ?? '';
+      await assertResync(newest.replace(/[0-9a-f]{12}$/, '000000000000'), 'same sequence, another jti');
+      assert.ok(!newest.startsWith(`${(await store.revocations.position()).epoch}.`), 'a new epoch');
+    });
   });
 
   it('delivers within a second a revocation another process writes to the same database', async () => {

@@ -58,6 +58,15 @@ export class KyselyStore implements Store {
     return migrateToLatest(this.db);
   }
 
+  /**
+   * Gives the revocation list a new epoch, so every verifier following the revocation stream resyncs its
+   * whole deny list on its next connection. Call it after restoring a backup (a restore command should):
+   * the stream also detects a restore by itself, but only once it sees the sequence go backwards.
+   */
+  startNewRevocationEpoch(): Promise<string> {
+    return this.revocations.startNewEpoch();
+  }
+
   /** A trivial query, for readiness checks: rejects when the database does not answer. */
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);

@@ -86,6 +86,12 @@ export interface RevocationsTable {
   expires_at: number;
 }
 
+/** One row, id 1: see migrations/003_revocation_epoch.ts. */
+export interface RevocationEpochTable {
+  id: number;
+  epoch: string;
+}
+
 export interface ApiTokensTable {
   id: string;
   name: string;
@@ -152,6 +158,7 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   family_access_tokens: FamilyAccessTokensTable;
   revocations: RevocationsTable;
+  revocation_epoch: RevocationEpochTable;
   api_tokens: ApiTokensTable;
   api_token_usage: ApiTokenUsageTable;
   sessions: SessionsTable;

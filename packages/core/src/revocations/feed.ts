@@ -11,12 +11,22 @@
  * each subscriber only receives records past its own position, so a subscriber that went live while a poll
  * was running, or resumed from an odd position, can neither miss nor repeat an event. This relies on the
  * store handing out sequences in commit order, which SQLite's single writer guarantees.
+ *
+ * Every subscription belongs to an epoch (see event-id.ts). Each poll first checks that the store has not
+ * gone backwards under the newest record this feed read (a restored backup): if it has, the feed mints a
+ * new epoch (compare-and-set, so nodes noticing at once agree on one). Subscriptions of any epoch but the
+ * current one are ended with RevocationEpochChanged; their verifiers reconnect and get a full resync.
  */
 import { type Clock, epochSeconds, systemClock } from '../clock.js';
-import type { RevocationStore } from '../storage.js';
+import type { RevocationRecord, RevocationStore } from '../storage.js';
+import { formatEventId, type ResumePoint } from './event-id.js';
+import { planResume, type ResumePlan } from './resume.js';
 
 export interface RevocationEvent {
-  /** The store's monotonic sequence: the stream's event id, from which a subscriber resumes. */
+  /** The stream's event id, `<epoch>.<sequence>.<tag>`: what a subscriber resumes from. */
+  id: string;
+  epoch: string;
+  /** The store's monotonic sequence within the epoch. */
   sequence: number;
   jti: string;
   /** Epoch seconds; after it the token is dead anyway and verifiers may forget the jti. */
@@ -24,6 +34,25 @@ export interface RevocationEvent {
 }
 
 export type RevocationListener = (event: RevocationEvent) => void;
+
+/** Where a subscription starts: after `afterSequence` (0: everything live) of `epoch`. */
+export interface FeedPosition {
+  epoch: string;
+  afterSequence: number;
+}
+
+/** Ends a subscription whose epoch is no longer the store's: its subscriber must reconnect and resync. */
+export class RevocationEpochChanged extends Error {
+  readonly epoch: string;
+  constructor(epoch: string) {
+    super('The revocation epoch changed (the store was restored); reconnect to resync');
+    this.name = 'RevocationEpochChanged';
+    this.epoch = epoch;
+  }
+}
+
+/** What the feed needs of the store. */
+export type FeedStore = Pick<RevocationStore, 'listSince' | 'position' | 'recordAt' | 'replaceEpoch'>;
 
 /** The timer functions the poll loop uses, injectable so tests drive the loop by hand. */
 export interface FeedTimers {
@@ -56,6 +85,7 @@ const systemTimers: FeedTimers = {
 };
 
 interface Subscriber {
+  epoch: string;
   /** Sequence of the last event delivered (or the position it resumed from). */
   position: number;
   /** Snapshot delivered: the poll loop serves it from now on. */
@@ -66,8 +96,15 @@ interface Subscriber {
   onError: ((error: unknown) => void) | undefined;
 }
 
+/** The newest record read in the current epoch: what a store restored from a backup would have lost. */
+interface Anchor {
+  sequence: number;
+  jti: string;
+  expiresAt: number;
+}
+
 export class RevocationFeed {
-  readonly #store: Pick<RevocationStore, 'listSince'>;
+  readonly #store: FeedStore;
   readonly #clock: Clock;
   readonly #timers: FeedTimers;
   readonly #pollIntervalMs: number;
@@ -76,8 +113,11 @@ export class RevocationFeed {
   #timer: unknown;
   #polling = false;
   #pollAgain = false;
+  /** The store's epoch as of the last poll. */
+  #epoch: string | undefined;
+  #anchor: Anchor | undefined;
 
-  constructor(store: Pick<RevocationStore, 'listSince'>, options: RevocationFeedOptions = {}) {
+  constructor(store: FeedStore, options: RevocationFeedOptions = {}) {
     this.#store = store;
     this.#clock = options.clock ?? systemClock;
     this.#timers = options.timers ?? systemTimers;
@@ -90,21 +130,37 @@ export class RevocationFeed {
     return this.#subscribers.size;
   }
 
+  /** Where a verifier that stopped at `point` resumes: after its last event, or from scratch (resume.ts). */
+  resumePlan(point: ResumePoint): Promise<ResumePlan> {
+    return planResume(this.#store, point);
+  }
+
   /**
-   * Delivers every live revocation with a sequence above `afterSequence` (0: all), then calls `onReady`,
-   * then delivers new revocations as they are written. A failure of the store (or a throwing listener) ends
-   * the subscription and is passed to `onError`. Returns the function that ends it.
+   * Delivers every live revocation of `from.epoch` with a sequence above `from.afterSequence` (0: all),
+   * then calls `onReady`, then delivers new revocations as they are written. A failure of the store (or a
+   * throwing listener), or a new epoch (RevocationEpochChanged), ends the subscription and is passed to
+   * `onError`. Returns the function that ends it.
    */
   subscribe(
-    afterSequence: number,
+    from: FeedPosition,
     listener: RevocationListener,
     onReady: () => void,
     onError?: (error: unknown) => void,
   ): () => void {
+    const { epoch, afterSequence } = from;
     if (!Number.isSafeInteger(afterSequence) || afterSequence < 0) {
       throw new TypeError('afterSequence must be a non-negative integer');
     }
-    const subscriber: Subscriber = { position: afterSequence, live: false, active: true, listener, onReady, onError };
+    if (typeof epoch !== 'string' || epoch === '') throw new TypeError('epoch must be a non-empty string');
+    const subscriber: Subscriber = {
+      epoch,
+      position: afterSequence,
+      live: false,
+      active: true,
+      listener,
+      onReady,
+      onError,
+    };
     this.#subscribers.add(subscriber);
     this.#startPolling();
     void this.#deliverSnapshot(subscriber);
@@ -125,10 +181,11 @@ export class RevocationFeed {
 
   async #deliverSnapshot(subscriber: Subscriber): Promise<void> {
     try {
-      let page: readonly { sequence: number; jti: string; expiresAt: number }[];
+      let page: readonly RevocationRecord[];
       do {
         page = await this.#store.listSince(subscriber.position, epochSeconds(this.#clock), this.#pageSize);
         for (const record of page) {
+          this.#remember(subscriber.epoch, record);
           if (!this.#deliver(subscriber, record)) return;
         }
         if (!subscriber.active) return;
@@ -163,12 +220,17 @@ export class RevocationFeed {
   async #pollRound(): Promise<void> {
     const participants = [...this.#subscribers].filter((subscriber) => subscriber.live);
     if (participants.length === 0) return;
-    let cursor = Math.min(...participants.map((subscriber) => subscriber.position));
     try {
+      const epoch = await this.#currentEpoch();
+      this.#endOtherEpochs(epoch);
+      const current = participants.filter((subscriber) => subscriber.active);
+      if (current.length === 0) return;
+      let cursor = Math.min(...current.map((subscriber) => subscriber.position));
       for (;;) {
         const page = await this.#store.listSince(cursor, epochSeconds(this.#clock), this.#pageSize);
         for (const record of page) {
-          for (const subscriber of participants) this.#deliver(subscriber, record);
+          this.#remember(epoch, record);
+          for (const subscriber of current) this.#deliver(subscriber, record);
           cursor = record.sequence;
         }
         if (page.length < this.#pageSize) return;
@@ -180,13 +242,59 @@ export class RevocationFeed {
     }
   }
 
+  /**
+   * The store's epoch, after checking that the store has not gone backwards under the newest record this
+   * feed read; if it has, a new epoch (the one another node minted first, if so).
+   */
+  async #currentEpoch(): Promise<string> {
+    const { epoch, highestSequence } = await this.#store.position();
+    const anchor = this.#anchor;
+    if (epoch !== this.#epoch || anchor === undefined || !(await this.#rewound(anchor, highestSequence))) {
+      if (epoch !== this.#epoch) this.#anchor = undefined;
+      this.#epoch = epoch;
+      return epoch;
+    }
+    this.#anchor = undefined;
+    this.#epoch = await this.#store.replaceEpoch(epoch);
+    return this.#epoch;
+  }
+
+  async #rewound(anchor: Anchor, highestSequence: number): Promise<boolean> {
+    if (highestSequence < anchor.sequence) return true;
+    const record = await this.#store.recordAt(anchor.sequence);
+    // Purging takes only expired records, so a live one that is gone went with a restore.
+    if (record === undefined) return anchor.expiresAt > epochSeconds(this.#clock);
+    return record.jti !== anchor.jti;
+  }
+
+  #remember(epoch: string, record: RevocationRecord): void {
+    // Before the first poll the subscription's epoch is the best knowledge; the poll corrects it.
+    this.#epoch ??= epoch;
+    if (epoch !== this.#epoch) return;
+    if (this.#anchor !== undefined && this.#anchor.sequence >= record.sequence) return;
+    this.#anchor = { sequence: record.sequence, jti: record.jti, expiresAt: record.expiresAt };
+  }
+
+  #endOtherEpochs(epoch: string): void {
+    for (const subscriber of [...this.#subscribers]) {
+      if (subscriber.epoch !== epoch) this.#fail(subscriber, new RevocationEpochChanged(epoch));
+    }
+  }
+
   /** Returns false once the subscriber is gone. */
-  #deliver(subscriber: Subscriber, record: { sequence: number; jti: string; expiresAt: number }): boolean {
+  #deliver(subscriber: Subscriber, record: RevocationRecord): boolean {
     if (!subscriber.active) return false;
     if (record.sequence <= subscriber.position) return true;
     subscriber.position = record.sequence;
+    const { sequence, jti, expiresAt } = record;
     try {
-      subscriber.listener({ sequence: record.sequence, jti: record.jti, expiresAt: record.expiresAt });
+      subscriber.listener({
+        id: formatEventId(subscriber.epoch, sequence, jti),
+        epoch: subscriber.epoch,
+        sequence,
+        jti,
+        expiresAt,
+      });
     } catch (error) {
       this.#fail(subscriber, error);
       return false;

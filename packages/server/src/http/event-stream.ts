@@ -65,7 +65,7 @@ export class EventStream {
    * One event. `data` is JSON-encoded, so it is a single line (JSON escapes line breaks) and cannot end the
    * event early; `id` and `event` are server-chosen tokens without line breaks.
    */
-  event(event: string, data: unknown, id?: number): void {
+  event(event: string, data: unknown, id?: string): void {
     const idLine = id === undefined ? '' : `id: ${id}\n`;
     this.#write(`${idLine}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }

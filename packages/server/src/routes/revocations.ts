@@ -7,9 +7,14 @@
  * JSON like every OAuth endpoint) → read Last-Event-ID → hijack the reply and stream Server-Sent Events:
  *
  *   retry: 1000                                      reconnect after a second
- *   id: <sequence> / event: revoked / data: {"jti","exp"}   each live revocation past Last-Event-ID (all without it)
+ *   id: <epoch>.<sequence>.<tag> / event: revoked / data: {"jti","exp"}
+ *                                                    each live revocation past Last-Event-ID (all without it)
  *   event: ready / data: {}                           the snapshot is complete
  *   ... further `revoked` events as they happen, and `: ping` every 5 s.
+ *
+ * A Last-Event-ID that does not provably name an event of the store's current history (another epoch, ahead of
+ * the store, a sequence given to another revocation, a purged event, a bare sequence from before epochs) gets
+ * a full resync: every live revocation, then the live stream (core revocations/resume.ts).
  *
  * The onRequest hooks (HTTPS policy, HSTS) have run before the handler; the headers they set are carried
  * over, since a hijacked reply skips Fastify's onSend hooks.
@@ -19,6 +24,10 @@ import {
   InvalidClient,
   InvalidRequest,
   type PresentedClient,
+  parseResumePoint,
+  type ResumePlan,
+  type ResumePoint,
+  RevocationEpochChanged,
   type RevocationFeed,
 } from '@tollgate/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -29,7 +38,7 @@ import { registerEndpoint } from '../http/endpoints.js';
 /** What the stream needs of the core. */
 export interface RevocationStreamSource {
   authenticateClient(presented: PresentedClient, remoteAddress: string): Promise<{ clientId: string }>;
-  readonly revocationFeed: Pick<RevocationFeed, 'subscribe'>;
+  readonly revocationFeed: Pick<RevocationFeed, 'subscribe' | 'resumePlan'>;
 }
 
 export interface RevocationStreamOptions {
@@ -42,7 +51,6 @@ export interface RevocationStreamOptions {
 export const RECONNECT_DELAY_MS = 1000;
 const DEFAULT_PING_INTERVAL_MS = 5000;
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
-const LAST_EVENT_ID = /^[0-9]{1,16}$/;
 
 export function registerRevocationsRoute(
   app: FastifyInstance,
@@ -65,11 +73,12 @@ export function registerRevocationsRoute(
     url: ENDPOINT_PATHS.revocationStream,
     handler: async (request, reply) => {
       const { clientId } = await source.authenticateClient(basicClientOf(request), request.ip);
-      const afterSequence = lastEventIdOf(request);
+      const resumePoint = resumePointOf(request);
       if (request.method === 'HEAD') {
         return reply.code(200).header('content-type', EVENT_STREAM_HEADERS['content-type']).send();
       }
-      streamRevocations(request, reply, { source, clientId, afterSequence, openStreams, ...streamOptions });
+      const plan = await source.revocationFeed.resumePlan(resumePoint);
+      streamRevocations(request, reply, { source, clientId, plan, openStreams, ...streamOptions });
       return reply;
     },
   });
@@ -78,7 +87,7 @@ export function registerRevocationsRoute(
 interface StreamContext {
   source: RevocationStreamSource;
   clientId: string;
-  afterSequence: number;
+  plan: ResumePlan;
   openStreams: Set<EventStream>;
   pingIntervalMs: number;
   maxBufferedBytes: number;
@@ -99,17 +108,19 @@ function streamRevocations(request: FastifyRequest, reply: FastifyReply, context
     else log.info(fields, 'revocation stream closed');
   });
   context.openStreams.add(stream);
-  log.info({ lastEventId: context.afterSequence }, 'revocation stream opened');
+  const { plan } = context;
+  log.info({ lastEventId: request.headers['last-event-id'], resume: plan.reason }, 'revocation stream opened');
   stream.retry(RECONNECT_DELAY_MS);
   unsubscribe = context.source.revocationFeed.subscribe(
-    context.afterSequence,
+    plan,
     (event) => {
       delivered += 1;
-      stream.event('revoked', { jti: event.jti, exp: event.expiresAt }, event.sequence);
+      stream.event('revoked', { jti: event.jti, exp: event.expiresAt }, event.id);
     },
     () => stream.event('ready', {}),
     (error) => {
-      log.error({ err: error }, 'revocation stream failed; the client will reconnect');
+      if (error instanceof RevocationEpochChanged) log.info('revocation epoch changed; the client will resync');
+      else log.error({ err: error }, 'revocation stream failed; the client will reconnect');
       stream.end();
     },
   );
@@ -126,15 +137,14 @@ function basicClientOf(request: FastifyRequest): PresentedClient {
   return { method: 'client_secret_basic', ...decodeBasicCredentials(authorization) };
 }
 
-/** The sequence to resume after: the `Last-Event-ID` the client's EventSource sends on reconnect, else 0. */
-function lastEventIdOf(request: FastifyRequest): number {
+/** Where the client stopped: the `Last-Event-ID` its EventSource sends on reconnect (none on a first connect). */
+function resumePointOf(request: FastifyRequest): ResumePoint {
   const header = request.headers['last-event-id'];
-  if (header === undefined) return 0;
-  const value = typeof header === 'string' && LAST_EVENT_ID.test(header) ? Number(header) : Number.NaN;
-  if (!Number.isSafeInteger(value)) {
-    throw new InvalidRequest('Last-Event-ID must be the id of a revocation event: a non-negative integer');
+  const point = typeof header === 'string' || header === undefined ? parseResumePoint(header) : undefined;
+  if (point === undefined) {
+    throw new InvalidRequest('Last-Event-ID must be the id of a revocation event this server sent');
   }
-  return value;
+  return point;
 }
 
 function definedHeaders(headers: Record<string, number | string | string[] | undefined>) {

@@ -6,7 +6,7 @@ import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter, SqliteAdapt
 
 export type SqlFlavor = 'sqlite' | 'postgres';
 
-export function sqlFlavorOf(db: Kysely<unknown>): SqlFlavor {
+export function sqlFlavorOf<DB>(db: Kysely<DB>): SqlFlavor {
   const adapter = db.getExecutor().adapter;
   if (adapter instanceof SqliteAdapter) return 'sqlite';
   if (adapter instanceof PostgresAdapter) return 'postgres';

@@ -6,10 +6,12 @@ import { type Kysely, type Migration, type MigrationProvider, type MigrationResu
 import type { Database } from '../schema.js';
 import * as initial from './001_initial.js';
 import * as apiTokensAndDashboard from './002_api_tokens_and_dashboard.js';
+import * as revocationEpoch from './003_revocation_epoch.js';
 
 const migrations: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
   '002_api_tokens_and_dashboard': apiTokensAndDashboard,
+  '003_revocation_epoch': revocationEpoch,
 };
 
 export const migrationProvider: MigrationProvider = {

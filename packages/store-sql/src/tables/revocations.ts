@@ -1,5 +1,7 @@
-import type { RevocationRecord, RevocationStore } from '@tollgate/core';
-import type { Kysely } from 'kysely';
+import type { RevocationPosition, RevocationRecord, RevocationStore } from '@tollgate/core';
+import { type Kysely, sql } from 'kysely';
+import { sqlFlavorOf } from '../migrations/dialect-flavor.js';
+import { newRevocationEpoch } from '../revocation-epoch.js';
 import type { Database } from '../schema.js';
 import type { SequencedWrites } from '../sequenced-writes.js';
 
@@ -76,4 +78,65 @@ export class SqlRevocationStore implements RevocationStore {
     const result = await this.#db.deleteFrom('revocations').where('expires_at', '<=', now).executeTakeFirstOrThrow();
     return Number(result.numDeletedRows);
   }
+
+  async position(): Promise<RevocationPosition> {
+    const [epoch, highestSequence] = await Promise.all([this.#epoch(), highestSequenceOf(this.#db)]);
+    return { epoch, highestSequence };
+  }
+
+  async recordAt(sequence: number): Promise<RevocationRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('revocations')
+      .select(['sequence', 'jti', 'revoked_at', 'expires_at'])
+      .where('sequence', '=', sequence)
+      .executeTakeFirst();
+    return row && { sequence: row.sequence, jti: row.jti, revokedAt: row.revoked_at, expiresAt: row.expires_at };
+  }
+
+  async replaceEpoch(expected: string): Promise<string> {
+    await this.#db
+      .updateTable('revocation_epoch')
+      .set({ epoch: newRevocationEpoch() })
+      .where('id', '=', 1)
+      .where('epoch', '=', expected)
+      .execute();
+    return this.#epoch();
+  }
+
+  /** What a restore command calls once the restored database is in place: every verifier resyncs. */
+  async startNewEpoch(): Promise<string> {
+    const epoch = newRevocationEpoch();
+    await this.#db
+      .insertInto('revocation_epoch')
+      .values({ id: 1, epoch })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ epoch }))
+      .execute();
+    return epoch;
+  }
+
+  /** The row is made by migration 003; should it be missing (deleted by hand), a new epoch is the safe answer. */
+  async #epoch(): Promise<string> {
+    const row = await this.#db.selectFrom('revocation_epoch').select('epoch').where('id', '=', 1).executeTakeFirst();
+    if (row !== undefined) return row.epoch;
+    await this.#db
+      .insertInto('revocation_epoch')
+      .values({ id: 1, epoch: newRevocationEpoch() })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    return this.#epoch();
+  }
+}
+
+/**
+ * The highest sequence ever handed out, purged rows included: the counter behind the sequence column
+ * (migrations/dialect-flavor.ts), which a restore brings back to the backup's value. 0 before the first.
+ */
+async function highestSequenceOf(db: Kysely<Database>): Promise<number> {
+  const query =
+    sqlFlavorOf(db) === 'postgres'
+      ? sql<{ highest: string | number | null }>`
+          select pg_sequence_last_value(pg_get_serial_sequence('revocations', 'sequence')::regclass) as highest`
+      : sql<{ highest: string | number | null }>`select seq as highest from sqlite_sequence where name = 'revocations'`;
+  const { rows } = await query.execute(db);
+  return Number(rows[0]?.highest ?? 0);
 }

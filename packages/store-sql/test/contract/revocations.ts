@@ -80,5 +80,46 @@ export function revocationContract(open: () => Promise<Store>): void {
       const [j3] = await store().revocations.listSince(0, T0 + 10, 10);
       assert.ok(j3 !== undefined && j3.sequence > highest, `sequence ${j3?.sequence} must exceed ${highest}`);
     });
+
+    it('reports its epoch and the highest sequence handed out, purged entries included', async () => {
+      const before = await store().revocations.position();
+      assert.match(before.epoch, /^[A-Za-z0-9_-]{16}$/);
+      assert.equal(before.highestSequence, 0);
+      await store().revocations.add('j1', T0, T0 + 10);
+      await store().revocations.add('j2', T0, T0 + 10);
+      const [, j2] = await store().revocations.listSince(0, T0, 10);
+      await store().revocations.removeExpired(T0 + 10);
+      assert.deepEqual(await store().revocations.position(), {
+        epoch: before.epoch,
+        highestSequence: j2?.sequence,
+      });
+    });
+
+    it('finds a record by its exact sequence while it exists', async () => {
+      await store().revocations.add('j1', T0, T0 + 600);
+      const [j1] = await store().revocations.listSince(0, T0, 10);
+      assert.ok(j1);
+      assert.deepEqual(await store().revocations.recordAt(j1.sequence), j1);
+      assert.equal(await store().revocations.recordAt(j1.sequence + 1), undefined);
+    });
+
+    it('replaces its epoch only while it is the expected one, so nodes racing to replace it mint one', async () => {
+      const { epoch } = await store().revocations.position();
+      const results = await Promise.all([1, 2, 3, 4].map(() => store().revocations.replaceEpoch(epoch)));
+      const [minted] = results;
+      assert.notEqual(minted, epoch);
+      assert.deepEqual(results, [minted, minted, minted, minted]);
+      assert.equal((await store().revocations.position()).epoch, minted);
+      assert.equal(await store().revocations.replaceEpoch(epoch), minted, 'a stale expectation changes nothing');
+    });
+
+    it('starts a new epoch on demand, keeping the records and the sequence', async () => {
+      await store().revocations.add('j1', T0, T0 + 600);
+      const before = await store().revocations.position();
+      const started = await store().revocations.startNewEpoch();
+      assert.notEqual(started, before.epoch);
+      assert.deepEqual(await store().revocations.position(), { ...before, epoch: started });
+      assert.equal(await store().revocations.isRevoked('j1'), true);
+    });
   });
 }
