@@ -1,41 +1,72 @@
 /** RFC 7662. Only authenticated clients may ask; anything not live is exactly `{ active: false }` (2.2). */
 import { epochSeconds } from '../clock.js';
-import type { ClientAuthenticator } from '../clients/authenticate.js';
+import type { ActingClient, ClientAuthenticator } from '../clients/authenticate.js';
 import type { IntrospectionRequest, IntrospectionResponse } from '../service.js';
 import { formatScope } from '../scope.js';
 import { introspectApiToken } from './api-token.js';
-import { type TokenLookupContext, lookupToken } from './lookup.js';
+import { type FoundToken, type TokenLookupContext, lookupToken } from './lookup.js';
 
 const INACTIVE: IntrospectionResponse = Object.freeze({ active: false as const });
+
+type ActiveIntrospection = Extract<IntrospectionResponse, { active: true }>;
 
 export async function introspectToken(
   context: TokenLookupContext & { clients: ClientAuthenticator },
   request: IntrospectionRequest,
 ): Promise<IntrospectionResponse> {
-  await context.clients.authenticate(request.client, request.remoteAddress, false);
+  const client = await context.clients.authenticate(request.client, request.remoteAddress, false);
   const found = await lookupToken(context, request.token, request.tokenTypeHint);
   if (!found) return INACTIVE;
+  const response = await describe(context, found);
+  // Another client's token is answered exactly like an unknown one, so the answer reveals nothing about it.
+  return response.active && mayKnow(client, found.kind, response) ? response : INACTIVE;
+}
+
+/**
+ * RFC 7662 4: the server decides which tokens a caller may learn about. A client learns about tokens issued to it,
+ * and about access and API tokens meant for one of its APIs (the resource server's question: "may I accept this?").
+ * A refresh token is never presented to a resource server (RFC 6749 1.5), so only the client holding it may ask.
+ */
+function mayKnow(client: ActingClient, kind: FoundToken['kind'], response: ActiveIntrospection): boolean {
+  if (response.client_id === client.id) return true;
+  if (kind === 'refresh') return false;
+  if (client.apis === null) return true;
+  const audiences = typeof response.aud === 'string' ? [response.aud] : response.aud;
+  return audiences.some((audience) => client.apis?.includes(audience));
+}
+
+async function describe(context: TokenLookupContext, found: FoundToken): Promise<IntrospectionResponse> {
   if (found.kind === 'api') return introspectApiToken(context, found.token);
-  if (found.kind === 'access') {
-    const { claims } = found;
-    if (await context.store.revocations.isRevoked(claims.jti)) return INACTIVE;
-    const response: IntrospectionResponse = {
-      active: true,
-      scope: claims.scope,
-      client_id: claims.client_id,
-      token_type: 'Bearer',
-      exp: claims.exp,
-      iat: claims.iat,
-      sub: claims.sub,
-      aud: claims.aud,
-      iss: claims.iss,
-      jti: claims.jti,
-    };
-    if (claims.nbf !== undefined) response.nbf = claims.nbf;
-    if (claims.username !== undefined) response.username = claims.username;
-    return response;
-  }
-  const { token, family } = found;
+  if (found.kind === 'access') return describeAccess(context, found.claims);
+  return describeRefresh(context, found);
+}
+
+async function describeAccess(
+  context: TokenLookupContext,
+  claims: Extract<FoundToken, { kind: 'access' }>['claims'],
+): Promise<IntrospectionResponse> {
+  if (await context.store.revocations.isRevoked(claims.jti)) return INACTIVE;
+  const response: IntrospectionResponse = {
+    active: true,
+    scope: claims.scope,
+    client_id: claims.client_id,
+    token_type: 'Bearer',
+    exp: claims.exp,
+    iat: claims.iat,
+    sub: claims.sub,
+    aud: claims.aud,
+    iss: claims.iss,
+    jti: claims.jti,
+  };
+  if (claims.nbf !== undefined) response.nbf = claims.nbf;
+  if (claims.username !== undefined) response.username = claims.username;
+  return response;
+}
+
+function describeRefresh(
+  context: TokenLookupContext,
+  { token, family }: Extract<FoundToken, { kind: 'refresh' }>,
+): IntrospectionResponse {
   const now = epochSeconds(context.clock);
   if (token.consumedAt !== null || family.revokedAt !== null || token.expiresAt <= now) return INACTIVE;
   const response: IntrospectionResponse = {
