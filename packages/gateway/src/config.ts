@@ -194,6 +194,8 @@ const fields = z.strictObject({
       idleMs: integer(1, 3_600_000).default(60_000),
     })
     .prefault({}),
+  /** The longest `exp - iat` a JWT may claim (the SDK's option of the same name); default 86 400, as the server's cap. */
+  maxTokenLifetimeSeconds: integer(1, 31_536_000).optional(),
   /** Refuse every token (503) once the revocation stream has been down this long. Default: fail open. */
   failClosedAfterMs: integer(1_000, 86_400_000).optional(),
   forwardAuth: z

@@ -132,6 +132,9 @@ async function startVerifiers(
         ? {}
         : { client: { clientId: config.client.clientId, clientSecret: config.client.clientSecret } }),
       ...(config.failClosedAfterMs === undefined ? {} : { failClosedAfterMs: config.failClosedAfterMs }),
+      ...(config.maxTokenLifetimeSeconds === undefined
+        ? {}
+        : { maxTokenLifetimeSeconds: config.maxTokenLifetimeSeconds }),
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
       ...(options.now === undefined ? {} : { now: options.now }),
     });

@@ -13,7 +13,8 @@ export type TokenErrorCode =
   | 'ERR_TOKEN_ISSUER_INVALID'
   | 'ERR_TOKEN_AUDIENCE_INVALID'
   | 'ERR_TOKEN_EXPIRED'
-  | 'ERR_TOKEN_NOT_YET_VALID';
+  | 'ERR_TOKEN_NOT_YET_VALID'
+  | 'ERR_TOKEN_LIFETIME_TOO_LONG';
 
 export class TokenValidationError extends Error {
   readonly code: TokenErrorCode;

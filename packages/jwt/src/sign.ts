@@ -1,7 +1,12 @@
 import { SignJWT } from 'jose';
 import { isSigningAlgorithm } from './lib/algorithms.js';
 import { isAcceptableKid } from './lib/header.js';
-import { ACCESS_TOKEN_TYPE, type AccessTokenClaims, type SigningKey } from './types.js';
+import {
+  ACCESS_TOKEN_TYPE,
+  type AccessTokenClaims,
+  MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
+  type SigningKey,
+} from './types.js';
 
 const REQUIRED_STRING_CLAIMS = ['iss', 'sub', 'aud', 'jti', 'client_id'] as const;
 const REQUIRED_DATE_CLAIMS = ['exp', 'iat'] as const;
@@ -20,6 +25,9 @@ function assertSignable(claims: AccessTokenClaims, key: SigningKey): void {
     if (!Number.isFinite(claims[claim])) throw new TypeError(`claim ${claim} must be a NumericDate`);
   }
   if (typeof claims.scope !== 'string') throw new TypeError('claim scope must be a string');
+  if (claims.exp - claims.iat > MAX_ACCESS_TOKEN_LIFETIME_SECONDS) {
+    throw new TypeError(`an access token must not live longer than ${MAX_ACCESS_TOKEN_LIFETIME_SECONDS} s`);
+  }
 }
 
 /**

@@ -4,6 +4,12 @@ import type { KeyObject } from 'node:crypto';
 export const SIGNING_ALGORITHMS = Object.freeze(['EdDSA', 'ES256', 'RS256'] as const);
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 
+/**
+ * The longest access-token lifetime (`exp - iat`) the server issues and verifiers accept by default. A stolen signing
+ * key, or a bug, must not yield a token that outlives every revocation list and key rotation.
+ */
+export const MAX_ACCESS_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+
 /** RFC 9068 2.1: the `typ` header of a JWT access token. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
@@ -49,6 +55,11 @@ export interface AccessTokenValidationOptions {
   algorithms?: readonly SigningAlgorithm[];
   /** Leeway for `exp`/`nbf`/`iat`, in seconds. Default 5; clamped to [0, 300]. */
   clockToleranceSeconds?: number;
+  /**
+   * Longest accepted `exp - iat`, in seconds: default MAX_ACCESS_TOKEN_LIFETIME_SECONDS (24 h, the longest the server
+   * issues). A positive integer.
+   */
+  maxTokenLifetimeSeconds?: number;
   /** Current time in milliseconds since the epoch; defaults to Date.now. */
   now?: () => number;
 }

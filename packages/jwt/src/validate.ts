@@ -41,5 +41,6 @@ export async function validateAccessToken(
     audiences: expected.audiences,
     nowSeconds: expected.nowSeconds,
     toleranceSeconds: expected.toleranceSeconds,
+    maxLifetimeSeconds: expected.maxLifetimeSeconds,
   });
 }

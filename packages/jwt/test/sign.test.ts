@@ -57,4 +57,11 @@ describe('signAccessToken', () => {
     const stringExp = validClaims({ exp: String(NOW_SECONDS) }) as unknown as AccessTokenClaims;
     await assert.rejects(signAccessToken(stringExp, KEYS.EdDSA), /exp/);
   });
+
+  it('refuses to sign a token living longer than verifiers accept, and signs one that lives exactly that long', async () => {
+    const day = validClaims({ exp: NOW_SECONDS + 86_400 }) as unknown as AccessTokenClaims;
+    await validate(await signAccessToken(day, KEYS.EdDSA));
+    const longer = validClaims({ exp: NOW_SECONDS + 86_401 }) as unknown as AccessTokenClaims;
+    await assert.rejects(signAccessToken(longer, KEYS.EdDSA), TypeError);
+  });
 });

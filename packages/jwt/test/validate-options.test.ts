@@ -31,6 +31,10 @@ describe('validateAccessToken treats caller mistakes as TypeErrors', () => {
     'algorithms as a string': { ...options(), algorithms: 'EdDSA' },
     'a NaN leeway': { ...options(), clockToleranceSeconds: Number.NaN },
     'a string leeway': { ...options(), clockToleranceSeconds: '5' },
+    'a zero maximum lifetime': { ...options(), maxTokenLifetimeSeconds: 0 },
+    'a fractional maximum lifetime': { ...options(), maxTokenLifetimeSeconds: 1.5 },
+    'an infinite maximum lifetime': { ...options(), maxTokenLifetimeSeconds: Number.POSITIVE_INFINITY },
+    'a string maximum lifetime': { ...options(), maxTokenLifetimeSeconds: '86400' },
     'a now that is not a function': { ...options(), now: 1_700_000_000_000 },
     'a now returning NaN': { ...options(), now: () => Number.NaN },
   };

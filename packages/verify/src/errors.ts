@@ -51,6 +51,7 @@ const TOKEN_DESCRIPTIONS: Readonly<Record<TokenErrorCode, string>> = {
   ERR_TOKEN_AUDIENCE_INVALID: 'The access token is not for this API',
   ERR_TOKEN_EXPIRED: 'The access token expired',
   ERR_TOKEN_NOT_YET_VALID: 'The access token is not valid yet',
+  ERR_TOKEN_LIFETIME_TOO_LONG: 'The access token is valid for longer than this API allows',
 };
 
 /**

@@ -1,4 +1,5 @@
 /** createVerifier's options, checked once and eagerly: a caller mistake is a TypeError at start-up, not at request time. */
+import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from '@tollgate/jwt';
 import type { VerifierOptions } from './types.js';
 
 const DEFAULT_TOLERANCE_SECONDS = 5;
@@ -19,6 +20,7 @@ export interface NormalizedOptions {
   audiences: readonly string[];
   realm: string;
   clockToleranceSeconds: number;
+  maxTokenLifetimeSeconds: number;
   client: { clientId: string; clientSecret: string } | undefined;
   failClosedAfterMs: number | undefined;
   allowQueryToken: boolean;
@@ -122,6 +124,13 @@ export function normalizeVerifierOptions(options: VerifierOptions): NormalizedOp
     audiences,
     realm: realmOption(options.realm, audiences),
     clockToleranceSeconds: Math.min(Math.max(tolerance, 0), MAX_TOLERANCE_SECONDS),
+    maxTokenLifetimeSeconds: numberOption(
+      options.maxTokenLifetimeSeconds,
+      'maxTokenLifetimeSeconds',
+      MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
+      1,
+      true,
+    ),
     client,
     failClosedAfterMs: failClosedOption(options.failClosedAfterMs, client),
     allowQueryToken: options.allowQueryToken === true,

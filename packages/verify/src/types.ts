@@ -16,6 +16,11 @@ export interface VerifierOptions {
   /** Leeway for exp/nbf/iat in seconds; default 5, clamped to [0, 60] like the server. */
   clockToleranceSeconds?: number;
   /**
+   * The longest lifetime (`exp - iat`) a JWT may claim, in seconds; longer ones are refused (401, code
+   * ERR_TOKEN_LIFETIME_TOO_LONG). Default 86 400 (24 h), the longest the server issues.
+   */
+  maxTokenLifetimeSeconds?: number;
+  /**
    * Credentials of a Tollgate client (client_secret_basic), used to subscribe to the revocation stream, to introspect
    * API tokens (RFC 7662) and to report their use. Without them revoked JWTs are honoured until they expire, and API
    * tokens (`tg_...`) are refused (401, code ERR_API_TOKEN_NOT_CONFIGURED).

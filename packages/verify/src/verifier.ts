@@ -178,6 +178,7 @@ class TollgateVerifier implements Verifier {
         // The JWKS decides which algorithms are acceptable (and each key its own one).
         algorithms,
         clockToleranceSeconds: this.#options.clockToleranceSeconds,
+        maxTokenLifetimeSeconds: this.#options.maxTokenLifetimeSeconds,
         now: this.#options.now,
       });
       return toVerifiedToken(claims, 'jwt');

@@ -93,6 +93,7 @@ describe('BearerError.fromValidation', () => {
     ERR_TOKEN_TYPE_INVALID: 'The token is not an access token',
     ERR_TOKEN_CLAIM_INVALID: 'The access token has a missing or invalid claim',
     ERR_TOKEN_NOT_YET_VALID: 'The access token is not valid yet',
+    ERR_TOKEN_LIFETIME_TOO_LONG: 'The access token is valid for longer than this API allows',
   };
   for (const [code, description] of Object.entries(expected) as [TokenErrorCode, string][]) {
     it(`maps ${code} to 401 invalid_token "${description}"`, () => {

@@ -32,6 +32,8 @@ describe('createVerifier options', () => {
     'an empty audience': { audience: ['a', ''] },
     'a realm with a newline': { realm: 'api\r\nX: y' },
     'a non-numeric tolerance': { clockToleranceSeconds: '5' },
+    'a zero maximum token lifetime': { maxTokenLifetimeSeconds: 0 },
+    'a fractional maximum token lifetime': { maxTokenLifetimeSeconds: 60.5 },
     'a client without secret': { client: { clientId: 'cli' } },
     'a client with an empty id': { client: { clientId: '', clientSecret: 's' } },
     'fail-closed without client': { failClosedAfterMs: 1000 },

@@ -190,3 +190,25 @@ describe('verify: the verified-token cache', () => {
     await assertRefused(verifier.verify(token), { status: 401, error: 'invalid_token', code: 'ERR_TOKEN_EXPIRED' });
   });
 });
+
+describe('verify: the longest lifetime a token may claim', () => {
+  it('refuses a token living longer than maxTokenLifetimeSeconds with 401 ERR_TOKEN_LIFETIME_TOO_LONG', async () => {
+    const token = await signWith(KEYS.EdDSA, claimsAt(server.issuer, clock.seconds, { exp: clock.seconds + 300 }));
+    await verifierFor(server, clock, { maxTokenLifetimeSeconds: 300 }).verify(token);
+    await assertRefused(verifierFor(server, clock, { maxTokenLifetimeSeconds: 299 }).verify(token), {
+      status: 401,
+      error: 'invalid_token',
+      code: 'ERR_TOKEN_LIFETIME_TOO_LONG',
+    });
+  });
+
+  it('refuses a token living longer than 24 h by default', async () => {
+    const claims = claimsAt(server.issuer, clock.seconds, { iat: clock.seconds - 86_400, exp: clock.seconds + 1 });
+    const token = forge(KEYS.EdDSA, { alg: 'EdDSA', kid: KEYS.EdDSA.kid, typ: 'at+jwt' }, claims);
+    await assertRefused(verifierFor(server, clock).verify(token), {
+      status: 401,
+      error: 'invalid_token',
+      code: 'ERR_TOKEN_LIFETIME_TOO_LONG',
+    });
+  });
+});

@@ -1,3 +1,4 @@
+import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from '@tollgate/jwt';
 import { type Clock, epochSeconds } from '../clock.js';
 import { InvalidRequest, NotFound } from '../errors.js';
 import { isResourceIdentifier } from '../grants/audience.js';
@@ -6,7 +7,8 @@ import type { ApiRecord, ApiStore } from '../storage.js';
 import { checkRange, checkScopes } from './validate.js';
 
 export const MIN_ACCESS_TOKEN_TTL_SECONDS = 60;
-export const MAX_ACCESS_TOKEN_TTL_SECONDS = 24 * 3600;
+/** What verifiers accept by default (`maxTokenLifetimeSeconds`): a longer TTL would mint tokens they all refuse. */
+export const MAX_ACCESS_TOKEN_TTL_SECONDS = MAX_ACCESS_TOKEN_LIFETIME_SECONDS;
 
 export class ApiAdmin {
   readonly #apis: ApiStore;

@@ -1,5 +1,5 @@
 /** Minting what a grant decided: the JWT access token (RFC 9068) and the opaque refresh token. */
-import { type AccessTokenClaims, signAccessToken } from '@tollgate/jwt';
+import { type AccessTokenClaims, MAX_ACCESS_TOKEN_LIFETIME_SECONDS, signAccessToken } from '@tollgate/jwt';
 import { epochSeconds } from '../clock.js';
 import { randomId, randomToken, sha256Hex } from '../crypto/index.js';
 import { formatScope } from '../scope.js';
@@ -19,7 +19,8 @@ export interface MintedAccessToken {
 
 export async function mintAccessToken(context: GrantContext, grant: Grant): Promise<MintedAccessToken> {
   const now = epochSeconds(context.clock);
-  const expiresIn = grant.api.tokenTtlSeconds;
+  // Checked when the API is added or changed; capped again here for a row written before that check, or by hand.
+  const expiresIn = Math.min(grant.api.tokenTtlSeconds, MAX_ACCESS_TOKEN_LIFETIME_SECONDS);
   const claims: AccessTokenClaims = {
     iss: context.issuer,
     sub: grant.subject,

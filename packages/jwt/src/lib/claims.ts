@@ -7,6 +7,7 @@ export interface ClaimExpectations {
   audiences: readonly string[];
   nowSeconds: number;
   toleranceSeconds: number;
+  maxLifetimeSeconds: number;
 }
 
 /** RFC 7519 2: a NumericDate is a JSON number (fractions allowed). Strings, null and booleans are not. */
@@ -48,6 +49,9 @@ function checkTimes(payload: Record<string, unknown>, expected: ClaimExpectation
   if (nbf !== undefined && nbf > nowSeconds + toleranceSeconds) throw refuse('ERR_TOKEN_NOT_YET_VALID', 'nbf');
   // RFC 9068 2.2 requires iat; one further ahead than the leeway comes from a skewed or forged clock.
   if (iat > nowSeconds + toleranceSeconds) throw refuse('ERR_TOKEN_NOT_YET_VALID', 'iat');
+  // RFC 7519 4.1.4 lets a verifier refuse by its own policy: no token lives longer than the issuer ever issues, so a
+  // leaked key or a backdated iat cannot mint one that outlives the deny list (which forgets entries at exp).
+  if (exp - iat > expected.maxLifetimeSeconds) throw refuse('ERR_TOKEN_LIFETIME_TOO_LONG', 'exp');
   return { exp, iat, nbf };
 }
 

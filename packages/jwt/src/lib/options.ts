@@ -1,4 +1,9 @@
-import { SIGNING_ALGORITHMS, type AccessTokenValidationOptions, type SigningAlgorithm } from '../types.js';
+import {
+  type AccessTokenValidationOptions,
+  MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
+  SIGNING_ALGORITHMS,
+  type SigningAlgorithm,
+} from '../types.js';
 import { isSigningAlgorithm } from './algorithms.js';
 
 const DEFAULT_TOLERANCE_SECONDS = 5;
@@ -9,6 +14,7 @@ export interface NormalizedOptions {
   audiences: readonly string[];
   algorithms: readonly SigningAlgorithm[];
   toleranceSeconds: number;
+  maxLifetimeSeconds: number;
   nowSeconds: number;
 }
 
@@ -36,6 +42,14 @@ function toleranceOption(value: unknown): number {
   return Math.min(Math.max(value, 0), MAX_TOLERANCE_SECONDS);
 }
 
+function maxLifetimeOption(value: unknown): number {
+  if (value === undefined) return MAX_ACCESS_TOKEN_LIFETIME_SECONDS;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError('options.maxTokenLifetimeSeconds must be a positive integer number of seconds');
+  }
+  return value;
+}
+
 function nowSecondsOption(now: unknown): number {
   if (now === undefined) return Math.floor(Date.now() / 1000);
   const ms = typeof now === 'function' ? now() : undefined;
@@ -55,6 +69,7 @@ export function normalizeOptions(options: AccessTokenValidationOptions): Normali
     audiences: nonEmptyStrings(options.audience, 'audience'),
     algorithms: algorithmsOption(options.algorithms),
     toleranceSeconds: toleranceOption(options.clockToleranceSeconds),
+    maxLifetimeSeconds: maxLifetimeOption(options.maxTokenLifetimeSeconds),
     nowSeconds: nowSecondsOption(options.now),
   };
 }
