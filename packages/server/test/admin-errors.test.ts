@@ -31,6 +31,15 @@ describe('the admin API error envelope', () => {
     }
   });
 
+  it('challenges a 401 with the documented Cookie scheme, and nothing else', () => {
+    const rendered = renderAdminError(new Unauthenticated('Sign in first'), LIMIT);
+    assert.equal(
+      rendered.headers['www-authenticate'],
+      'Cookie realm="tollgate-admin", form-action="/api/v1/session", cookie-name="__Host-tollgate_session"',
+    );
+    assert.equal(renderAdminError(new Forbidden('Only admins'), LIMIT).headers['www-authenticate'], undefined);
+  });
+
   it('answers too many attempts with 429 too_many_requests and Retry-After', () => {
     const rendered = renderAdminError(new TooManyAttempts(30), LIMIT);
     assert.equal(rendered.status, 429);

@@ -6,7 +6,15 @@
 import { ServiceUnavailable, TollgateError, TooManyAttempts } from '@tollgate/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorBody, fastifyClientError, type RenderedError } from './errors.js';
+import { SESSION_COOKIE } from './session-cookie.js';
 import { RETRY_AFTER_SECONDS } from './unavailable.js';
+
+/**
+ * RFC 9110 15.5.2: a 401 carries a challenge. The admin API authenticates by session cookie, which has no registered
+ * HTTP scheme; `Cookie` with `form-action` and `cookie-name` follows draft-broyer-http-cookie-auth, and, unlike
+ * `Basic`, makes no browser open a password dialog. Documented in docs/admin-api.md.
+ */
+export const SESSION_CHALLENGE = `Cookie realm="tollgate-admin", form-action="/api/v1/session", cookie-name="${SESSION_COOKIE}"`;
 
 /** A state-changing request without the session's CSRF token, or from another origin. */
 export class CsrfFailed extends TollgateError {
@@ -51,6 +59,7 @@ export function renderAdminError(error: unknown, bodyLimitBytes: number): Render
     const headers: Record<string, string> = {};
     // RFC 6585 4: 429 may say when to try again.
     if (error instanceof TooManyAttempts) headers['retry-after'] = String(error.retryAfterSeconds);
+    if (error.status === 401) headers['www-authenticate'] = SESSION_CHALLENGE;
     return {
       status: error.status,
       body: { error: adminErrorName(error), error_description: error.description },

@@ -4,7 +4,7 @@
  * cannot be reached is a 503 `temporarily_unavailable`; anything else is a generic 500 whose detail stays
  * in the log. No stack trace or internal message reaches a client.
  */
-import { InvalidClient, ServiceUnavailable, TollgateError, TooManyAttempts } from '@tollgate/core';
+import { ServiceUnavailable, TollgateError, TooManyAttempts } from '@tollgate/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ACCEPTED_CONTENT_TYPES } from './body.js';
 import { RETRY_AFTER_SECONDS, asServiceUnavailable } from './unavailable.js';
@@ -63,10 +63,9 @@ export function fastifyClientError(
 export function renderError(error: unknown, bodyLimitBytes: number): RenderedError {
   if (error instanceof TollgateError) {
     const headers: Record<string, string> = {};
-    // RFC 6749 5.2: a failed Basic authentication answers 401 with a matching challenge.
-    if (error instanceof InvalidClient && error.authMethod === 'client_secret_basic') {
-      headers['www-authenticate'] = BASIC_CHALLENGE;
-    }
+    // RFC 9110 15.5.2: every 401 carries a challenge. Whatever the client tried (Basic, client_secret_post or
+    // nothing), HTTP Basic is the scheme these endpoints accept (RFC 6749 2.3.1, 5.2).
+    if (error.status === 401) headers['www-authenticate'] = BASIC_CHALLENGE;
     if (error instanceof TooManyAttempts) headers['retry-after'] = String(error.retryAfterSeconds);
     if (error instanceof ServiceUnavailable) headers['retry-after'] = String(RETRY_AFTER_SECONDS);
     return { status: error.status, body: { error: error.oauthError, error_description: error.description }, headers };
