@@ -10,6 +10,7 @@ import { registerBodyParsers } from './http/body.js';
 import { applyCacheHeaders } from './http/endpoints.js';
 import { refuseNulCharacters } from './http/nul-guard.js';
 import { createErrorHandler, notFound } from './http/errors.js';
+import { applySecurityHeaders } from './http/security-headers.js';
 import { trustedProxies } from '@tollgate/transport';
 import { createTransportSecurityHook } from './http/transport-security.js';
 import { pathOf } from './logging.js';
@@ -64,6 +65,7 @@ export function buildApp(
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   }) as unknown as FastifyInstance;
 
+  app.addHook('onRequest', applySecurityHeaders);
   app.addHook('onRequest', createTransportSecurityHook(trustedProxies(config.trustProxy)));
   app.addHook('onSend', applyCacheHeaders);
   const readiness = options.readiness;
