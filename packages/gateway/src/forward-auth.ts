@@ -48,14 +48,9 @@ import type { ForwardAuthMode } from './config.js';
 import { identityHeaderMap, underscoredIdentityHeader } from './headers.js';
 import { callerAddress } from '@tollgate/transport';
 import { type Peer, peerOf } from './net.js';
-import type { GatewayRuntime } from './runtime.js';
+import type { ForwardAuthEndpoint, GatewayRuntime } from './runtime.js';
 import { rateLimitHeaders } from './rate-limit.js';
 import { sendRefusal } from './responses.js';
-
-export interface ForwardAuthEndpoint {
-  path: string;
-  mode: ForwardAuthMode;
-}
 
 /** Compared on the raw target: the endpoint's own path is fixed, only what follows it is normalised. */
 export function isForwardAuthTarget(target: string, authPath: string): boolean {

@@ -1,9 +1,15 @@
 /** What every request handler of one gateway shares, built once at start (start.ts). */
 import type { Authorizer } from './authorize.js';
-import type { ForwardAuthEndpoint } from './forward-auth.js';
+import type { ForwardAuthMode } from './config.js';
 import type { HeaderPolicy } from './headers.js';
 import type { UpstreamPools } from './upstream.js';
 import type { ProxyTrust } from '@tollgate/transport';
+
+/** Where forward-auth is served, and which proxy asks there (only that proxy's headers are read). */
+export interface ForwardAuthEndpoint {
+  path: string;
+  mode: ForwardAuthMode;
+}
 
 export interface GatewayRuntime extends Authorizer {
   policy: HeaderPolicy;

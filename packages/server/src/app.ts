@@ -2,7 +2,6 @@
  * The Fastify application: transport rules first (HTTPS policy, body parsing, caching, errors), then
  * one thin route per endpoint. Built separately from `listen` so tests can `inject` requests.
  */
-import type { ManagementSurface, Tollgate } from '@tollgate/core';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
@@ -22,16 +21,14 @@ import { registerDiscoveryRoute } from './routes/discovery.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerIntrospectRoute } from './routes/introspect.js';
 import { registerJwksRoute } from './routes/jwks.js';
-import { type RevocationStreamSource, registerRevocationsRoute } from './routes/revocations.js';
+import { registerRevocationsRoute } from './routes/revocations.js';
 import { registerRevokeRoute } from './routes/revoke.js';
 import { registerTokenRoute } from './routes/token.js';
+import type { TollgateEndpoints } from './tollgate-endpoints.js';
+
+export type { TollgateEndpoints };
 
 export type AppConfig = Pick<ServerConfig, 'bodyLimitBytes' | 'trustProxy'>;
-
-/** What the HTTP surface uses of the core: the OAuth endpoints and the management surface (admin API). */
-export type TollgateEndpoints = Pick<Tollgate, 'token' | 'revoke' | 'introspect' | 'jwks' | 'metadata'> &
-  ManagementSurface &
-  RevocationStreamSource;
 
 export interface AppOptions {
   /** PEM certificate and key: the app then serves HTTPS itself. */

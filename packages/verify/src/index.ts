@@ -13,6 +13,16 @@
  * process alive.
  */
 export * from './types.js';
+/** createVerifier(options): Verifier. Options are checked eagerly (TypeError). */
+export { createVerifier } from './verifier.js';
+/** requireScopes(token, scopes, mode = 'all'): throws BearerError 403 insufficient_scope. */
+export { requireScopes } from './scopes.js';
+/**
+ * An RFC 6750 3 refusal: `status` 400/401/403 (503 when fail-closed), `error` (undefined for a request with no
+ * token: a bare challenge), `description` safe for clients, `scope`, and a stable `code` for logs.
+ * `challenge(realm)` renders WWW-Authenticate, `body()` the JSON body.
+ */
+export { BearerError } from './errors.js';
 export type { BearerErrorCode, BearerErrorInit, BearerErrorName, BearerErrorStatus } from './errors.js';
 export { type ExtractOptions, extractBearerToken, parseAuthorizationHeader } from './bearer.js';
 export { TokenCache, tokenDigest } from './cache.js';

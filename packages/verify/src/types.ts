@@ -108,18 +108,3 @@ export interface Verifier {
    */
   close(): Promise<void>;
 }
-
-/*
- * The implementations live in their own modules (one per concern); they are re-exported here so that anything written
- * against this contract file keeps working. Only type imports point back at this file, so there is no runtime cycle.
- */
-/** createVerifier(options): Verifier, see verifier.ts. Options are checked eagerly (TypeError). */
-export { createVerifier } from './verifier.js';
-/** requireScopes(token, scopes, mode = 'all'): throws BearerError 403 insufficient_scope, see scopes.ts. */
-export { requireScopes } from './scopes.js';
-/**
- * An RFC 6750 3 refusal: `status` 400/401/403 (503 when fail-closed), `error` (undefined for a request with no
- * token: a bare challenge), `description` safe for clients, `scope`, and a stable `code` for logs.
- * `challenge(realm)` renders WWW-Authenticate, `body()` the JSON body. See errors.ts.
- */
-export { BearerError } from './errors.js';

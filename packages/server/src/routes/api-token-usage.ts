@@ -6,7 +6,7 @@
 import { ENDPOINT_PATHS, InvalidClient } from '@tollgate/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { TollgateEndpoints } from '../app.js';
+import type { TollgateEndpoints } from '../tollgate-endpoints.js';
 import { parseInput, registerJsonOnlyBodyParser } from '../http/admin-input.js';
 import { presentedClient } from '../http/client-auth.js';
 import { registerEndpoint } from '../http/endpoints.js';

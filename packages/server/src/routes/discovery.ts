@@ -1,6 +1,6 @@
 /** GET /.well-known/oauth-authorization-server (RFC 8414 3): the server's metadata document. */
 import type { FastifyInstance } from 'fastify';
-import type { TollgateEndpoints } from '../app.js';
+import type { TollgateEndpoints } from '../tollgate-endpoints.js';
 import { registerEndpoint } from '../http/endpoints.js';
 
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';

@@ -3,7 +3,7 @@
  * see a rotated key soon after `tollgate keys rotate`.
  */
 import type { FastifyInstance } from 'fastify';
-import type { TollgateEndpoints } from '../app.js';
+import type { TollgateEndpoints } from '../tollgate-endpoints.js';
 import { registerEndpoint } from '../http/endpoints.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';

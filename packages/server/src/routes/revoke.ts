@@ -1,6 +1,6 @@
 /** POST /revoke (RFC 7009): always 200 with an empty body once the client is authenticated. */
 import type { FastifyInstance } from 'fastify';
-import type { TollgateEndpoints } from '../app.js';
+import type { TollgateEndpoints } from '../tollgate-endpoints.js';
 import { registerEndpoint } from '../http/endpoints.js';
 import { TOKEN_OPERATION_PARAMETERS, tokenOperationOf } from '../http/requests.js';
 

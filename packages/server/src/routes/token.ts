@@ -3,7 +3,7 @@
  * (no grant_type), lives in the core; this route only translates.
  */
 import type { FastifyInstance } from 'fastify';
-import type { TollgateEndpoints } from '../app.js';
+import type { TollgateEndpoints } from '../tollgate-endpoints.js';
 import { registerEndpoint } from '../http/endpoints.js';
 import { TOKEN_PARAMETERS, tokenRequestOf } from '../http/requests.js';
 

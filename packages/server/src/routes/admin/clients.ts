@@ -1,7 +1,7 @@
 /** /api/v1/clients (admins): OAuth clients. A client secret is shown once, on create and on rotation. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { TollgateEndpoints } from '../../app.js';
+import type { TollgateEndpoints } from '../../tollgate-endpoints.js';
 import { parseInput } from '../../http/admin-input.js';
 import { registerAdminRoutes } from '../../http/admin-routes.js';
 import { actorOf } from '../../http/admin-session.js';

@@ -3,7 +3,7 @@
  * bodies, the admin error envelope, and the session/CSRF guard in front of every route.
  */
 import type { FastifyInstance } from 'fastify';
-import type { TollgateEndpoints } from '../../app.js';
+import type { TollgateEndpoints } from '../../tollgate-endpoints.js';
 import { adminNotFound, renderAdminError } from '../../http/admin-errors.js';
 import { registerJsonOnlyBodyParser } from '../../http/admin-input.js';
 import { createAdminGuard } from '../../http/admin-session.js';

@@ -2,7 +2,7 @@
 import { SIGNING_ALGORITHMS } from '@tollgate/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { TollgateEndpoints } from '../../app.js';
+import type { TollgateEndpoints } from '../../tollgate-endpoints.js';
 import { parseInput } from '../../http/admin-input.js';
 import { registerAdminRoutes } from '../../http/admin-routes.js';
 import { actorOf } from '../../http/admin-session.js';

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { TollgateEndpoints } from '../../app.js';
+import type { TollgateEndpoints } from '../../tollgate-endpoints.js';
 import { parseInput } from '../../http/admin-input.js';
 import { registerAdminRoutes } from '../../http/admin-routes.js';
 import { sessionIdOf, sessionOf } from '../../http/admin-session.js';

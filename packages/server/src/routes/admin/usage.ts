@@ -1,6 +1,6 @@
 /** /api/v1/usage/apis (admins): API-token requests per day, one series per API. */
 import type { FastifyInstance } from 'fastify';
-import type { TollgateEndpoints } from '../../app.js';
+import type { TollgateEndpoints } from '../../tollgate-endpoints.js';
 import { parseInput } from '../../http/admin-input.js';
 import { registerAdminRoutes } from '../../http/admin-routes.js';
 import { actorOf } from '../../http/admin-session.js';
