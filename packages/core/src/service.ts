@@ -1,5 +1,5 @@
 /**
- * The contract between the token logic and its callers (the HTTP server, the CLI, later the dashboard).
+ * The contract between the token logic and its callers (the HTTP server and the CLI).
  * Callers parse their transport into these shapes; the core answers with plain objects or throws a
  * `TollgateError`. Nothing here knows about HTTP.
  */

@@ -1,5 +1,5 @@
 /**
- * The storage contract. Every store (SQLite today, PostgreSQL next) implements exactly this and passes
+ * The storage contract. Every store (SQLite and PostgreSQL in @tollgate/store-sql) implements exactly this and passes
  * the shared contract suite. All `*At` fields are epoch seconds. Stores hold no business rules beyond
  * the atomicity each method promises; every method that returns resolves only once the write is durable.
  */

@@ -1,5 +1,5 @@
 /**
- * CONTRACT of @tollgate/verify (the lead's; helpers implement it). The SDK an API embeds to check Tollgate
+ * The public types of @tollgate/verify, the SDK an API embeds to check Tollgate
  * tokens locally: discovery (RFC 8414), a JWKS cache that survives outages, the one validation module of
  * @tollgate/jwt, RFC 6750 errors, scope checks, a verified-token cache and the revocation stream.
  * No dependency on the Tollgate server.

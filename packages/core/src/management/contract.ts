@@ -1,5 +1,5 @@
 /**
- * CONTRACT (the lead's; helpers implement it) of the management surface: API tokens, dashboard sessions, the
+ * The management surface: API tokens, dashboard sessions, the
  * audit log and the admin operations, as the HTTP admin API, the dashboard and the CLI use them. Every operation
  * runs as an `Actor`, is authorised here (not in the transport) and, when it changes something, leaves an audit
  * event. All shapes are plain JSON, so the HTTP API returns them as they are and the dashboard imports these types.

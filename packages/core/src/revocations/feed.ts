@@ -10,7 +10,8 @@
  * Delivery rule: one poll loop serves every live subscriber, reading from the lowest position among them;
  * each subscriber only receives records past its own position, so a subscriber that went live while a poll
  * was running, or resumed from an odd position, can neither miss nor repeat an event. This relies on the
- * store handing out sequences in commit order, which SQLite's single writer guarantees.
+ * store handing out sequences in commit order: SQLite's single writer guarantees it, and the PostgreSQL store
+ * takes a transaction-level advisory lock around every revocation insert (store-sql postgres/advisory-locks.ts).
  *
  * Every subscription belongs to an epoch (see event-id.ts). Each poll first checks that the store has not
  * gone backwards under the newest record this feed read (a restored backup): if it has, the feed mints a

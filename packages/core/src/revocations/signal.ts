@@ -1,5 +1,5 @@
 /**
- * CONTRACT (the lead's) of the cross-node revocation nudge. The store is the only source of revocations; a signal
+ * The cross-node revocation nudge. The store is the only source of revocations; a signal
  * only says "look now", so a lost or duplicated message costs nothing but latency: every node still polls the store
  * (the fallback when the signal's transport, e.g. Redis pub/sub, is down).
  */
