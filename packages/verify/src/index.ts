@@ -25,17 +25,6 @@ export { requireScopes } from './scopes.js';
 export { BearerError } from './errors.js';
 export type { BearerErrorCode, BearerErrorInit, BearerErrorName, BearerErrorStatus } from './errors.js';
 export { type ExtractOptions, extractBearerToken, parseAuthorizationHeader } from './bearer.js';
-export { TokenCache, tokenDigest } from './cache.js';
-export { DenyList } from './deny-list.js';
 export { FetchError } from './http.js';
 export { importJwk, importJwks } from './jwks.js';
-export { type KeyStoreOptions, METADATA_PATH, metadataUrl, RemoteKeyStore } from './keys.js';
-export {
-  basicCredentials,
-  type FirstSyncOutcome,
-  REVOCATIONS_PATH,
-  type RevocationStatus,
-  RevocationStream,
-  type RevocationStreamOptions,
-} from './revocations.js';
-export { type SseEvent, type SseHandlers, SseParser, type SseParserOptions } from './sse.js';
+export type { FirstSyncOutcome, RevocationStatus } from './revocations.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DenyList, TokenCache, tokenDigest } from '../src/index.js';
+import { TokenCache, tokenDigest } from '../src/cache.js';
+import { DenyList } from '../src/deny-list.js';
 import { FakeClock } from './support.js';
 
 describe('TokenCache', () => {

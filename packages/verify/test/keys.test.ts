@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { RemoteKeyStore } from '../src/index.js';
+import { RemoteKeyStore } from '../src/keys.js';
 import { FakeIssuer } from './fake-issuer.js';
 import { countingFetch, verifierFor } from './harness.js';
 import { assertRefused, claimsAt, FakeClock, forge, makeKey, signWith } from './support.js';

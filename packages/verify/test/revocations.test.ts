@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DenyList, RevocationStream } from '../src/index.js';
+import { DenyList } from '../src/deny-list.js';
+import { RevocationStream } from '../src/revocations.js';
 import { FakeIssuer } from './fake-issuer.js';
 import { CLIENT, verifierFor } from './harness.js';
 import { assertRefused, claimsAt, FakeClock, makeKey, signWith, waitFor } from './support.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type SseEvent, SseParser } from '../src/index.js';
+import { type SseEvent, SseParser } from '../src/sse.js';
 
 interface Parsed {
   events: SseEvent[];

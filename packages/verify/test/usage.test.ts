@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { basicCredentials } from '../src/index.js';
+import { basicCredentials } from '../src/revocations.js';
 import { MAX_REPORTS_PER_BATCH, UsageReporter } from '../src/usage.js';
 import { ApiTokenIssuer } from './api-token-issuer.js';
 import { CLIENT } from './harness.js';
