@@ -77,6 +77,12 @@ class Worker {
       if (this.#round % 2 === 0) await this.#revokeIssued();
       if (this.#round % 5 === 0) await this.#revokeFamily(family);
     }
+    // A worker whose last round revoked its family leaves one live family behind, so the checks after the load
+    // always have rotations to verify (with every worker stopping on a fifth round, none would be left).
+    if (this.#family === undefined) {
+      const family = await this.#newFamily();
+      if (family !== undefined) await this.#rotate(family);
+    }
   }
 
   async #newFamily(): Promise<Family | undefined> {
