@@ -27,14 +27,6 @@ export const TEST_STORE: TestStoreKind = storeKind(process.env.TOLLGATE_TEST_STO
 /** The server the databases are created on; its own database is only used to run CREATE/DROP DATABASE. */
 export const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/**
- * For a test that checks something only SQLite has (a file in the data directory): a `skip` option
- * that names the reason on PostgreSQL and is `false` on SQLite.
- */
-export function onlyOnSqlite(reason: string): string | false {
-  return TEST_STORE === 'sqlite' ? false : `SQLite only: ${reason}`;
-}
-
 const CONNECT_TIMEOUT_MS = 5000;
 
 /** Environment variables that choose a store or a cache: a child sees them only when the test sets them. */
