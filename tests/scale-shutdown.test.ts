@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { basicAuthorization, type HttpResult, readHttpResult, request } from './support/http.js';
 import { seedStandard, type StandardSeed } from './support/seed.js';
 import { startTollgate, type TollgateProcess } from './support/tollgate.js';
@@ -20,7 +19,11 @@ interface SlowRequest {
   response: Promise<HttpResult>;
 }
 
-/** A token request whose body arrives in two parts: in flight from the first byte until `finish()`. */
+/**
+ * A token request whose body arrives in two parts: in flight from the first byte until `finish()`. It
+ * asks for `100 Continue` (RFC 9110 10.1.1), so it resolves once the server has read the headers and
+ * holds the request open, with no guess at how long that takes.
+ */
 function slowTokenRequest(url: string, seed: StandardSeed): Promise<SlowRequest> {
   const body = new URLSearchParams({ grant_type: 'client_credentials', scope: 'read:data' }).toString();
   const half = Math.floor(body.length / 2);
@@ -31,6 +34,7 @@ function slowTokenRequest(url: string, seed: StandardSeed): Promise<SlowRequest>
         'content-type': 'application/x-www-form-urlencoded',
         'content-length': Buffer.byteLength(body),
         authorization: basicAuthorization(seed.backend.clientId, seed.backend.clientSecret),
+        expect: '100-continue',
       },
     });
     const response = new Promise<HttpResult>((resolve, reject) => {
@@ -39,8 +43,10 @@ function slowTokenRequest(url: string, seed: StandardSeed): Promise<SlowRequest>
     });
     response.catch(() => undefined);
     req.on('error', rejectStarted);
-    // Resolved once the headers and the first half are on the wire: the server holds the request open.
-    req.write(body.slice(0, half), () => resolveStarted({ finish: () => req.end(body.slice(half)), response }));
+    req.on('continue', () => {
+      req.write(body.slice(0, half), () => resolveStarted({ finish: () => req.end(body.slice(half)), response }));
+    });
+    req.flushHeaders();
   });
 }
 
@@ -65,7 +71,6 @@ describe('graceful shutdown', () => {
   it('reports unready at once on SIGTERM, stops accepting after the drain delay, and finishes the request in flight', async () => {
     assert.equal((await request(`${server.url}/readyz`)).status, 200);
     const slow = await slowTokenRequest(server.url, seed);
-    await sleep(100); // the server has read the headers and waits for the rest of the body
     const stopped = server.stop(); // SIGTERM, then waits for the exit
 
     const { value: unready } = await waitUntil(

@@ -61,6 +61,10 @@ export interface TollgateProcess {
   output(): string;
   /** True while the server process has not exited. */
   alive(): boolean;
+  /** Sends `signal` to the server process and returns at once (stop() is SIGTERM and waiting). */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves true once the server process has exited, false if it still runs after `timeoutMs`. */
+  exited(timeoutMs: number): Promise<boolean>;
 }
 
 const READY_LINE = /Tollgate listening on (https?:\/\/[^\s"'/]+)/;
@@ -250,6 +254,15 @@ class ServerUnderTest implements TollgateProcess {
   alive(): boolean {
     const child = this.#entry.child;
     return child !== undefined && child.exitCode === null && child.signalCode === null;
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.#entry.child?.kill(signal);
+  }
+
+  exited(timeoutMs: number): Promise<boolean> {
+    const child = this.#entry.child;
+    return child === undefined ? Promise.resolve(true) : waitForExit(child, timeoutMs);
   }
 
   async #stopProcess(): Promise<void> {

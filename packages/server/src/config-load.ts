@@ -21,6 +21,7 @@ export const ENVIRONMENT_VARIABLES = {
   TOLLGATE_AUTO_MIGRATE: 'autoMigrate',
   REDIS_URL: 'redis',
   TOLLGATE_DRAIN_DELAY: 'drainDelay',
+  TOLLGATE_SHUTDOWN_GRACE: 'shutdownGrace',
   TOLLGATE_ISSUER: 'issuer',
   TOLLGATE_ENCRYPTION_KEY: 'encryptionKey',
   TOLLGATE_ENCRYPTION_KEY_FILE: 'encryptionKeyFile',

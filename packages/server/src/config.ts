@@ -162,6 +162,11 @@ const fields = z.strictObject({
    * takes the node out before it stops accepting connections.
    */
   drainDelay: duration({ min: 0, max: 5 * MINUTE }).prefault('0s'),
+  /**
+   * After the drain delay, how long requests in flight get to finish; then their connections are cut and
+   * the process exits whatever its clients do (a stop must never hang on a client).
+   */
+  shutdownGrace: duration({ min: 0, max: 5 * MINUTE }).prefault('10s'),
   /** Origin that becomes `iss`; defaults to `http://<host>:<port>` on loopback, required otherwise. */
   issuer: z.string().optional(),
   /** The key that encrypts private signing keys. Environment only (TOLLGATE_ENCRYPTION_KEY): keep it out of files. */
@@ -192,7 +197,15 @@ export const configSchema = fields.transform((input, ctx) => {
     ctx.addIssue({ code: 'custom', path: ['issuer'], message: issuer.problem });
     return z.NEVER;
   }
-  const { accessTokenTtl, refreshTokenTtl, refreshTokenMaxLifetime, clockTolerance, drainDelay, ...rest } = input;
+  const {
+    accessTokenTtl,
+    refreshTokenTtl,
+    refreshTokenMaxLifetime,
+    clockTolerance,
+    drainDelay,
+    shutdownGrace,
+    ...rest
+  } = input;
   const dataDir = resolve(input.dataDir);
   const database = databaseOf(input.database ?? input.databaseFile, dataDir);
   return {
@@ -203,6 +216,7 @@ export const configSchema = fields.transform((input, ctx) => {
     /** The SQLite file, or undefined when the database is PostgreSQL. */
     databaseFile: isPostgresLocation(database) ? undefined : database,
     drainDelaySeconds: drainDelay,
+    shutdownGraceSeconds: shutdownGrace,
     encryptionKeyFile: input.encryptionKeyFile === undefined ? undefined : resolve(input.encryptionKeyFile),
     tls: input.tls && { certFile: resolve(input.tls.certFile), keyFile: resolve(input.tls.keyFile) },
     issuer: issuer.origin,

@@ -34,8 +34,9 @@ export interface RunningServer {
   app: FastifyInstance;
   tollgate: Tollgate;
   /**
-   * Reports unready (/readyz 503), keeps serving for `drainDelay`, then stops accepting, lets in-flight
-   * requests finish and closes the store. Idempotent.
+   * Reports unready (/readyz 503), keeps serving for `drainDelay`, then stops accepting, ends the
+   * revocation streams, lets in-flight requests finish for at most `shutdownGrace` (then cuts them off)
+   * and closes the store. Idempotent.
    */
   close(): Promise<void>;
 }
@@ -91,7 +92,7 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
       }
       stopReloading();
       stopPurging();
-      await app.close();
+      await closeWithin(app, config.shutdownGraceSeconds * 1000, logger);
       opened.tollgate.revocationFeed.stop();
       await releaseAll(opened, shared, logger);
     })();
@@ -102,6 +103,23 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
   logger.info({ url, issuer: config.issuer, database: opened.database }, 'server started');
   (options.announce ?? ((line) => process.stdout.write(`${line}\n`)))(`Tollgate listening on ${url}`);
   return { url, config, app, tollgate: opened.tollgate, close };
+}
+
+/**
+ * Stops accepting and waits for the requests in flight, but at most `graceMs`: then every connection
+ * left (a request whose body trickles in, a stream whose client stopped reading) is destroyed, so the
+ * process exits within drainDelay + shutdownGrace whatever clients do.
+ */
+async function closeWithin(app: FastifyInstance, graceMs: number, logger: Logger): Promise<void> {
+  const deadline = setTimeout(() => {
+    logger.warn({ shutdownGraceMs: graceMs }, 'requests still in flight after the shutdown grace; cutting them off');
+    app.server.closeAllConnections();
+  }, graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(deadline);
+  }
 }
 
 /** The store and the Redis connections, each closed even when the other fails. */

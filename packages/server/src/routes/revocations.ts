@@ -34,6 +34,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decodeBasicCredentials } from '../http/client-auth.js';
 import { EVENT_STREAM_HEADERS, EventStream, type StreamEndReason } from '../http/event-stream.js';
 import { registerEndpoint } from '../http/endpoints.js';
+import { OpenStreams } from '../http/open-streams.js';
 
 /** What the stream needs of the core. */
 export interface RevocationStreamSource {
@@ -57,10 +58,11 @@ export function registerRevocationsRoute(
   source: RevocationStreamSource,
   options: RevocationStreamOptions = {},
 ): void {
-  const openStreams = new Set<EventStream>();
-  // Open streams would otherwise hold app.close() until every client hung up.
+  const openStreams = new OpenStreams();
+  // Open streams would otherwise hold app.close() until every client hung up; streams still being
+  // authenticated at this point are refused when they get to open (OpenStreams.admit).
   app.addHook('preClose', (done) => {
-    for (const stream of openStreams) stream.end();
+    openStreams.endAll();
     done();
   });
   const streamOptions = {
@@ -78,6 +80,8 @@ export function registerRevocationsRoute(
         return reply.code(200).header('content-type', EVENT_STREAM_HEADERS['content-type']).send();
       }
       const plan = await source.revocationFeed.resumePlan(resumePoint);
+      // After the last await: a shutdown that began meanwhile refuses the stream rather than opening it.
+      openStreams.admit();
       streamRevocations(request, reply, { source, clientId, plan, openStreams, ...streamOptions });
       return reply;
     },
@@ -88,7 +92,7 @@ interface StreamContext {
   source: RevocationStreamSource;
   clientId: string;
   plan: ResumePlan;
-  openStreams: Set<EventStream>;
+  openStreams: OpenStreams;
   pingIntervalMs: number;
   maxBufferedBytes: number;
 }
