@@ -68,7 +68,13 @@ export async function startServer(options: BenchServerOptions = {}): Promise<Ben
   const dataDir = join(workDir, 'data');
   // A DATABASE_URL/REDIS_URL of the caller's must not turn the SQLite rows into PostgreSQL ones: only options.env sets them.
   const { DATABASE_URL: _database, REDIS_URL: _redis, ...inherited } = process.env;
-  const env = { ...inherited, TOLLGATE_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), ...options.env };
+  // No load balancer to drain for: stop at once (the default drainDelay would outlast the 5 s before SIGKILL).
+  const env = {
+    ...inherited,
+    TOLLGATE_DRAIN_DELAY: '0s',
+    TOLLGATE_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+    ...options.env,
+  };
   const port = await freePort();
   const child = spawn(
     process.execPath,

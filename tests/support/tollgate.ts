@@ -26,6 +26,11 @@ export interface StartOptions {
   tls?: { certFile: string; keyFile: string };
   /** Extra `start` flags. */
   args?: string[];
+  /**
+   * Keep the server's default drainDelay. Otherwise the server stops at once (TOLLGATE_DRAIN_DELAY=0s
+   * unless `env` sets it): the suite stops hundreds of servers and has no load balancer to drain.
+   */
+  defaultDrainDelay?: boolean;
   readyTimeoutMs?: number;
 }
 
@@ -97,12 +102,13 @@ function installExitHooks(): void {
 
 /** The server must see only what the test gives it, and must not think it runs under node:test. */
 function childEnv(
-  extra: Record<string, string> | undefined,
+  options: StartOptions,
   encryptionKey: string | null,
   databaseUrl: string | undefined,
 ): NodeJS.ProcessEnv {
   const key: Record<string, string> = encryptionKey === null ? {} : { TOLLGATE_ENCRYPTION_KEY: encryptionKey };
-  return childEnvironment({ ...key, ...extra }, databaseUrl);
+  const drain: Record<string, string> = options.defaultDrainDelay ? {} : { TOLLGATE_DRAIN_DELAY: '0s' };
+  return childEnvironment({ ...drain, ...key, ...options.env }, databaseUrl);
 }
 
 function tail(text: string, chars = 6000): string {
@@ -147,7 +153,7 @@ class ServerUnderTest implements TollgateProcess {
     this.encryptionKey =
       options.encryptionKey === undefined ? randomBytes(32).toString('base64url') : options.encryptionKey;
     this.#database = database;
-    this.#env = childEnv(options.env, this.encryptionKey, database.url);
+    this.#env = childEnv(options, this.encryptionKey, database.url);
     this.databaseUrl = this.#env.DATABASE_URL;
     this.#readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
     this.#startArgs = ['start', '--port', String(port), '--host', '127.0.0.1', '--data', this.dataDir];

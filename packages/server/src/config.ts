@@ -21,6 +21,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 
 const KIB = 1024;
 const MINUTE = 60;
+/** Longer than a typical readiness-probe interval, so a client watching /readyz has stopped sending by then. */
+const DEFAULT_DRAIN_DELAY = '5s';
 const DAY = 86_400;
 
 /** A duration (`15m`) within bounds, in seconds. `clamp` pulls out-of-range values in instead of refusing them. */
@@ -158,10 +160,11 @@ const fields = z.strictObject({
   /** Redis shared by the nodes: revocation nudges and failed-login counters. Optional; down means degraded. */
   redis: redisUrl.optional(),
   /**
-   * On SIGTERM, how long /readyz answers 503 while everything else is still served, so a load balancer
-   * takes the node out before it stops accepting connections.
+   * On SIGTERM, how long /readyz answers 503 (and every answer says `Connection: close`) while everything
+   * is still served, so load balancers and keep-alive clients move away before the node closes its
+   * connections. Without it, a request already on its way over a keep-alive connection is reset.
    */
-  drainDelay: duration({ min: 0, max: 5 * MINUTE }).prefault('0s'),
+  drainDelay: duration({ min: 0, max: 5 * MINUTE }).prefault(DEFAULT_DRAIN_DELAY),
   /**
    * After the drain delay, how long requests in flight get to finish; then their connections are cut and
    * the process exits whatever its clients do (a stop must never hang on a client).

@@ -16,6 +16,7 @@ import { hostForUrl, isLoopbackHost } from '@tollgate/transport';
 import { type OpenedTollgate, openTollgateFromConfig } from './open.js';
 import { Readiness } from './readiness.js';
 import { type SharedState, openSharedState } from './redis.js';
+import { RequestsInFlight, closeWithin } from './shutdown.js';
 
 export { KEY_RELOAD_INTERVAL_MS, PURGE_INTERVAL_MS } from './background.js';
 
@@ -63,8 +64,10 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
   }
   const readiness = new Readiness({ ping: opened.ping });
   let app: FastifyInstance;
+  let inFlight: RequestsInFlight;
   try {
     app = buildApp(opened.tollgate, config, logger, { readiness, ...(tls ? { tls } : {}) });
+    inFlight = new RequestsInFlight(app.server);
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await Promise.allSettled([opened.close(), shared.close()]);
@@ -92,7 +95,7 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
       }
       stopReloading();
       stopPurging();
-      await closeWithin(app, config.shutdownGraceSeconds * 1000, logger);
+      await closeWithin(app, inFlight, config.shutdownGraceSeconds * 1000, logger);
       opened.tollgate.revocationFeed.stop();
       await releaseAll(opened, shared, logger);
     })();
@@ -103,23 +106,6 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
   logger.info({ url, issuer: config.issuer, database: opened.database }, 'server started');
   (options.announce ?? ((line) => process.stdout.write(`${line}\n`)))(`Tollgate listening on ${url}`);
   return { url, config, app, tollgate: opened.tollgate, close };
-}
-
-/**
- * Stops accepting and waits for the requests in flight, but at most `graceMs`: then every connection
- * left (a request whose body trickles in, a stream whose client stopped reading) is destroyed, so the
- * process exits within drainDelay + shutdownGrace whatever clients do.
- */
-async function closeWithin(app: FastifyInstance, graceMs: number, logger: Logger): Promise<void> {
-  const deadline = setTimeout(() => {
-    logger.warn({ shutdownGraceMs: graceMs }, 'requests still in flight after the shutdown grace; cutting them off');
-    app.server.closeAllConnections();
-  }, graceMs);
-  try {
-    await app.close();
-  } finally {
-    clearTimeout(deadline);
-  }
 }
 
 /** The store and the Redis connections, each closed even when the other fails. */

@@ -19,13 +19,14 @@ function problemsOf(action: () => unknown): readonly string[] {
 }
 
 describe('choosing the database', () => {
-  it('defaults to SQLite in the data directory, migrating automatically, without Redis or a drain delay', () => {
+  it('defaults to SQLite in the data directory, migrating automatically, without Redis, draining 5 s', () => {
     const config = loadConfig({ env: { TOLLGATE_DATA: '/srv/tollgate' } });
     assert.equal(config.database, '/srv/tollgate/tollgate.db');
     assert.equal(config.databaseFile, '/srv/tollgate/tollgate.db');
     assert.equal(config.autoMigrate, true);
     assert.equal(config.redis, undefined);
-    assert.equal(config.drainDelaySeconds, 0);
+    assert.equal(config.drainDelaySeconds, 5);
+    assert.equal(config.shutdownGraceSeconds, 10);
   });
 
   it('takes a postgres:// URL from DATABASE_URL as is, with no SQLite file', () => {

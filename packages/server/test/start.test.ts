@@ -64,7 +64,11 @@ describe('startServer', () => {
     const lines: string[] = [];
     const server = await startServer(
       loadConfig({
-        env: { TOLLGATE_DATA: dataDir, TOLLGATE_ENCRYPTION_KEY: generateEncryptionSecret() },
+        env: {
+          TOLLGATE_DATA: dataDir,
+          TOLLGATE_ENCRYPTION_KEY: generateEncryptionSecret(),
+          TOLLGATE_DRAIN_DELAY: '0s',
+        },
         flags: { port: '0' },
       }),
       { ...quiet, announce: (line) => lines.push(line) },
@@ -89,7 +93,11 @@ describe('startServer', () => {
     const tls = selfSignedCertificate(dir);
     if (!tls) return t.skip('openssl is not available');
     const config = loadConfig({
-      env: { TOLLGATE_DATA: join(dir, 'data'), TOLLGATE_ENCRYPTION_KEY: generateEncryptionSecret() },
+      env: {
+        TOLLGATE_DATA: join(dir, 'data'),
+        TOLLGATE_ENCRYPTION_KEY: generateEncryptionSecret(),
+        TOLLGATE_DRAIN_DELAY: '0s',
+      },
       flags: { port: '0', tlsCert: tls.certFile, tlsKey: tls.keyFile },
     });
     const server = await startServer(config, { ...quiet, announce: () => {} });

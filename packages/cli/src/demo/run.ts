@@ -55,11 +55,15 @@ async function startAll(options: DemoOptions, running: Running): Promise<string>
   const { parseGatewayConfig, startGateway } = await import('@tollgate/gateway');
   const { config } = options;
   const server = await listening('the authorization server', '--port', config.port, () =>
-    startServer(config, {
-      handleSignals: false,
-      logger: createLogger({ level: options.logLevel, destination: options.stderr }),
-      announce: () => {},
-    }),
+    // One machine, no load balancer: Ctrl-C stops at once rather than draining.
+    startServer(
+      { ...config, drainDelaySeconds: 0 },
+      {
+        handleSignals: false,
+        logger: createLogger({ level: options.logLevel, destination: options.stderr }),
+        announce: () => {},
+      },
+    ),
   );
   running.add(() => server.close());
   const seed = await ensureDemoSeed(server.tollgate, config.dataDir);
