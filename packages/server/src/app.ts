@@ -36,7 +36,7 @@ export interface AppOptions {
   /** Where the dashboard's built files are; by default the @tollgate/dashboard package's. */
   dashboard?: DashboardOptions;
   /** Answers /readyz; without one the app always reports itself ready. */
-  readiness?: Pick<Readiness, 'check' | 'draining'>;
+  readiness?: Pick<Readiness, 'check' | 'draining' | 'noteFailure'>;
 }
 
 /** Requests that take longer than this to arrive in full are cut off (slow-client protection). */
@@ -72,6 +72,11 @@ export function buildApp(
     app.addHook('onSend', (_request, reply, payload, done) => {
       if (readiness.draining) reply.header('connection', 'close');
       done(null, payload);
+    });
+    // A write refused for want of disk space turns /readyz 503 until writes work again.
+    app.addHook('onError', (_request, _reply, error, done) => {
+      readiness.noteFailure(error);
+      done();
     });
   }
   app.addHook('onResponse', (request, reply, done) => {

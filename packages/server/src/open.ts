@@ -52,6 +52,8 @@ export interface OpenedTollgate {
   database: string;
   /** A trivial query: rejects while the database does not answer. */
   ping(): Promise<void>;
+  /** A write that changes nothing: rejects while the database refuses writes (a full disk). */
+  probeWrite(): Promise<void>;
   /** Closes the store; call once, after the last use. */
   close(): Promise<void>;
 }
@@ -121,6 +123,7 @@ export async function openTollgateFromConfig(config: ServerConfig, options: Open
       encryptionKey,
       database: redactDatabaseLocation(config.database),
       ping: () => store.ping(),
+      probeWrite: () => store.probeWrite(),
       close: () => store.close(),
     };
   } catch (error) {

@@ -62,7 +62,7 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
     await shared.close();
     throw error;
   }
-  const readiness = new Readiness({ ping: opened.ping });
+  const readiness = new Readiness({ ping: opened.ping, probeWrite: opened.probeWrite, logger });
   let app: FastifyInstance;
   let inFlight: RequestsInFlight;
   try {
@@ -95,6 +95,7 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
       }
       stopReloading();
       stopPurging();
+      readiness.stop();
       await closeWithin(app, inFlight, config.shutdownGraceSeconds * 1000, logger);
       opened.tollgate.revocationFeed.stop();
       await releaseAll(opened, shared, logger);

@@ -48,6 +48,55 @@ describe('readiness', () => {
   });
 });
 
+describe('readiness while the database refuses writes', () => {
+  const full = () => Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+
+  it('turns unready on a write refused for want of space, logs it once, and recovers when a write probe works', async () => {
+    let writable = false;
+    let probes = 0;
+    const logged: string[] = [];
+    const readiness = new Readiness({
+      ping: async () => undefined,
+      probeWrite: async () => {
+        probes += 1;
+        if (!writable) throw full();
+      },
+      logger: createLogger({
+        level: 'info',
+        destination: {
+          write: (line: string) => {
+            const { level, msg } = JSON.parse(line) as { level: number; msg: string };
+            logged.push(`${level === 50 ? 'error' : 'info'} ${msg}`);
+          },
+        },
+      }),
+      writeProbeIntervalMs: 10,
+    });
+    readiness.noteFailure(new Error('unique violation'));
+    assert.deepEqual(await readiness.check(), { ready: true }, 'only a full disk turns the node unready');
+    for (let request = 0; request < 5; request += 1)
+      readiness.noteFailure(new Error('insert failed', { cause: full() }));
+    assert.deepEqual(await readiness.check(), { ready: false, reason: 'the database refuses writes' });
+    await waitFor(() => probes >= 2);
+    assert.deepEqual(await readiness.check(), { ready: false, reason: 'the database refuses writes' });
+    writable = true;
+    await waitFor(() => logged.length === 2);
+    assert.deepEqual(await readiness.check(), { ready: true });
+    assert.equal(logged.length, 2);
+    assert.match(logged[0] ?? '', /^error the database refuses writes/);
+    assert.match(logged[1] ?? '', /^info the database takes writes again/);
+    readiness.stop();
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    assert.ok(Date.now() < deadline, 'condition not met within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('health endpoints of a running server', () => {
   it('serves /healthz and /readyz, and /readyz turns 503 as soon as close() begins', async () => {
     const server = await startServer(

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ServiceUnavailable } from '@tollgate/core';
 import { isDatabaseUnavailable, openPostgresStore } from '@tollgate/store-sql';
 import { renderError } from '../src/http/errors.js';
-import { asServiceUnavailable } from '../src/http/unavailable.js';
+import { StorageFull, asServiceUnavailable } from '../src/http/unavailable.js';
 
 const coded = (code: string) => Object.assign(new Error(`failure ${code}`), { code });
 
@@ -56,6 +56,24 @@ describe('answering a client while the database is away', () => {
       body: { error: 'temporarily_unavailable', error_description: 'The database is unavailable; try again shortly' },
       headers: { 'retry-after': '2' },
     });
+  });
+
+  it('renders a full disk (SQLite or PostgreSQL) as 503 temporarily_unavailable, keeping the cause for the log', () => {
+    for (const code of ['SQLITE_FULL', '53100']) {
+      const failure = new Error('wrapped', { cause: coded(code) });
+      const mapped = asServiceUnavailable(failure);
+      assert.ok(mapped instanceof StorageFull, code);
+      assert.equal(mapped.detail, undefined, 'the cause is logged once by readiness, not per request');
+      assert.equal(mapped.cause, failure);
+      assert.deepEqual(renderError(mapped, 1024), {
+        status: 503,
+        body: {
+          error: 'temporarily_unavailable',
+          error_description: 'The server cannot store data right now; try again shortly',
+        },
+        headers: { 'retry-after': '2' },
+      });
+    }
   });
 
   it('leaves any other error to be a generic 500', () => {

@@ -17,4 +17,4 @@ export { openPostgresStore, PostgresStore, type PostgresStoreOptions } from './p
 export type { Database } from './schema.js';
 export type { SequencedWrites } from './sequenced-writes.js';
 export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from './sqlite.js';
-export { isDatabaseUnavailable } from './unavailable.js';
+export { isDatabaseUnavailable, isStorageFull } from './unavailable.js';

@@ -72,6 +72,15 @@ export class KyselyStore implements Store {
     await sql`select 1`.execute(this.db);
   }
 
+  /**
+   * A harmless write, for telling when a database that refused writes (a full disk) takes them again:
+   * rejects while writes fail. Each dialect overrides it with a write that changes nothing; without one
+   * it is only the ping.
+   */
+  probeWrite(): Promise<void> {
+    return this.ping();
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }

@@ -49,6 +49,11 @@ export class PostgresStore extends KyselyStore {
     this.#options = options;
   }
 
+  /** Assigning a transaction id makes the commit write a WAL record, which fails while the disk is full. */
+  override async probeWrite(): Promise<void> {
+    await sql`select txid_current()`.execute(this.db);
+  }
+
   override pendingMigrations(): Promise<string[]> {
     return pendingMigrations(this.db, { migrationTableSchema: this.schema });
   }

@@ -6,7 +6,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -32,6 +32,16 @@ export class SqliteStore extends KyselyStore {
     super(db);
     this.file = file;
     this.#releaseFileLock = releaseFileLock;
+  }
+
+  /**
+   * Rewrites the header's user_version with its own value (Tollgate does not use it): a real commit that
+   * appends a page to the WAL, so it fails with SQLITE_FULL while the disk is full, and changes nothing.
+   */
+  override async probeWrite(): Promise<void> {
+    const { rows } = await sql<{ user_version: number }>`pragma user_version`.execute(this.db);
+    const version = Number(rows[0]?.user_version ?? 0);
+    await sql.raw(`pragma user_version = ${Math.trunc(version)}`).execute(this.db);
   }
 
   override async close(): Promise<void> {

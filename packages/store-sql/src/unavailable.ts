@@ -2,7 +2,8 @@
  * One answer to "is this failure the database being away?", so the server can tell clients to try again
  * (RFC 6749 5.2 `temporarily_unavailable`, HTTP 503) instead of reporting a bug. Recognises the driver's
  * connection failures, PostgreSQL's SQLSTATEs for a server that is gone, going, starting or overloaded,
- * the timeouts this package sets, and SQLite's lock wait running out.
+ * the timeouts this package sets, and SQLite's lock wait running out; and a database that cannot take
+ * writes because its disk is full (`isStorageFull`), which passes once space is freed.
  */
 
 /** Socket-level failures: the server cannot be reached, or the connection broke. */
@@ -38,10 +39,21 @@ const DRIVER_MESSAGES = [
   /^Connection ended unexpectedly/,
 ];
 
+/** SQLite's SQLITE_FULL ("database or disk is full") and PostgreSQL's 53100 disk_full. */
+const STORAGE_FULL_CODES = new Set(['SQLITE_FULL', '53100']);
+
 const MAX_CAUSE_DEPTH = 5;
 
 /** postgres/circuit.ts refuses queries with this code while the server is not answering. */
 const CIRCUIT_OPEN_CODE = 'TOLLGATE_DATABASE_DOWN';
+
+/** The database refuses writes for want of disk space (the error itself or one of its causes). */
+export function isStorageFull(error: unknown, depth = 0): boolean {
+  if (depth > MAX_CAUSE_DEPTH || typeof error !== 'object' || error === null) return false;
+  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  if (typeof code === 'string' && STORAGE_FULL_CODES.has(code)) return true;
+  return isStorageFull(cause, depth + 1);
+}
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (depth > MAX_CAUSE_DEPTH || typeof error !== 'object' || error === null) return false;
@@ -66,6 +78,7 @@ function isUnavailableCode(code: string): boolean {
     NETWORK_CODES.has(code) ||
     POSTGRES_CODES.has(code) ||
     SQLITE_CODES.has(code) ||
+    STORAGE_FULL_CODES.has(code) ||
     /^08[0-9A-Z]{3}$/.test(code)
   );
 }

@@ -49,7 +49,7 @@ describe('the PostgreSQL circuit', () => {
     circuit.stop();
   });
 
-  it('does not count a success in between, statement timeouts or ordinary SQL errors', () => {
+  it('does not count a success in between, statement timeouts, a full disk or ordinary SQL errors', () => {
     const circuit = new DatabaseCircuit({ probe: manualProbe().probe });
     circuit.failed(readTimeout());
     circuit.succeeded();
@@ -57,6 +57,7 @@ describe('the PostgreSQL circuit', () => {
     assert.equal(circuit.open, false, 'a success resets the count');
     for (let i = 0; i < 5; i += 1) circuit.failed(statementTimeout());
     for (let i = 0; i < 5; i += 1) circuit.failed(Object.assign(new Error('duplicate key'), { code: '23505' }));
+    for (let i = 0; i < 5; i += 1) circuit.failed(Object.assign(new Error('could not extend file'), { code: '53100' }));
     assert.equal(circuit.open, false);
     circuit.stop();
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
-import { MigrationError, openSqliteStore } from '../src/index.js';
+import { isDatabaseUnavailable, isStorageFull, MigrationError, openSqliteStore } from '../src/index.js';
 import { describeStoreContract } from './contract.js';
 import { finished, printed, spawnFixture } from './fixtures/child-process.js';
 
@@ -132,6 +132,35 @@ describe('SQLite store', () => {
     const store = await openSqliteStore({ file });
     try {
       assert.equal(await store.revocations.isRevoked('jti-durable'), true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reports a full database as SQLITE_FULL from a transaction, not as the rollback SQLite already did', async () => {
+    const store = await openSqliteStore({ file: freshFile() });
+    try {
+      await sql`create table filler (x blob)`.execute(store.db);
+      const { rows } = await sql<{ page_count: number }>`pragma page_count`.execute(store.db);
+      // The file may not grow past its size now: as full as a full disk, without needing one.
+      await sql.raw(`pragma max_page_count = ${Number(rows[0]?.page_count)}`).execute(store.db);
+      const failure = await store.db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`insert into filler values (randomblob(1000000))`.execute(trx);
+        })
+        .then(
+          () => assert.fail('a write past max_page_count succeeded'),
+          (error: unknown) => error as { code?: string; message?: string },
+        );
+      assert.equal(failure.code, 'SQLITE_FULL', failure.message);
+      assert.equal(isStorageFull(failure), true);
+      assert.equal(isDatabaseUnavailable(failure), true, 'a full disk is temporary: 503, not 500');
+      await sql.raw('pragma max_page_count = 1073741823').execute(store.db);
+      await store.probeWrite();
+      const now = Math.floor(Date.now() / 1000);
+      await store.revocations.add('after-full', now, now + 60);
+      assert.equal(await store.revocations.isRevoked('after-full'), true);
     } finally {
       await store.close();
     }

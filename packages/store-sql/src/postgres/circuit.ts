@@ -9,7 +9,7 @@
  */
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
-import { isDatabaseUnavailable } from '../unavailable.js';
+import { isDatabaseUnavailable, isStorageFull } from '../unavailable.js';
 
 /** The code isDatabaseUnavailable() recognises (unavailable.ts) for queries refused while the circuit is open. */
 const CIRCUIT_OPEN_CODE = 'TOLLGATE_DATABASE_DOWN';
@@ -61,7 +61,7 @@ export class DatabaseCircuit {
 
   /** Any failure may be reported; only those meaning the database is away count toward opening. */
   failed(error: unknown): void {
-    if (!isDatabaseUnavailable(error) || isStatementTimeout(error)) return;
+    if (!isDatabaseUnavailable(error) || answeredByServer(error)) return;
     this.#consecutiveFailures += 1;
     if (this.#consecutiveFailures < FAILURES_TO_OPEN || this.#openSince !== undefined || this.#stopped) return;
     this.#openSince = Date.now();
@@ -97,10 +97,12 @@ export class DatabaseCircuit {
 }
 
 /**
- * A statement the server itself cancelled (SQLSTATE 57014, our statement_timeout) means the server is
- * alive and answering: a slow query or a lock wait, not an outage, so it never opens the circuit.
+ * A statement the server itself cancelled (SQLSTATE 57014, our statement_timeout) or refused for a full disk
+ * means the server is alive and answering: a slow query, a lock wait or no space, not an outage, so it never
+ * opens the circuit.
  */
-function isStatementTimeout(error: unknown): boolean {
+function answeredByServer(error: unknown): boolean {
+  if (isStorageFull(error)) return true;
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '57014';
 }
 
@@ -155,7 +157,7 @@ function guardClient(client: PostgresPoolClient, circuit: DatabaseCircuit): Post
         return value;
       },
       (error: unknown) => {
-        if (isDatabaseUnavailable(error) && !isStatementTimeout(error)) broken = true;
+        if (isDatabaseUnavailable(error) && !answeredByServer(error)) broken = true;
         circuit.failed(error);
         throw error;
       },

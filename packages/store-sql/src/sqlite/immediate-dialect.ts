@@ -7,6 +7,10 @@
  * - the adapter reports transactional DDL, which SQLite has (Kysely's SqliteAdapter reports none),
  *   so the Migrator runs all pending migrations in one immediate transaction: a failed migration rolls
  *   back, and two processes starting on a fresh file migrate one after the other.
+ * - a rollback after SQLite already rolled the transaction back itself (it does on SQLITE_FULL, IOERR,
+ *   NOMEM and some BUSY: https://www.sqlite.org/lang_transaction.html, "Response To Errors Within A
+ *   Transaction") is skipped. Kysely rolls back on every failure and rethrows the original error only if
+ *   the rollback succeeds; otherwise `cannot rollback - no transaction is active` replaced the real cause.
  * Connections are also serialised through a per-file mutex shared by the stores of this process.
  */
 import {
@@ -21,11 +25,16 @@ import {
 } from 'kysely';
 import type { AsyncMutex } from './async-mutex.js';
 
+/** better-sqlite3's view of whether a transaction is open on the connection. */
+export interface TransactionState {
+  readonly inTransaction: boolean;
+}
+
 export class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: SqliteDialectConfig;
+  readonly #config: SqliteDialectConfig & { database: TransactionState };
   readonly #fileLock: AsyncMutex;
 
-  constructor(config: SqliteDialectConfig, fileLock: AsyncMutex) {
+  constructor(config: SqliteDialectConfig & { database: TransactionState }, fileLock: AsyncMutex) {
     super(config);
     this.#config = config;
     this.#fileLock = fileLock;
@@ -42,10 +51,12 @@ export class ImmediateSqliteDialect extends SqliteDialect {
 
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #fileLock: AsyncMutex;
+  readonly #database: TransactionState;
 
-  constructor(config: SqliteDialectConfig, fileLock: AsyncMutex) {
+  constructor(config: SqliteDialectConfig & { database: TransactionState }, fileLock: AsyncMutex) {
     super(config);
     this.#fileLock = fileLock;
+    this.#database = config.database;
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
@@ -68,6 +79,11 @@ class ImmediateSqliteDriver extends SqliteDriver {
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (!this.#database.inTransaction) return;
+    await super.rollbackTransaction(connection);
   }
 }
 
