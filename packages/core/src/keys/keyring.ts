@@ -2,7 +2,7 @@
  * The signing keys a node works with, loaded from the store. One key signs (the newest not retired);
  * retired keys keep verifying until every token they signed has expired, then leave the JWKS.
  * `reload()` is cheap when nothing changed, so servers call it every second to pick up a rotation made
- * by another process (the CLI, another node) without a restart.
+ * by another process (the CLI, another node) without a restart, and before judging a token whose `kid` is unknown.
  */
 import type { KeyObject } from 'node:crypto';
 import type { SigningAlgorithm, SigningKey, VerificationKey } from '@tollgate/jwt';
@@ -17,6 +17,12 @@ import {
 } from '../crypto/index.js';
 import type { KeyStore, SigningKeyRecord } from '../storage.js';
 
+/**
+ * Reloads start at most this often. A token with an unknown `kid` asks for a reload, and anyone can send one, so
+ * without a floor an attacker would turn every request into a store read; with it, a flood costs 5 reads a second.
+ */
+export const MIN_RELOAD_GAP_MS = 200;
+
 export class KeyRing {
   readonly #store: KeyStore;
   readonly #encryptionKey: EncryptionKey;
@@ -26,6 +32,10 @@ export class KeyRing {
   #verification = new Map<string, VerificationKey>();
   #jwks: Record<string, unknown>[] = [];
   #records: SigningKeyRecord[] = [];
+  /** The reload reading the store now, and the one queued behind it that every new caller shares. */
+  #running: Promise<boolean> | undefined;
+  #queued: Promise<boolean> | undefined;
+  #lastStartedAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(store: KeyStore, encryptionKey: EncryptionKey, clock: Clock) {
     this.#store = store;
@@ -33,8 +43,31 @@ export class KeyRing {
     this.#clock = clock;
   }
 
-  /** Re-reads the keys; returns true when the set changed. */
-  async reload(): Promise<boolean> {
+  /**
+   * Re-reads the keys; resolves to true when the set changed. The read always starts after this call, so any key
+   * written to the store before it (a rotation at another node, whose token just arrived) is known once it resolves.
+   * Concurrent callers share one queued read, and reads start at most every MIN_RELOAD_GAP_MS: a caller waits
+   * for the next read rather than being skipped, so a genuinely new key is never missed.
+   */
+  reload(): Promise<boolean> {
+    if (this.#queued !== undefined) return this.#queued;
+    const queued = (this.#running ?? Promise.resolve(false))
+      .catch(() => false)
+      .then(() => waitMs(this.#lastStartedAtMs + MIN_RELOAD_GAP_MS - performance.now()))
+      .then(() => {
+        this.#queued = undefined;
+        this.#lastStartedAtMs = performance.now();
+        const running = this.#read().finally(() => {
+          if (this.#running === running) this.#running = undefined;
+        });
+        this.#running = running;
+        return running;
+      });
+    this.#queued = queued;
+    return queued;
+  }
+
+  async #read(): Promise<boolean> {
     const now = epochSeconds(this.#clock);
     const records = (await this.#store.list()).filter((key) => key.expiresAt === null || key.expiresAt > now);
     const fingerprint = records.map((key) => `${key.kid}:${key.retiredAt}:${key.expiresAt}`).join(',');
@@ -111,4 +144,8 @@ export class KeyRing {
   #decrypt(record: SigningKeyRecord): KeyObject {
     return importPrivateKey(decryptPrivateKey(record.encryptedPrivateKey, record.kid, this.#encryptionKey));
   }
+}
+
+function waitMs(ms: number): Promise<void> {
+  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }

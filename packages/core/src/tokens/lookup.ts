@@ -3,8 +3,19 @@
  * (validated by the one shared validation module), one of our refresh tokens or one of our API tokens (both
  * looked up by hash).
  * Anything else — forged, expired, garbage — is simply not found.
+ *
+ * "Not found" must mean "not ours", never "not known here yet": revocation answers 200 for it (RFC 7009 2.2) and
+ * introspection `active: false`. A JWT whose `kid` this node does not know may come from a key another node rotated
+ * in a moment ago, so the keys are re-read from the store before deciding; if they cannot be read, the store error
+ * propagates and the client gets 503 and retries, rather than an acknowledgement of nothing.
  */
-import { type AccessTokenClaims, checkApiTokenFormat, isApiToken, validateAccessToken } from '@tollgate/jwt';
+import {
+  type AccessTokenClaims,
+  checkApiTokenFormat,
+  isApiToken,
+  type KeyResolver,
+  validateAccessToken,
+} from '@tollgate/jwt';
 import type { Clock } from '../clock.js';
 import { sha256Hex } from '../crypto/index.js';
 import { REFRESH_TOKEN_PREFIX } from '../grants/issue.js';
@@ -58,16 +69,35 @@ async function findAccess(context: TokenLookupContext, token: string): Promise<F
   if (token.split('.').length !== 3) return undefined;
   const audience = (await context.store.apis.list()).map((api) => api.identifier);
   if (audience.length === 0) return undefined;
+  const first = await validateWithKnownKeys(context, token, audience);
+  if (!first.unknownKid) return first.found;
+  // The key may be newer than our last reload (another node rotated it in): read the store, then judge again.
+  await context.keys.reload();
+  return (await validateWithKnownKeys(context, token, audience)).found;
+}
+
+/** Validates with the keys in memory; `unknownKid` tells that the token's (well-formed) kid was not among them. */
+async function validateWithKnownKeys(
+  context: TokenLookupContext,
+  token: string,
+  audience: string[],
+): Promise<{ found: FoundToken | undefined; unknownKid: boolean }> {
+  let unknownKid = false;
+  const resolve: KeyResolver = (kid) => {
+    const key = context.keys.resolve(kid);
+    if (key === undefined) unknownKid = true;
+    return key;
+  };
   try {
-    const claims = await validateAccessToken(token, context.keys.resolve, {
+    const claims = await validateAccessToken(token, resolve, {
       issuer: context.issuer,
       audience,
       clockToleranceSeconds: context.clockToleranceSeconds,
       now: context.clock,
     });
-    return { kind: 'access', claims };
+    return { found: { kind: 'access', claims }, unknownKid: false };
   } catch (error) {
-    if (error instanceof Error && error.name === 'TokenValidationError') return undefined;
+    if (error instanceof Error && error.name === 'TokenValidationError') return { found: undefined, unknownKid };
     throw error;
   }
 }

@@ -3,7 +3,9 @@
  * revoking an access token puts its `jti` on the deny list until it expires. Revocation is keyed by `jti`,
  * never by the token string, since several encodings of one signature verify alike. An API token is revoked by
  * whoever presents it (see tokens/api-token). Unknown, expired and
- * foreign tokens are answered with success (2.2): there is nothing left to revoke.
+ * foreign tokens are answered with success (2.2): there is nothing left to revoke. A token this node cannot judge
+ * (its key may be new and the keys cannot be re-read) is never acknowledged: the store error becomes 503
+ * `temporarily_unavailable` with Retry-After, and the client retries (see tokens/lookup).
  */
 import { epochSeconds } from '../clock.js';
 import type { ClientAuthenticator } from '../clients/authenticate.js';
