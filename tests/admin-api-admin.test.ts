@@ -32,6 +32,7 @@ const ADMIN_ENDPOINTS: ReadonlyArray<[method: string, path: string, body?: unkno
   ['DELETE', '/users/some-user'],
   ['GET', '/keys'],
   ['POST', '/keys/rotate', {}],
+  ['POST', '/keys/some-kid/retire'],
   ['GET', '/audit'],
 ];
 
@@ -202,7 +203,12 @@ describe('the admin-only API', () => {
   it('lists signing keys and rotates to a new one', async () => {
     const before = (await root.get('/keys')).json as { keys: Array<{ kid: string; signing: boolean }> };
     assert.equal(before.keys.filter((key) => key.signing).length, 1);
-    const rotated = await root.post('/keys/rotate');
+    const published = await root.post('/keys/rotate');
+    assert.equal(published.status, 201, published.text);
+    const next = published.json as { signing: boolean; createdAt: number; activatesAt: number };
+    assert.equal(next.signing, false, 'published first, signing after the propagation delay');
+    assert.ok(next.activatesAt > next.createdAt);
+    const rotated = await root.post('/keys/rotate', { now: true });
     assert.equal(rotated.status, 201, rotated.text);
     const key = rotated.json as { kid: string; signing: boolean; alg: string };
     assert.equal(key.signing, true);
@@ -213,6 +219,12 @@ describe('the admin-only API', () => {
       assertAdminError(await root.post('/keys/rotate', { alg: 'none' }), 400, 'invalid_request'),
       /^alg must be one of/,
     );
+    const retired = await root.post(`/keys/${key.kid}/retire`);
+    assert.equal(retired.status, 200, retired.text);
+    const after = (await root.get('/keys')).json as { keys: Array<{ kid: string; signing: boolean }> };
+    assert.ok(!after.keys.some((listed) => listed.kid === key.kid), 'the retired key is gone');
+    assert.equal(after.keys.filter((listed) => listed.signing).length, 1);
+    assertAdminError(await root.post(`/keys/${key.kid}/retire`), 404, 'not_found');
   });
 
   it('keeps an audit log, filtered and paged, that records refused attempts too', async () => {
@@ -277,7 +289,8 @@ describe('the admin-only API', () => {
     for (const [method, path] of ADMIN_ENDPOINTS) {
       const template = path
         .replace(/\/apis\/[^/]+/, '/apis/{identifier}')
-        .replace(/\/(clients|users)\/some-(client|user)/, '/$1/{id}');
+        .replace(/\/(clients|users)\/some-(client|user)/, '/$1/{id}')
+        .replace('/keys/some-kid/', '/keys/{kid}/');
       assert.ok(operations.includes(`${method} /api/v1${template}`), `${method} ${template} is not documented`);
     }
   });

@@ -95,7 +95,8 @@ describe('durability with a generated encryption key', () => {
 
   it('signs with a key rotated by the CLI, and still after kill -9', async () => {
     const before = await clientCredentialsToken(server.url, seed.backend);
-    await cliJson(server, ['keys', 'rotate']);
+    // --now: the key signs at once, so the restarted server must sign with it (a delayed one would wait 2 minutes).
+    await cliJson(server, ['keys', 'rotate', '--now']);
     await server.kill9();
     await server.restart();
     const after = await clientCredentialsToken(server.url, seed.backend);

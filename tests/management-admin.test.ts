@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { Actor } from '@tollgate/core';
+import { type Actor, DEFAULT_KEY_PROPAGATION_DELAY_SECONDS } from '@tollgate/core';
 import {
   ADDRESS,
   BILLING_API,
@@ -44,6 +44,7 @@ describe('admin operations', () => {
       ['api.usage', ops.apis.usage(7)],
       ['key.list', ops.keys.list()],
       ['key.rotate', ops.keys.rotate()],
+      ['key.retire', ops.keys.retire('some-kid')],
       ['audit.list', ops.audit.list({})],
     ];
     // All run at once; on PostgreSQL later ones reject before the loop awaits them, which must not count as unhandled.
@@ -137,8 +138,12 @@ describe('admin operations', () => {
   it('rotates signing keys and marks the one that signs', async () => {
     const ops = h.tollgate.as(root);
     const [original] = await ops.keys.list();
-    const rotated = await ops.keys.rotate('ES256');
+    const published = await ops.keys.rotate('EdDSA');
+    assert.equal(published.signing, false, 'a rotated key is published first and signs after the propagation delay');
+    assert.equal(published.activatesAt, published.createdAt + DEFAULT_KEY_PROPAGATION_DELAY_SECONDS);
+    const rotated = await ops.keys.rotate('ES256', { now: true });
     assert.equal(rotated.alg, 'ES256');
+    assert.equal(rotated.signing, true);
     const keys = await ops.keys.list();
     assert.deepEqual(
       keys.filter((k) => k.signing).map((k) => k.kid),
@@ -148,6 +153,21 @@ describe('admin operations', () => {
     await rejectsWithCode(ops.keys.rotate('none'), 'ERR_INVALID_REQUEST');
     const [event] = await h.operator.audit.list({ action: 'key.rotate' });
     assert.equal(event?.target, rotated.kid);
+  });
+
+  it('retires a key: gone from the list, a new key signing in its place, audited', async () => {
+    const ops = h.tollgate.as(root);
+    const signing = (await ops.keys.list()).find((key) => key.signing);
+    assert.ok(signing);
+    const retired = await ops.keys.retire(signing.kid);
+    assert.equal(retired.kid, signing.kid);
+    const keys = await ops.keys.list();
+    assert.ok(!keys.some((key) => key.kid === signing.kid), 'the retired key is gone');
+    const replacement = keys.find((key) => key.signing);
+    assert.equal(replacement?.alg, signing.alg);
+    await rejectsWithCode(ops.keys.retire(signing.kid), 'ERR_NOT_FOUND');
+    const [event] = await h.operator.audit.list({ action: 'key.retire' });
+    assert.equal(event?.target, signing.kid);
   });
 
   it('pages the audit log newest first, with limits 1..500', async () => {

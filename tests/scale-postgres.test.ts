@@ -22,7 +22,12 @@ import { assertActive, clientCredentialsToken } from './support/tokens.js';
 import { startTollgate, type TollgateProcess } from './support/tollgate.js';
 
 const skip = await sharedPostgresSkipReason();
-const MIGRATIONS = ['001_initial', '002_api_tokens_and_dashboard', '003_revocation_epoch'];
+const MIGRATIONS = [
+  '001_initial',
+  '002_api_tokens_and_dashboard',
+  '003_revocation_epoch',
+  '004_signing_key_activation',
+];
 const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
 
 /** The CLI with nothing from the outer environment that could point it at another database. */
@@ -64,7 +69,10 @@ describe('PostgreSQL behind the server', { skip }, () => {
     const args = ['start', '--port', '0', '--no-migrate', '--database', database.url(PASSWORD)];
     const result = await tollgate([...args, '--data', join(workDir, 'refused')], workDir);
     assert.equal(result.status, 1, `expected exit status 1\n${result.stdout}\n${result.stderr}`);
-    assert.match(result.stderr, /behind.*001_initial, 002_api_tokens_and_dashboard.*tollgate migrate/);
+    assert.match(
+      result.stderr,
+      /behind.*001_initial, 002_api_tokens_and_dashboard, 003_revocation_epoch, 004_signing_key_activation.*tollgate migrate/,
+    );
     assert.ok(!result.stderr.includes(PASSWORD), 'the password was printed');
     assert.deepEqual(await database.query('select 1 from pg_tables where tablename = $$apis$$'), []);
   });

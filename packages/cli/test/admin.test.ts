@@ -219,8 +219,16 @@ describe('tollgate keys', () => {
     assert.equal(initial[0]?.signing, true);
     assert.equal(initial[0]?.alg, 'EdDSA');
 
-    const rotated = await okJson<Record<string, unknown>>(['keys', 'rotate', '--alg', 'ES256', ...d]);
-    assert.deepEqual(Object.keys(rotated).sort(), ['alg', 'created_at', 'expires_at', 'kid', 'retired_at', 'signing']);
+    const rotated = await okJson<Record<string, unknown>>(['keys', 'rotate', '--alg', 'ES256', '--now', ...d]);
+    assert.deepEqual(Object.keys(rotated).sort(), [
+      'activates_at',
+      'alg',
+      'created_at',
+      'expires_at',
+      'kid',
+      'retired_at',
+      'signing',
+    ]);
     assert.equal(rotated.alg, 'ES256');
     assert.equal(rotated.signing, true);
 

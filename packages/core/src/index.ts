@@ -4,7 +4,13 @@ export * from './scope.js';
 export * from './storage.js';
 export * from './service.js';
 export * from './throttle.js';
-export { Tollgate, openTollgate, type TollgateConfig, type TollgateDependencies } from './tollgate.js';
+export {
+  DEFAULT_KEY_PROPAGATION_DELAY_SECONDS,
+  Tollgate,
+  openTollgate,
+  type TollgateConfig,
+  type TollgateDependencies,
+} from './tollgate.js';
 export type { PublicUser, PublicClient, KeyInfo } from './tollgate.js';
 export { LOGIN_CLIENT_ID } from './clients/authenticate.js';
 export { REFRESH_TOKEN_PREFIX } from './grants/issue.js';

@@ -2,7 +2,7 @@
  * Wires the token logic together: one `Tollgate` per process, over a store. The HTTP server, the CLI and
  * later the dashboard all go through it.
  */
-import type { SigningAlgorithm } from '@tollgate/jwt';
+import { retiredKeyRevocationId, type SigningAlgorithm } from '@tollgate/jwt';
 import { ApiAdmin } from './admin/apis.js';
 import { ClientAdmin } from './admin/clients.js';
 import { KeyAdmin } from './admin/keys.js';
@@ -42,11 +42,20 @@ import { introspectToken } from './tokens/introspect.js';
 import type { TokenLookupContext } from './tokens/lookup.js';
 import { revokeToken } from './tokens/revoke.js';
 
+/**
+ * Longer than the verify SDK's and the gateway's JWKS refetch interval (10 s) and the JWKS `max-age` (60 s), with
+ * margin: a verifier that refetched for some unknown kid just before a rotation can refetch again before the new
+ * key's first token.
+ */
+export const DEFAULT_KEY_PROPAGATION_DELAY_SECONDS = 120;
+
 export interface TollgateConfig {
   /** Origin (scheme://host[:port]) that becomes `iss` and the base of every endpoint URL. */
   issuer: string;
   /** Algorithm for newly generated signing keys. */
   signingAlgorithm: SigningAlgorithm;
+  /** How long a rotated key is published before it signs (default DEFAULT_KEY_PROPAGATION_DELAY_SECONDS). */
+  keyPropagationDelaySeconds?: number;
   refreshTokenTtlSeconds: number;
   /**
    * The absolute lifetime of a refresh-token family, from its first issue: rotation never extends a token past
@@ -135,6 +144,11 @@ export class Tollgate implements ManagementSurface {
       defaultAlg: config.signingAlgorithm,
       defaultTtlSeconds: config.defaultAccessTokenTtlSeconds,
       clockToleranceSeconds: config.clockToleranceSeconds,
+      propagationDelaySeconds: config.keyPropagationDelaySeconds ?? DEFAULT_KEY_PROPAGATION_DELAY_SECONDS,
+      publishRetirement: async (kid, expiresAt) => {
+        await store.revocations.add(retiredKeyRevocationId(kid), epochSeconds(clock), expiresAt);
+        this.#revoked();
+      },
     });
     this.#management = new Management({
       store,

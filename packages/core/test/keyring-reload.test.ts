@@ -19,6 +19,7 @@ async function keyRecord(createdAt: number): Promise<SigningKeyRecord> {
     publicJwk: generated.publicJwk,
     encryptedPrivateKey: encryptPrivateKey(generated.privateKeyPkcs8, generated.kid, encryptionKey),
     createdAt,
+    activatesAt: createdAt,
     retiredAt: null,
     expiresAt: null,
   };
@@ -37,6 +38,9 @@ class CountingKeyStore implements KeyStore {
     return snapshot;
   }
   async rotate(): Promise<void> {}
+  async withdraw(): Promise<boolean> {
+    return false;
+  }
   async removeExpired(): Promise<number> {
     return 0;
   }

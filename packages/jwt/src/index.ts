@@ -10,3 +10,4 @@ export {
   generateApiToken,
   isApiToken,
 } from './api-token.js';
+export { retiredKeyOf, retiredKeyRevocationId } from './retired-key.js';

@@ -29,6 +29,7 @@ export const ENVIRONMENT_VARIABLES = {
   TOLLGATE_TLS_KEY_FILE: 'tls.keyFile',
   TOLLGATE_TRUST_PROXY: 'trustProxy',
   TOLLGATE_SIGNING_ALGORITHM: 'signingAlgorithm',
+  TOLLGATE_KEY_PROPAGATION_DELAY: 'keyPropagationDelay',
   TOLLGATE_ACCESS_TOKEN_TTL: 'accessTokenTtl',
   TOLLGATE_REFRESH_TOKEN_TTL: 'refreshTokenTtl',
   TOLLGATE_REFRESH_TOKEN_MAX_LIFETIME: 'refreshTokenMaxLifetime',

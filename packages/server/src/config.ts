@@ -180,6 +180,11 @@ const fields = z.strictObject({
   signingAlgorithm: z
     .enum(SIGNING_ALGORITHMS, { error: `must be one of ${SIGNING_ALGORITHMS.join(', ')}` })
     .default('EdDSA'),
+  /**
+   * How long a rotated key is published before it signs: longer than the verifiers' JWKS refetch interval (the SDK's
+   * and the gateway's default is 10 s) and the JWKS `max-age` (60 s), so every verifier has it before its first token.
+   */
+  keyPropagationDelay: duration({ min: 0, max: DAY }).prefault('2m'),
   accessTokenTtl: duration({ min: MIN_ACCESS_TOKEN_TTL_SECONDS, max: MAX_ACCESS_TOKEN_TTL_SECONDS }).prefault('15m'),
   refreshTokenTtl: duration({ min: MINUTE, max: 365 * DAY }).prefault('30d'),
   /** A refresh-token family's absolute lifetime from its first issue: rotation never extends a token past it. */
@@ -207,6 +212,7 @@ export const configSchema = fields.transform((input, ctx) => {
     clockTolerance,
     drainDelay,
     shutdownGrace,
+    keyPropagationDelay,
     ...rest
   } = input;
   const dataDir = resolve(input.dataDir);
@@ -229,6 +235,7 @@ export const configSchema = fields.transform((input, ctx) => {
     refreshTokenTtlSeconds: refreshTokenTtl,
     refreshTokenMaxLifetimeSeconds: refreshTokenMaxLifetime,
     clockToleranceSeconds: clockTolerance,
+    keyPropagationDelaySeconds: keyPropagationDelay,
   };
 });
 

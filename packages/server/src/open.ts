@@ -22,6 +22,7 @@ export function tollgateConfigOf(config: ServerConfig): TollgateConfig {
   return {
     issuer: config.issuer,
     signingAlgorithm: config.signingAlgorithm,
+    keyPropagationDelaySeconds: config.keyPropagationDelaySeconds,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
     refreshTokenMaxLifetimeSeconds: config.refreshTokenMaxLifetimeSeconds,
     defaultAccessTokenTtlSeconds: config.accessTokenTtlSeconds,

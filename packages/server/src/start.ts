@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { purgePeriodically, reloadKeysPeriodically } from './background.js';
+import { warnIfSigningAlgorithmDiffers } from './key-algorithm.js';
 import { type ServerConfig, resolveIssuer } from './config.js';
 import { createLogger } from './logging.js';
 import { hostForUrl, isLoopbackHost } from '@tollgate/transport';
@@ -79,6 +80,9 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
         'or from a trusted proxy that forwards X-Forwarded-Proto: https',
     );
   }
+  await warnIfSigningAlgorithmDiffers(opened.tollgate, config.signingAlgorithm, logger).catch((error: unknown) =>
+    logger.error({ err: error }, 'could not compare the signing key with signingAlgorithm'),
+  );
   const stopReloading = reloadKeysPeriodically(opened.tollgate, logger);
   const stopPurging = purgePeriodically(opened.tollgate, logger);
   const url = `${tls ? 'https' : 'http'}://${hostForUrl(config.host)}:${boundPort(app)}`;

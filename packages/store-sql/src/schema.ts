@@ -45,6 +45,8 @@ export interface SigningKeysTable {
   public_jwk: string;
   encrypted_private_key: string;
   created_at: number;
+  /** Added by migration 003, which fills it for older keys; NULL never occurs after it. */
+  activates_at: number | null;
   retired_at: number | null;
   expires_at: number | null;
 }

@@ -39,7 +39,7 @@ describe('migration 002_api_tokens_and_dashboard', () => {
       const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
       assert.deepEqual(
         rows.map((row) => row.name),
-        ['001_initial', '002_api_tokens_and_dashboard', '003_revocation_epoch'],
+        ['001_initial', '002_api_tokens_and_dashboard', '003_revocation_epoch', '004_signing_key_activation'],
       );
     } finally {
       await store.close();

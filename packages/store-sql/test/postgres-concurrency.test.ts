@@ -229,7 +229,7 @@ describe('PostgreSQL migrations from several processes', { skip }, () => {
       );
       assert.deepEqual(
         rows.map((row: { name: string }) => row.name),
-        ['001_initial', '002_api_tokens_and_dashboard', '003_revocation_epoch'],
+        ['001_initial', '002_api_tokens_and_dashboard', '003_revocation_epoch', '004_signing_key_activation'],
       );
     } finally {
       await dropSchema(schema);

@@ -43,7 +43,8 @@ const TOKEN_DESCRIPTIONS: Readonly<Record<TokenErrorCode, string>> = {
   ERR_TOKEN_MALFORMED: 'The access token is malformed',
   ERR_TOKEN_HEADER_NOT_ALLOWED: 'The access token is malformed',
   ERR_TOKEN_ALG_NOT_ALLOWED: 'The access token signature is invalid',
-  ERR_TOKEN_UNKNOWN_KEY: 'The access token signature is invalid',
+  // Not "signature invalid": the client (or its operator) can act on this one, e.g. a key retired as compromised.
+  ERR_TOKEN_UNKNOWN_KEY: 'The access token is signed with an unknown signing key',
   ERR_TOKEN_SIGNATURE_INVALID: 'The access token signature is invalid',
   ERR_TOKEN_TYPE_INVALID: 'The token is not an access token',
   ERR_TOKEN_CLAIM_INVALID: 'The access token has a missing or invalid claim',

@@ -33,6 +33,8 @@ export interface RevocationStreamOptions {
   maxBackoffMs?: number;
   /** For tests: the jitter source, [0, 1). */
   random?: () => number;
+  /** Called after each revocation entered the deny list (a withdrawn signing key arrives this way too). */
+  onRevoked?: (jti: string) => void;
 }
 
 export interface RevocationStatus {
@@ -83,6 +85,7 @@ export class RevocationStream {
       minBackoffMs: DEFAULT_MIN_BACKOFF_MS,
       maxBackoffMs: DEFAULT_MAX_BACKOFF_MS,
       random: Math.random,
+      onRevoked: () => undefined,
       ...options,
     };
     this.#authorization = basicCredentials(options.clientId, options.clientSecret);
@@ -279,5 +282,6 @@ export class RevocationStream {
     if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) return;
     if (typeof exp !== 'number' || !Number.isFinite(exp)) return;
     this.#options.denyList.add(jti, exp);
+    this.#options.onRevoked(jti);
   }
 }

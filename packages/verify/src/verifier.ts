@@ -5,7 +5,14 @@
  * through introspection (api-tokens.ts); for both, the revocation deny list is consulted on every call, cache hit or
  * not.
  */
-import { isApiToken, TokenValidationError, validateAccessToken } from '@tollgate/jwt';
+import {
+  isApiToken,
+  type KeyResolver,
+  retiredKeyOf,
+  retiredKeyRevocationId,
+  TokenValidationError,
+  validateAccessToken,
+} from '@tollgate/jwt';
 import { ApiTokenVerifier } from './api-tokens.js';
 import { extractBearerToken } from './bearer.js';
 import { TokenCache, tokenDigest } from './cache.js';
@@ -73,6 +80,9 @@ class TollgateVerifier implements Verifier {
             denyList: this.#denyList,
             fetch: options.fetch,
             now: options.now,
+            onRevoked: (jti) => {
+              if (retiredKeyOf(jti) !== undefined) this.#keyRetired();
+            },
           });
     this.#apiTokens = new ApiTokenVerifier({
       issuer: options.issuer,
@@ -169,10 +179,23 @@ class TollgateVerifier implements Verifier {
     }
   }
 
+  /**
+   * A signing key withdrawn as compromised (`tollgate keys retire`, announced on the revocation stream) is refused
+   * even while a JWKS fetched earlier, or from a node that has not reloaded yet, still lists it.
+   */
+  readonly #resolveKey: KeyResolver = (kid) =>
+    this.#denyList.has(retiredKeyRevocationId(kid)) ? undefined : this.#keys.resolve(kid);
+
+  /** Tokens verified with the withdrawn key may be cached; the refetch brings in the key that replaces it. */
+  #keyRetired(): void {
+    this.#cache.clear();
+    this.#keys.load().catch(() => undefined);
+  }
+
   async #validate(token: string, mayRefetch: boolean): Promise<VerifiedToken> {
     const algorithms = this.#keys.algorithms;
     try {
-      const claims = await validateAccessToken(token, this.#keys.resolve, {
+      const claims = await validateAccessToken(token, this.#resolveKey, {
         issuer: this.#options.issuer,
         audience: this.#options.audiences,
         // The JWKS decides which algorithms are acceptable (and each key its own one).

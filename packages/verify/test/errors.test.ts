@@ -86,7 +86,7 @@ describe('BearerError.fromValidation', () => {
     ERR_TOKEN_MALFORMED: 'The access token is malformed',
     ERR_TOKEN_HEADER_NOT_ALLOWED: 'The access token is malformed',
     ERR_TOKEN_SIGNATURE_INVALID: 'The access token signature is invalid',
-    ERR_TOKEN_UNKNOWN_KEY: 'The access token signature is invalid',
+    ERR_TOKEN_UNKNOWN_KEY: 'The access token is signed with an unknown signing key',
     ERR_TOKEN_ALG_NOT_ALLOWED: 'The access token signature is invalid',
     ERR_TOKEN_AUDIENCE_INVALID: 'The access token is not for this API',
     ERR_TOKEN_ISSUER_INVALID: 'The access token was not issued by the expected issuer',

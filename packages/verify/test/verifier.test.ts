@@ -93,7 +93,10 @@ describe('verify: forged and unacceptable tokens are 401 invalid_token', () => {
       },
       SIGNATURE_INVALID,
     ],
-    'an unknown kid': [() => signWith(makeKey('EdDSA'), claimsAt(server.issuer, clock.seconds)), SIGNATURE_INVALID],
+    'an unknown kid': [
+      () => signWith(makeKey('EdDSA'), claimsAt(server.issuer, clock.seconds)),
+      'The access token is signed with an unknown signing key',
+    ],
     'a known kid with another key': [
       () => signWith({ ...makeKey('EdDSA'), kid: KEYS.EdDSA.kid }, claimsAt(server.issuer, clock.seconds)),
       SIGNATURE_INVALID,

@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = Object.freeze({
   userDelete: 'user.delete',
   keyList: 'key.list',
   keyRotate: 'key.rotate',
+  keyRetire: 'key.retire',
   auditList: 'audit.list',
 });
 

@@ -1,6 +1,10 @@
 /**
- * The signing keys a node works with, loaded from the store. One key signs (the newest not retired);
- * retired keys keep verifying until every token they signed has expired, then leave the JWKS.
+ * The signing keys a node works with, loaded from the store. Publish first, sign later: a rotated key is in the JWKS
+ * from the moment it is stored but signs only from its `activatesAt`, after a propagation delay longer than the
+ * verifiers' JWKS refetch interval, so no verifier meets a token of a key it could not have fetched. The key that
+ * signs is the newest one already active, chosen by the clock at each signature, so every node switches at the same
+ * moment without a reload. Superseded keys keep verifying until every token they signed has expired, then leave the
+ * JWKS; a withdrawn (compromised) key leaves at once.
  * `reload()` is cheap when nothing changed, so servers call it every second to pick up a rotation made
  * by another process (the CLI, another node) without a restart, and before judging a token whose `kid` is unknown.
  */
@@ -70,39 +74,69 @@ export class KeyRing {
   async #read(): Promise<boolean> {
     const now = epochSeconds(this.#clock);
     const records = (await this.#store.list()).filter((key) => key.expiresAt === null || key.expiresAt > now);
-    const fingerprint = records.map((key) => `${key.kid}:${key.retiredAt}:${key.expiresAt}`).join(',');
+    const fingerprint = records
+      .map((key) => `${key.kid}:${key.activatesAt}:${key.retiredAt}:${key.expiresAt}`)
+      .join(',');
     if (fingerprint === this.#fingerprint) return false;
     this.#apply(records);
     this.#fingerprint = fingerprint;
     return true;
   }
 
-  /** Creates the first signing key on a fresh store. */
+  /** Creates the first signing key on a fresh store (or when no stored key may sign, which only a withdrawal leaves). */
   async ensureSigningKey(alg: SigningAlgorithm): Promise<void> {
     await this.reload();
-    if (this.#signing === undefined) await this.rotate(alg, epochSeconds(this.#clock));
+    const now = epochSeconds(this.#clock);
+    if (this.#signingRecord(now) === undefined) await this.rotate(alg, { delaySeconds: 0, lifetimeSeconds: 0 });
   }
 
-  /** Adds a new signing key; the ones it replaces stay verifiable until `retiredKeysExpireAt`. */
-  async rotate(alg: SigningAlgorithm, retiredKeysExpireAt: number): Promise<SigningKeyRecord> {
+  /**
+   * Adds a key that is published at once and signs `delaySeconds` later; the keys it replaces stop signing then and
+   * stay verifiable for `lifetimeSeconds` more (the longest a token they signed may live).
+   */
+  async rotate(
+    alg: SigningAlgorithm,
+    timing: { delaySeconds: number; lifetimeSeconds: number },
+  ): Promise<SigningKeyRecord> {
     const generated = await generateSigningKey(alg);
+    // Read after generating (an RSA key takes a while), so the delay counts from when the key exists.
+    const createdAt = epochSeconds(this.#clock);
+    const activatesAt = createdAt + timing.delaySeconds;
     const record: SigningKeyRecord = {
       kid: generated.kid,
       alg,
       publicJwk: generated.publicJwk,
       encryptedPrivateKey: encryptPrivateKey(generated.privateKeyPkcs8, generated.kid, this.#encryptionKey),
-      createdAt: epochSeconds(this.#clock),
+      createdAt,
+      activatesAt,
       retiredAt: null,
       expiresAt: null,
     };
-    await this.#store.rotate(record, retiredKeysExpireAt);
+    await this.#store.rotate(record, activatesAt + timing.lifetimeSeconds);
     await this.reload();
     return record;
   }
 
+  /** Takes a key out of the JWKS and out of signing at once (see KeyAdmin.retire). */
+  async withdraw(kid: string, now: number): Promise<void> {
+    await this.#store.withdraw(kid, now);
+    await this.reload();
+  }
+
+  /** The key that signs now: the newest key already active. */
   signingKey(): SigningKey {
-    if (this.#signing === undefined) throw new Error('no signing key is loaded; call ensureSigningKey() first');
+    const record = this.#signingRecord(epochSeconds(this.#clock));
+    if (record === undefined) throw new Error('no signing key is loaded; call ensureSigningKey() first');
+    // Decryption is the costly part: reuse the key object until another key takes over.
+    if (this.#signing?.kid !== record.kid) {
+      this.#signing = { kid: record.kid, alg: record.alg, privateKey: this.#decrypt(record) };
+    }
     return this.#signing;
+  }
+
+  /** The kid of the key that signs now, if any. */
+  signingKid(): string | undefined {
+    return this.#signingRecord(epochSeconds(this.#clock))?.kid;
   }
 
   /** A `KeyResolver` for validateAccessToken: only keys from the store, never from the token. */
@@ -121,23 +155,21 @@ export class KeyRing {
     return [...new Set([...this.#verification.values()].map((key) => key.alg))];
   }
 
+  /**
+   * Records are newest first (a later rotation wins even when it activates sooner, as `--now` does), so the first
+   * active one signs. Superseded keys need no `retiredAt` check: a newer active key always comes before them.
+   */
+  #signingRecord(now: number): SigningKeyRecord | undefined {
+    return this.#records.find((record) => record.activatesAt <= now);
+  }
+
   #apply(records: SigningKeyRecord[]): void {
     const verification = new Map<string, VerificationKey>();
     for (const record of records) {
       verification.set(record.kid, { kid: record.kid, alg: record.alg, publicKey: importPublicJwk(record.publicJwk) });
     }
-    const signingRecord = records.find((key) => key.retiredAt === null);
-    let signing: SigningKey | undefined;
-    if (signingRecord) {
-      // Reuse the decrypted key when the signing key did not change: decryption is the costly part.
-      signing =
-        this.#signing?.kid === signingRecord.kid
-          ? this.#signing
-          : { kid: signingRecord.kid, alg: signingRecord.alg, privateKey: this.#decrypt(signingRecord) };
-    }
     this.#records = records;
     this.#verification = verification;
-    this.#signing = signing;
     this.#jwks = records.map((key) => ({ ...key.publicJwk }));
   }
 

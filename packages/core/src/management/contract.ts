@@ -110,6 +110,9 @@ export interface KeyView {
   kid: string;
   alg: string;
   createdAt: number;
+  /** When it starts (or started) signing; a rotated key is published before, for the propagation delay. */
+  activatesAt: number;
+  /** When it stops (or stopped) signing; null while no newer key replaces it. */
   retiredAt: number | null;
   expiresAt: number | null;
   /** The key that signs new tokens now. */
@@ -210,7 +213,10 @@ export interface ActorOperations {
   };
   keys: {
     list(): Promise<KeyView[]>;
-    rotate(alg?: string): Promise<KeyView>;
+    /** `now`: sign with the new key at once instead of after the propagation delay (emergencies only). */
+    rotate(alg?: string, options?: { now?: boolean }): Promise<KeyView>;
+    /** Withdraws a compromised key everywhere at once; a replacement signs at once if it was signing. */
+    retire(kid: string): Promise<KeyView>;
   };
   audit: {
     list(filter: Partial<AuditFilter>): Promise<AuditEventView[]>;

@@ -1,4 +1,4 @@
-/** Signing keys (admins only): list with the one that signs marked, and rotation. */
+/** Signing keys (admins only): list with the one that signs marked, rotation, and retirement of a compromised key. */
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '@tollgate/jwt';
 import { AUDIT_ACTIONS } from '../audit/actions.js';
 import { InvalidRequest } from '../errors.js';
@@ -23,14 +23,22 @@ export class KeyOperations implements KeyOperationsShape {
     return (await this.#context.admin.keys.list()).map(keyView);
   }
 
-  async rotate(alg?: string): Promise<KeyView> {
+  async rotate(alg?: string, options: { now?: boolean } = {}): Promise<KeyView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.keyRotate);
-    const key = await this.#context.admin.keys.rotate(alg === undefined ? undefined : checkAlgorithm(alg));
+    const now = options.now === true;
+    const key = await this.#context.admin.keys.rotate(alg === undefined ? undefined : checkAlgorithm(alg), { now });
     await this.#context.audit.record(this.#actor, {
       action: AUDIT_ACTIONS.keyRotate,
       target: key.kid,
-      detail: { alg: key.alg },
+      detail: { alg: key.alg, activatesAt: key.activatesAt, now },
     });
+    return keyView(key);
+  }
+
+  async retire(kid: string): Promise<KeyView> {
+    await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.keyRetire);
+    const key = await this.#context.admin.keys.retire(kid);
+    await this.#context.audit.record(this.#actor, { action: AUDIT_ACTIONS.keyRetire, target: key.kid });
     return keyView(key);
   }
 }

@@ -21,6 +21,6 @@ export function clientView(client: PublicClient): ClientView {
 }
 
 export function keyView(key: KeyInfo): KeyView {
-  const { kid, alg, createdAt, retiredAt, expiresAt, signing } = key;
-  return { kid, alg, createdAt, retiredAt, expiresAt, signing };
+  const { kid, alg, createdAt, activatesAt, retiredAt, expiresAt, signing } = key;
+  return { kid, alg, createdAt, activatesAt, retiredAt, expiresAt, signing };
 }

@@ -1,4 +1,7 @@
-/** Admin: the signing keys, which one signs now, and rotation (new tokens get the new key; old ones stay valid). */
+/**
+ * Admin: the signing keys, which one signs now, and rotation (the new key is published at once and signs after the
+ * propagation delay; old tokens stay valid).
+ */
 import { api } from '../api/client.js';
 import type { KeyView } from '../api/types.js';
 import { Badge, Loaded } from '../components/feedback.js';
@@ -9,7 +12,8 @@ import { formatTime } from '../format.js';
 
 function status(key: KeyView) {
   if (key.signing) return <Badge tone="ok">signing now</Badge>;
-  if (key.retiredAt !== null) return <Badge tone="warn">retired</Badge>;
+  if (key.retiredAt === null) return <Badge tone="info">{`signs from ${formatTime(key.activatesAt)}`}</Badge>;
+  if (key.retiredAt * 1000 <= Date.now()) return <Badge tone="warn">retired</Badge>;
   return <Badge tone="info">published</Badge>;
 }
 
@@ -21,7 +25,10 @@ export function KeysPage() {
       title: 'Rotate the signing key?',
       confirmLabel: 'Rotate',
       body: (
-        <p>A new key signs every token from now on. The current key stays published until tokens it signed expire.</p>
+        <p>
+          A new key is published now and signs every token once verifiers have had time to fetch it (the key propagation
+          delay, 2 minutes by default). The current key signs until then and stays published until its tokens expire.
+        </p>
       ),
       onConfirm: async () => {
         await api.post<KeyView>('/keys/rotate', {});

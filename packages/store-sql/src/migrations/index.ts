@@ -1,17 +1,19 @@
 /**
  * Versioned migrations, kept in code (not read from a folder at runtime) so the compiled package is
- * self-contained. Names sort in the order they run: add `003_...` next, never edit a released one.
+ * self-contained. Names sort in the order they run: add `005_...` next, never edit a released one.
  */
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
 import type { Database } from '../schema.js';
 import * as initial from './001_initial.js';
 import * as apiTokensAndDashboard from './002_api_tokens_and_dashboard.js';
 import * as revocationEpoch from './003_revocation_epoch.js';
+import * as signingKeyActivation from './004_signing_key_activation.js';
 
 const migrations: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
   '002_api_tokens_and_dashboard': apiTokensAndDashboard,
   '003_revocation_epoch': revocationEpoch,
+  '004_signing_key_activation': signingKeyActivation,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -31,7 +31,7 @@ export class SqlKeyStore implements KeyStore {
     await this.#db.transaction().execute(async (trx) => {
       await trx
         .updateTable('signing_keys')
-        .set({ retired_at: newKey.createdAt, expires_at: retiredKeysExpireAt })
+        .set({ retired_at: newKey.activatesAt, expires_at: retiredKeysExpireAt })
         .where('retired_at', 'is', null)
         .execute();
       await insertOnce(
@@ -44,6 +44,15 @@ export class SqlKeyStore implements KeyStore {
         `A signing key with kid ${newKey.kid} already exists`,
       );
     });
+  }
+
+  async withdraw(kid: string, now: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('signing_keys')
+      .set({ retired_at: now, expires_at: now })
+      .where('kid', '=', kid)
+      .executeTakeFirstOrThrow();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async removeExpired(now: number): Promise<number> {
@@ -63,6 +72,7 @@ function toRow(key: SigningKeyRecord): SigningKeysTable {
     public_jwk: encodeJson(key.publicJwk),
     encrypted_private_key: key.encryptedPrivateKey,
     created_at: key.createdAt,
+    activates_at: key.activatesAt,
     retired_at: key.retiredAt,
     expires_at: key.expiresAt,
   };
@@ -76,6 +86,7 @@ function fromRow(row: Selectable<SigningKeysTable>): SigningKeyRecord {
     publicJwk: decodeObject(row.public_jwk, 'signing_keys.public_jwk'),
     encryptedPrivateKey: row.encrypted_private_key,
     createdAt: row.created_at,
+    activatesAt: row.activates_at ?? row.created_at,
     retiredAt: row.retired_at,
     expiresAt: row.expires_at,
   };

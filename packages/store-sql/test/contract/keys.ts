@@ -59,6 +59,29 @@ export function keyContract(open: () => Promise<Store>): void {
       assert.equal(rest.length, 0);
     });
 
+    it('keeps a key rotated in for later as it is, and retires its predecessor at its activation', async () => {
+      await store().keys.rotate(signingKey('k1', T0), T0 + DAY);
+      const later = { ...signingKey('k2', T0 + 100), activatesAt: T0 + 220 };
+      await store().keys.rotate(later, T0 + 220 + DAY);
+      const byKid = new Map((await store().keys.list()).map((key) => [key.kid, key]));
+      assert.deepEqual(byKid.get('k2'), later);
+      assert.deepEqual([byKid.get('k1')?.retiredAt, byKid.get('k1')?.expiresAt], [T0 + 220, T0 + 220 + DAY]);
+    });
+
+    it('withdraws a key at once: retired and expired now, then removed; an unknown kid is reported', async () => {
+      await store().keys.rotate(signingKey('k1', T0), T0 + DAY);
+      await store().keys.rotate(signingKey('k2', T0 + 100), T0 + 100 + DAY);
+      assert.equal(await store().keys.withdraw('k2', T0 + 150), true);
+      assert.equal(await store().keys.withdraw('nope', T0 + 150), false);
+      const withdrawn = (await store().keys.list()).find((key) => key.kid === 'k2');
+      assert.deepEqual([withdrawn?.retiredAt, withdrawn?.expiresAt], [T0 + 150, T0 + 150]);
+      assert.equal(await store().keys.removeExpired(T0 + 150), 1);
+      assert.deepEqual(
+        (await store().keys.list()).map((key) => key.kid),
+        ['k1'],
+      );
+    });
+
     it('removes retired keys whose expiry is at or before now, and never the signing key', async () => {
       await store().keys.rotate(signingKey('k1', T0), T0 + 1000);
       await store().keys.rotate(signingKey('k2', T0 + 100), T0 + 2000); // k1 expires at T0 + 2000

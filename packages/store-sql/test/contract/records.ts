@@ -69,6 +69,7 @@ export function signingKey(kid: string, createdAt: number): SigningKeyRecord {
     publicJwk: { kty: 'EC', crv: 'P-256', x: `x-${kid}`, y: `y-${kid}`, kid, alg: 'ES256', use: 'sig' },
     encryptedPrivateKey: `sealed-${kid}`,
     createdAt,
+    activatesAt: createdAt,
     retiredAt: null,
     expiresAt: null,
   };

@@ -170,10 +170,17 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'post',
     path: '/keys/rotate',
-    summary: 'Rotate the signing key',
+    summary: 'Rotate the signing key (published now, signing after the propagation delay; now: true at once)',
     who: 'admin',
     body: keyRotationBody,
     answer: [201, 'KeyView'],
+  },
+  {
+    method: 'post',
+    path: '/keys/{kid}/retire',
+    summary: 'Withdraw a compromised signing key at once; a new key signs if it was signing',
+    who: 'admin',
+    answer: [200, 'KeyView'],
   },
   {
     method: 'get',

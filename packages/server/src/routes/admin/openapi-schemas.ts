@@ -130,8 +130,9 @@ export const VIEW_SCHEMAS: Record<string, JsonSchema> = {
   KeyView: object({
     kid: string(),
     alg: string(),
-    createdAt: epochSeconds('Creation time'),
-    retiredAt: nullable(epochSeconds('When it stopped signing')),
+    createdAt: epochSeconds('Creation time (published from then on)'),
+    activatesAt: epochSeconds('When it starts signing'),
+    retiredAt: nullable(epochSeconds('When it stops signing')),
     expiresAt: nullable(epochSeconds('When it leaves the JWKS')),
     signing: boolean('Signs new tokens now'),
   }),
