@@ -46,8 +46,11 @@ export type Decision = Allowed | Refused;
 
 export interface Authorizer {
   routes: RouteTable;
-  /** One per audience; each created with createVerifier and nothing shared with the server. */
-  verifiers: ReadonlyMap<string, Verifier>;
+  /**
+   * One for the issuer, made with every route's audience (one JWKS cache, one revocation stream); each request
+   * asks for its route's audience. Undefined when every route is public. Nothing is shared with the server.
+   */
+  verifier: Verifier | undefined;
   limiter: RateLimiter;
   logger: Logger;
 }
@@ -101,7 +104,7 @@ async function verifyFor(
   request: RequestFacts,
 ): Promise<{ token: VerifiedToken } | { refusal: Refusal }> {
   const { authorization } = request;
-  const verifier = route.audience === undefined ? undefined : authorizer.verifiers.get(route.audience);
+  const { verifier } = authorizer;
   if (verifier === undefined || route.audience === undefined) throw new Error(`no verifier for route ${route.index}`);
   // The SDK sees every value, so several Authorization headers are refused (400) instead of one being picked.
   const header =
@@ -109,7 +112,8 @@ async function verifyFor(
   try {
     // The target goes along so that a token in the query string is refused (RFC 6750 2.3, 5.3), not forwarded.
     const bearerRequest = { headers: { authorization: header }, url: request.target };
-    return { token: await verifier.authenticate({ ...bearerRequest, remoteAddress: request.remoteAddress }) };
+    const audience = { audience: route.audience };
+    return { token: await verifier.authenticate({ ...bearerRequest, remoteAddress: request.remoteAddress }, audience) };
   } catch (error) {
     return { refusal: refusalFromVerifier(error, route.audience, authorizer.logger) };
   }

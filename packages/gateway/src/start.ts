@@ -1,7 +1,7 @@
 /**
- * Starts the gateway: one verifier per audience (ready before the first request), one connection pool per
- * upstream origin, and a bare node:http / node:https server whose handlers are proxy.ts (requests,
- * forward-auth) and websocket.ts (upgrades).
+ * Starts the gateway: one verifier for the issuer, serving every route's audience (ready before the first
+ * request), one connection pool per upstream origin, and a bare node:http / node:https server whose handlers
+ * are proxy.ts (requests, forward-auth) and websocket.ts (upgrades).
  */
 import { readFile } from 'node:fs/promises';
 import { type Server, createServer as createHttpServer } from 'node:http';
@@ -46,7 +46,7 @@ export interface RunningGateway {
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createGatewayLogger({ level: config.logLevel, destination: options.logDestination });
   const routes = new RouteTable(config);
-  const verifiers = await startVerifiers(config, routes.audiences(), options);
+  const verifier = await startVerifier(config, routes.audiences(), options);
   const limiter = options.rateLimiter ?? createRateLimiter(config, logger, options.now);
   const pools = new UpstreamPools(
     routes.routes.map((route) => route.upstream.origin),
@@ -54,7 +54,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   );
   const runtime: GatewayRuntime = {
     routes,
-    verifiers,
+    verifier,
     limiter,
     logger,
     policy: headerPolicy(config.identityHeaders, config.forwardToken),
@@ -72,11 +72,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   try {
     await listen(server, config.listen.host, config.listen.port);
   } catch (error) {
-    await Promise.all([
-      pools.close(),
-      limiter.close?.(),
-      ...[...verifiers.values()].map((verifier) => verifier.close()),
-    ]);
+    await Promise.all([pools.close(), limiter.close?.(), verifier?.close()]);
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -90,7 +86,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const close = (): Promise<void> => {
     closing ??= shutDown(server, tunnels, async () => {
       await pools.close();
-      await Promise.all([...verifiers.values()].map((verifier) => verifier.close()));
+      await verifier?.close();
       await limiter.close?.();
     });
     return closing;
@@ -117,36 +113,34 @@ function createRateLimiter(config: GatewayConfig, logger: Logger, now: (() => nu
   return new WindowCounterRateLimiter(counter, clock);
 }
 
-async function startVerifiers(
+/** The one verifier for the issuer, with every protected route's audience; none when every route is public. */
+async function startVerifier(
   config: GatewayConfig,
   audiences: readonly string[],
   options: GatewayOptions,
-): Promise<Map<string, Verifier>> {
-  const verifiers = new Map<string, Verifier>();
-  for (const audience of audiences) {
-    const verifier = createVerifier({
-      issuer: config.issuer,
-      audience,
-      ...(config.client?.clientSecret === undefined
-        ? {}
-        : { client: { clientId: config.client.clientId, clientSecret: config.client.clientSecret } }),
-      ...(config.failClosedAfterMs === undefined ? {} : { failClosedAfterMs: config.failClosedAfterMs }),
-      ...(config.maxTokenLifetimeSeconds === undefined
-        ? {}
-        : { maxTokenLifetimeSeconds: config.maxTokenLifetimeSeconds }),
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-      ...(options.now === undefined ? {} : { now: options.now }),
-    });
-    verifiers.set(audience, verifier);
-  }
+): Promise<Verifier | undefined> {
+  if (audiences.length === 0) return undefined;
+  const verifier = createVerifier({
+    issuer: config.issuer,
+    audience: audiences,
+    ...(config.client?.clientSecret === undefined
+      ? {}
+      : { client: { clientId: config.client.clientId, clientSecret: config.client.clientSecret } }),
+    ...(config.failClosedAfterMs === undefined ? {} : { failClosedAfterMs: config.failClosedAfterMs }),
+    ...(config.maxTokenLifetimeSeconds === undefined
+      ? {}
+      : { maxTokenLifetimeSeconds: config.maxTokenLifetimeSeconds }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   try {
     // Fail at start, with the SDK's clear error, rather than refuse every request later.
-    await Promise.all([...verifiers.values()].map((verifier) => verifier.ready()));
+    await verifier.ready();
   } catch (error) {
-    await Promise.all([...verifiers.values()].map((verifier) => verifier.close()));
+    await verifier.close();
     throw error;
   }
-  return verifiers;
+  return verifier;
 }
 
 async function createServer(config: GatewayConfig): Promise<Server> {

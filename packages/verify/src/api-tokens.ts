@@ -38,13 +38,18 @@ export interface ApiTokenVerifierOptions {
   now: () => number;
 }
 
-type Verdict = { token: VerifiedToken } | { refusal: { description: string; code: BearerErrorCode } };
+/** `reach`: the verifier's audiences the token may be used for, in the verifier's order (the first is `claims.aud`). */
+type Verdict =
+  | { token: VerifiedToken; reach: readonly string[] }
+  | { refusal: { description: string; code: BearerErrorCode } };
 
 function refusal(description: string, code: BearerErrorCode): Verdict {
   return { refusal: { description, code } };
 }
 
 const REVOKED = refusal('The access token was revoked', 'ERR_TOKEN_REVOKED');
+const NOT_FOR_THIS_API_TEXT = 'The access token is not for this API';
+const NOT_FOR_THIS_API = refusal(NOT_FOR_THIS_API_TEXT, 'ERR_TOKEN_AUDIENCE_INVALID');
 
 export class ApiTokenVerifier {
   readonly #options: ApiTokenVerifierOptions;
@@ -78,12 +83,15 @@ export class ApiTokenVerifier {
     }
   }
 
-  /** Verifies a token that passed precheck(); `remoteAddress` goes into the usage report. */
-  async verify(token: string, remoteAddress: string | undefined): Promise<VerifiedToken> {
+  /**
+   * Verifies a token that passed precheck(), for `audience` when given (else any of the verifier's); `remoteAddress`
+   * goes into the usage report.
+   */
+  async verify(token: string, remoteAddress: string | undefined, audience?: string): Promise<VerifiedToken> {
     const digest = tokenDigest(token);
     const verdict = this.#cache.get(digest) ?? (await this.#introspectShared(digest, token));
     if ('refusal' in verdict) throw BearerError.invalidToken(verdict.refusal.description, verdict.refusal.code);
-    const verified = verdict.token;
+    const verified = forAudience(verdict, audience);
     if (this.#options.denyList.has(verified.claims.jti)) {
       // Remembered as refused, so the token stays refused even after its deny-list entry is gone.
       this.#cache.set(digest, REVOKED, this.#options.now() + this.#options.cacheTtlMs);
@@ -145,8 +153,9 @@ export class ApiTokenVerifier {
     if (answer.iss !== this.#options.issuer) {
       return refusal('The access token was not issued by the expected issuer', 'ERR_TOKEN_ISSUER_INVALID');
     }
-    const audience = this.#options.audiences.find((candidate) => answer.aud.includes(candidate));
-    if (audience === undefined) return refusal('The access token is not for this API', 'ERR_TOKEN_AUDIENCE_INVALID');
+    const reach = this.#options.audiences.filter((candidate) => answer.aud.includes(candidate));
+    const audience = reach[0];
+    if (audience === undefined) return NOT_FOR_THIS_API;
     const claims: AccessTokenClaims = {
       iss: answer.iss,
       sub: answer.sub,
@@ -159,6 +168,19 @@ export class ApiTokenVerifier {
       scope: answer.scope,
       ...(answer.username === undefined ? {} : { username: answer.username }),
     };
-    return { token: toVerifiedToken(claims, 'api_token') };
+    return { token: toVerifiedToken(claims, 'api_token'), reach };
   }
+}
+
+/** The verified token as seen by the API being called: refused when the token does not reach it. */
+function forAudience(
+  verdict: { token: VerifiedToken; reach: readonly string[] },
+  audience: string | undefined,
+): VerifiedToken {
+  const { token } = verdict;
+  if (audience === undefined || token.claims.aud === audience) return token;
+  if (!verdict.reach.includes(audience)) {
+    throw BearerError.invalidToken(NOT_FOR_THIS_API_TEXT, 'ERR_TOKEN_AUDIENCE_INVALID');
+  }
+  return { ...token, claims: { ...token.claims, aud: audience } };
 }

@@ -55,8 +55,8 @@ export interface VerifierOptions {
  * What a handler gets for a valid token.
  *
  * For an API token (`kind: 'api_token'`) `claims` is built from the introspection answer (RFC 7662 2.2) in the same
- * shape as a JWT's: `aud` is the one of the verifier's audiences the token may reach (the first, in the verifier's
- * order, when it reaches several), so per-route audience checks work unchanged; `jti` identifies the token's current
+ * shape as a JWT's: `aud` is the audience asked for (`VerifyOptions.audience`), or else the first of the verifier's
+ * audiences the token may reach, so per-route audience checks work unchanged; `jti` identifies the token's current
  * secret (a regeneration gives a new one); `exp` is `Infinity` for a token that never expires (introspection has no
  * `exp` then), so `exp * 1000 > Date.now()` holds but `new Date(exp * 1000)` is not a date and JSON shows null.
  */
@@ -88,15 +88,25 @@ export interface BearerRequest {
   remoteAddress?: string;
 }
 
+/** Per-call options of verify() and authenticate(). */
+export interface VerifyOptions {
+  /**
+   * The API this request is for, one of the verifier's audiences: the token must be for it, and `claims.aud` of the
+   * verified token is it. For one verifier serving several APIs (as the gateway does), so an API token that reaches
+   * several of them is judged for the one being called. Default: any of the verifier's audiences.
+   */
+  audience?: string;
+}
+
 export interface Verifier {
   /** The `realm` its refusals carry in WWW-Authenticate (the option, or the first audience). */
   readonly realm: string;
   /** Resolves once metadata and JWKS were fetched; rejects with a clear error if the issuer is unreachable at start. */
   ready(): Promise<void>;
   /** Verifies a bare token; throws BearerError (401 invalid_token ...) when refused. */
-  verify(token: string): Promise<VerifiedToken>;
+  verify(token: string, options?: VerifyOptions): Promise<VerifiedToken>;
   /** Extracts the token from the request (RFC 6750 2.1; 400 invalid_request for malformed headers) and verifies it. */
-  authenticate(request: BearerRequest): Promise<VerifiedToken>;
+  authenticate(request: BearerRequest, options?: VerifyOptions): Promise<VerifiedToken>;
   /**
    * Whether the revocation stream is connected, and how long since it last heard from the server (any byte, pings
    * included; counted from start-up before the first byte). Without `client` there is no stream: staleMs is Infinity.

@@ -21,7 +21,7 @@ import { BearerError } from './errors.js';
 import { RemoteKeyStore } from './keys.js';
 import { HTTP_TIMEOUT_MS, type NormalizedOptions, normalizeVerifierOptions } from './options.js';
 import { type FirstSyncOutcome, REVOCATIONS_PATH, RevocationStream } from './revocations.js';
-import type { BearerRequest, Verifier, VerifierOptions, VerifiedToken } from './types.js';
+import type { BearerRequest, Verifier, VerifierOptions, VerifiedToken, VerifyOptions } from './types.js';
 import { toVerifiedToken } from './verified-token.js';
 
 /** How long the first requests wait for the revocation snapshot before going ahead without it. */
@@ -105,28 +105,42 @@ class TollgateVerifier implements Verifier {
     }
   }
 
-  verify(token: string): Promise<VerifiedToken> {
-    return this.#check(token, undefined);
+  verify(token: string, options?: VerifyOptions): Promise<VerifiedToken> {
+    return this.#check(token, undefined, this.#audienceOf(options));
   }
 
-  async authenticate(request: BearerRequest): Promise<VerifiedToken> {
+  async authenticate(request: BearerRequest, options?: VerifyOptions): Promise<VerifiedToken> {
+    const audience = this.#audienceOf(options);
     const token = extractBearerToken(request, { allowQueryToken: this.#options.allowQueryToken });
-    return this.#check(token, request.remoteAddress);
+    return this.#check(token, request.remoteAddress, audience);
   }
 
-  async #check(token: string, remoteAddress: string | undefined): Promise<VerifiedToken> {
+  /** A caller mistake (an audience this verifier was not made for) is a TypeError, not a refusal. */
+  #audienceOf(options: VerifyOptions | undefined): string | undefined {
+    const audience = options?.audience;
+    if (audience !== undefined && !this.#options.audiences.includes(audience)) {
+      throw new TypeError(`audience ${JSON.stringify(audience)} is not one of the verifier's audiences`);
+    }
+    return audience;
+  }
+
+  async #check(token: string, remoteAddress: string | undefined, audience: string | undefined): Promise<VerifiedToken> {
     if (typeof token !== 'string') throw new TypeError('token must be a string');
     const apiToken = isApiToken(token);
     // Garbage and unsupported API tokens are refused before any I/O, discovery included.
     if (apiToken) this.#apiTokens.precheck(token);
     if (!this.#prepared) await this.#prepare();
     this.#refuseIfStale();
-    if (apiToken) return this.#apiTokens.verify(token, remoteAddress);
+    if (apiToken) return this.#apiTokens.verify(token, remoteAddress, audience);
     const digest = this.#cache.enabled ? tokenDigest(token) : undefined;
     const cached = digest === undefined ? undefined : this.#cache.get(digest);
     const verified = cached ?? (await this.#validate(token, true));
     if (this.#denyList.has(verified.claims.jti)) throw BearerError.revoked();
     if (cached === undefined && digest !== undefined) this.#cache.set(digest, verified, verified.claims.exp * 1000);
+    // Validation accepted any of the verifier's audiences (so one cache entry serves every API); the call asks for one.
+    if (audience !== undefined && !audiencesOf(verified.claims.aud).includes(audience)) {
+      throw BearerError.invalidToken('The access token is not for this API', 'ERR_TOKEN_AUDIENCE_INVALID');
+    }
     return verified;
   }
 
@@ -215,6 +229,10 @@ class TollgateVerifier implements Verifier {
       throw BearerError.fromValidation(error);
     }
   }
+}
+
+function audiencesOf(aud: string | readonly string[]): readonly string[] {
+  return typeof aud === 'string' ? [aud] : aud;
 }
 
 /**

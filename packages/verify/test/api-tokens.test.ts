@@ -105,6 +105,25 @@ describe('API tokens: introspection', () => {
     assert.equal((await v.verify(token)).claims.aud, AUDIENCE);
   });
 
+  it('judges a token for the audience the call asks for, on one verifier serving several APIs', async () => {
+    const v = verifier({ audience: [OTHER_API, AUDIENCE] });
+    const both = server.issue(clock.seconds, { aud: [OTHER_API, AUDIENCE] });
+    // Without an audience the first the token reaches stands for it; asking for the second must not be refused.
+    assert.equal((await v.verify(both.token)).claims.aud, OTHER_API);
+    assert.equal((await v.verify(both.token, { audience: AUDIENCE })).claims.aud, AUDIENCE);
+    assert.equal((await v.verify(both.token, { audience: OTHER_API })).claims.aud, OTHER_API);
+    assert.equal(introspectionsOf(both.token), 1, 'one introspection serves every audience');
+    const onlyOther = server.issue(clock.seconds, { aud: [OTHER_API] });
+    assert.equal((await v.verify(onlyOther.token, { audience: OTHER_API })).claims.aud, OTHER_API);
+    await assertRefused(v.verify(onlyOther.token, { audience: AUDIENCE }), {
+      status: 401,
+      error: 'invalid_token',
+      description: 'The access token is not for this API',
+      code: 'ERR_TOKEN_AUDIENCE_INVALID',
+    });
+    assert.throws(() => v.verify(both.token, { audience: 'https://unknown.example.com' }), TypeError);
+  });
+
   it('represents a token that never expires (no exp in the answer) with exp Infinity', async () => {
     const v = verifier();
     const { token } = server.issue(clock.seconds);

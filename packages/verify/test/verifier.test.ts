@@ -49,6 +49,22 @@ describe('verify: valid tokens', () => {
     assert.deepEqual(verified.scopes, []);
   });
 
+  it('checks a JWT against the audience the call asks for, from the cache too', async () => {
+    const other = 'https://other.example.com';
+    const verifier = verifierFor(server, clock, { audience: [other, AUDIENCE] });
+    const token = await signWith(KEYS.EdDSA, claimsAt(server.issuer, clock.seconds));
+    assert.equal((await verifier.verify(token, { audience: AUDIENCE })).claims.aud, AUDIENCE);
+    for (let round = 0; round < 2; round += 1) {
+      await assertRefused(verifier.verify(token, { audience: other }), {
+        status: 401,
+        error: 'invalid_token',
+        code: 'ERR_TOKEN_AUDIENCE_INVALID',
+      });
+    }
+    const request = { headers: { authorization: `Bearer ${token}` } };
+    assert.equal((await verifier.authenticate(request, { audience: AUDIENCE })).claims.aud, AUDIENCE);
+  });
+
   it('hands out a frozen result, so a handler cannot change what the cache returns next', async () => {
     const verifier = verifierFor(server, clock);
     const verified = await verifier.verify(await signWith(KEYS.EdDSA, claimsAt(server.issuer, clock.seconds)));
