@@ -14,6 +14,8 @@ export interface IssuerEndpoints {
   introspectionEndpoint: string | undefined;
   /** Tollgate extension `api_token_usage_endpoint`: where API-token uses are reported. */
   apiTokenUsageEndpoint: string | undefined;
+  /** Tollgate extension `revocation_stream_endpoint`: the server-sent events of revocations. */
+  revocationStreamEndpoint: string | undefined;
 }
 
 /** `<issuer>/.well-known/oauth-authorization-server`, as Tollgate serves it for an issuer with or without a path. */
@@ -51,5 +53,6 @@ export async function discoverEndpoints(issuer: string, http: HttpOptions): Prom
     jwksUri: metadata.jwks_uri as string,
     introspectionEndpoint: optionalEndpoint(metadata, 'introspection_endpoint', issuer),
     apiTokenUsageEndpoint: optionalEndpoint(metadata, 'api_token_usage_endpoint', issuer),
+    revocationStreamEndpoint: optionalEndpoint(metadata, 'revocation_stream_endpoint', issuer),
   };
 }

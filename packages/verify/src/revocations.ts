@@ -9,8 +9,6 @@ import type { DenyList } from './deny-list.js';
 import { describeNetworkError } from './http.js';
 import { type SseEvent, SseParser } from './sse.js';
 
-export const REVOCATIONS_PATH = '/revocations';
-
 const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_MIN_BACKOFF_MS = 250;
@@ -18,7 +16,8 @@ const DEFAULT_MAX_BACKOFF_MS = 10_000;
 const MAX_JTI_LENGTH = 256;
 
 export interface RevocationStreamOptions {
-  url: string;
+  /** The stream's URL, or how to find it (from the issuer's metadata) before each connection. */
+  url: string | (() => Promise<string>);
   clientId: string;
   clientSecret: string;
   denyList: DenyList;
@@ -192,13 +191,14 @@ export class RevocationStream {
       'cache-control': 'no-cache',
     };
     if (this.#lastEventId !== '') headers['last-event-id'] = this.#lastEventId;
+    const url = typeof this.#options.url === 'string' ? this.#options.url : await this.#options.url();
     const timer = setTimeout(
       () => connection.abort(new Error('no response headers in time')),
       this.#options.connectTimeoutMs,
     );
     let response: Response;
     try {
-      response = await this.#options.fetch(this.#options.url, {
+      response = await this.#options.fetch(url, {
         headers,
         signal: connection.signal,
         redirect: 'manual',

@@ -20,7 +20,7 @@ import { DenyList } from './deny-list.js';
 import { BearerError } from './errors.js';
 import { RemoteKeyStore } from './keys.js';
 import { HTTP_TIMEOUT_MS, type NormalizedOptions, normalizeVerifierOptions } from './options.js';
-import { type FirstSyncOutcome, REVOCATIONS_PATH, RevocationStream } from './revocations.js';
+import { type FirstSyncOutcome, RevocationStream } from './revocations.js';
 import type { BearerRequest, Verifier, VerifierOptions, VerifiedToken, VerifyOptions } from './types.js';
 import { toVerifiedToken } from './verified-token.js';
 
@@ -74,7 +74,7 @@ class TollgateVerifier implements Verifier {
       options.client === undefined
         ? undefined
         : new RevocationStream({
-            url: options.issuer.replace(/\/+$/, '') + REVOCATIONS_PATH,
+            url: () => this.#revocationStreamUrl(),
             clientId: options.client.clientId,
             clientSecret: options.client.clientSecret,
             denyList: this.#denyList,
@@ -155,6 +155,14 @@ class TollgateVerifier implements Verifier {
     // Usage reports go out before the abort, which would otherwise cancel them.
     await Promise.all([this.#apiTokens.close(), this.#revocations?.close()]);
     this.#closing.abort();
+  }
+
+  /** From the issuer's metadata (RFC 8414 discovery, shared with the key store): a failure is retried by the stream. */
+  async #revocationStreamUrl(): Promise<string> {
+    if (this.#keys.endpoints === undefined) await this.#keys.load();
+    const url = this.#keys.endpoints?.revocationStreamEndpoint;
+    if (url === undefined) throw new Error('the issuer metadata names no usable revocation_stream_endpoint');
+    return url;
   }
 
   /** Kicks off discovery and the stream once; resolves with how the first stream attempt went (bounded wait). */

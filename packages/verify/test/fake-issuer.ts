@@ -145,7 +145,12 @@ export class FakeIssuer {
     this.metadataHits++;
     const issuer = this.#options.metadataIssuer?.(this.issuer) ?? this.issuer;
     const extra = this.#options.extraMetadata?.(this.issuer) ?? {};
-    this.#json(response, 200, { issuer, jwks_uri: `${this.issuer}/jwks`, ...extra });
+    this.#json(response, 200, {
+      issuer,
+      jwks_uri: `${this.issuer}/jwks`,
+      revocation_stream_endpoint: `${this.issuer}/revocations`,
+      ...extra,
+    });
   }
 
   #jwks(response: ServerResponse): void {

@@ -47,6 +47,30 @@ describe('revocation stream', () => {
       assert.deepEqual(verifier.revocationStatus(), { connected: true, staleMs: 0, revokedCount: 1 });
     }));
 
+  it('connects to the revocation_stream_endpoint the metadata names, and to nothing when it names none', async () => {
+    for (const advertised of [true, false]) {
+      const server = await FakeIssuer.start({
+        keys: [makeKey()],
+        client: CLIENT,
+        extraMetadata: (issuer) => ({ revocation_stream_endpoint: advertised ? `${issuer}/revocations` : undefined }),
+      });
+      try {
+        const requested: string[] = [];
+        const recording: typeof fetch = (input, init) => {
+          requested.push(new URL(String(input)).pathname);
+          return fetch(input, init);
+        };
+        const verifier = verifierFor(server, new FakeClock(), { client: CLIENT, fetch: recording });
+        await verifier.ready();
+        assert.equal(verifier.revocationStatus().connected, advertised, `advertised: ${advertised}`);
+        assert.equal(requested.includes('/revocations'), advertised, `requested ${requested.join(' ')}`);
+        await verifier.close();
+      } finally {
+        await server.stop();
+      }
+    }
+  });
+
   it('refuses a token revoked before the verifier started, from the first request on', () =>
     withIssuer({}, async (server) => {
       const clock = new FakeClock();
