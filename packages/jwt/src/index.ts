@@ -2,6 +2,7 @@ export * from './types.js';
 export * from './errors.js';
 export { signAccessToken } from './sign.js';
 export { validateAccessToken } from './validate.js';
+export { importJwk, importJwks } from './jwks.js';
 export {
   API_TOKEN_LENGTH,
   API_TOKEN_PREFIX,

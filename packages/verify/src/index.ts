@@ -26,5 +26,5 @@ export { BearerError } from './errors.js';
 export type { BearerErrorCode, BearerErrorInit, BearerErrorName, BearerErrorStatus } from './errors.js';
 export { type ExtractOptions, extractBearerToken, parseAuthorizationHeader } from './bearer.js';
 export { FetchError } from './http.js';
-export { importJwk, importJwks } from './jwks.js';
+export { importJwk, importJwks } from '@tollgate/jwt';
 export type { FirstSyncOutcome, RevocationStatus } from './revocations.js';

@@ -5,7 +5,7 @@
 import type { KeyResolver, SigningAlgorithm, VerificationKey } from '@tollgate/jwt';
 import { discoverEndpoints, type IssuerEndpoints } from './discovery.js';
 import { FetchError, fetchJsonObject } from './http.js';
-import { importJwks } from './jwks.js';
+import { importJwks } from '@tollgate/jwt';
 
 export { METADATA_PATH, metadataUrl } from './discovery.js';
 

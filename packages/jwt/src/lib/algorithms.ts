@@ -6,6 +6,8 @@ import type { SigningAlgorithm } from '../types.js';
  * Verification calls node:crypto directly; it runs at more than twice the throughput of jose's WebCrypto path.
  */
 interface AlgorithmEntry {
+  /** RFC 7517 / 7518 6: the JWK `kty` (and `crv`) of this algorithm's keys, and the public members that make one. */
+  jwk: { kty: string; crv?: string; members: readonly string[] };
   /** Whether a resolved public key is usable with this algorithm. */
   fitsKey(key: KeyObject): boolean;
   verify(signingInput: Buffer, signature: Buffer, key: KeyObject): boolean;
@@ -25,10 +27,12 @@ function isZero(bytes: Buffer, start: number, end: number): boolean {
 const ALGORITHMS: Readonly<Record<SigningAlgorithm, AlgorithmEntry>> = {
   // RFC 8037 3.1: EdDSA with Ed25519 only; the algorithm hashes internally, hence the null digest.
   EdDSA: {
+    jwk: { kty: 'OKP', crv: 'Ed25519', members: ['kty', 'crv', 'x'] },
     fitsKey: (key) => key.asymmetricKeyType === 'ed25519',
     verify: (input, signature, key) => verify(null, input, key, signature),
   },
   ES256: {
+    jwk: { kty: 'EC', crv: 'P-256', members: ['kty', 'crv', 'x', 'y'] },
     fitsKey: (key) => key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1',
     verify: (input, signature, key) => {
       if (signature.length !== ES256_SIGNATURE_LENGTH) return false;
@@ -39,6 +43,7 @@ const ALGORITHMS: Readonly<Record<SigningAlgorithm, AlgorithmEntry>> = {
     },
   },
   RS256: {
+    jwk: { kty: 'RSA', members: ['kty', 'n', 'e'] },
     fitsKey: (key) =>
       key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= MIN_RSA_MODULUS_BITS,
     verify: (input, signature, key) => {

@@ -1,49 +1,17 @@
 /**
  * Turning a JWK Set (RFC 7517 5) into verification keys. Only keys fit for verifying Tollgate tokens are kept: a
- * `kid`, `use` absent or `sig`, an `alg` Tollgate signs with, and key material matching that alg. Everything else is
+ * `kid`, `use` absent or `sig`, an `alg` of the registry (lib/algorithms.ts), and key material matching that alg. Everything else is
  * skipped, not fatal, so a JWKS that also publishes, say, an encryption key still works.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { SIGNING_ALGORITHMS, type SigningAlgorithm, type VerificationKey } from '@tollgate/jwt';
+import { type KeyObject, createPublicKey } from 'node:crypto';
+import { algorithmEntry, isSigningAlgorithm } from './lib/algorithms.js';
+import type { SigningAlgorithm, VerificationKey } from './types.js';
 
 /** A JWKS is tiny; a huge one would only cost import time. */
 const MAX_KEYS = 100;
 
-interface KeyProfile {
-  kty: string;
-  crv?: string;
-  /** The public members copied into createPublicKey: nothing else in the JWK can influence the key. */
-  members: readonly string[];
-  /** The imported key is of the kind the algorithm needs (same rules as @tollgate/jwt's registry, RFC 7518 3). */
-  fits(key: KeyObject): boolean;
-}
-
-const PROFILES: Readonly<Record<SigningAlgorithm, KeyProfile>> = {
-  EdDSA: {
-    kty: 'OKP',
-    crv: 'Ed25519',
-    members: ['kty', 'crv', 'x'],
-    fits: (key) => key.asymmetricKeyType === 'ed25519',
-  },
-  ES256: {
-    kty: 'EC',
-    crv: 'P-256',
-    members: ['kty', 'crv', 'x', 'y'],
-    fits: (key) => key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1',
-  },
-  RS256: {
-    kty: 'RSA',
-    members: ['kty', 'n', 'e'],
-    fits: (key) => key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048,
-  },
-};
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isSigningAlgorithm(alg: unknown): alg is SigningAlgorithm {
-  return typeof alg === 'string' && (SIGNING_ALGORITHMS as readonly string[]).includes(alg);
 }
 
 /** RFC 7517 4.3: `key_ops`, when present, must allow verification. */
@@ -52,7 +20,10 @@ function allowsVerify(jwk: Record<string, unknown>): boolean {
   return ops === undefined || (Array.isArray(ops) && ops.includes('verify'));
 }
 
-function publicKeyOf(jwk: Record<string, unknown>, profile: KeyProfile): KeyObject | undefined {
+/** The key the algorithm's registry entry (lib/algorithms.ts) describes, built from its public members only. */
+function publicKeyOf(jwk: Record<string, unknown>, alg: SigningAlgorithm): KeyObject | undefined {
+  const entry = algorithmEntry(alg);
+  const profile = entry.jwk;
   if (jwk.kty !== profile.kty || (profile.crv !== undefined && jwk.crv !== profile.crv)) return undefined;
   const members: Record<string, string> = {};
   for (const name of profile.members) {
@@ -62,7 +33,7 @@ function publicKeyOf(jwk: Record<string, unknown>, profile: KeyProfile): KeyObje
   }
   try {
     const key = createPublicKey({ key: members, format: 'jwk' });
-    return profile.fits(key) ? key : undefined;
+    return entry.fitsKey(key) ? key : undefined;
   } catch {
     return undefined;
   }
@@ -77,7 +48,7 @@ export function importJwk(jwk: unknown): VerificationKey | undefined {
   if ((use !== undefined && use !== 'sig') || !allowsVerify(jwk) || Object.hasOwn(jwk, 'd')) return undefined;
   // RFC 8725 3.1: the JWKS, not the token, says which algorithm a key is for, so a key without `alg` is not used.
   if (!isSigningAlgorithm(alg)) return undefined;
-  const publicKey = publicKeyOf(jwk, PROFILES[alg]);
+  const publicKey = publicKeyOf(jwk, alg);
   return publicKey === undefined ? undefined : { kid, alg, publicKey };
 }
 
