@@ -26,7 +26,6 @@ export {
   MAX_API_TOKEN_TTL_SECONDS,
 } from './management/config.js';
 export { EXPIRING_SOON_SECONDS } from './management/token-views.js';
-export { MAX_USAGE_REPORTS } from './management/usage-report.js';
 export { MAX_USAGE_DAYS } from './management/usage.js';
 export { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE } from './management/audit.js';
 export { AUDIT_ACTIONS, type AuditAction } from './audit/actions.js';

@@ -1,4 +1,5 @@
 /** RFC 8414 authorization server metadata, and where each endpoint lives below the issuer. */
+import { METADATA_EXTENSIONS } from '@tollgate/jwt';
 import { SUPPORTED_GRANT_TYPES } from './grants/index.js';
 
 export const ENDPOINT_PATHS = Object.freeze({
@@ -27,8 +28,8 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     // Tollgate extension (RFC 8414 2 allows additional members): Server-Sent Events of revoked jtis, for verifiers.
-    revocation_stream_endpoint: issuer + ENDPOINT_PATHS.revocationStream,
+    [METADATA_EXTENSIONS.revocationStreamEndpoint]: issuer + ENDPOINT_PATHS.revocationStream,
     // Tollgate extension: where verifiers report API-token uses (request counts, last used), client-authenticated.
-    api_token_usage_endpoint: issuer + ENDPOINT_PATHS.apiTokenUsage,
+    [METADATA_EXTENSIONS.apiTokenUsageEndpoint]: issuer + ENDPOINT_PATHS.apiTokenUsage,
   };
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { USAGE_REPORT_LIMITS } from '@tollgate/jwt';
 import { InvalidRequest } from '../src/errors.js';
 import { aggregateUsage, checkUsageReports } from '../src/management/usage-report.js';
 
@@ -34,6 +35,16 @@ describe('usage reports', () => {
     assert.equal(checkUsageReports(Array(1000).fill(report), NOW).length, 1000);
   });
 
+  it('accepts exactly what the SDK may send: the shared limits, at their edge', () => {
+    const edge = {
+      ...report,
+      jti: 'j'.repeat(USAGE_REPORT_LIMITS.jtiLength),
+      count: USAGE_REPORT_LIMITS.countPerReport,
+      address: 'a'.repeat(USAGE_REPORT_LIMITS.addressLength),
+    };
+    assert.equal(checkUsageReports([edge], NOW).length, 1);
+  });
+
   it('refuses more than 1000 reports, bad counts, odd times, long addresses and non-strings', () => {
     const bad: unknown[] = [
       Array(1001).fill(report),
@@ -42,7 +53,8 @@ describe('usage reports', () => {
       [{ ...report, count: 1.5 }],
       [{ ...report, lastUsedAt: NOW + 3600 }],
       [{ ...report, lastUsedAt: NOW - 40 * 86_400 }],
-      [{ ...report, address: 'x'.repeat(101) }],
+      [{ ...report, address: 'x'.repeat(USAGE_REPORT_LIMITS.addressLength + 1) }],
+      [{ ...report, jti: 'j'.repeat(USAGE_REPORT_LIMITS.jtiLength + 1) }],
       [{ ...report, jti: 7 }],
       [{ ...report, api: '' }],
       [null],

@@ -3,6 +3,7 @@ export * from './errors.js';
 export { signAccessToken } from './sign.js';
 export { validateAccessToken } from './validate.js';
 export { importJwk, importJwks } from './jwks.js';
+export { type ApiTokenUsageReport, METADATA_EXTENSIONS, USAGE_REPORT_LIMITS } from './usage-report.js';
 export {
   API_TOKEN_LENGTH,
   API_TOKEN_PREFIX,

@@ -2,6 +2,7 @@
  * RFC 8414 discovery: the one fetch of the issuer's metadata, and the endpoints the SDK uses from it. Fetched once by
  * the key store (with the JWKS); the API-token path and the usage reporter read the same document.
  */
+import { METADATA_EXTENSIONS } from '@tollgate/jwt';
 import { FetchError, fetchJsonObject, type HttpOptions } from './http.js';
 
 /** RFC 8414 3: the metadata document's well-known path. */
@@ -52,7 +53,7 @@ export async function discoverEndpoints(issuer: string, http: HttpOptions): Prom
   return {
     jwksUri: metadata.jwks_uri as string,
     introspectionEndpoint: optionalEndpoint(metadata, 'introspection_endpoint', issuer),
-    apiTokenUsageEndpoint: optionalEndpoint(metadata, 'api_token_usage_endpoint', issuer),
-    revocationStreamEndpoint: optionalEndpoint(metadata, 'revocation_stream_endpoint', issuer),
+    apiTokenUsageEndpoint: optionalEndpoint(metadata, METADATA_EXTENSIONS.apiTokenUsageEndpoint, issuer),
+    revocationStreamEndpoint: optionalEndpoint(metadata, METADATA_EXTENSIONS.revocationStreamEndpoint, issuer),
   };
 }

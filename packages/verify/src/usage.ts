@@ -5,30 +5,24 @@
  * the next tick, then dropped; nothing here ever throws into a request.
  */
 import { isIP } from 'node:net';
+import { type ApiTokenUsageReport, USAGE_REPORT_LIMITS } from '@tollgate/jwt';
 import { type HttpOptions, postForSuccess } from './http.js';
 
 /** How often pending counts are sent, when there are any. */
 export const USAGE_REPORT_INTERVAL_MS = 2_000;
 /** The server takes at most this many reports per request. */
-export const MAX_REPORTS_PER_BATCH = 1_000;
+export const MAX_REPORTS_PER_BATCH = USAGE_REPORT_LIMITS.reportsPerRequest;
 /** Distinct (jti, API) pairs held between ticks; uses of further pairs are not counted until the next tick. */
 const MAX_PENDING_PAIRS = 10_000;
-/** The server refuses a batch with a longer address; an IP literal (even IPv6 with a zone) is far shorter. */
-const MAX_ADDRESS_LENGTH = 64;
+/** The server refuses a batch with a longer address. */
+const MAX_ADDRESS_LENGTH = USAGE_REPORT_LIMITS.addressLength;
 /** The server's bound on one report's count; beyond it (half a million uses a second) uses go uncounted. */
-const MAX_COUNT_PER_REPORT = 1_000_000;
+const MAX_COUNT_PER_REPORT = USAGE_REPORT_LIMITS.countPerReport;
 /** Failed batches kept for their one retry; older ones are dropped first. */
 const MAX_RETRY_BATCHES = 10;
 
-/** One line of the report body (`UsageReport` of the management contract). */
-export interface UsageReport {
-  jti: string;
-  api: string;
-  count: number;
-  /** Epoch seconds. */
-  lastUsedAt: number;
-  address?: string;
-}
+/** One line of the report body: the wire shape @tollgate/jwt defines for both ends. */
+export type UsageReport = ApiTokenUsageReport;
 
 export interface UsageReporterOptions {
   /** Read at send time: it comes from discovery. Undefined (an older server): uses are not reported. */

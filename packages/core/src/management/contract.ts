@@ -4,6 +4,7 @@
  * runs as an `Actor`, is authorised here (not in the transport) and, when it changes something, leaves an audit
  * event. All shapes are plain JSON, so the HTTP API returns them as they are and the dashboard imports these types.
  */
+import type { ApiTokenUsageReport } from '@tollgate/jwt';
 import type { AuditEventRecord, AuditFilter, GrantType } from '../storage.js';
 
 /** Who acts. The CLI acts as the operator: an admin with no user id and no address. */
@@ -147,18 +148,8 @@ export interface ResumedSession {
   session: SessionView;
 }
 
-/** Uses of API tokens a verifier saw, reported in batches (POST /api-tokens/usage). */
-export interface UsageReport {
-  /** The `jti` introspection returned for the token. */
-  jti: string;
-  /** The API (audience) the verifier accepted it for. */
-  api: string;
-  count: number;
-  /** Epoch seconds of the last use. */
-  lastUsedAt: number;
-  /** The address of the API's caller, if the verifier knew it. */
-  address?: string;
-}
+/** Uses of API tokens a verifier saw, reported in batches (POST /api-tokens/usage): the shared wire shape. */
+export type UsageReport = ApiTokenUsageReport;
 
 /** Operations for one actor. Non-admins get `Forbidden` for admin operations and `NotFound` for others' tokens. */
 export interface ActorOperations {

@@ -3,16 +3,17 @@
  * are checked whole before anything is written, then folded into one row per (secret, API, UTC day) and recorded
  * in a single transaction. Uses of a revoked or regenerated secret are skipped by the store.
  */
+import { USAGE_REPORT_LIMITS } from '@tollgate/jwt';
 import { InvalidRequest } from '../errors.js';
 import type { ApiTokenUsageEntry } from '../storage.js';
 import type { UsageReport } from './contract.js';
 import { utcDay } from './usage.js';
 
-export const MAX_USAGE_REPORTS = 1000;
-const MAX_COUNT = 1_000_000;
-const MAX_ADDRESS_LENGTH = 100;
-const MAX_JTI_LENGTH = 200;
-const MAX_API_LENGTH = 2048;
+const MAX_USAGE_REPORTS = USAGE_REPORT_LIMITS.reportsPerRequest;
+const MAX_COUNT = USAGE_REPORT_LIMITS.countPerReport;
+const MAX_ADDRESS_LENGTH = USAGE_REPORT_LIMITS.addressLength;
+const MAX_JTI_LENGTH = USAGE_REPORT_LIMITS.jtiLength;
+const MAX_API_LENGTH = USAGE_REPORT_LIMITS.apiLength;
 /** A verifier's clock may run a little ahead; a use reported far from now is a bug, not a use. */
 const FUTURE_LEEWAY_SECONDS = 300;
 const OLDEST_REPORT_SECONDS = 31 * 86_400;

@@ -4,6 +4,7 @@
  * shape. Its own scope, because the body is a JSON document with arrays, not flat OAuth parameters.
  */
 import { ENDPOINT_PATHS, InvalidClient } from '@tollgate/core';
+import { USAGE_REPORT_LIMITS } from '@tollgate/jwt';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { TollgateEndpoints } from '../tollgate-endpoints.js';
@@ -12,22 +13,23 @@ import { presentedClient } from '../http/client-auth.js';
 import { registerEndpoint } from '../http/endpoints.js';
 import { type RenderedError, createErrorHandler, renderError } from '../http/errors.js';
 
-export const MAX_USAGE_REPORTS = 1000;
 /** A full batch of 1,000 reports with long API identifiers and IPv6 addresses fits. */
 const USAGE_BODY_LIMIT_BYTES = 1024 * 1024;
 
+const limits = USAGE_REPORT_LIMITS;
+/** The shape only; the core checks each report's values (core/management/usage-report.ts) with the same limits. */
 const usageBody = z.strictObject({
   reports: z
     .array(
       z.strictObject({
-        jti: z.string().min(1).max(256),
-        api: z.string().min(1).max(2048),
-        count: z.number().int().min(1).max(1e9),
+        jti: z.string().min(1).max(limits.jtiLength),
+        api: z.string().min(1).max(limits.apiLength),
+        count: z.number().int().min(1).max(limits.countPerReport),
         lastUsedAt: z.number().int().min(0),
-        address: z.string().min(1).max(64).optional(),
+        address: z.string().min(1).max(limits.addressLength).optional(),
       }),
     )
-    .max(MAX_USAGE_REPORTS),
+    .max(limits.reportsPerRequest),
 });
 
 export function registerApiTokenUsageRoute(app: FastifyInstance, tollgate: TollgateEndpoints): void {
