@@ -10,6 +10,7 @@
  * Prints markdown tables and stops everything by itself. BENCH_DURATION_SECONDS (default 10),
  * BENCH_CONNECTIONS (default 10), BENCH_VERIFY_ROUND_MS (default 2000), BENCH_SCALE_SECONDS (default 5) tune a
  * run; `bench.js verify gateway` or BENCH_ONLY=verify,gateway runs only the named sections.
+ * `bench.js --soak [--soak-minutes N]` runs only the soak instead (see soak.ts), 10 minutes by default.
  */
 import autocannon from 'autocannon';
 import { cpus, totalmem } from 'node:os';
@@ -18,6 +19,7 @@ import { runGatewayBench } from './gateway-bench.js';
 import { runScaleBench } from './scale-bench.js';
 import { type BenchServer, startServer } from './server.js';
 import { API, seed } from './seed.js';
+import { runSoak } from './soak.js';
 import { runVerifyBench } from './verify-bench.js';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS) || 10;
@@ -84,10 +86,34 @@ function table(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
+const DEFAULT_SOAK_MINUTES = 10;
+
+/** `--soak` and `--soak-minutes N` (or `--soak-minutes=N`); the other arguments name sections. */
+function parseArguments(argv: readonly string[]): { soakMinutes: number | undefined; sections: string[] } {
+  const sections: string[] = [];
+  let soak = false;
+  let minutes = DEFAULT_SOAK_MINUTES;
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index] as string;
+    if (arg === '--soak') soak = true;
+    else if (arg === '--soak-minutes' || arg.startsWith('--soak-minutes=')) {
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++index];
+      minutes = Number(value);
+      soak = true;
+      if (!Number.isInteger(minutes) || minutes < 1 || minutes > 24 * 60) {
+        throw new TypeError(`--soak-minutes takes a whole number of minutes from 1 to 1440, not ${value}`);
+      }
+    } else sections.push(arg);
+  }
+  return { soakMinutes: soak ? minutes : undefined, sections };
+}
+
+const ARGUMENTS = parseArguments(process.argv.slice(2));
+
 /** `bench.js scale verify` or BENCH_ONLY=scale,verify picks sections; all of them by default. */
 const SECTIONS = (
-  process.argv.length > 2
-    ? process.argv.slice(2).join(',')
+  ARGUMENTS.sections.length > 0
+    ? ARGUMENTS.sections.join(',')
     : (process.env.BENCH_ONLY ?? 'server,verify,gateway,dashboard,scale')
 )
   .split(',')
@@ -109,6 +135,7 @@ async function serverSection(server: BenchServer, authorization: string, token: 
 }
 
 async function main(): Promise<number> {
+  if (ARGUMENTS.soakMinutes !== undefined) return runSoak(ARGUMENTS.soakMinutes);
   const server = await startServer();
   try {
     const { authorization, client } = await seed(server);

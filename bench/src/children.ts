@@ -12,6 +12,7 @@ const STOP_GRACE_MS = 5_000;
 
 export interface Child {
   url: string;
+  pid: number | undefined;
   /** The child's CPU time so far (user + system), in microseconds. */
   cpuMicros(): Promise<number>;
   stop(): Promise<void>;
@@ -79,7 +80,7 @@ export function startChild(script: string, args: readonly string[]): Promise<Chi
         reject(new Error(`${script} reported no URL`));
         return;
       }
-      resolve({ url: message.url, cpuMicros: () => askCpu(child), stop: () => stopChild(child) });
+      resolve({ url: message.url, pid: child.pid, cpuMicros: () => askCpu(child), stop: () => stopChild(child) });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

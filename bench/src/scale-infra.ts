@@ -21,8 +21,12 @@ export interface BenchDatabase {
 
 export interface BenchRedis {
   url: string;
+  /** The running redis-server's process id. */
+  pid(): number | undefined;
   /** SIGKILL; idempotent. */
   kill(): Promise<void>;
+  /** SIGKILL, then a fresh (empty) redis-server on the same port, resolving once it answers PING. */
+  restart(): Promise<void>;
 }
 
 async function adminQuery(sql: string): Promise<void> {
@@ -86,9 +90,7 @@ function killed(child: ChildProcess): Promise<void> {
   });
 }
 
-/** redis-server without persistence on a free port, or the reason there is none. */
-export async function startBenchRedis(): Promise<BenchRedis | { unavailable: string }> {
-  const port = await freePort();
+async function spawnRedis(port: number): Promise<ChildProcess | { unavailable: string }> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   let spawnError: Error | undefined;
@@ -102,7 +104,26 @@ export async function startBenchRedis(): Promise<BenchRedis | { unavailable: str
     await sleep(50);
   }
   process.once('exit', () => child.kill('SIGKILL'));
-  return { url: `redis://127.0.0.1:${port}`, kill: () => killed(child) };
+  return child;
+}
+
+/** redis-server without persistence on a free port, or the reason there is none. */
+export async function startBenchRedis(): Promise<BenchRedis | { unavailable: string }> {
+  const port = await freePort();
+  let child = await spawnRedis(port);
+  if ('unavailable' in child) return child;
+  const restart = async () => {
+    await killed(child as ChildProcess);
+    const next = await spawnRedis(port);
+    if ('unavailable' in next) throw new Error(next.unavailable);
+    child = next;
+  };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    pid: () => (child as ChildProcess).pid,
+    kill: () => killed(child as ChildProcess),
+    restart,
+  };
 }
 
 /**

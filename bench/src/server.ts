@@ -16,6 +16,9 @@ const READY_TIMEOUT_MS = 30_000;
 
 export interface BenchServer {
   url: string;
+  pid: number | undefined;
+  /** SIGKILL, as a crash would: no drain, no pool closed; the data directory is removed. */
+  kill9(): Promise<void>;
   cli(args: string[], stdin?: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -85,16 +88,17 @@ export async function startServer(options: BenchServerOptions = {}): Promise<Ben
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const stop = async () => {
+  const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
+      child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);
     }
     rmSync(workDir, { recursive: true, force: true });
   };
+  const stop = () => end('SIGTERM');
   let url: string;
   try {
     url = await waitForReady(child);
@@ -113,5 +117,5 @@ export async function startServer(options: BenchServerOptions = {}): Promise<Ben
       );
       run.stdin?.end(stdin ?? '');
     });
-  return { url, cli, stop };
+  return { url, pid: child.pid, kill9: () => end('SIGKILL'), cli, stop };
 }
