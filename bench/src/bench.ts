@@ -7,6 +7,7 @@
  *   dashboard: the dashboard's first load: JS+CSS bytes (raw and gzipped), and time to interactive in Chromium
  *   scale:   tokens and introspections per second on SQLite, PostgreSQL, and two servers sharing PostgreSQL, and
  *            the latency of a revocation from one node to a verifier on the other (see scale-bench.ts)
+ *   faults:  what a token request costs while PostgreSQL or Redis hangs, and how soon it serves after (fault-bench.ts)
  * Prints markdown tables and stops everything by itself. BENCH_DURATION_SECONDS (default 10),
  * BENCH_CONNECTIONS (default 10), BENCH_VERIFY_ROUND_MS (default 2000), BENCH_SCALE_SECONDS (default 5) tune a
  * run; `bench.js verify gateway` or BENCH_ONLY=verify,gateway runs only the named sections.
@@ -19,6 +20,7 @@ import { runGatewayBench } from './gateway-bench.js';
 import { runScaleBench } from './scale-bench.js';
 import { type BenchServer, startServer } from './server.js';
 import { API, seed } from './seed.js';
+import { runFaultBench } from './fault-bench.js';
 import { runSoak } from './soak.js';
 import { runVerifyBench } from './verify-bench.js';
 
@@ -114,7 +116,7 @@ const ARGUMENTS = parseArguments(process.argv.slice(2));
 const SECTIONS = (
   ARGUMENTS.sections.length > 0
     ? ARGUMENTS.sections.join(',')
-    : (process.env.BENCH_ONLY ?? 'server,verify,gateway,dashboard,scale')
+    : (process.env.BENCH_ONLY ?? 'server,verify,gateway,dashboard,scale,faults')
 )
   .split(',')
   .map((name) => name.trim());
@@ -182,6 +184,9 @@ async function main(): Promise<number> {
         );
         process.stdout.write(`\n### Scale-out: revocation propagation across nodes\n\n${scale.propagation}\n`);
       }
+    }
+    if (SECTIONS.includes('faults')) {
+      process.stdout.write(`\n### Faults: a dependency that hangs, and recovery\n\n${await runFaultBench()}\n`);
     }
     return failed ? 1 : 0;
   } finally {
