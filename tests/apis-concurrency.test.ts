@@ -15,6 +15,7 @@ import {
   parseEncryptionKey,
   type Store,
   Tollgate,
+  OPERATOR,
 } from '@tollgate/core';
 import { openPostgresStore, openSqliteStore } from '@tollgate/store-sql';
 import { createThrowawayDatabase, sharedPostgresSkipReason } from './support/postgres-database.js';
@@ -55,11 +56,11 @@ async function openNodes(openStore: () => Promise<Store>): Promise<{ nodes: Toll
 }
 
 async function defaults(node: Tollgate): Promise<string[]> {
-  return (await node.apis.list()).filter((api) => api.isDefault).map((api) => api.identifier);
+  return (await node.as(OPERATOR).apis.list()).filter((api) => api.isDefault).map((api) => api.identifier);
 }
 
 async function removeAll(node: Tollgate): Promise<void> {
-  for (const { identifier } of await node.apis.list()) await node.apis.remove(identifier);
+  for (const { identifier } of await node.as(OPERATOR).apis.list()) await node.as(OPERATOR).apis.remove(identifier);
 }
 
 function concurrentAddGuarantees(open: () => Promise<{ nodes: Tollgate[]; close: () => Promise<void> }>): void {
@@ -73,7 +74,9 @@ function concurrentAddGuarantees(open: () => Promise<{ nodes: Tollgate[]; close:
     for (let round = 0; round < ROUNDS; round++) {
       await removeAll(first());
       const added = await Promise.all(
-        nodes.map((node, i) => node.apis.add({ identifier: `https://r${round}-n${i}.example.test`, scopes: [] })),
+        nodes.map((node, i) =>
+          node.as(OPERATOR).apis.create({ identifier: `https://r${round}-n${i}.example.test`, scopes: [] }),
+        ),
       );
       const reported = added.filter((api) => api.isDefault).map((api) => api.identifier);
       assert.equal(reported.length, 1, `round ${round}: one add reports being the default`);
@@ -89,8 +92,8 @@ function concurrentAddGuarantees(open: () => Promise<{ nodes: Tollgate[]; close:
       await Promise.all(
         nodes.map((node, i) =>
           i === explicitNode
-            ? node.apis.add({ identifier: explicit, scopes: [], isDefault: true })
-            : node.apis.add({ identifier: `https://r${round}-n${i}.example.test`, scopes: [] }),
+            ? node.as(OPERATOR).apis.create({ identifier: explicit, scopes: [], isDefault: true })
+            : node.as(OPERATOR).apis.create({ identifier: `https://r${round}-n${i}.example.test`, scopes: [] }),
         ),
       );
       assert.deepEqual(await defaults(first()), [explicit], `round ${round}`);

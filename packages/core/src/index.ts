@@ -11,7 +11,6 @@ export {
   type TollgateConfig,
   type TollgateDependencies,
 } from './tollgate.js';
-export type { PublicUser, PublicClient, KeyInfo } from './tollgate.js';
 export { LOGIN_CLIENT_ID } from './clients/authenticate.js';
 export { REFRESH_TOKEN_PREFIX } from './grants/issue.js';
 export { DEFAULT_REFRESH_TOKEN_MAX_LIFETIME_SECONDS } from './grants/refresh-lifetime.js';

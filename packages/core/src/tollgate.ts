@@ -1,6 +1,8 @@
 /**
  * Wires the token logic together: one `Tollgate` per process, over a store. The HTTP server, the CLI and
- * later the dashboard all go through it.
+ * the dashboard all go through it. Management changes have one way in, `as(actor)`: the admin services below it
+ * are private, so nothing outside core can change users, clients, APIs or keys without authorisation, audit and
+ * the revocations those changes publish.
  */
 import { retiredKeyRevocationId, type SigningAlgorithm } from '@tollgate/jwt';
 import { ApiAdmin } from './admin/apis.js';
@@ -89,10 +91,6 @@ export interface TollgateDependencies {
 }
 
 export class Tollgate implements ManagementSurface {
-  readonly apis: ApiAdmin;
-  readonly users: UserAdmin;
-  readonly clients: ClientAdmin;
-  readonly keys: KeyAdmin;
   /** Revocations as a stream, for GET /revocations. */
   readonly revocationFeed: RevocationFeed;
   readonly #grants: GrantContext;
@@ -137,26 +135,29 @@ export class Tollgate implements ManagementSurface {
     this.revocationFeed = new RevocationFeed(store.revocations, { ...dependencies.revocationFeed, clock });
     // The signal carries no data: the feed reads the store, which stays the only source of revocations.
     this.#unsubscribeSignal = this.#signal?.subscribe(() => this.revocationFeed.poke());
-    this.apis = new ApiAdmin(store.apis, clock, config.defaultAccessTokenTtlSeconds);
-    this.users = new UserAdmin(store.users, clock);
-    this.clients = new ClientAdmin(store.clients, store.apis, clock);
-    this.keys = new KeyAdmin(keyRing, store.apis, clock, {
-      defaultAlg: config.signingAlgorithm,
-      defaultTtlSeconds: config.defaultAccessTokenTtlSeconds,
-      clockToleranceSeconds: config.clockToleranceSeconds,
-      propagationDelaySeconds: config.keyPropagationDelaySeconds ?? DEFAULT_KEY_PROPAGATION_DELAY_SECONDS,
-      publishRetirement: async (kid, expiresAt) => {
-        await store.revocations.add(retiredKeyRevocationId(kid), epochSeconds(clock), expiresAt);
-        this.#revoked();
-      },
-    });
+    // Reachable only through the management operations, which authorise, audit and publish revocations.
+    const admin = {
+      apis: new ApiAdmin(store.apis, clock, config.defaultAccessTokenTtlSeconds),
+      users: new UserAdmin(store.users, clock),
+      clients: new ClientAdmin(store.clients, store.apis, clock),
+      keys: new KeyAdmin(keyRing, store.apis, clock, {
+        defaultAlg: config.signingAlgorithm,
+        defaultTtlSeconds: config.defaultAccessTokenTtlSeconds,
+        clockToleranceSeconds: config.clockToleranceSeconds,
+        propagationDelaySeconds: config.keyPropagationDelaySeconds ?? DEFAULT_KEY_PROPAGATION_DELAY_SECONDS,
+        publishRetirement: async (kid, expiresAt) => {
+          await store.revocations.add(retiredKeyRevocationId(kid), epochSeconds(clock), expiresAt);
+          this.#revoked();
+        },
+      }),
+    };
     this.#management = new Management({
       store,
       clock,
       config: resolveManagementConfig(config.management),
       issuer: config.issuer,
       audit: new AuditLog(store.audit, clock),
-      admin: { apis: this.apis, users: this.users, clients: this.clients, keys: this.keys },
+      admin,
       clients,
       guard,
       onRevoked: () => this.#revoked(),
@@ -244,7 +245,3 @@ export class Tollgate implements ManagementSurface {
 export function openTollgate(config: TollgateConfig, dependencies: TollgateDependencies): Promise<Tollgate> {
   return Tollgate.open(config, dependencies);
 }
-
-export type { PublicUser } from './admin/users.js';
-export type { PublicClient } from './admin/clients.js';
-export type { KeyInfo } from './admin/keys.js';

@@ -7,6 +7,7 @@ import {
   generateEncryptionSecret,
   openTollgate,
   parseEncryptionKey,
+  OPERATOR,
 } from '@tollgate/core';
 import { openSqliteStore } from '@tollgate/store-sql';
 import type { FastifyInstance } from 'fastify';
@@ -87,10 +88,15 @@ describe('a full login, introspect and revoke cycle', () => {
       },
       { store, encryptionKey: parseEncryptionKey(generateEncryptionSecret()) },
     );
-    await tollgate.apis.add({ identifier: 'https://api.example.com', scopes: ['read'] });
-    await tollgate.users.add({ username: 'alice', password, scopes: ['read'] });
-    const created = await tollgate.clients.add({ name: 'svc', scopes: ['read'], grantTypes: ['client_credentials'] });
-    client = { id: created.clientId, secret: created.clientSecret };
+    const operator = tollgate.as(OPERATOR);
+    await operator.apis.create({ identifier: 'https://api.example.com', scopes: ['read'] });
+    await operator.users.create({ username: 'alice', password, scopes: ['read'] });
+    const created = await operator.clients.create({
+      name: 'svc',
+      scopes: ['read'],
+      grantTypes: ['client_credentials'],
+    });
+    client = { id: created.client.id, secret: created.clientSecret };
     secrets.push(client.secret);
     app = buildApp(
       tollgate,

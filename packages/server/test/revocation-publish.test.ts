@@ -9,6 +9,7 @@ import {
   generateEncryptionSecret,
   openTollgate,
   parseEncryptionKey,
+  OPERATOR,
 } from '@tollgate/core';
 import { type SqliteStore, openSqliteStore } from '@tollgate/store-sql';
 
@@ -53,8 +54,9 @@ describe('revocations are published at once', () => {
       },
       { store, encryptionKey: parseEncryptionKey(generateEncryptionSecret()), revocationFeed: { timers: NEVER } },
     );
-    await tollgate.apis.add({ identifier: 'https://api.example.com', scopes: ['read'] });
-    await tollgate.users.add({ username: 'alice', password: PASSWORD, scopes: ['read'] });
+    const operator = tollgate.as(OPERATOR);
+    await operator.apis.create({ identifier: 'https://api.example.com', scopes: ['read'] });
+    await operator.users.create({ username: 'alice', password: PASSWORD, scopes: ['read'] });
     let ready = false;
     unsubscribe = tollgate.revocationFeed.subscribe(
       await tollgate.revocationFeed.resumePlan({ kind: 'start' }),

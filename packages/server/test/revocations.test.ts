@@ -9,6 +9,7 @@ import {
   generateEncryptionSecret,
   openTollgate,
   parseEncryptionKey,
+  OPERATOR,
 } from '@tollgate/core';
 import { type SqliteStore, openSqliteStore } from '@tollgate/store-sql';
 import type { FastifyInstance } from 'fastify';
@@ -43,9 +44,10 @@ describe('GET /revocations', () => {
       },
       { store, encryptionKey: parseEncryptionKey(generateEncryptionSecret()) },
     );
-    await tollgate.apis.add({ identifier: API, scopes: ['read'], isDefault: true });
-    const created = await tollgate.clients.add({ name: 'verifier', scopes: ['read'] });
-    client = { id: created.clientId, secret: created.clientSecret };
+    const operator = tollgate.as(OPERATOR);
+    await operator.apis.create({ identifier: API, scopes: ['read'], isDefault: true });
+    const created = await operator.clients.create({ name: 'verifier', scopes: ['read'] });
+    client = { id: created.client.id, secret: created.clientSecret };
     basic = `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`;
     app = buildApp(tollgate, { bodyLimitBytes: 65_536, trustProxy: false }, createLogger({ level: 'silent' }));
     url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,13 +1,13 @@
 /** `tollgate apis add|list|remove`: the APIs (resource servers) tokens are issued for. */
-import type { ApiRecord } from '@tollgate/core';
+import type { ApiView } from '@tollgate/core';
 import { formatDuration } from '@tollgate/server/bootstrap';
 import type { Command } from 'commander';
 import { parseScopes, parseTtl } from '../arguments.js';
-import { type Cli, type GlobalOptions, withTollgate } from '../context.js';
+import { type Cli, type GlobalOptions, withOperator } from '../context.js';
 import { formatList, formatTime, printJson, printLines, printTable } from '../output.js';
 
 /** The stable `--json` shape of an API. */
-export function apiJson(api: ApiRecord) {
+export function apiJson(api: ApiView) {
   return {
     identifier: api.identifier,
     scopes: api.scopes,
@@ -35,8 +35,8 @@ export function registerApiCommands(program: Command, cli: Cli): void {
     .option('--token-ttl <duration>', 'access-token lifetime for this API, e.g. 15m', parseTtl)
     .action(async (identifier: string, _options: AddOptions, command: Command) => {
       const options = command.optsWithGlobals<AddOptions>();
-      const api = await withTollgate(cli, options, (tollgate) =>
-        tollgate.apis.add({
+      const api = await withOperator(cli, options, (operations) =>
+        operations.apis.create({
           identifier,
           scopes: options.scopes,
           isDefault: options.default === true,
@@ -58,7 +58,7 @@ export function registerApiCommands(program: Command, cli: Cli): void {
     .description('list the registered APIs')
     .action(async (_options: GlobalOptions, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();
-      const list = await withTollgate(cli, options, (tollgate) => tollgate.apis.list());
+      const list = await withOperator(cli, options, (operations) => operations.apis.list());
       if (options.json) return printJson(cli, list.map(apiJson));
       if (list.length === 0)
         return printLines(cli, 'No APIs yet. Add one: tollgate apis add https://api.example.com --scopes "read:data"');
@@ -81,7 +81,7 @@ export function registerApiCommands(program: Command, cli: Cli): void {
     .argument('<identifier>', 'the API identifier')
     .action(async (identifier: string, _options: GlobalOptions, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();
-      await withTollgate(cli, options, (tollgate) => tollgate.apis.remove(identifier));
+      await withOperator(cli, options, (operations) => operations.apis.remove(identifier));
       if (options.json) return printJson(cli, { removed: true, identifier });
       printLines(cli, `Removed API ${identifier}`);
     });

@@ -1,12 +1,12 @@
 /** `tollgate clients add|list|remove`: applications that authenticate with a client id and secret. */
-import type { CreatedClient, PublicClient } from '@tollgate/core';
+import type { ClientView, CreatedClientView } from '@tollgate/core';
 import type { Command } from 'commander';
 import { parseGrants, parseIdentifiers, parseScopes } from '../arguments.js';
-import { type Cli, type GlobalOptions, withTollgate } from '../context.js';
+import { type Cli, type GlobalOptions, withOperator } from '../context.js';
 import { formatList, formatTime, printJson, printLines, printTable } from '../output.js';
 
 /** The stable `--json` shape of a client (never a secret hash). */
-export function clientJson(client: PublicClient) {
+export function clientJson(client: ClientView) {
   return {
     client_id: client.id,
     name: client.name,
@@ -17,10 +17,10 @@ export function clientJson(client: PublicClient) {
   };
 }
 
-function createdClientJson(client: CreatedClient) {
+function createdClientJson({ client, clientSecret }: CreatedClientView) {
   return {
-    client_id: client.clientId,
-    client_secret: client.clientSecret,
+    client_id: client.id,
+    client_secret: clientSecret,
     name: client.name,
     scopes: client.scopes,
     apis: client.apis,
@@ -54,20 +54,21 @@ export function registerClientCommands(program: Command, cli: Cli): void {
     )
     .action(async (name: string, _options: AddOptions, command: Command) => {
       const options = command.optsWithGlobals<AddOptions>();
-      const client = await withTollgate(cli, options, (tollgate) =>
-        tollgate.clients.add({
+      const created = await withOperator(cli, options, (operations) =>
+        operations.clients.create({
           name,
           scopes: options.scopes,
           ...(options.apis === undefined ? {} : { apis: options.apis }),
           ...(options.grants === undefined ? {} : { grantTypes: options.grants }),
         }),
       );
-      if (options.json) return printJson(cli, createdClientJson(client));
+      if (options.json) return printJson(cli, createdClientJson(created));
+      const { client, clientSecret } = created;
       printLines(
         cli,
         `Added client ${client.name}`,
-        `  client_id:     ${client.clientId}`,
-        `  client_secret: ${client.clientSecret}`,
+        `  client_id:     ${client.id}`,
+        `  client_secret: ${clientSecret}`,
         `  scopes:        ${formatList(client.scopes, '(none)')}`,
         `  apis:          ${formatList(client.apis)}`,
         `  grant types:   ${client.grantTypes.join(' ')}`,
@@ -81,7 +82,7 @@ export function registerClientCommands(program: Command, cli: Cli): void {
     .description('list clients (secrets are never shown again)')
     .action(async (_options: GlobalOptions, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();
-      const list = await withTollgate(cli, options, (tollgate) => tollgate.clients.list());
+      const list = await withOperator(cli, options, (operations) => operations.clients.list());
       if (options.json) return printJson(cli, list.map(clientJson));
       if (list.length === 0)
         return printLines(cli, 'No clients yet. Add one: tollgate clients add <name> --scopes "read:data"');
@@ -101,11 +102,11 @@ export function registerClientCommands(program: Command, cli: Cli): void {
 
   clients
     .command('remove')
-    .description('remove a client; it can no longer authenticate')
+    .description('remove a client; it can no longer authenticate, and its API tokens are revoked')
     .argument('<client_id>', 'the client id')
     .action(async (clientId: string, _options: GlobalOptions, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();
-      await withTollgate(cli, options, (tollgate) => tollgate.clients.remove(clientId));
+      await withOperator(cli, options, (operations) => operations.clients.remove(clientId));
       if (options.json) return printJson(cli, { removed: true, client_id: clientId });
       printLines(cli, `Removed client ${clientId}`);
     });

@@ -1,14 +1,14 @@
 /** `tollgate users add|list|set|remove`: the people who log in with a username and password. */
-import { NotFound, type PublicUser, type UserView } from '@tollgate/core';
+import { type ActorOperations, NotFound, type UserView } from '@tollgate/core';
 import { type Command, Option } from 'commander';
 import { parseScopes } from '../arguments.js';
-import { type Cli, type GlobalOptions, configFor, withOperator, withTollgate } from '../context.js';
+import { type Cli, type GlobalOptions, configFor, withOperator } from '../context.js';
 import { formatList, formatTime, printJson, printLines, printTable } from '../output.js';
 import { UsageError } from '../errors.js';
 import { promptNewPassword, readPasswordFromStdin } from '../prompt.js';
 
 /** The stable `--json` shape of a user (never a password hash). */
-export function userJson(user: PublicUser | UserView) {
+export function userJson(user: UserView) {
   return {
     id: user.id,
     username: user.username,
@@ -42,6 +42,13 @@ function changesOf(options: SetOptions): { scopes?: string[]; disabled?: boolean
     throw new UsageError('nothing to change: give --admin, --no-admin, --disable, --enable or --scopes');
   }
   return changes;
+}
+
+/** The CLI names users by username; the management operations by id. */
+async function findUser(operations: ActorOperations, username: string): Promise<UserView> {
+  const found = (await operations.users.list()).find((candidate) => candidate.username === username);
+  if (found === undefined) throw new NotFound(`No user named ${username}`);
+  return found;
 }
 
 export function registerUserCommands(program: Command, cli: Cli): void {
@@ -78,7 +85,7 @@ export function registerUserCommands(program: Command, cli: Cli): void {
     .description('list users')
     .action(async (_options: GlobalOptions, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();
-      const list = await withTollgate(cli, options, (tollgate) => tollgate.users.list());
+      const list = await withOperator(cli, options, (operations) => operations.users.list());
       if (options.json) return printJson(cli, list.map(userJson));
       if (list.length === 0)
         return printLines(cli, 'No users yet. Add one: tollgate users add <username> --scopes "read:data"');
@@ -106,11 +113,9 @@ export function registerUserCommands(program: Command, cli: Cli): void {
     .action(async (username: string, _options: SetOptions, command: Command) => {
       const options = command.optsWithGlobals<SetOptions>();
       const changes = changesOf(options);
-      const user = await withOperator(cli, options, async (operations) => {
-        const found = (await operations.users.list()).find((candidate) => candidate.username === username);
-        if (found === undefined) throw new NotFound(`No user named ${username}`);
-        return operations.users.update(found.id, changes);
-      });
+      const user = await withOperator(cli, options, async (operations) =>
+        operations.users.update((await findUser(operations, username)).id, changes),
+      );
       if (options.json) return printJson(cli, userJson(user));
       printLines(
         cli,
@@ -123,11 +128,13 @@ export function registerUserCommands(program: Command, cli: Cli): void {
 
   users
     .command('remove')
-    .description('remove a user')
+    .description('remove a user: signs them out everywhere and revokes their API tokens')
     .argument('<username>', 'the login name')
     .action(async (username: string, _options: GlobalOptions, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();
-      await withTollgate(cli, options, (tollgate) => tollgate.users.remove(username));
+      await withOperator(cli, options, async (operations) =>
+        operations.users.remove((await findUser(operations, username)).id),
+      );
       if (options.json) return printJson(cli, { removed: true, username });
       printLines(cli, `Removed user ${username}`);
     });

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
+import { OPERATOR } from '@tollgate/core';
 import type { ServerConfig } from '@tollgate/server/bootstrap';
 import { ensureDemoSeed, DEMO_API } from './seed.js';
 import { DEMO_ROUTES, demoStory } from './story.js';
@@ -66,7 +67,7 @@ async function startAll(options: DemoOptions, running: Running): Promise<string>
     ),
   );
   running.add(() => server.close());
-  const seed = await ensureDemoSeed(server.tollgate, config.dataDir);
+  const seed = await ensureDemoSeed(server.tollgate.as(OPERATOR), config.dataDir);
   const sampleApi = await startSampleApi(0);
   running.add(() => sampleApi.close());
   const gatewayConfig = parseGatewayConfig({

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Tollgate } from '@tollgate/core';
+import type { ActorOperations } from '@tollgate/core';
 
 export const DEMO_API = 'https://demo.tollgate.local/api';
 export const DEMO_API_SCOPES: readonly string[] = ['read:data', 'validate:email'];
@@ -65,11 +65,11 @@ function generatePassword(): string {
   return randomBytes(12).toString('base64url');
 }
 
-async function ensureApi(tollgate: Tollgate, created: string[]): Promise<boolean> {
-  const apis = await tollgate.apis.list();
+async function ensureApi(operations: ActorOperations, created: string[]): Promise<boolean> {
+  const apis = await operations.apis.list();
   const existing = apis.find((api) => api.identifier === DEMO_API);
   if (existing === undefined) {
-    const api = await tollgate.apis.add({
+    const api = await operations.apis.create({
       identifier: DEMO_API,
       scopes: [...DEMO_API_SCOPES],
       isDefault: !apis.some((other) => other.isDefault),
@@ -87,44 +87,45 @@ async function ensureApi(tollgate: Tollgate, created: string[]): Promise<boolean
 }
 
 /** Reuses the demo user when its password is known; otherwise (re)creates it with a new one. */
-async function ensureUser(tollgate: Tollgate, known: string | undefined, created: string[]): Promise<string> {
-  const existing = (await tollgate.users.list()).find((user) => user.username === DEMO_USERNAME);
+async function ensureUser(operations: ActorOperations, known: string | undefined, created: string[]): Promise<string> {
+  const existing = (await operations.users.list()).find((user) => user.username === DEMO_USERNAME);
   if (existing !== undefined && known !== undefined && sameScopes(existing.scopes, DEMO_USER_SCOPES)) return known;
-  if (existing !== undefined) await tollgate.users.remove(DEMO_USERNAME);
+  if (existing !== undefined) await operations.users.remove(existing.id);
   const password = generatePassword();
-  await tollgate.users.add({ username: DEMO_USERNAME, password, scopes: [...DEMO_USER_SCOPES] });
+  await operations.users.create({ username: DEMO_USERNAME, password, scopes: [...DEMO_USER_SCOPES] });
   created.push(`user ${DEMO_USERNAME}`);
   return password;
 }
 
 async function ensureGatewayClient(
-  tollgate: Tollgate,
+  operations: ActorOperations,
   known: DemoCredentials['gatewayClient'] | undefined,
   created: string[],
 ): Promise<DemoCredentials['gatewayClient']> {
-  const clients = await tollgate.clients.list();
+  const clients = await operations.clients.list();
   if (known !== undefined && clients.some((client) => client.id === known.clientId)) return known;
   // A demo client whose secret was lost is of no use to anyone: replace it rather than pile them up.
   for (const stale of clients.filter((client) => client.name === GATEWAY_CLIENT_NAME)) {
-    await tollgate.clients.remove(stale.id);
+    await operations.clients.remove(stale.id);
   }
-  const client = await tollgate.clients.add({
+  const { client, clientSecret } = await operations.clients.create({
     name: GATEWAY_CLIENT_NAME,
     scopes: [],
     apis: [DEMO_API],
     grantTypes: ['client_credentials'],
   });
   created.push(`client ${GATEWAY_CLIENT_NAME}`);
-  return { clientId: client.clientId, clientSecret: client.clientSecret };
+  return { clientId: client.id, clientSecret };
 }
 
-export async function ensureDemoSeed(tollgate: Tollgate, dataDir: string): Promise<DemoSeed> {
+/** Through the operator's management operations, as every CLI change: authorised, audited, revocations published. */
+export async function ensureDemoSeed(operations: ActorOperations, dataDir: string): Promise<DemoSeed> {
   const file = join(dataDir, CREDENTIALS_FILE);
   const known = readCredentials(file);
   const created: string[] = [];
-  const apiIsDefault = await ensureApi(tollgate, created);
-  const password = await ensureUser(tollgate, known.password, created);
-  const gatewayClient = await ensureGatewayClient(tollgate, known.gatewayClient, created);
+  const apiIsDefault = await ensureApi(operations, created);
+  const password = await ensureUser(operations, known.password, created);
+  const gatewayClient = await ensureGatewayClient(operations, known.gatewayClient, created);
   if (created.length > 0) writeCredentials(file, { password, gatewayClient });
   return { password, gatewayClient, apiIsDefault, created };
 }
