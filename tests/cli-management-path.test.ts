@@ -5,18 +5,16 @@
  * revocation stream, not after its 30 s cache runs out.
  */
 import assert from 'node:assert/strict';
-import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { type AdminClient, addDashboardUser, signIn } from './support/admin-api.js';
-import { type HttpResult, request } from './support/http.js';
-import { type ProtectedApi, startProtectedApi } from './support/protected.js';
-import { addApi, addClient, cliJson, seedStandard, USER_API } from './support/seed.js';
-import { startTollgate, type TollgateProcess } from './support/tollgate.js';
-import { waitUntil } from './support/wait.js';
+import type { HttpResult } from './support/http.js';
+import type { ProtectedApi } from './support/protected.js';
+import { addApi, addClient, cliJson, USER_API } from './support/seed.js';
+import type { TollgateProcess } from './support/tollgate.js';
+import { assertRevokedWithin, callWithBearer, startRevocationFixture } from './support/revoked.js';
 
 /** Far below the verifiers' 30 s cache: only the revocation stream can make it. */
 const REFUSAL_BOUND_MS = 5_000;
-const ROOT_PASSWORD = 'a long admin password';
 
 interface CreatedToken {
   token: { id: string };
@@ -36,22 +34,15 @@ describe('CLI changes take the audited management path', () => {
   let server: TollgateProcess;
   let sdkApi: ProtectedApi;
   let root: AdminClient;
+  let close: () => Promise<void>;
 
   before(async () => {
-    server = await startTollgate();
-    await seedStandard(server);
-    const verifier = await addClient(server, 'verifier', { scopes: ['read:data'] });
-    sdkApi = await startProtectedApi({ issuer: server.url, audience: USER_API, client: verifier }, {});
-    await addDashboardUser(server, 'root', ROOT_PASSWORD, { admin: true });
-    root = await signIn(server.url, 'root', ROOT_PASSWORD);
+    ({ server, sdkApi, root, close } = await startRevocationFixture());
   });
-  after(async () => {
-    await sdkApi?.close();
-    await server?.stop();
-  });
+  after(() => close?.());
 
   function call(token: string): Promise<HttpResult> {
-    return request(`${sdkApi.url}/data`, { headers: { authorization: `Bearer ${token}` } });
+    return callWithBearer(`${sdkApi.url}/data`, token);
   }
 
   async function createToken(owner: string[]): Promise<string> {
@@ -62,19 +53,8 @@ describe('CLI changes take the audited management path', () => {
     return created.secret;
   }
 
-  async function assertRefusedFromTheStream(token: string): Promise<void> {
-    const since = performance.now();
-    const { value } = await waitUntil(
-      'the SDK refuses the removed owner’s API token',
-      async () => {
-        const result = await call(token);
-        return result.status === 200 ? undefined : result;
-      },
-      { timeoutMs: REFUSAL_BOUND_MS, intervalMs: 25 },
-    );
-    assert.ok(performance.now() - since < REFUSAL_BOUND_MS + 1_000);
-    assert.equal(value.status, 401, value.text);
-    assert.deepEqual(value.json, { error: 'invalid_token', error_description: 'The access token was revoked' });
+  function assertRefusedFromTheStream(token: string): Promise<void> {
+    return assertRevokedWithin(`${sdkApi.url}/data`, token, 'the removed owner’s API token', REFUSAL_BOUND_MS);
   }
 
   async function auditOf(target: string): Promise<AuditEvent[]> {

@@ -200,6 +200,11 @@ export interface GrantStore {
    */
   revokeFamily(familyId: string, revokedAt: number): Promise<void>;
   /**
+   * `revokeFamily` for every family not yet revoked of one user (`subject`) or one client (a user disabled or
+   * deleted, a client deleted); returns how many it revoked.
+   */
+  revokeFamiliesOf(owner: { subject: string } | { clientId: string }, revokedAt: number): Promise<number>;
+  /**
    * Forgets families whose every refresh token has expired (a consumed token is kept until then, so a
    * replay is still recognised) and remembered access tokens that have expired; returns families removed.
    */

@@ -1,12 +1,14 @@
-/** Client administration (admins only). Deleting a client revokes the API tokens it owns as a service account. */
+/**
+ * Client administration (admins only). Deleting a client revokes the API tokens it owns as a service account and the
+ * refresh tokens (with their access tokens) issued to it, on the revocation stream (owner-revocation.ts).
+ */
 import { AUDIT_ACTIONS, type AuditAction } from '../audit/actions.js';
-import { epochSeconds } from '../clock.js';
 import { NotFound } from '../errors.js';
 import type { GrantType } from '../storage.js';
-import { revocationExpiresAt } from './api-token-rules.js';
 import { requireAdmin } from './authorize.js';
 import type { ManagementContext } from './context.js';
 import type { Actor, ActorOperations, ClientView, CreatedClientView } from './contract.js';
+import { revokeEverythingOf } from './owner-revocation.js';
 import { clientView } from './views.js';
 
 type ClientOperationsShape = ActorOperations['clients'];
@@ -64,12 +66,8 @@ export class ClientOperations implements ClientOperationsShape {
 
   async remove(id: string): Promise<void> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientDelete, id);
-    const { store, clock } = this.#context;
-    const now = epochSeconds(clock);
     await this.#context.admin.clients.remove(id);
-    const tokensRevoked = await store.apiTokens.revokeAllOf('client', id, now, revocationExpiresAt(null, now));
-    if (tokensRevoked > 0) this.#context.onRevoked();
-    await this.#audit(AUDIT_ACTIONS.clientDelete, id, { tokensRevoked });
+    await this.#audit(AUDIT_ACTIONS.clientDelete, id, { ...(await revokeEverythingOf(this.#context, 'client', id)) });
   }
 
   #audit(action: AuditAction, target: string, detail: Record<string, unknown> | null): Promise<void> {

@@ -1,15 +1,14 @@
 /**
- * User administration (admins only). Disabling, a password reset and deletion sign the user out everywhere; deletion
- * also revokes their API tokens. An admin cannot disable, demote or delete themselves, so a server cannot lose its
+ * User administration (admins only). Disabling, a password reset and deletion sign the user out everywhere; disabling
+ * and deletion also put the user's tokens on the revocation stream (owner-revocation.ts). An admin cannot disable, demote or delete themselves, so a server cannot lose its
  * last admin by a slip of the mouse.
  */
 import { AUDIT_ACTIONS, type AuditAction } from '../audit/actions.js';
-import { epochSeconds } from '../clock.js';
 import { InvalidRequest } from '../errors.js';
-import { revocationExpiresAt } from './api-token-rules.js';
 import { requireAdmin } from './authorize.js';
 import type { ManagementContext } from './context.js';
 import type { Actor, ActorOperations, UserView } from './contract.js';
+import { revokeEverythingOf, suspendTokensOf } from './owner-revocation.js';
 import { userView } from './views.js';
 
 type UserOperationsShape = ActorOperations['users'];
@@ -42,9 +41,12 @@ export class UserOperations implements UserOperationsShape {
     }
     const before = await this.#context.admin.users.getById(id);
     const user = await this.#context.admin.users.update(id, changes);
-    if (changes.disabled === true) await this.#context.store.sessions.removeForUser(id);
-    if (changes.disabled !== undefined && changes.disabled !== before.disabled) {
-      await this.#audit(changes.disabled ? AUDIT_ACTIONS.userDisable : AUDIT_ACTIONS.userEnable, user.username, null);
+    if (changes.disabled === true) {
+      await this.#context.store.sessions.removeForUser(id);
+      const revoked = await suspendTokensOf(this.#context, id);
+      if (!before.disabled) await this.#audit(AUDIT_ACTIONS.userDisable, user.username, { ...revoked });
+    } else if (changes.disabled === false && before.disabled) {
+      await this.#audit(AUDIT_ACTIONS.userEnable, user.username, null);
     }
     if (changes.scopes !== undefined || changes.isAdmin !== undefined) {
       const detail: Record<string, unknown> = {};
@@ -65,14 +67,11 @@ export class UserOperations implements UserOperationsShape {
   async remove(id: string): Promise<void> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.userDelete, id);
     if (id === this.#actor.userId) throw new InvalidRequest('You cannot delete your own account');
-    const { store, clock } = this.#context;
     const user = await this.#context.admin.users.getById(id);
-    const now = epochSeconds(clock);
-    const tokensRevoked = await store.apiTokens.revokeAllOf('user', id, now, revocationExpiresAt(null, now));
-    await store.sessions.removeForUser(id);
+    const revoked = await revokeEverythingOf(this.#context, 'user', id);
+    await this.#context.store.sessions.removeForUser(id);
     await this.#context.admin.users.remove(user.username);
-    if (tokensRevoked > 0) this.#context.onRevoked();
-    await this.#audit(AUDIT_ACTIONS.userDelete, user.username, { id, tokensRevoked });
+    await this.#audit(AUDIT_ACTIONS.userDelete, user.username, { id, ...revoked });
   }
 
   #audit(action: AuditAction, target: string, detail: Record<string, unknown> | null): Promise<void> {

@@ -136,6 +136,17 @@ export class SqlGrantStore implements GrantStore {
     });
   }
 
+  /** One `revokeFamily` per family, so each keeps its own transaction and the revocations' order. */
+  async revokeFamiliesOf(owner: { subject: string } | { clientId: string }, revokedAt: number): Promise<number> {
+    const live = this.#db.selectFrom('refresh_token_families').select('id').where('revoked_at', 'is', null);
+    const families = await ('subject' in owner
+      ? live.where('subject', '=', owner.subject)
+      : live.where('client_id', '=', owner.clientId)
+    ).execute();
+    for (const { id } of families) await this.revokeFamily(id, revokedAt);
+    return families.length;
+  }
+
   /**
    * Housekeeping beyond the storage contract (nothing else ever deletes grant rows): drops remembered
    * access tokens that have expired, and whole families once every refresh token in them has expired.

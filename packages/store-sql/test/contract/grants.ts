@@ -58,6 +58,28 @@ export function grantContract(open: () => Promise<Store>): void {
       );
     });
 
+    it("revokes every live family of one user or one client, with their access tokens, and no one else's", async () => {
+      const start = (id: string, subject: string, clientId: string) =>
+        store().grants.startFamily(
+          family(id, { subject, clientId }),
+          refreshToken(`r-${id}`, id, { subject, clientId }),
+          accessToken(`a-${id}`),
+        );
+      await start('f1', 'usr_a', 'cl_1');
+      await start('f2', 'usr_a', 'cl_2');
+      await start('f3', 'usr_b', 'cl_1');
+      await start('f4', 'usr_b', 'cl_2');
+      assert.equal(await store().grants.revokeFamiliesOf({ subject: 'usr_a' }, T0 + 30), 2);
+      assert.equal(await store().grants.revokeFamiliesOf({ subject: 'usr_a' }, T0 + 40), 0, 'already revoked');
+      assert.equal(await store().grants.revokeFamiliesOf({ clientId: 'cl_1' }, T0 + 50), 1);
+      const revoked = await Promise.all(
+        ['a-f1', 'a-f2', 'a-f3', 'a-f4'].map((jti) => store().revocations.isRevoked(jti)),
+      );
+      assert.deepEqual(revoked, [true, true, true, false]);
+      assert.equal((await store().grants.findRefreshToken('sha256-of-r-f3'))?.family.revokedAt, T0 + 50);
+      assert.equal((await store().grants.findRefreshToken('sha256-of-r-f4'))?.family.revokedAt, null);
+    });
+
     it('refuses to rotate a token of a revoked family and writes nothing', async () => {
       await startFamilyF1();
       await store().grants.revokeFamily('f1', T0 + 30);
