@@ -32,7 +32,11 @@ export function configFor(
   });
 }
 
-/** Opens the store and core, runs `action`, and closes the store whatever happens. */
+/**
+ * Opens the store and core, runs `action`, and closes the store whatever happens. Only an existing database is
+ * opened: creating one is for `start`, `migrate` and `demo`, so a mistyped --data or a wrong directory is an error
+ * rather than a new, empty Tollgate.
+ */
 export async function withTollgate<T>(
   cli: Cli,
   options: GlobalOptions,
@@ -41,6 +45,7 @@ export async function withTollgate<T>(
   const opened = await openTollgateFromConfig(configFor(cli, options), {
     warn: (message) => warn(cli, message),
     warnOnlyWhenGenerated: true,
+    existingOnly: true,
   });
   try {
     return await action(opened.tollgate);

@@ -5,7 +5,7 @@
  * stderr, `tollgate: <message>`, never a stack trace.
  */
 import { Conflict, InvalidRequest, NotFound, TollgateError } from '@tollgate/core';
-import { ConfigError } from '@tollgate/server/bootstrap';
+import { ConfigError, EncryptionKeyError, NoTollgateDataError } from '@tollgate/server/bootstrap';
 import { CommanderError } from 'commander';
 
 export const EXIT_FAILURE = 1;
@@ -29,7 +29,13 @@ export function describeFailure(error: unknown): Failure {
     // Commander's own text, without its "error: " prefix and on one line (suggestions come on a second).
     return { exitCode: EXIT_USAGE, message: oneLine(error.message.replace(/^error: /, '')) };
   }
-  if (error instanceof UsageError || error instanceof ConfigError) {
+  // No data where the command looked, or no key for it: a question of which directory, database or key was given.
+  if (
+    error instanceof UsageError ||
+    error instanceof ConfigError ||
+    error instanceof NoTollgateDataError ||
+    error instanceof EncryptionKeyError
+  ) {
     return { exitCode: EXIT_USAGE, message: oneLine(error.message) };
   }
   if (error instanceof InvalidRequest) return { exitCode: EXIT_USAGE, message: oneLine(error.description) };

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { ok, okJson, run, tempDir } from './run.js';
+import { dataDir, ok, okJson, run } from './run.js';
 
 const API = 'https://api.example.com';
 
 describe('tollgate apis', () => {
-  const data = tempDir();
+  const data = dataDir();
   const d = ['--data', data];
 
   it('adds an API and prints it as stable JSON', async () => {
@@ -71,7 +71,7 @@ describe('tollgate apis', () => {
 });
 
 describe('tollgate users', () => {
-  const data = tempDir();
+  const data = dataDir();
   const d = ['--data', data];
   const password = 'correct horse battery staple';
 
@@ -149,7 +149,7 @@ describe('tollgate users', () => {
 });
 
 describe('tollgate clients', () => {
-  const data = tempDir();
+  const data = dataDir();
   const d = ['--data', data];
 
   before(async () => {
@@ -210,7 +210,7 @@ describe('tollgate clients', () => {
 });
 
 describe('tollgate keys', () => {
-  const data = tempDir();
+  const data = dataDir();
   const d = ['--data', data];
 
   it('starts with one signing key and rotates to a new one', async () => {
@@ -255,7 +255,7 @@ describe('tollgate keys', () => {
 
 describe('the data directory', () => {
   it('gets a private encryption key on first use, with one warning', async () => {
-    const data = join(tempDir(), 'data');
+    const data = dataDir();
     const first = await run(['apis', 'list', '--data', data]);
     assert.equal(first.status, 0);
     assert.match(first.stderr, /^tollgate: warning: .*TOLLGATE_ENCRYPTION_KEY/);
@@ -265,7 +265,7 @@ describe('the data directory', () => {
   });
 
   it('takes --data before the command, or TOLLGATE_DATA', async () => {
-    const data = tempDir();
+    const data = dataDir();
     await ok(['--data', data, 'apis', 'add', API]);
     const viaEnv = await run(['apis', 'list', '--json'], { env: { TOLLGATE_DATA: data } });
     assert.equal((JSON.parse(viaEnv.stdout) as unknown[]).length, 1);

@@ -1,5 +1,5 @@
 /** Runs the real `tollgate` binary, as a user or a script would. */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -37,6 +37,16 @@ process.once('exit', () => {
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-cli-'));
   created.push(dir);
+  return dir;
+}
+
+/**
+ * A data directory with an empty Tollgate database, as `tollgate migrate` makes it: the admin commands refuse to
+ * create one (only start, migrate and demo do).
+ */
+export function dataDir(): string {
+  const dir = tempDir();
+  execFileSync(process.execPath, [BIN, 'migrate', '--data', dir], { env: cleanEnv(), stdio: 'ignore' });
   return dir;
 }
 

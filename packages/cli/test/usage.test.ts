@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generateEncryptionSecret } from '@tollgate/core';
-import { run, tempDir } from './run.js';
+import { dataDir, run } from './run.js';
 
 // A configured key, so a fresh data dir adds no "generated a key" warning to stderr.
 const ENCRYPTION = { TOLLGATE_ENCRYPTION_KEY: generateEncryptionSecret() };
+const DATA = dataDir();
 
 /** Exit status 2 and exactly one line on stderr, `tollgate: ...`, with no stack trace. */
 async function assertUsageError(args: string[], pattern: RegExp, env: Record<string, string> = {}): Promise<void> {
-  const result = await run([...args, '--data', tempDir()], { env: { ...ENCRYPTION, ...env } });
+  const result = await run([...args, '--data', DATA], { env: { ...ENCRYPTION, ...env } });
   assert.equal(result.status, 2, `tollgate ${args.join(' ')}: ${result.stderr}`);
   assert.equal(result.stdout, '');
   const lines = result.stderr.split('\n').filter(Boolean);

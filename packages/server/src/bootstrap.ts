@@ -31,6 +31,7 @@ export {
   openStoreAsIs,
   openStoreFromConfig,
   openTollgateFromConfig,
+  NoTollgateDataError,
   SchemaBehindError,
   tollgateConfigOf,
   type OpenedTollgate,

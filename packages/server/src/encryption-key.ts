@@ -4,6 +4,7 @@
  * generated into `<dataDir>/encryption.key` (mode 0600) and the caller warns about it.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { link, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type EncryptionKey, generateEncryptionSecret, parseEncryptionKey } from '@tollgate/core';
@@ -29,7 +30,14 @@ export class EncryptionKeyError extends Error {
 
 type KeyConfig = Pick<ServerConfig, 'encryptionKey' | 'encryptionKeyFile' | 'dataDir'>;
 
-export async function resolveEncryptionKey(config: KeyConfig): Promise<ResolvedEncryptionKey> {
+/**
+ * `mayGenerate` false (the store already holds signing keys): a missing data-dir key is an error, never a new key,
+ * which could not decrypt them and would sit beside the database as if it could.
+ */
+export async function resolveEncryptionKey(
+  config: KeyConfig,
+  options: { mayGenerate: boolean } = { mayGenerate: true },
+): Promise<ResolvedEncryptionKey> {
   if (config.encryptionKey !== undefined) {
     return { key: parse(config.encryptionKey, 'TOLLGATE_ENCRYPTION_KEY'), source: 'environment' };
   }
@@ -38,6 +46,14 @@ export async function resolveEncryptionKey(config: KeyConfig): Promise<ResolvedE
     return { key: parse(await readKeyFile(file), file), source: 'file', file };
   }
   const file = join(config.dataDir, GENERATED_KEY_FILE);
+  if (!options.mayGenerate) {
+    if (!existsSync(file)) {
+      throw new EncryptionKeyError(
+        `no encryption key for the signing keys in this database: set TOLLGATE_ENCRYPTION_KEY (or encryptionKeyFile) to the key they were made with (${file} does not exist)`,
+      );
+    }
+    return { key: parse(await readKeyFile(file), file), source: 'data-dir', file };
+  }
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const created = await createKeyFileOnce(file);
   return { key: parse(await readKeyFile(file), file), source: created ? 'generated' : 'data-dir', file };

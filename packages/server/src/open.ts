@@ -3,11 +3,13 @@
  * (PostgreSQL or SQLite), the encryption key and the core. Shared by the server and the CLI, so both
  * resolve the database and the key the same way.
  */
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Tollgate, type TollgateConfig, type TollgateDependencies, openTollgate } from '@tollgate/core';
 import {
   type KyselyStore,
+  MIGRATION_NAMES,
   databaseSecrets,
   isPostgresLocation,
   openStore,
@@ -46,6 +48,14 @@ export class SchemaBehindError extends Error {
   }
 }
 
+/** A command that works on existing data found none; it created nothing. */
+export class NoTollgateDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoTollgateDataError';
+  }
+}
+
 export interface OpenedTollgate {
   tollgate: Tollgate;
   encryptionKey: ResolvedEncryptionKey;
@@ -64,6 +74,11 @@ export interface OpenOptions {
   warn(message: string): void;
   /** Warn about a data-dir key on every open, or only when it was just generated (the CLI's choice). */
   warnOnlyWhenGenerated?: boolean;
+  /**
+   * Open only an existing Tollgate database (every CLI command but start, migrate and demo): no data directory, no
+   * database file and no schema are created; finding none is a NoTollgateDataError.
+   */
+  existingOnly?: boolean;
   /** What the server shares with other nodes through Redis: the revocation nudge and the attempt counter. */
   dependencies?: Pick<TollgateDependencies, 'attempts' | 'revocationSignal'>;
   /** PostgreSQL stopped answering (queries are refused at once meanwhile), or answers again. */
@@ -72,17 +87,24 @@ export interface OpenOptions {
 
 /**
  * Opens the store. With `autoMigrate` (the default) pending migrations are applied; without, a schema
- * that is behind is refused with SchemaBehindError rather than served half-working.
+ * that is behind is refused with SchemaBehindError rather than served half-working. With `existingOnly`, a
+ * database without Tollgate's schema is refused before anything is created in it.
  */
 export async function openStoreFromConfig(
   config: ServerConfig,
-  onOutage?: OpenOptions['onDatabaseOutage'],
+  options: { existingOnly?: boolean; onOutage?: OpenOptions['onDatabaseOutage'] } = {},
 ): Promise<KyselyStore> {
-  const store = await openStoreAsIs(config, config.autoMigrate, onOutage);
-  if (config.autoMigrate) return store;
+  if (options.existingOnly && !databaseFileExists(config)) throw new NoTollgateDataError(noDataMessage(config));
+  const migrateWhileOpening = config.autoMigrate && !options.existingOnly;
+  const store = await openStoreAsIs(config, migrateWhileOpening, options.onOutage);
+  if (migrateWhileOpening) return store;
   try {
     const pending = await store.pendingMigrations();
-    if (pending.length > 0) throw new SchemaBehindError(redactDatabaseLocation(config.database), pending);
+    if (options.existingOnly && pending.length === MIGRATION_NAMES.length) {
+      throw new NoTollgateDataError(noDataMessage(config));
+    }
+    if (pending.length > 0 && config.autoMigrate) await store.migrate();
+    else if (pending.length > 0) throw new SchemaBehindError(redactDatabaseLocation(config.database), pending);
     return store;
   } catch (error) {
     await store.close();
@@ -104,15 +126,38 @@ export async function openStoreAsIs(
   });
 }
 
-export async function openTollgateFromConfig(config: ServerConfig, options: OpenOptions): Promise<OpenedTollgate> {
-  const encryptionKey = await resolveEncryptionKey(config);
-  if (encryptionKey.source === 'generated') {
-    options.warn(`Generated a new encryption key in ${encryptionKey.file}. ${ENCRYPTION_KEY_WARNING}`);
-  } else if (encryptionKey.source === 'data-dir' && !options.warnOnlyWhenGenerated) {
-    options.warn(ENCRYPTION_KEY_WARNING);
+/** SQLite's file (PostgreSQL has none: its schema is checked once connected). */
+function databaseFileExists(config: ServerConfig): boolean {
+  const file = config.databaseFile;
+  return file === undefined || file === ':memory:' || existsSync(file);
+}
+
+function noDataMessage(config: ServerConfig): string {
+  if (config.databaseFile === undefined) {
+    const database = redactDatabaseLocation(config.database);
+    return `no Tollgate schema in ${database}: run \`tollgate migrate\` or \`tollgate start\` first, or pass --database`;
   }
-  const store = await openStoreFromConfig(config, options.onDatabaseOutage);
+  if (config.databaseFile === join(config.dataDir, 'tollgate.db')) {
+    return `no Tollgate data in ${config.dataDir}: run \`tollgate start\` first, or pass --data`;
+  }
+  return `no Tollgate database at ${config.databaseFile}: run \`tollgate start\` first, or pass --database`;
+}
+
+export async function openTollgateFromConfig(config: ServerConfig, options: OpenOptions): Promise<OpenedTollgate> {
+  const store = await openStoreFromConfig(config, {
+    existingOnly: options.existingOnly === true,
+    ...(options.onDatabaseOutage ? { onOutage: options.onDatabaseOutage } : {}),
+  });
   try {
+    // A key is generated only for a store that holds no signing key yet, so it can never stand beside keys
+    // encrypted under another one.
+    const mayGenerate = (await store.keys.list()).length === 0;
+    const encryptionKey = await resolveEncryptionKey(config, { mayGenerate });
+    if (encryptionKey.source === 'generated') {
+      options.warn(`Generated a new encryption key in ${encryptionKey.file}. ${ENCRYPTION_KEY_WARNING}`);
+    } else if (encryptionKey.source === 'data-dir' && !options.warnOnlyWhenGenerated) {
+      options.warn(ENCRYPTION_KEY_WARNING);
+    }
     const tollgate = await openTollgate(tollgateConfigOf(config), {
       ...options.dependencies,
       clock: processClock(),

@@ -1,6 +1,7 @@
 export { KyselyStore } from './kysely-store.js';
 export {
   type MigrateOptions,
+  MIGRATION_NAMES,
   MigrationError,
   migrateToLatest,
   migrationProvider,

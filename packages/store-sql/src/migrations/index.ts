@@ -16,6 +16,9 @@ const migrations: Readonly<Record<string, Migration>> = {
   '004_signing_key_activation': signingKeyActivation,
 };
 
+/** Every migration this version knows, in order: a database with all of them pending has no Tollgate schema at all. */
+export const MIGRATION_NAMES: readonly string[] = Object.freeze(Object.keys(migrations));
+
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
