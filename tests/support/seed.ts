@@ -91,16 +91,16 @@ export interface StandardSeed {
  * `read:data write:data`, and a confidential client allowed every grant on both APIs.
  */
 export async function seedStandard(server: TollgateProcess): Promise<StandardSeed> {
-  // Independent CLI processes run side by side: each costs about a second of Node start-up, and
-  // concurrent writers to one database are part of the contract anyway. The default API comes first:
-  // `apis add` makes an API the default when it sees none, so an ADMIN_API added at the same time
-  // would also claim it (and win on SQLite, or fail with a conflict on PostgreSQL).
+  // The default API comes first: `apis add` makes an API the default when it sees none, so an ADMIN_API
+  // added at the same time would also claim it. Users and clients come after the APIs that define their
+  // scopes (a scope no API defines is refused); the second API and the user are independent CLI
+  // processes side by side, and concurrent writers to one database are part of the contract anyway.
   const user = { username: 'alice', password: 'correct horse battery staple' };
+  await addApi(server, USER_API, USER_API_SCOPES, { isDefault: true });
   await Promise.all([
-    addApi(server, USER_API, USER_API_SCOPES, { isDefault: true }),
+    addApi(server, ADMIN_API, ADMIN_API_SCOPES),
     addUser(server, user.username, user.password, ['read:data', 'write:data']),
   ]);
-  await addApi(server, ADMIN_API, ADMIN_API_SCOPES);
   const backend = await addClient(server, 'backend', {
     scopes: ['read:data', 'write:data', 'admin:read'],
     apis: [USER_API, ADMIN_API],

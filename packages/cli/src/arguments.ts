@@ -7,7 +7,14 @@ const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 're
 
 /** `--scopes "read:data write:data"`: space-separated, as the OAuth `scope` parameter (RFC 6749 3.3). */
 export function parseScopes(value: string): string[] {
-  return value.split(/\s+/).filter(Boolean);
+  const scopes = value.split(/\s+/).filter(Boolean);
+  // A comma is legal inside a scope token, but "read,write" is nearly always two scopes written the wrong way.
+  if (scopes.some((scope) => scope.includes(','))) {
+    throw new InvalidArgumentError(
+      `separate scopes with spaces, not commas: --scopes "${scopes.join(' ').replaceAll(',', ' ')}"`,
+    );
+  }
+  return scopes;
 }
 
 /** A repeatable option that may also carry several space-separated values: `--scope a --scope "b c"`. */

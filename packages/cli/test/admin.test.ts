@@ -75,6 +75,10 @@ describe('tollgate users', () => {
   const d = ['--data', data];
   const password = 'correct horse battery staple';
 
+  before(async () => {
+    await ok(['apis', 'add', API, '--scopes', 'read:data write:data', ...d]);
+  });
+
   it('adds a user with the password from stdin, never printing it', async () => {
     const user = await okJson<Record<string, unknown>>(
       ['users', 'add', 'alice', '--password-stdin', '--scopes', 'read:data', ...d],

@@ -7,7 +7,7 @@ import type { TokenRequest, TokenResponse } from '../service.js';
 import { resolveApi } from './audience.js';
 import type { GrantContext } from './context.js';
 import { mintAccessToken, tokenResponse } from './issue.js';
-import { grantScopes } from './scopes.js';
+import { grantScopes, requireGrantedScope } from './scopes.js';
 
 export async function clientCredentialsGrant(context: GrantContext, request: TokenRequest): Promise<TokenResponse> {
   const client = await context.clients.authenticate(request.client, request.remoteAddress, false);
@@ -15,7 +15,9 @@ export async function clientCredentialsGrant(context: GrantContext, request: Tok
     throw new UnauthorizedClient('This client may not use the client_credentials grant');
   }
   const api = await resolveApi(context.store.apis, request.resources, client);
-  const scopes = grantScopes(request.params.get('scope'), api.scopes, client.scopes);
+  const scopes = requireGrantedScope(grantScopes(request.params.get('scope'), api.scopes, client.scopes), api, [
+    { label: `client ${client.id}`, scopes: client.scopes },
+  ]);
   const grant = { subject: client.id, username: null, client, api, scopes };
   return tokenResponse(grant, await mintAccessToken(context, grant));
 }

@@ -13,7 +13,7 @@ import { verifyUserPassword } from '../users/verify-password.js';
 import { resolveApi } from './audience.js';
 import type { Grant, GrantContext } from './context.js';
 import { mintAccessToken, newRefreshToken, tokenResponse } from './issue.js';
-import { grantScopes } from './scopes.js';
+import { grantScopes, requireGrantedScope } from './scopes.js';
 
 export { MAX_PASSWORD_LENGTH } from '../users/verify-password.js';
 const BAD_CREDENTIALS = 'The username or password is incorrect';
@@ -30,7 +30,14 @@ export async function passwordGrant(context: GrantContext, request: TokenRequest
 
   const user = await authenticateUser(context, username, password, request.remoteAddress);
   const api = await resolveApi(context.store.apis, request.resources, client);
-  const scopes = grantScopes(request.params.get('scope'), api.scopes, user.scopes, client.scopes);
+  const scopes = requireGrantedScope(
+    grantScopes(request.params.get('scope'), api.scopes, user.scopes, client.scopes),
+    api,
+    [
+      { label: `user ${user.username}`, scopes: user.scopes },
+      { label: `client ${client.id}`, scopes: client.scopes },
+    ],
+  );
   return issueUserTokens(context, { subject: user.id, username: user.username, client, api, scopes });
 }
 

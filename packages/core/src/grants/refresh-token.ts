@@ -12,7 +12,7 @@ import type { RefreshTokenRecord, UserRecord } from '../storage.js';
 import type { GrantContext } from './context.js';
 import { mintAccessToken, newRefreshToken, tokenResponse } from './issue.js';
 import { boundedByFamily, familyEndsAt } from './refresh-lifetime.js';
-import { grantScopes } from './scopes.js';
+import { grantScopes, requireGrantedScope } from './scopes.js';
 
 const INVALID = 'The refresh token is invalid, expired or revoked';
 const FAMILY_ENDED = 'The grant of this refresh token reached its maximum lifetime; sign in again';
@@ -53,12 +53,14 @@ export async function refreshTokenGrant(context: GrantContext, request: TokenReq
   if (!api) throw new InvalidGrant('The API this refresh token was issued for no longer exists');
   const user = await currentUser(context, token);
   // The new access token may narrow the scope (RFC 6749 6) and never exceeds what is allowed today.
-  const scopes = grantScopes(
-    request.params.get('scope'),
-    token.scopes,
-    api.scopes,
-    user?.scopes ?? null,
-    client.scopes,
+  const scopes = requireGrantedScope(
+    grantScopes(request.params.get('scope'), token.scopes, api.scopes, user?.scopes ?? null, client.scopes),
+    api,
+    [
+      { label: 'this refresh token', scopes: token.scopes },
+      { label: `user ${token.username ?? token.subject}`, scopes: user?.scopes ?? null },
+      { label: `client ${client.id}`, scopes: client.scopes },
+    ],
   );
   const grant = { subject: token.subject, username: token.username, client, api, scopes };
 

@@ -6,6 +6,7 @@ import { AUDIT_ACTIONS, type AuditAction } from '../audit/actions.js';
 import { NotFound } from '../errors.js';
 import type { GrantType } from '../storage.js';
 import { requireAdmin } from './authorize.js';
+import { checkDefinedScopes } from './defined-scopes.js';
 import type { ManagementContext } from './context.js';
 import type { Actor, ActorOperations, ClientView, CreatedClientView } from './contract.js';
 import { revokeEverythingOf } from './owner-revocation.js';
@@ -34,6 +35,7 @@ export class ClientOperations implements ClientOperationsShape {
     grantTypes?: GrantType[];
   }): Promise<CreatedClientView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientCreate);
+    await checkDefinedScopes(this.#context.store, input.scopes);
     const { clientId, clientSecret } = await this.#context.admin.clients.add(input);
     const stored = await this.#context.admin.clients.get(clientId);
     if (!stored) throw new NotFound(`No client with id ${clientId}`);
@@ -48,6 +50,7 @@ export class ClientOperations implements ClientOperationsShape {
 
   async update(id: string, changes: { name?: string; scopes?: string[]; apis?: string[] | null }): Promise<ClientView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientUpdate, id);
+    if (changes.scopes !== undefined) await checkDefinedScopes(this.#context.store, changes.scopes);
     const client = await this.#context.admin.clients.update(id, changes);
     const detail: Record<string, unknown> = {};
     if (changes.name !== undefined) detail.name = client.name;

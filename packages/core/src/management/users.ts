@@ -6,6 +6,7 @@
 import { AUDIT_ACTIONS, type AuditAction } from '../audit/actions.js';
 import { InvalidRequest } from '../errors.js';
 import { requireAdmin } from './authorize.js';
+import { checkDefinedScopes } from './defined-scopes.js';
 import type { ManagementContext } from './context.js';
 import type { Actor, ActorOperations, UserView } from './contract.js';
 import { revokeEverythingOf, suspendTokensOf } from './owner-revocation.js';
@@ -29,6 +30,7 @@ export class UserOperations implements UserOperationsShape {
 
   async create(input: { username: string; password: string; scopes: string[]; isAdmin?: boolean }): Promise<UserView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.userCreate, input.username);
+    await checkDefinedScopes(this.#context.store, input.scopes);
     const user = await this.#context.admin.users.add(input);
     await this.#audit(AUDIT_ACTIONS.userCreate, user.username, { scopes: user.scopes, isAdmin: user.isAdmin });
     return userView(user);
@@ -39,6 +41,7 @@ export class UserOperations implements UserOperationsShape {
     if (id === this.#actor.userId && (changes.disabled === true || changes.isAdmin === false)) {
       throw new InvalidRequest('You cannot disable yourself or take away your own admin rights');
     }
+    if (changes.scopes !== undefined) await checkDefinedScopes(this.#context.store, changes.scopes);
     const before = await this.#context.admin.users.getById(id);
     const user = await this.#context.admin.users.update(id, changes);
     if (changes.disabled === true) {
