@@ -4,15 +4,16 @@
  * verifiers have not fetched yet. Nor does a difference stop the server: a rolling restart with a new setting must not
  * become an outage. So the operator is told, once at start, and shown the command that switches.
  */
-import type { Tollgate } from '@tollgate/core';
+import { OPERATOR, type Tollgate } from '@tollgate/core';
 import type { Logger } from 'pino';
 
 export async function warnIfSigningAlgorithmDiffers(
-  tollgate: Pick<Tollgate, 'keys'>,
+  tollgate: Pick<Tollgate, 'as'>,
   configured: string,
   logger: Pick<Logger, 'warn'>,
 ): Promise<void> {
-  const keys = await tollgate.keys.list();
+  // A read through the one management path (reads are not audited).
+  const keys = await tollgate.as(OPERATOR).keys.list();
   const signing = keys.find((key) => key.signing);
   if (signing === undefined || signing.alg === configured) return;
   const upcoming = keys.find((key) => key.alg === configured && key.activatesAt > signing.activatesAt);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  OPERATOR,
   DEFAULT_BRUTE_FORCE_LIMITS,
   type Tollgate,
   generateEncryptionSecret,
@@ -46,14 +47,15 @@ describe('refresh-token family lifetime', () => {
       },
       { store, encryptionKey: parseEncryptionKey(generateEncryptionSecret()), clock: () => nowMs },
     );
-    await tollgate.apis.add({ identifier: API, scopes: ['read'], isDefault: true });
-    await tollgate.users.add({ ...USER, scopes: ['read'] });
-    const client = await tollgate.clients.add({
+    const operations = tollgate.as(OPERATOR);
+    await operations.apis.create({ identifier: API, scopes: ['read'], isDefault: true });
+    await operations.users.create({ ...USER, scopes: ['read'] });
+    const client = await operations.clients.create({
       name: 'app',
       scopes: ['read'],
       grantTypes: ['password', 'refresh_token'],
     });
-    basic = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
+    basic = `Basic ${Buffer.from(`${client.client.id}:${client.clientSecret}`).toString('base64')}`;
     app = buildApp(tollgate, { bodyLimitBytes: 65_536, trustProxy: false }, createLogger({ level: 'silent' }));
     url = await app.listen({ host: '127.0.0.1', port: 0 });
   });
