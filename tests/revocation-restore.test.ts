@@ -9,64 +9,19 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pg from 'pg';
-import { type ClientCredentials, request } from './support/http.js';
 import { runProcess } from './support/process.js';
-import { type ProtectedApi, startProtectedApi } from './support/protected.js';
-import { addClient, seedStandard, type StandardSeed, USER_API } from './support/seed.js';
 import { ADMIN_DATABASE_URL, TEST_STORE } from './support/store-under-test.js';
 import { assertInactive, jsonLogin, revoke } from './support/tokens.js';
-import { startTollgate, type TollgateProcess } from './support/tollgate.js';
-import { waitUntil } from './support/wait.js';
+import { apiStatus, type Deployment, deploy, refusedWithinBound } from './support/verified-deployment.js';
 
-/** Generous: the SDK backs off while the server is down (up to 10 s between attempts). */
-const PROPAGATION_BOUND_MS = 30_000;
 const COMMAND_TIMEOUT_MS = 60_000;
-
-interface Deployment {
-  server: TollgateProcess;
-  seed: StandardSeed;
-  api: ProtectedApi;
-}
-
-const deployments: Deployment[] = [];
-after(async () => {
-  for (const { server, api } of deployments) {
-    await api.close();
-    await server.stop();
-  }
-});
-
-/** A server, its users and clients, and an API protected by the SDK with a live revocation stream. */
-async function deploy(): Promise<Deployment> {
-  const server = await startTollgate();
-  const seed = await seedStandard(server);
-  const streamClient: ClientCredentials = await addClient(server, 'verifiers', { scopes: ['read:data'] });
-  const api = await startProtectedApi(
-    { issuer: server.url, audience: USER_API, client: streamClient },
-    { scopes: 'read:data' },
-  );
-  const deployment = { server, seed, api };
-  deployments.push(deployment);
-  return deployment;
-}
 
 async function run(command: string, args: string[], cwd: string): Promise<string> {
   const result = await runProcess(command, args, { cwd, env: process.env, timeoutMs: COMMAND_TIMEOUT_MS });
   assert.equal(result.status, 0, `${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
-}
-
-async function apiStatus(api: ProtectedApi, token: string): Promise<number> {
-  return (await request(`${api.url}/data`, { headers: { authorization: `Bearer ${token}` } })).status;
-}
-
-async function refusedWithinBound(api: ProtectedApi, token: string, what: string): Promise<void> {
-  await waitUntil(what, async () => ((await apiStatus(api, token)) === 401 ? true : undefined), {
-    timeoutMs: PROPAGATION_BOUND_MS,
-    intervalMs: 100,
-  });
 }
 
 /**
@@ -136,11 +91,13 @@ describe('revocation after restoring a backup', () => {
         await run('pg_dump', ['--format=custom', `--file=${dumpFile}`, url], server.workDir);
       },
       async () => {
-        // createdb, then pg_restore (no --clean needed), then tollgate migrate
+        // createdb, then pg_restore (no --clean needed), then tollgate migrate and restore --epoch-only
         await recreateDatabase(url);
         await run('pg_restore', ['--no-owner', `--dbname=${url}`, dumpFile], server.workDir);
         const migrated = await server.cli(['migrate', '--database', url]);
         assert.equal(migrated.status, 0, migrated.stderr);
+        const epoch = await server.cli(['restore', '--epoch-only', '--database', url]);
+        assert.equal(epoch.status, 0, epoch.stderr);
       },
     );
   });

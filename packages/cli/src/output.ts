@@ -40,3 +40,8 @@ export function formatList(values: readonly string[] | null, empty = '-'): strin
   if (values === null) return 'all';
   return values.length === 0 ? empty : values.join(' ');
 }
+
+/** A word for a POSIX shell command line the operator copies: quoted unless plainly safe. */
+export function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}

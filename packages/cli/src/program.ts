@@ -4,11 +4,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerApiCommands } from './commands/apis.js';
+import { registerBackupCommand } from './commands/backup.js';
 import { registerClientCommands } from './commands/clients.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerGatewayCommand } from './commands/gateway.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerRestoreCommand } from './commands/restore.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
@@ -36,6 +38,8 @@ export function buildProgram(cli: Cli): Command {
     .exitOverride();
   registerStartCommand(program, cli);
   registerMigrateCommand(program, cli);
+  registerBackupCommand(program, cli);
+  registerRestoreCommand(program, cli);
   registerApiCommands(program, cli);
   registerUserCommands(program, cli);
   registerClientCommands(program, cli);

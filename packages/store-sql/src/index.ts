@@ -19,3 +19,10 @@ export type { Database } from './schema.js';
 export type { SequencedWrites } from './sequenced-writes.js';
 export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from './sqlite.js';
 export { isDatabaseUnavailable, isStorageFull } from './unavailable.js';
+export {
+  backupSqliteDatabase,
+  inspectSqliteBackup,
+  isSqliteDatabaseInUse,
+  type SqliteBackupInspection,
+  temporaryNameFor,
+} from './sqlite/backup.js';
