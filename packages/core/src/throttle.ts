@@ -6,8 +6,12 @@
  * An attempt is counted as a failure before its secret is checked, by an atomic increment that returns the new
  * count, and refunded once the secret turns out right. Reading the count first and adding to it after the check
  * (check-then-act) let every one of N concurrent guesses pass a check made before any of them was counted.
+ *
+ * The counts live in a WindowCounter (@tollgate/window-counter): in process by default, on Redis
+ * (@tollgate/redis) when several nodes must agree.
  */
-import type { Clock } from './clock.js';
+import type { WindowCount, WindowCounter } from '@tollgate/window-counter';
+import { type Clock, systemClock } from './clock.js';
 import { TooManyAttempts } from './errors.js';
 
 export interface AttemptLimit {
@@ -36,89 +40,6 @@ export const DEFAULT_BRUTE_FORCE_LIMITS: BruteForceLimits = Object.freeze({
   maxDelayMs: 2000,
 });
 
-/** A window's count and the seconds until it ends (0 and 0 when no window is open). */
-export interface AttemptWindow {
-  count: number;
-  resetInSeconds: number;
-}
-
-/** Shared failure counters: in-process by default, Redis when several nodes must agree. */
-export interface AttemptCounter {
-  get(key: string): Promise<AttemptWindow>;
-  /**
-   * Adds one and returns the window as it is afterwards, in one atomic step: concurrent calls never see the same
-   * count. Opens a window of `windowSeconds` when none is open.
-   */
-  increment(key: string, windowSeconds: number): Promise<AttemptWindow>;
-  /** Takes one increment back; never below zero, and never opens a window. */
-  decrement(key: string): Promise<void>;
-  reset(key: string): Promise<void>;
-}
-
-/** A bounded in-memory counter; old windows are dropped so an attacker cannot grow it without limit. */
-export class InMemoryAttemptCounter implements AttemptCounter {
-  readonly #windows = new Map<string, { count: number; resetAtMs: number }>();
-  readonly #clock: Clock;
-  readonly #maxKeys: number;
-
-  constructor(clock: Clock, maxKeys = 100_000) {
-    this.#clock = clock;
-    this.#maxKeys = maxKeys;
-  }
-
-  async get(key: string): Promise<AttemptWindow> {
-    const window = this.#live(key);
-    return window ? this.#view(window) : { count: 0, resetInSeconds: 0 };
-  }
-
-  // No await before the update: one event-loop turn, so the increment is atomic within the process.
-  async increment(key: string, windowSeconds: number): Promise<AttemptWindow> {
-    const window = this.#live(key);
-    if (window) {
-      window.count += 1;
-      return this.#view(window);
-    }
-    if (this.#windows.size >= this.#maxKeys) this.#evict();
-    const opened = { count: 1, resetAtMs: this.#clock() + windowSeconds * 1000 };
-    this.#windows.set(key, opened);
-    return this.#view(opened);
-  }
-
-  async decrement(key: string): Promise<void> {
-    const window = this.#live(key);
-    if (window === undefined) return;
-    window.count -= 1;
-    if (window.count <= 0) this.#windows.delete(key);
-  }
-
-  async reset(key: string): Promise<void> {
-    this.#windows.delete(key);
-  }
-
-  #view(window: { count: number; resetAtMs: number }): AttemptWindow {
-    return { count: window.count, resetInSeconds: Math.max(1, Math.ceil((window.resetAtMs - this.#clock()) / 1000)) };
-  }
-
-  #live(key: string): { count: number; resetAtMs: number } | undefined {
-    const window = this.#windows.get(key);
-    if (window && window.resetAtMs <= this.#clock()) {
-      this.#windows.delete(key);
-      return undefined;
-    }
-    return window;
-  }
-
-  #evict(): void {
-    const now = this.#clock();
-    for (const [key, window] of this.#windows) if (window.resetAtMs <= now) this.#windows.delete(key);
-    // Still full: drop the oldest windows (Map keeps insertion order).
-    for (const key of this.#windows.keys()) {
-      if (this.#windows.size < this.#maxKeys) break;
-      this.#windows.delete(key);
-    }
-  }
-}
-
 export interface AttemptSubject {
   /** `user:<name>` or `client:<id>`; omitted when the request named no account. */
   account?: string;
@@ -136,15 +57,22 @@ export interface AdmittedAttempt {
   abandoned(): Promise<void>;
 }
 
+/** A subject `check` let through: its success clears what there is to clear. */
+export interface CheckedAttempt {
+  succeeded(): Promise<void>;
+}
+
 export class BruteForceGuard {
-  readonly #counter: AttemptCounter;
+  readonly #counter: WindowCounter;
   readonly #limits: BruteForceLimits;
   readonly #sleep: Sleep;
+  readonly #clock: Clock;
 
-  constructor(counter: AttemptCounter, limits: BruteForceLimits, sleep: Sleep = realSleep) {
+  constructor(counter: WindowCounter, limits: BruteForceLimits, sleep: Sleep = realSleep, clock: Clock = systemClock) {
     this.#counter = counter;
     this.#limits = limits;
     this.#sleep = sleep;
+    this.#clock = clock;
   }
 
   /**
@@ -154,9 +82,9 @@ export class BruteForceGuard {
    */
   async admit(subject: AttemptSubject): Promise<AdmittedAttempt> {
     const keys = this.#keys(subject);
-    const windowSeconds = this.#limits.windowSeconds;
+    const windowMs = this.#limits.windowSeconds * 1000;
     const counted = await Promise.all(
-      keys.map(async ({ key, limit }) => ({ limit, window: await this.#counter.increment(key, windowSeconds) })),
+      keys.map(async ({ key, limit }) => ({ limit, window: await this.#counter.hit(key, windowMs) })),
     );
     let delayMs = 0;
     try {
@@ -169,7 +97,7 @@ export class BruteForceGuard {
     if (delayMs > 0) await this.#sleep(delayMs);
     return {
       succeeded: async () => {
-        await Promise.all([this.succeeded(subject), this.#counter.decrement(`address:${subject.address}`)]);
+        await Promise.all([this.succeeded(subject), this.#counter.takeBack(`address:${subject.address}`)]);
       },
       abandoned: () => this.#uncount(keys),
     };
@@ -177,15 +105,19 @@ export class BruteForceGuard {
 
   /**
    * Refuses a blocked subject without counting anything: for a secret checked without argon2 (a remembered
-   * client secret), whose wrong guesses are then counted by `admit` before the answer goes out.
+   * client secret), whose wrong guesses are then counted by `admit` before the answer goes out. Its success
+   * resets the account only when the check saw failures there: this path runs on every authentication of a
+   * client, and an account with nothing counted must not cost a write (a Redis DEL) each time.
    */
-  async check(subject: AttemptSubject): Promise<void> {
+  async check(subject: AttemptSubject): Promise<CheckedAttempt> {
     const read = await Promise.all(
-      this.#keys(subject).map(async ({ key, limit }) => ({ limit, window: await this.#counter.get(key) })),
+      this.#keys(subject).map(async ({ key, limit }) => ({ key, limit, window: await this.#counter.peek(key) })),
     );
     for (const { window, limit } of read) {
-      if (window.count >= limit.blockAfter) throw new TooManyAttempts(window.resetInSeconds);
+      if (window.count >= limit.blockAfter) throw new TooManyAttempts(this.#secondsLeft(window));
     }
+    const failures = read.find(({ key }) => key.startsWith('account:'))?.window.count ?? 0;
+    return { succeeded: () => (failures > 0 ? this.succeeded(subject) : Promise.resolve()) };
   }
 
   /** A success clears the account's count (not the address's: one good password must not unlock a spray). */
@@ -200,12 +132,16 @@ export class BruteForceGuard {
   }
 
   async #uncount(keys: readonly { key: string }[]): Promise<void> {
-    await Promise.all(keys.map(({ key }) => this.#counter.decrement(key)));
+    await Promise.all(keys.map(({ key }) => this.#counter.takeBack(key)));
+  }
+
+  #secondsLeft(window: WindowCount): number {
+    return Math.max(1, Math.ceil((window.resetAtMs - this.#clock()) / 1000));
   }
 
   /** `window.count` includes the attempt being judged: the failures before it are one fewer. */
-  #verdict(window: AttemptWindow, limit: AttemptLimit): number {
-    if (window.count > limit.blockAfter) throw new TooManyAttempts(window.resetInSeconds);
+  #verdict(window: WindowCount, limit: AttemptLimit): number {
+    if (window.count > limit.blockAfter) throw new TooManyAttempts(this.#secondsLeft(window));
     if (window.count <= limit.slowAfter) return 0;
     return Math.min(this.#limits.maxDelayMs, this.#limits.delayStepMs * (window.count - limit.slowAfter));
   }

@@ -5,6 +5,7 @@
  * the revocations those changes publish.
  */
 import { retiredKeyRevocationId, type SigningAlgorithm } from '@tollgate/jwt';
+import { MemoryWindowCounter, type WindowCounter } from '@tollgate/window-counter';
 import { ApiAdmin } from './admin/apis.js';
 import { ClientAdmin } from './admin/clients.js';
 import { KeyAdmin } from './admin/keys.js';
@@ -39,7 +40,7 @@ import type {
   TokenResponse,
 } from './service.js';
 import type { Store } from './storage.js';
-import { type AttemptCounter, type BruteForceLimits, BruteForceGuard, InMemoryAttemptCounter } from './throttle.js';
+import { type BruteForceLimits, BruteForceGuard } from './throttle.js';
 import { introspectToken } from './tokens/introspect.js';
 import type { TokenLookupContext } from './tokens/lookup.js';
 import { revokeToken } from './tokens/revoke.js';
@@ -79,7 +80,7 @@ export interface TollgateDependencies {
   encryptionKey: EncryptionKey;
   clock?: Clock;
   /** Where failed-attempt counters live; in-process by default. */
-  attempts?: AttemptCounter;
+  attempts?: WindowCounter;
   /**
    * Poll interval and timers of the revocation stream's feed (tests drive them by hand). The default 250 ms suits a
    * single node; with a `revocationSignal` other nodes' writes arrive by the signal, so polling is only the fallback
@@ -106,7 +107,8 @@ export class Tollgate implements ManagementSurface {
     const clock = dependencies.clock ?? systemClock;
     const refreshTokenMaxLifetimeSeconds =
       config.refreshTokenMaxLifetimeSeconds ?? DEFAULT_REFRESH_TOKEN_MAX_LIFETIME_SECONDS;
-    const guard = new BruteForceGuard(dependencies.attempts ?? new InMemoryAttemptCounter(clock), config.bruteForce);
+    const attempts = dependencies.attempts ?? new MemoryWindowCounter({ now: clock });
+    const guard = new BruteForceGuard(attempts, config.bruteForce, undefined, clock);
     const clients = new ClientAuthenticator(store.clients, guard, { passwordLogin: config.passwordLogin });
     this.#keyRing = keyRing;
     this.#issuer = config.issuer;

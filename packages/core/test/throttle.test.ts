@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TooManyAttempts } from '../src/errors.js';
-import { BruteForceGuard, type BruteForceLimits, InMemoryAttemptCounter } from '../src/throttle.js';
+import { MemoryWindowCounter, type WindowCounter } from '@tollgate/window-counter';
+import { BruteForceGuard, type BruteForceLimits } from '../src/throttle.js';
 
 const LIMITS: BruteForceLimits = {
   windowSeconds: 60,
@@ -14,10 +15,12 @@ const LIMITS: BruteForceLimits = {
 function setup() {
   let nowMs = 1_000_000;
   const sleeps: number[] = [];
-  const counter = new InMemoryAttemptCounter(() => nowMs);
-  const guard = new BruteForceGuard(counter, LIMITS, async (ms) => {
+  const now = () => nowMs;
+  const counter = new MemoryWindowCounter({ now });
+  const sleep = async (ms: number) => {
     sleeps.push(ms);
-  });
+  };
+  const guard = new BruteForceGuard(counter, LIMITS, sleep, now);
   return { guard, counter, sleeps, advance: (ms: number) => (nowMs += ms) };
 }
 
@@ -72,8 +75,8 @@ describe('brute-force guard', () => {
     const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
     assert.equal(outcomes.length - refused.length, LIMITS.account.blockAfter);
     for (const outcome of refused) assert.ok(outcome.reason instanceof TooManyAttempts);
-    assert.equal((await counter.get('account:user:alice')).count, LIMITS.account.blockAfter);
-    assert.equal((await counter.get('address:10.0.0.1')).count, LIMITS.account.blockAfter);
+    assert.equal((await counter.peek('account:user:alice')).count, LIMITS.account.blockAfter);
+    assert.equal((await counter.peek('address:10.0.0.1')).count, LIMITS.account.blockAfter);
   });
 
   it('clears the account count on success and refunds the attempt to the address', async () => {
@@ -81,8 +84,8 @@ describe('brute-force guard', () => {
     const subject = { account: 'user:alice', address: '10.0.0.1' };
     for (let i = 0; i < 3; i++) await guard.admit(subject);
     await (await guard.admit(subject)).succeeded();
-    assert.equal((await counter.get('account:user:alice')).count, 0);
-    assert.equal((await counter.get('address:10.0.0.1')).count, 3, 'the three failures, not the success');
+    assert.equal((await counter.peek('account:user:alice')).count, 0);
+    assert.equal((await counter.peek('address:10.0.0.1')).count, 3, 'the three failures, not the success');
     for (let i = 0; i < 4; i++) await guard.admit(subject); // account at 4 again, not 7: still admitted
     await guard.admit({ address: '10.0.0.1' }); // the address's eighth failure
     await assert.rejects(guard.admit({ address: '10.0.0.1' }), TooManyAttempts);
@@ -93,8 +96,8 @@ describe('brute-force guard', () => {
     const subject = { account: 'user:alice', address: '10.0.0.1' };
     await guard.admit(subject);
     await (await guard.admit(subject)).abandoned();
-    assert.equal((await counter.get('account:user:alice')).count, 1);
-    assert.equal((await counter.get('address:10.0.0.1')).count, 1);
+    assert.equal((await counter.peek('account:user:alice')).count, 1);
+    assert.equal((await counter.peek('address:10.0.0.1')).count, 1);
   });
 
   it('checks a blocked subject without counting', async () => {
@@ -102,32 +105,30 @@ describe('brute-force guard', () => {
     const subject = { account: 'user:alice', address: '10.0.0.1' };
     for (let i = 0; i < 3; i++) await guard.admit(subject);
     await guard.check(subject);
-    assert.equal((await counter.get('account:user:alice')).count, 3);
+    assert.equal((await counter.peek('account:user:alice')).count, 3);
     await guard.admit(subject);
     await assert.rejects(guard.check(subject), TooManyAttempts);
   });
-});
 
-describe('in-memory attempt counter', () => {
-  it('returns the count each increment made, and takes one back without going below zero', async () => {
-    let nowMs = 0;
-    const counter = new InMemoryAttemptCounter(() => nowMs);
-    assert.deepEqual(await counter.increment('k', 60), { count: 1, resetInSeconds: 60 });
-    nowMs = 30_000;
-    assert.deepEqual(await counter.increment('k', 60), { count: 2, resetInSeconds: 30 });
-    await counter.decrement('k');
-    await counter.decrement('k');
-    await counter.decrement('k');
-    assert.deepEqual(await counter.get('k'), { count: 0, resetInSeconds: 0 });
-    assert.deepEqual(await counter.increment('k', 60), { count: 1, resetInSeconds: 60 });
-  });
-
-  it('never holds more keys than its bound', async () => {
-    const counter = new InMemoryAttemptCounter(() => 0, 10);
-    for (let i = 0; i < 50; i++) await counter.increment(`k${i}`, 60);
-    let held = 0;
-    for (let i = 0; i < 50; i++) if ((await counter.get(`k${i}`)).count > 0) held++;
-    assert.equal(held, 10);
-    assert.equal((await counter.get('k49')).count, 1);
+  it('resets nothing when a checked subject succeeds with no failures counted (no write per success)', async () => {
+    const counter = new MemoryWindowCounter();
+    const resets: string[] = [];
+    const spy: WindowCounter = {
+      hit: (key, windowMs) => counter.hit(key, windowMs),
+      peek: (key) => counter.peek(key),
+      takeBack: (key) => counter.takeBack(key),
+      reset: (key) => {
+        resets.push(key);
+        return counter.reset(key);
+      },
+    };
+    const guard = new BruteForceGuard(spy, LIMITS, async () => {});
+    const subject = { account: 'client:cli_1', address: '10.0.0.1' };
+    await (await guard.check(subject)).succeeded();
+    assert.deepEqual(resets, []);
+    await guard.admit(subject);
+    await (await guard.check(subject)).succeeded();
+    assert.deepEqual(resets, ['account:client:cli_1'], 'a counted failure is cleared by the success');
+    assert.equal((await counter.peek('account:client:cli_1')).count, 0);
   });
 });

@@ -18,7 +18,6 @@ export {
   LOG_LEVELS,
 } from './config.js';
 export {
-  MemoryRateLimiter,
   WindowCounterRateLimiter,
   type RateLimiter,
   type RateLimitDecision,

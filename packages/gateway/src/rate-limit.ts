@@ -1,10 +1,9 @@
 /**
- * Per-route rate limits per token (`jti`) and per client (`client_id`). The counter store is behind
- * `RateLimiter`: in memory for one gateway, a shared WindowCounter (Redis, see @tollgate/redis) when several
- * gateways run side by side. Answers carry the RateLimit-* fields of
+ * Per-route rate limits per token (`jti`) and per client (`client_id`), counted by a WindowCounter: in memory
+ * for one gateway, on Redis (see @tollgate/redis) when several gateways run side by side. Answers carry the RateLimit-* fields of
  * draft-ietf-httpapi-ratelimit-headers and, on refusal, Retry-After (RFC 9110 10.2.3, RFC 6585 4).
  */
-import type { WindowCounter } from '@tollgate/redis';
+import type { WindowCounter } from '@tollgate/window-counter';
 import type { VerifiedToken } from '@tollgate/verify';
 import type { RateWindow, Route } from './routes.js';
 
@@ -22,63 +21,11 @@ export interface RateLimiter {
   close?(): void | Promise<void>;
 }
 
-interface Counter {
-  windowEndMs: number;
-  count: number;
-}
-
-/** Forgotten windows are dropped at most this often, so memory follows the number of live keys. */
-const SWEEP_INTERVAL_MS = 60_000;
-
 /**
- * Fixed windows aligned to multiples of the window length, so every gateway process agrees on when a
- * window ends. A burst of up to twice the limit across a window edge is the known cost of fixed windows.
- */
-export class MemoryRateLimiter implements RateLimiter {
-  readonly #counters = new Map<string, Counter>();
-  readonly #now: () => number;
-  #lastSweepMs: number;
-
-  constructor(options: { now?: () => number } = {}) {
-    this.#now = options.now ?? Date.now;
-    this.#lastSweepMs = this.#now();
-  }
-
-  hit(key: string, window: RateWindow): RateLimitDecision {
-    const nowMs = this.#now();
-    this.#sweep(nowMs);
-    const windowMs = window.windowSeconds * 1000;
-    const windowEndMs = (Math.floor(nowMs / windowMs) + 1) * windowMs;
-    let counter = this.#counters.get(key);
-    if (counter === undefined || counter.windowEndMs !== windowEndMs) {
-      counter = { windowEndMs, count: 0 };
-      this.#counters.set(key, counter);
-    }
-    const allowed = counter.count < window.requests;
-    if (allowed) counter.count += 1;
-    return {
-      allowed,
-      limit: window.requests,
-      remaining: window.requests - counter.count,
-      resetSeconds: Math.max(1, Math.ceil((windowEndMs - nowMs) / 1000)),
-    };
-  }
-
-  /** Number of keys held (for tests and metrics). */
-  get size(): number {
-    return this.#counters.size;
-  }
-
-  #sweep(nowMs: number): void {
-    if (nowMs - this.#lastSweepMs < SWEEP_INTERVAL_MS) return;
-    this.#lastSweepMs = nowMs;
-    for (const [key, counter] of this.#counters) if (counter.windowEndMs <= nowMs) this.#counters.delete(key);
-  }
-}
-
-/**
- * Limits over a WindowCounter (the Redis one, shared by every gateway on it). The counter counts refused hits
- * too, so `remaining` is clamped at 0; the window's end comes from the counter, which is what all gateways share.
+ * Limits over a WindowCounter: in memory for one gateway, on Redis (@tollgate/redis) shared by every gateway on it.
+ * A window opens at a key's first request and lasts the route's `windowSeconds`. Refused requests count too (a
+ * client hammering past its limit does not get a fresh allowance sooner), so `remaining` is clamped at 0. A burst
+ * of up to twice the limit across a window edge is the known cost of fixed windows.
  */
 export class WindowCounterRateLimiter implements RateLimiter {
   readonly #counter: WindowCounter & { close?(): Promise<void> };

@@ -8,8 +8,9 @@ import { type Server, createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { MemoryWindowCounter, createRedisWindowCounter } from '@tollgate/redis';
+import { createRedisWindowCounter } from '@tollgate/redis';
 import { type Verifier, createVerifier } from '@tollgate/verify';
+import { MemoryWindowCounter } from '@tollgate/window-counter';
 import type { DestinationStream, Logger } from 'pino';
 import { createGatewayLogger } from './access-log.js';
 import type { GatewayConfig } from './config.js';
@@ -17,7 +18,7 @@ import { headerPolicy } from './headers.js';
 import { hostForUrl, isLoopbackHost, trustedProxies } from '@tollgate/transport';
 import { createRequestHandler } from './proxy.js';
 import type { ForwardAuthEndpoint, GatewayRuntime } from './runtime.js';
-import { MemoryRateLimiter, type RateLimiter, WindowCounterRateLimiter } from './rate-limit.js';
+import { type RateLimiter, WindowCounterRateLimiter } from './rate-limit.js';
 import { RouteTable } from './routes.js';
 import { UpstreamPools } from './upstream.js';
 import { createUpgradeHandler } from './websocket.js';
@@ -102,12 +103,14 @@ function forwardAuthEndpoint({ forwardAuth }: GatewayConfig): ForwardAuthEndpoin
 /** Shared through Redis when configured (per gateway, in memory, while Redis is down); otherwise in memory. */
 function createRateLimiter(config: GatewayConfig, logger: Logger, now: (() => number) | undefined): RateLimiter {
   const clock = now === undefined ? {} : { now };
-  if (config.redis === undefined) return new MemoryRateLimiter(clock);
+  const memory = new MemoryWindowCounter(clock);
+  if (config.redis === undefined) return new WindowCounterRateLimiter(memory, clock);
   const counter = createRedisWindowCounter({
     url: config.redis.url,
     keyPrefix: config.redis.keyPrefix,
     logger,
-    fallback: new MemoryWindowCounter(clock),
+    purpose: 'rate',
+    fallback: memory,
     ...clock,
   });
   return new WindowCounterRateLimiter(counter, clock);

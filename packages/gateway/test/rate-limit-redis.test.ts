@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { MemoryWindowCounter, createRedisWindowCounter } from '@tollgate/redis';
+import { createRedisWindowCounter } from '@tollgate/redis';
+import { MemoryWindowCounter } from '@tollgate/window-counter';
 import { pino } from 'pino';
 import { WindowCounterRateLimiter, parseGatewayConfig } from '../src/index.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
@@ -20,6 +21,7 @@ function openLimiter(keyPrefix: string): WindowCounterRateLimiter {
     url: REDIS_URL,
     keyPrefix,
     logger: silent,
+    purpose: 'rate',
     fallback: new MemoryWindowCounter(),
   });
   return new WindowCounterRateLimiter(counter);

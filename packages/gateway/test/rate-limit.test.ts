@@ -1,35 +1,42 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { VerifiedToken } from '@tollgate/verify';
-import { MemoryRateLimiter } from '../src/index.js';
+import { MemoryWindowCounter } from '@tollgate/window-counter';
+import { WindowCounterRateLimiter } from '../src/index.js';
 import { rateLimitKeys } from '../src/rate-limit.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { send } from './support/http.js';
 import { startIssuer, type TestIssuer } from './support/issuer.js';
 import { startUpstream, type TestUpstream } from './support/upstream.js';
 
-describe('MemoryRateLimiter', () => {
-  it('allows the limit within a window, refuses the next, and starts over in the next window', () => {
-    let nowMs = 120_000;
-    const limiter = new MemoryRateLimiter({ now: () => nowMs });
+describe('rate limiter over the in-memory window counter', () => {
+  function setup(startMs: number) {
+    let nowMs = startMs;
+    const now = () => nowMs;
+    const limiter = new WindowCounterRateLimiter(new MemoryWindowCounter({ now }), { now });
+    return { limiter, advance: (ms: number) => (nowMs += ms) };
+  }
+
+  it("allows the limit within a window opened by the key's first request, refuses the next, then starts over", async () => {
+    const { limiter, advance } = setup(130_000);
     const window = { requests: 2, windowSeconds: 60 };
-    assert.deepEqual(limiter.hit('k', window), { allowed: true, limit: 2, remaining: 1, resetSeconds: 60 });
-    nowMs += 15_000;
-    assert.deepEqual(limiter.hit('k', window), { allowed: true, limit: 2, remaining: 0, resetSeconds: 45 });
-    assert.equal(limiter.hit('k', window).allowed, false);
-    assert.equal(limiter.hit('other', window).allowed, true, 'keys are counted apart');
-    nowMs += 45_000;
-    assert.deepEqual(limiter.hit('k', window), { allowed: true, limit: 2, remaining: 1, resetSeconds: 60 });
+    assert.deepEqual(await limiter.hit('k', window), { allowed: true, limit: 2, remaining: 1, resetSeconds: 60 });
+    advance(15_000);
+    assert.deepEqual(await limiter.hit('k', window), { allowed: true, limit: 2, remaining: 0, resetSeconds: 45 });
+    assert.deepEqual(await limiter.hit('k', window), { allowed: false, limit: 2, remaining: 0, resetSeconds: 45 });
+    assert.equal((await limiter.hit('other', window)).allowed, true, 'keys are counted apart');
+    advance(45_000);
+    assert.deepEqual(await limiter.hit('k', window), { allowed: true, limit: 2, remaining: 1, resetSeconds: 60 });
   });
 
-  it('forgets windows that ended, so memory follows the live keys', () => {
-    let nowMs = 0;
-    const limiter = new MemoryRateLimiter({ now: () => nowMs });
-    for (let index = 0; index < 100; index++) limiter.hit(`token-${index}`, { requests: 5, windowSeconds: 1 });
-    assert.equal(limiter.size, 100);
-    nowMs += 61_000;
-    limiter.hit('late', { requests: 5, windowSeconds: 1 });
-    assert.equal(limiter.size, 1);
+  it('counts refused requests too, so hammering past the limit earns no earlier allowance', async () => {
+    const { limiter, advance } = setup(0);
+    const window = { requests: 1, windowSeconds: 10 };
+    assert.equal((await limiter.hit('k', window)).allowed, true);
+    advance(9_000);
+    assert.deepEqual(await limiter.hit('k', window), { allowed: false, limit: 1, remaining: 0, resetSeconds: 1 });
+    advance(1_000);
+    assert.equal((await limiter.hit('k', window)).allowed, true, 'the window opened by the first request ended');
   });
 });
 

@@ -4,5 +4,8 @@
  */
 export { type RedisOptions, DEFAULT_KEY_PREFIX, redactUrl } from './connection.js';
 export { createRedisRevocationSignal } from './signal.js';
-export { createRedisAttemptCounter } from './attempt-counter.js';
-export { type WindowCounter, createRedisWindowCounter, MemoryWindowCounter } from './window-counter.js';
+export {
+  type RedisWindowCounterOptions,
+  type WindowCounterPurpose,
+  createRedisWindowCounter,
+} from './window-counter.js';

@@ -1,17 +1,22 @@
 /**
- * Fixed-window counters for rate limits, shared by every node through Redis (INCR + PEXPIRE in one script), with an
- * in-process window per node while Redis is unreachable (documented degradation: limits then hold per node).
- * A window starts at its key's first hit and lasts `windowMs`; Redis's own expiry ends it, so nodes whose clocks
- * differ still agree on when it resets.
+ * The WindowCounter (@tollgate/window-counter) on Redis, so every node counts the same hits: otherwise an attacker
+ * spreading guesses (or requests) over N nodes gets N times the allowance. A window starts at its key's first hit
+ * and lasts `windowMs`; Redis's own expiry ends it, so nodes whose clocks differ still agree on when it resets.
+ *
+ * Each step is one Lua script, registered with `defineCommand` so ioredis sends its SHA (EVALSHA) and the script
+ * body only when Redis does not know it yet. A hit returns the count INCR made, so concurrent hits on several nodes
+ * never see the same count.
+ *
+ * Degradation, by design: while Redis is unreachable (or hangs: `OutageLog.hung`), counting goes on in the
+ * in-process `fallback`, so limits hold per node (N times looser across N nodes) rather than not at all; callers
+ * never see a Redis error. Reads take the higher of the two counts, so hits counted in-process during an outage
+ * still count until their window ends.
  */
+import { type WindowCount, type WindowCounter, assertWindowMs } from '@tollgate/window-counter';
+import type { Redis } from 'ioredis';
 import { type RedisOptions, OutageLog, closeAll, connect, keyPrefix } from './connection.js';
 
-export interface WindowCounter {
-  /** Counts one hit against `key`; returns the hits in the current window, this one included, and when it ends. */
-  hit(key: string, windowMs: number): Promise<{ count: number; resetAtMs: number }>;
-}
-
-/** Count after this hit and the window's remaining milliseconds, atomically. */
+/** INCR and, for a new window, its expiry: one atomic step, so no key is left counting without an end. */
 const HIT = `
 local count = redis.call('INCR', KEYS[1])
 local ttl = redis.call('PTTL', KEYS[1])
@@ -21,72 +26,109 @@ if count == 1 or ttl < 0 then
 end
 return { count, ttl }`;
 
+/** Count and time left, read together. */
+const PEEK = `return { tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1]) }`;
+
+/** One back from a live window only: never below zero, never a key without expiry (a bare DECR would make one). */
+const TAKE_BACK = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 1 then redis.call('DECR', KEYS[1]) elseif count == 1 then redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** The commands `defineCommand` adds; ioredis's types cannot know them. */
+interface WindowScripts {
+  tollgateWindowHit(key: string, windowMs: string): Promise<[number, number]>;
+  tollgateWindowPeek(key: string): Promise<[number, number]>;
+  tollgateWindowTakeBack(key: string): Promise<number>;
+}
+
+/** Every script by its command name (exported for the tests, which check Redis holds them by SHA). */
+export const WINDOW_SCRIPTS: Readonly<Record<keyof WindowScripts, string>> = Object.freeze({
+  tollgateWindowHit: HIT,
+  tollgateWindowPeek: PEEK,
+  tollgateWindowTakeBack: TAKE_BACK,
+});
+
+function withScripts(redis: Redis): Redis & WindowScripts {
+  for (const [name, lua] of Object.entries(WINDOW_SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 1, lua });
+  return redis as Redis & WindowScripts;
+}
+
+/** What the counter is for: its keys (`<prefix><purpose>:<key>`) and what an outage warning says. */
+const PURPOSES = {
+  attempts: {
+    role: 'attempts',
+    feature: 'brute-force counters',
+    consequence: 'failed attempts are counted per node until it is back',
+  },
+  rate: { role: 'rate-limits', feature: 'rate limits', consequence: 'requests are counted per node until it is back' },
+} as const;
+
+export type WindowCounterPurpose = keyof typeof PURPOSES;
+
+export interface RedisWindowCounterOptions extends RedisOptions {
+  purpose: WindowCounterPurpose;
+  /** Counts while Redis is unreachable; usually a MemoryWindowCounter. */
+  fallback: WindowCounter;
+  /** Epoch milliseconds, to turn Redis's time left into `resetAtMs`. Default `Date.now`. */
+  now?: () => number;
+}
+
 export function createRedisWindowCounter(
-  options: RedisOptions & { fallback: WindowCounter; now?: () => number },
+  options: RedisWindowCounterOptions,
 ): WindowCounter & { close(): Promise<void> } {
-  const prefix = `${keyPrefix(options)}rate:`;
+  const { fallback } = options;
+  const purpose = PURPOSES[options.purpose];
+  const prefix = `${keyPrefix(options)}${options.purpose}:`;
   const now = options.now ?? Date.now;
-  const redis = connect(options, 'rate-limits');
-  const outage = new OutageLog(options, 'rate limits', 'requests are counted per node until it is back', [redis]);
+  const redis = withScripts(connect(options, purpose.role));
+  const outage = new OutageLog(options, purpose.feature, purpose.consequence, [redis]);
+
+  /** Runs a Redis step; undefined when Redis failed (already logged) or hangs (skipped without waiting). */
+  async function shared<T>(step: () => Promise<T>): Promise<T | undefined> {
+    if (outage.hung) return undefined;
+    try {
+      const result = await step();
+      outage.succeeded();
+      return result;
+    } catch (error) {
+      outage.failed(error);
+      return undefined;
+    }
+  }
+
+  /** Redis's window, or the in-process one when it counted more (hits counted there during an outage). */
+  function higher([count, ttlMs]: [number, number], local: WindowCount): WindowCount {
+    if (count <= 0 || ttlMs <= 0 || local.count > count) return local;
+    return { count, resetAtMs: now() + ttlMs };
+  }
+
   return {
     async hit(key, windowMs) {
-      positiveWindow(windowMs);
-      if (outage.hung) return options.fallback.hit(key, windowMs);
-      try {
-        const [count, ttlMs] = (await redis.eval(HIT, 1, prefix + key, String(windowMs))) as [number, number];
-        outage.succeeded();
-        return { count, resetAtMs: now() + ttlMs };
-      } catch (error) {
-        outage.failed(error);
-        return options.fallback.hit(key, windowMs);
-      }
+      assertWindowMs(windowMs);
+      const counted = await shared(() => redis.tollgateWindowHit(prefix + key, String(windowMs)));
+      if (counted === undefined) return fallback.hit(key, windowMs);
+      return higher(counted, await fallback.peek(key));
+    },
+    async peek(key) {
+      const [read, local] = await Promise.all([
+        shared(() => redis.tollgateWindowPeek(prefix + key)),
+        fallback.peek(key),
+      ]);
+      return read === undefined ? local : higher(read, local);
+    },
+    async takeBack(key) {
+      // Where the hit most likely went: Redis while it answers, the fallback while it does not.
+      const done = await shared(() => redis.tollgateWindowTakeBack(prefix + key));
+      if (done === undefined) await fallback.takeBack(key);
+    },
+    async reset(key) {
+      // Both: a count the fallback kept during an outage must not outlive a reset either.
+      await Promise.all([shared(() => redis.del(prefix + key)), fallback.reset(key)]);
     },
     close: () => {
       outage.close();
       return closeAll([redis]);
     },
   };
-}
-
-/** Forgotten windows are dropped at most this often, so memory follows the number of live keys. */
-const SWEEP_INTERVAL_MS = 60_000;
-
-/** The in-process WindowCounter: the single node's, and every node's fallback while Redis is down. */
-export class MemoryWindowCounter implements WindowCounter {
-  readonly #windows = new Map<string, { count: number; resetAtMs: number }>();
-  readonly #now: () => number;
-  #lastSweepMs: number;
-
-  constructor(options: { now?: () => number } = {}) {
-    this.#now = options.now ?? Date.now;
-    this.#lastSweepMs = this.#now();
-  }
-
-  async hit(key: string, windowMs: number): Promise<{ count: number; resetAtMs: number }> {
-    positiveWindow(windowMs);
-    const nowMs = this.#now();
-    this.#sweep(nowMs);
-    let window = this.#windows.get(key);
-    if (window === undefined || window.resetAtMs <= nowMs) {
-      window = { count: 0, resetAtMs: nowMs + windowMs };
-      this.#windows.set(key, window);
-    }
-    window.count += 1;
-    return { count: window.count, resetAtMs: window.resetAtMs };
-  }
-
-  /** Keys held (for tests and metrics). */
-  get size(): number {
-    return this.#windows.size;
-  }
-
-  #sweep(nowMs: number): void {
-    if (nowMs - this.#lastSweepMs < SWEEP_INTERVAL_MS) return;
-    this.#lastSweepMs = nowMs;
-    for (const [key, window] of this.#windows) if (window.resetAtMs <= nowMs) this.#windows.delete(key);
-  }
-}
-
-function positiveWindow(windowMs: number): void {
-  if (!Number.isSafeInteger(windowMs) || windowMs <= 0) throw new TypeError('windowMs must be a positive integer');
 }

@@ -1,27 +1,25 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import {
-  BruteForceGuard,
-  DEFAULT_BRUTE_FORCE_LIMITS,
-  InMemoryAttemptCounter,
-  TooManyAttempts,
-  systemClock,
-} from '@tollgate/core';
-import { MemoryWindowCounter, createRedisAttemptCounter, createRedisWindowCounter } from '../src/index.js';
+import { BruteForceGuard, DEFAULT_BRUTE_FORCE_LIMITS, TooManyAttempts } from '@tollgate/core';
+import { MemoryWindowCounter, NO_WINDOW } from '@tollgate/window-counter';
+import { Redis } from 'ioredis';
+import { createRedisWindowCounter } from '../src/index.js';
+import { WINDOW_SCRIPTS } from '../src/window-counter.js';
 import { REDIS_URL, captureLog, eventually, sharedRedisSkipReason, uniquePrefix } from './support/redis.js';
 
 const skip = await sharedRedisSkipReason();
 
-describe('Redis attempt counter', { skip }, () => {
+describe('Redis window counter, as brute-force attempt counter', { skip }, () => {
   const keyPrefix = uniquePrefix();
   const log = captureLog();
   const open = () =>
-    createRedisAttemptCounter({
+    createRedisWindowCounter({
       url: REDIS_URL,
       logger: log.logger,
       keyPrefix,
-      fallback: new InMemoryAttemptCounter(systemClock),
+      purpose: 'attempts',
+      fallback: new MemoryWindowCounter(),
     });
   let nodeA: ReturnType<typeof open>;
   let nodeB: ReturnType<typeof open>;
@@ -36,8 +34,8 @@ describe('Redis attempt counter', { skip }, () => {
   async function bothConnected(): Promise<void> {
     await eventually(
       async () => {
-        await nodeA.increment('probe', 60);
-        return (await nodeB.get('probe')).count > 0;
+        await nodeA.hit('probe', 60_000);
+        return (await nodeB.peek('probe')).count > 0;
       },
       5_000,
       'the counters never reached Redis',
@@ -46,27 +44,28 @@ describe('Redis attempt counter', { skip }, () => {
 
   it("counts failures on one node that another node sees, with the window's time left", async () => {
     await bothConnected();
-    await nodeA.increment('account:user:alice', 900);
-    await nodeA.increment('account:user:alice', 900);
-    await nodeB.increment('account:user:alice', 900);
-    const seen = await nodeB.get('account:user:alice');
+    await nodeA.hit('account:user:alice', 900_000);
+    await nodeA.hit('account:user:alice', 900_000);
+    await nodeB.hit('account:user:alice', 900_000);
+    const seen = await nodeB.peek('account:user:alice');
     assert.equal(seen.count, 3);
-    assert.ok(seen.resetInSeconds > 895 && seen.resetInSeconds <= 900, `resetInSeconds ${seen.resetInSeconds}`);
-    assert.deepEqual(await nodeA.get('account:user:bob'), { count: 0, resetInSeconds: 0 });
+    const leftMs = seen.resetAtMs - Date.now();
+    assert.ok(leftMs > 895_000 && leftMs <= 900_000, `${leftMs} ms left`);
+    assert.deepEqual(await nodeA.peek('account:user:bob'), NO_WINDOW);
   });
 
   it('forgets a count on every node when one node resets it', async () => {
     await bothConnected();
-    await nodeA.increment('account:client:cli_1', 900);
+    await nodeA.hit('account:client:cli_1', 900_000);
     await nodeB.reset('account:client:cli_1');
-    assert.equal((await nodeA.get('account:client:cli_1')).count, 0);
+    assert.equal((await nodeA.peek('account:client:cli_1')).count, 0);
   });
 
   it('ends the window in Redis: a count expires after windowSeconds', async () => {
     await bothConnected();
-    await nodeA.increment('address:192.0.2.1', 1);
-    assert.equal((await nodeB.get('address:192.0.2.1')).count, 1);
-    await eventually(async () => (await nodeB.get('address:192.0.2.1')).count === 0, 3_000, 'the window never ended');
+    await nodeA.hit('address:192.0.2.1', 1_000);
+    assert.equal((await nodeB.peek('address:192.0.2.1')).count, 1);
+    await eventually(async () => (await nodeB.peek('address:192.0.2.1')).count === 0, 3_000, 'the window never ended');
   });
 
   it("blocks an account on one node after failures made on others (core's BruteForceGuard)", async () => {
@@ -85,7 +84,7 @@ describe('Redis attempt counter', { skip }, () => {
   it('gives each of 30 increments spread over two nodes at once a count of its own', async () => {
     await bothConnected();
     const counts = await Promise.all(
-      Array.from({ length: 30 }, (_, index) => (index % 2 === 0 ? nodeA : nodeB).increment('account:user:eve', 900)),
+      Array.from({ length: 30 }, (_, index) => (index % 2 === 0 ? nodeA : nodeB).hit('account:user:eve', 900_000)),
     );
     assert.deepEqual(
       counts.map(({ count }) => count).sort((a, b) => a - b),
@@ -95,16 +94,62 @@ describe('Redis attempt counter', { skip }, () => {
 
   it('takes one increment back, never below zero and never opening a window', async () => {
     await bothConnected();
-    await nodeA.increment('account:user:trent', 900);
-    await nodeA.increment('account:user:trent', 900);
-    await nodeB.decrement('account:user:trent');
-    assert.equal((await nodeA.get('account:user:trent')).count, 1);
-    await nodeB.decrement('account:user:trent');
-    await nodeB.decrement('account:user:trent');
-    assert.deepEqual(await nodeA.get('account:user:trent'), { count: 0, resetInSeconds: 0 });
-    const reopened = await nodeA.increment('account:user:trent', 900);
+    await nodeA.hit('account:user:trent', 900_000);
+    await nodeA.hit('account:user:trent', 900_000);
+    await nodeB.takeBack('account:user:trent');
+    assert.equal((await nodeA.peek('account:user:trent')).count, 1);
+    await nodeB.takeBack('account:user:trent');
+    await nodeB.takeBack('account:user:trent');
+    assert.deepEqual(await nodeA.peek('account:user:trent'), NO_WINDOW);
+    const reopened = await nodeA.hit('account:user:trent', 900_000);
     assert.equal(reopened.count, 1);
-    assert.ok(reopened.resetInSeconds > 895, `a fresh window, ${reopened.resetInSeconds} s left`);
+    assert.ok(reopened.resetAtMs - Date.now() > 895_000, 'a fresh window');
+  });
+
+  it('takes back on a key with no window without creating it, and leaves a live window its expiry', async () => {
+    await bothConnected();
+    const inspect = new Redis(REDIS_URL);
+    try {
+      await nodeA.takeBack('account:user:nobody');
+      assert.equal(await inspect.exists(`${keyPrefix}attempts:account:user:nobody`), 0);
+      await nodeA.hit('account:user:walter', 900_000);
+      await nodeA.hit('account:user:walter', 900_000);
+      await nodeB.takeBack('account:user:walter');
+      const ttlMs = await inspect.pttl(`${keyPrefix}attempts:account:user:walter`);
+      assert.ok(ttlMs > 895_000 && ttlMs <= 900_000, `PTTL ${ttlMs}`);
+    } finally {
+      inspect.disconnect();
+    }
+  });
+
+  it('runs its scripts by SHA: Redis holds them once a node used them (defineCommand, EVALSHA)', async () => {
+    await bothConnected();
+    await nodeA.hit('account:user:sha', 900_000);
+    await nodeA.peek('account:user:sha');
+    await nodeA.takeBack('account:user:sha');
+    const inspect = new Redis(REDIS_URL);
+    try {
+      const loaded = (await inspect.script('EXISTS', ...scriptShas())) as number[];
+      assert.deepEqual(loaded, [1, 1, 1]);
+    } finally {
+      inspect.disconnect();
+    }
+  });
+
+  it('sends every step by EVALSHA, and a success with nothing counted sends no DEL', async () => {
+    await bothConnected();
+    const commands = await recordCommands(keyPrefix, async () => {
+      await nodeA.hit('account:user:sha', 900_000);
+      await nodeA.peek('account:user:sha');
+      await nodeA.takeBack('account:user:sha');
+      const guard = new BruteForceGuard(nodeB, DEFAULT_BRUTE_FORCE_LIMITS);
+      await (await guard.check({ account: 'client:cli_quiet', address: '198.51.100.9' })).succeeded();
+    });
+    assert.deepEqual(
+      commands.map(([name]) => name),
+      ['evalsha', 'evalsha', 'evalsha', 'evalsha', 'evalsha'],
+      JSON.stringify(commands),
+    );
   });
 
   it('admits exactly blockAfter of 30 concurrent attempts made through two nodes', async () => {
@@ -118,7 +163,7 @@ describe('Redis attempt counter', { skip }, () => {
     const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
     assert.equal(outcomes.length - refused.length, 10);
     for (const outcome of refused) assert.ok(outcome.reason instanceof TooManyAttempts, String(outcome.reason));
-    assert.equal((await nodeA.get('account:user:oscar')).count, 10, 'refused attempts are not counted');
+    assert.equal((await nodeA.peek('account:user:oscar')).count, 10, 'refused attempts are not counted');
   });
 });
 
@@ -126,7 +171,13 @@ describe('Redis window counter', { skip }, () => {
   const keyPrefix = uniquePrefix();
   const log = captureLog();
   const open = () =>
-    createRedisWindowCounter({ url: REDIS_URL, logger: log.logger, keyPrefix, fallback: new MemoryWindowCounter() });
+    createRedisWindowCounter({
+      url: REDIS_URL,
+      logger: log.logger,
+      keyPrefix,
+      purpose: 'rate',
+      fallback: new MemoryWindowCounter(),
+    });
   let nodeA: ReturnType<typeof open>;
   let nodeB: ReturnType<typeof open>;
   // In a hook, not the suite body: a skipped suite must open no connection.
@@ -191,22 +242,38 @@ describe('Redis window counter', { skip }, () => {
   });
 });
 
-describe('MemoryWindowCounter', () => {
-  it('counts within a window, starts over after it, and drops ended windows', async () => {
-    let nowMs = 1_000;
-    const counter = new MemoryWindowCounter({ now: () => nowMs });
-    assert.deepEqual(await counter.hit('k', 10_000), { count: 1, resetAtMs: 11_000 });
-    nowMs = 5_000;
-    assert.deepEqual(await counter.hit('k', 10_000), { count: 2, resetAtMs: 11_000 });
-    nowMs = 11_000;
-    assert.deepEqual(await counter.hit('k', 10_000), { count: 1, resetAtMs: 21_000 });
-    await counter.hit('other', 1_000);
-    nowMs = 100_000;
-    await counter.hit('late', 1_000);
-    assert.equal(counter.size, 1);
-  });
+/** The SHA1s of the counter's scripts: the names EVALSHA calls them by. */
+function scriptShas(): string[] {
+  return Object.values(WINDOW_SCRIPTS).map((lua) => createHash('sha1').update(lua).digest('hex'));
+}
 
-  it('refuses a window that is not a positive whole number of milliseconds', async () => {
-    await assert.rejects(new MemoryWindowCounter().hit('k', 0), TypeError);
+/** The commands clients sent on keys under `prefix` while `run` ran (MONITOR), lower-cased names first. */
+async function recordCommands(prefix: string, run: () => Promise<void>): Promise<string[][]> {
+  const client = new Redis(REDIS_URL);
+  const monitor = await client.monitor();
+  const seen: string[][] = [];
+  const marker = `${prefix}marker-${randomUUID()}`;
+  let markerSeen = false;
+  // `source` is "lua" for the commands a script runs: only what clients sent counts here.
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source === 'lua') return;
+    if (args.includes(marker)) markerSeen = true;
+    else if (args.some((arg) => arg.startsWith(prefix))) seen.push([String(args[0]).toLowerCase(), ...args.slice(1)]);
   });
-});
+  try {
+    await run();
+    // MONITOR reports asynchronously: once a command sent after `run` shows, all of run's have.
+    await eventually(
+      async () => {
+        await client.exists(marker);
+        return markerSeen;
+      },
+      5_000,
+      'MONITOR never reported the marker',
+    );
+    return seen;
+  } finally {
+    monitor.disconnect();
+    client.disconnect();
+  }
+}

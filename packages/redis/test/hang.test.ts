@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
-import { InMemoryAttemptCounter, systemClock } from '@tollgate/core';
-import { MemoryWindowCounter, createRedisAttemptCounter, createRedisWindowCounter } from '../src/index.js';
+import { MemoryWindowCounter } from '@tollgate/window-counter';
+import { createRedisWindowCounter } from '../src/index.js';
 import {
   type PrivateRedis,
   WARN,
@@ -26,21 +26,21 @@ const WITHOUT_WAITING_MS = 5_000;
 describe('when Redis hangs', { skip }, () => {
   let server: PrivateRedis;
   const log = captureLog();
-  let attemptsA: ReturnType<typeof createRedisAttemptCounter>;
-  let attemptsB: ReturnType<typeof createRedisAttemptCounter>;
+  let attemptsA: ReturnType<typeof createRedisWindowCounter>;
+  let attemptsB: ReturnType<typeof createRedisWindowCounter>;
   let windows: ReturnType<typeof createRedisWindowCounter>;
 
   before(async () => {
     server = await startPrivateRedis();
     const options = { url: server.url, logger: log.logger };
-    attemptsA = createRedisAttemptCounter({ ...options, fallback: new InMemoryAttemptCounter(systemClock) });
-    attemptsB = createRedisAttemptCounter({ ...options, fallback: new InMemoryAttemptCounter(systemClock) });
-    windows = createRedisWindowCounter({ ...options, fallback: new MemoryWindowCounter() });
+    attemptsA = createRedisWindowCounter({ ...options, purpose: 'attempts', fallback: new MemoryWindowCounter() });
+    attemptsB = createRedisWindowCounter({ ...options, purpose: 'attempts', fallback: new MemoryWindowCounter() });
+    windows = createRedisWindowCounter({ ...options, purpose: 'rate', fallback: new MemoryWindowCounter() });
     const key = `ready-${randomUUID()}`;
     await eventually(
       async () => {
-        await attemptsA.increment(key, 60);
-        return (await attemptsB.get(key)).count > 0;
+        await attemptsA.hit(key, 60_000);
+        return (await attemptsB.peek(key)).count > 0;
       },
       10_000,
       'the counters never reached Redis',
@@ -55,13 +55,13 @@ describe('when Redis hangs', { skip }, () => {
   it('falls back at once after the first timeout, for attempts and rate windows', async () => {
     server.freeze();
     const key = `hung-${randomUUID()}`;
-    await attemptsA.increment(key, 60);
+    await attemptsA.hit(key, 60_000);
     await windows.hit(key, 60_000);
 
     const started = performance.now();
     for (let i = 0; i < CALLS; i += 1) {
-      await attemptsA.increment(key, 60);
-      await attemptsA.get(key);
+      await attemptsA.hit(key, 60_000);
+      await attemptsA.peek(key);
       await windows.hit(key, 60_000);
     }
     const elapsedMs = performance.now() - started;
@@ -69,7 +69,7 @@ describe('when Redis hangs', { skip }, () => {
       elapsedMs < WITHOUT_WAITING_MS,
       `${CALLS} rounds took ${Math.round(elapsedMs)} ms: still waiting on Redis`,
     );
-    assert.equal((await attemptsA.get(key)).count, CALLS + 1, 'the fallback counted every failure');
+    assert.equal((await attemptsA.peek(key)).count, CALLS + 1, 'the fallback counted every failure');
     assert.ok(
       log.lines().some((line) => line.level === WARN && /Redis unreachable/.test(line.msg)),
       'the outage was logged',
@@ -81,8 +81,8 @@ describe('when Redis hangs', { skip }, () => {
     const key = `back-${randomUUID()}`;
     await eventually(
       async () => {
-        await attemptsA.increment(key, 60);
-        return (await attemptsB.get(key)).count > 0;
+        await attemptsA.hit(key, 60_000);
+        return (await attemptsB.peek(key)).count > 0;
       },
       10_000,
       'the counters never went back to Redis',

@@ -5,19 +5,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import {
-  BruteForceGuard,
-  DEFAULT_BRUTE_FORCE_LIMITS,
-  InMemoryAttemptCounter,
-  TooManyAttempts,
-  systemClock,
-} from '@tollgate/core';
-import {
-  MemoryWindowCounter,
-  createRedisAttemptCounter,
-  createRedisRevocationSignal,
-  createRedisWindowCounter,
-} from '../src/index.js';
+import { BruteForceGuard, DEFAULT_BRUTE_FORCE_LIMITS, TooManyAttempts } from '@tollgate/core';
+import { MemoryWindowCounter } from '@tollgate/window-counter';
+import { createRedisRevocationSignal, createRedisWindowCounter } from '../src/index.js';
 import {
   INFO,
   type PrivateRedis,
@@ -36,8 +26,8 @@ describe('when Redis goes down and comes back', { skip }, () => {
   const log = captureLog();
   let signalA: ReturnType<typeof createRedisRevocationSignal>;
   let signalB: ReturnType<typeof createRedisRevocationSignal>;
-  let attemptsA: ReturnType<typeof createRedisAttemptCounter>;
-  let attemptsB: ReturnType<typeof createRedisAttemptCounter>;
+  let attemptsA: ReturnType<typeof createRedisWindowCounter>;
+  let attemptsB: ReturnType<typeof createRedisWindowCounter>;
   let windowsA: ReturnType<typeof createRedisWindowCounter>;
   let windowsB: ReturnType<typeof createRedisWindowCounter>;
   let signalsHeardByB = 0;
@@ -48,18 +38,18 @@ describe('when Redis goes down and comes back', { skip }, () => {
     signalA = createRedisRevocationSignal(options);
     signalB = createRedisRevocationSignal(options);
     signalB.subscribe(() => signalsHeardByB++);
-    attemptsA = createRedisAttemptCounter({ ...options, fallback: new InMemoryAttemptCounter(systemClock) });
-    attemptsB = createRedisAttemptCounter({ ...options, fallback: new InMemoryAttemptCounter(systemClock) });
-    windowsA = createRedisWindowCounter({ ...options, fallback: new MemoryWindowCounter() });
-    windowsB = createRedisWindowCounter({ ...options, fallback: new MemoryWindowCounter() });
+    attemptsA = createRedisWindowCounter({ ...options, purpose: 'attempts', fallback: new MemoryWindowCounter() });
+    attemptsB = createRedisWindowCounter({ ...options, purpose: 'attempts', fallback: new MemoryWindowCounter() });
+    windowsA = createRedisWindowCounter({ ...options, purpose: 'rate', fallback: new MemoryWindowCounter() });
+    windowsB = createRedisWindowCounter({ ...options, purpose: 'rate', fallback: new MemoryWindowCounter() });
     await eventually(
       async () => {
         signalA.publish();
-        await attemptsA.increment('probe', 60);
+        await attemptsA.hit('probe', 60_000);
         const key = `probe-${randomUUID()}`;
         await windowsA.hit(key, 60_000);
         const shared = (await windowsB.hit(key, 60_000)).count === 2;
-        return shared && signalsHeardByB > 0 && (await attemptsB.get('probe')).count > 0;
+        return shared && signalsHeardByB > 0 && (await attemptsB.peek('probe')).count > 0;
       },
       10_000,
       'the nodes never reached the private Redis',
@@ -125,8 +115,8 @@ describe('when Redis goes down and comes back', { skip }, () => {
     );
     await eventually(
       async () => {
-        await attemptsA.increment('back', 60);
-        return (await attemptsB.get('back')).count > 0;
+        await attemptsA.hit('back', 60_000);
+        return (await attemptsB.peek('back')).count > 0;
       },
       10_000,
       'the attempt counters never went back to Redis',

@@ -4,11 +4,12 @@
  * brute-force counters (limits hold across nodes instead of per node). Redis down is a degradation the
  * package logs and rides out; it never fails a request or readiness.
  */
-import { type AttemptCounter, InMemoryAttemptCounter, type RevocationSignal, systemClock } from '@tollgate/core';
+import type { RevocationSignal } from '@tollgate/core';
+import { MemoryWindowCounter, type WindowCounter } from '@tollgate/window-counter';
 import type { Logger } from 'pino';
 
 export interface SharedState {
-  attempts?: AttemptCounter;
+  attempts?: WindowCounter;
   revocationSignal?: RevocationSignal;
   close(): Promise<void>;
 }
@@ -18,10 +19,11 @@ export async function openSharedState(redisUrl: string | undefined, logger: Logg
   // Loaded only when configured, so a single node without Redis never loads the client.
   const redis = await import('@tollgate/redis');
   const revocationSignal = redis.createRedisRevocationSignal({ url: redisUrl, logger });
-  const attempts = redis.createRedisAttemptCounter({
+  const attempts = redis.createRedisWindowCounter({
     url: redisUrl,
     logger,
-    fallback: new InMemoryAttemptCounter(systemClock),
+    purpose: 'attempts',
+    fallback: new MemoryWindowCounter(),
   });
   logger.info({ redis: redis.redactUrl(redisUrl) }, 'sharing revocation signals and attempt counters through Redis');
   return {

@@ -94,8 +94,8 @@ export class ClientAuthenticator {
         await this.#guard.admit(subject);
         return undefined;
       }
-      await this.#guard.check(subject);
-      await this.#guard.succeeded(subject);
+      const checked = await this.#guard.check(subject);
+      await checked.succeeded();
       return actingClient(client);
     }
     const attempt = await this.#guard.admit(subject);
