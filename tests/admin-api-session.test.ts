@@ -14,6 +14,7 @@ import {
   sessionIdOf,
   signIn,
 } from './support/admin-api.js';
+import { addApi, USER_API } from './support/seed.js';
 import { startTollgate, type TollgateProcess } from './support/tollgate.js';
 
 const ADMIN = { username: 'root', password: 'the admin has a long password' };
@@ -24,6 +25,8 @@ describe('admin API sessions', () => {
   let anonymous: AdminClient;
   before(async () => {
     server = await startTollgate();
+    // Users may hold only scopes a registered API defines.
+    await addApi(server, USER_API, ['read:data'], { isDefault: true });
     await addDashboardUser(server, ADMIN.username, ADMIN.password, { admin: true });
     await addDashboardUser(server, ALICE.username, ALICE.password, { scopes: ['read:data'] });
     anonymous = AdminClient.anonymous(server.url);
