@@ -55,14 +55,13 @@ export class InvalidRequest extends TollgateError {
   }
 }
 
-/** How the failed client tried to authenticate; `basic` makes the HTTP layer add `WWW-Authenticate` (RFC 6749 5.2). */
+/** How a client authenticates at the token, revocation and introspection endpoints (RFC 6749 2.3). */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
+/** RFC 6749 5.2. Whatever method the client tried, the HTTP layer answers with a Basic challenge (RFC 9110 15.5.2). */
 export class InvalidClient extends TollgateError {
-  readonly authMethod: ClientAuthMethod;
-  constructor(description: string, authMethod: ClientAuthMethod, options?: TollgateErrorOptions) {
+  constructor(description: string, options?: TollgateErrorOptions) {
     super('ERR_INVALID_CLIENT', 401, 'invalid_client', description, options);
-    this.authMethod = authMethod;
   }
 }
 

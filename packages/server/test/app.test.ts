@@ -166,7 +166,7 @@ describe('POST /token', () => {
     });
     assert.equal(response.statusCode, 401);
     assert.equal(response.headers['www-authenticate'], 'Basic realm="tollgate"');
-    core.failWith = new InvalidClient('Client authentication failed', 'client_secret_basic');
+    core.failWith = new InvalidClient('Client authentication failed');
     const fromCore = await app.inject({
       method: 'POST',
       url: '/token',

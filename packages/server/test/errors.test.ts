@@ -21,12 +21,10 @@ describe('error rendering (RFC 6749 5.2)', () => {
     assert.ok(!JSON.stringify(rendered).includes('family f1'));
   });
 
-  it('adds a Basic challenge to every invalid_client, whatever method the client tried (RFC 9110 15.5.2)', () => {
-    for (const method of ['client_secret_basic', 'client_secret_post', 'none'] as const) {
-      const rendered = renderError(new InvalidClient('Client authentication failed', method), LIMIT);
-      assert.equal(rendered.status, 401, method);
-      assert.equal(rendered.headers['www-authenticate'], 'Basic realm="tollgate"', method);
-    }
+  it('adds a Basic challenge to every invalid_client (RFC 9110 15.5.2)', () => {
+    const rendered = renderError(new InvalidClient('Client authentication failed'), LIMIT);
+    assert.equal(rendered.status, 401);
+    assert.equal(rendered.headers['www-authenticate'], 'Basic realm="tollgate"');
   });
 
   it('answers too many attempts with 429 and Retry-After', () => {

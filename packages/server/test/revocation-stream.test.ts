@@ -23,7 +23,7 @@ class FakeSource implements RevocationStreamSource {
   async authenticateClient(presented: PresentedClient): Promise<{ clientId: string }> {
     await new Promise((resolve) => setTimeout(resolve, this.authenticationDelayMs));
     if (presented.method === 'none' || presented.clientSecret !== 'secret') {
-      throw new InvalidClient('Client authentication failed', presented.method);
+      throw new InvalidClient('Client authentication failed');
     }
     return { clientId: presented.clientId };
   }

@@ -54,16 +54,16 @@ export class ClientAuthenticator {
   async authenticate(presented: PresentedClient, remoteAddress: string, allowPublic: boolean): Promise<ActingClient> {
     if (presented.method === 'none') return this.#publicClient(presented.clientId, allowPublic);
     const client = await this.#verifyOnce(presented.clientId, presented.clientSecret, remoteAddress);
-    if (!client) throw new InvalidClient('Client authentication failed', presented.method);
+    if (!client) throw new InvalidClient('Client authentication failed');
     return client;
   }
 
   #publicClient(clientId: string | undefined, allowPublic: boolean): ActingClient {
     if (clientId !== undefined && clientId !== LOGIN_CLIENT_ID) {
-      throw new InvalidClient('This client must authenticate with its client secret', 'none');
+      throw new InvalidClient('This client must authenticate with its client secret');
     }
     if (!allowPublic || !this.#publicLogin) {
-      throw new InvalidClient('Client authentication is required', 'none');
+      throw new InvalidClient('Client authentication is required');
     }
     return LOGIN_CLIENT;
   }

@@ -32,8 +32,7 @@ export async function refreshTokenGrant(context: GrantContext, request: TokenReq
   if (!found) throw new InvalidGrant(INVALID);
   const { token, family } = found;
   if (token.clientId !== client.id) {
-    if (!client.confidential)
-      throw new InvalidClient('Client authentication is required for this refresh token', 'none');
+    if (!client.confidential) throw new InvalidClient('Client authentication is required for this refresh token');
     throw new InvalidGrant('The refresh token was issued to another client');
   }
   if (!client.grantTypes.includes('refresh_token')) {

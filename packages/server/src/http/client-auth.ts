@@ -39,7 +39,7 @@ function formUrlDecode(value: string): string | undefined {
 }
 
 function malformedBasic(reason: string): InvalidClient {
-  return new InvalidClient(`Client authentication failed: ${reason}`, 'client_secret_basic');
+  return new InvalidClient(`Client authentication failed: ${reason}`);
 }
 
 /**

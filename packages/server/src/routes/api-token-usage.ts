@@ -43,8 +43,7 @@ export function registerApiTokenUsageRoute(app: FastifyInstance, tollgate: Tollg
       handler: async (request, reply) => {
         const { client } = presentedClient(request.headers.authorization, new Map());
         // RFC 6749 2.3.1: a confidential client authenticates; with no credentials there is nobody to trust.
-        if (client.method === 'none')
-          throw new InvalidClient('Client authentication is required', 'client_secret_basic');
+        if (client.method === 'none') throw new InvalidClient('Client authentication is required');
         const { reports } = parseInput(usageBody, request.body, 'body');
         await tollgate.reportApiTokenUsage(client, reports, request.ip);
         reply.code(204).send();

@@ -136,7 +136,7 @@ function streamRevocations(request: FastifyRequest, reply: FastifyReply, context
 function basicClientOf(request: FastifyRequest): PresentedClient {
   const authorization = request.headers.authorization;
   if (authorization === undefined || authorization === '') {
-    throw new InvalidClient('Client authentication is required', 'client_secret_basic');
+    throw new InvalidClient('Client authentication is required');
   }
   return { method: 'client_secret_basic', ...decodeBasicCredentials(authorization) };
 }
