@@ -1,7 +1,7 @@
 export * from './errors.js';
 export * from './clock.js';
 export * from './scope.js';
-export * from './storage.js';
+export * from './storage/index.js';
 export * from './service.js';
 export * from './throttle.js';
 export {

@@ -4,7 +4,7 @@
  * `TollgateError`. Nothing here knows about HTTP.
  */
 import type { ClientAuthMethod } from './errors.js';
-import type { GrantType } from './storage.js';
+import type { GrantType } from './storage/index.js';
 
 /** Client credentials as presented (RFC 6749 2.3), after the transport has decoded them. */
 export type PresentedClient =

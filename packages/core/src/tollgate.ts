@@ -39,7 +39,7 @@ import type {
   TokenRequest,
   TokenResponse,
 } from './service.js';
-import type { Store } from './storage.js';
+import type { Store } from './storage/index.js';
 import { type BruteForceLimits, BruteForceGuard } from './throttle.js';
 import { introspectToken } from './tokens/introspect.js';
 import type { TokenLookupContext } from './tokens/lookup.js';

@@ -8,7 +8,7 @@ import {
   revocationExpiresAt,
   tokenExpiresAt,
 } from '../src/management/api-token-rules.js';
-import type { ApiRecord } from '../src/storage.js';
+import type { ApiRecord } from '../src/storage/index.js';
 
 function api(identifier: string, scopes: string[]): ApiRecord {
   return { identifier, scopes, isDefault: false, tokenTtlSeconds: 600, createdAt: 0 };

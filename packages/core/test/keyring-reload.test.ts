@@ -7,7 +7,7 @@ import {
   parseEncryptionKey,
 } from '../src/crypto/index.js';
 import { KeyRing } from '../src/keys/keyring.js';
-import type { KeyStore, SigningKeyRecord } from '../src/storage.js';
+import type { KeyStore, SigningKeyRecord } from '../src/storage/index.js';
 
 const encryptionKey = parseEncryptionKey(generateEncryptionSecret());
 

@@ -8,7 +8,7 @@ import {
   type RevocationEvent,
   RevocationFeed,
 } from '../src/revocations/feed.js';
-import type { RevocationPosition, RevocationRecord } from '../src/storage.js';
+import type { RevocationPosition, RevocationRecord } from '../src/storage/index.js';
 
 const NOW_MS = 1_700_000_000_000;
 const NOW_S = NOW_MS / 1000;

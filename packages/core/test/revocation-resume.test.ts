@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatEventId, parseResumePoint, type ResumePoint } from '../src/revocations/event-id.js';
 import { planResume, type ResumeStore } from '../src/revocations/resume.js';
-import type { RevocationRecord } from '../src/storage.js';
+import type { RevocationRecord } from '../src/storage/index.js';
 
 const EXP = 2_000_000_000;
 

@@ -1,5 +1,5 @@
 /**
- * The storage contract (core/src/storage.ts) over any `Kysely<Database>`. The queries are portable:
+ * The storage contract (core/src/storage/) over any `Kysely<Database>`. The queries are portable:
  * SQLite and PostgreSQL differ only in the dialect handed in, one migration column type and how revocation
  * writes keep their sequences in order (sequenced-writes.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * The storage contract suite (core/src/storage.ts): every store must pass it, SQLite and PostgreSQL
+ * The storage contract suite (core/src/storage/): every store must pass it, SQLite and PostgreSQL
  * alike. `open` must return a fresh, empty, migrated store each time; the suite closes it after each test.
  */
 import { describe } from 'node:test';

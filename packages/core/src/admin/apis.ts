@@ -3,7 +3,7 @@ import { type Clock, epochSeconds } from '../clock.js';
 import { InvalidRequest, NotFound } from '../errors.js';
 import { isResourceIdentifier } from '../grants/audience.js';
 import type { ApiInput } from '../service.js';
-import type { ApiRecord, ApiStore } from '../storage.js';
+import type { ApiRecord, ApiStore } from '../storage/index.js';
 import { checkRange, checkScopes } from './validate.js';
 
 export const MIN_ACCESS_TOKEN_TTL_SECONDS = 60;

@@ -2,7 +2,7 @@ import { type Clock, epochSeconds } from '../clock.js';
 import { hashSecret, randomId, randomToken } from '../crypto/index.js';
 import { InvalidRequest, NotFound } from '../errors.js';
 import type { ClientInput, CreatedClient } from '../service.js';
-import type { ApiStore, ClientRecord, ClientStore, GrantType } from '../storage.js';
+import type { ApiStore, ClientRecord, ClientStore, GrantType } from '../storage/index.js';
 import { checkName, checkScopes } from './validate.js';
 
 export type PublicClient = Omit<ClientRecord, 'secretHash'>;

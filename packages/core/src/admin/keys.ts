@@ -2,7 +2,7 @@ import type { SigningAlgorithm } from '@tollgate/jwt';
 import { type Clock, epochSeconds } from '../clock.js';
 import { NotFound } from '../errors.js';
 import type { KeyRing } from '../keys/keyring.js';
-import type { ApiStore, SigningKeyRecord } from '../storage.js';
+import type { ApiStore, SigningKeyRecord } from '../storage/index.js';
 
 export interface KeyInfo {
   kid: string;

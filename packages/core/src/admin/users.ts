@@ -3,7 +3,7 @@ import { hashSecret, randomId } from '../crypto/index.js';
 import { InvalidRequest, NotFound } from '../errors.js';
 import { MAX_PASSWORD_LENGTH } from '../users/verify-password.js';
 import type { UserInput } from '../service.js';
-import type { UserRecord, UserStore } from '../storage.js';
+import type { UserRecord, UserStore } from '../storage/index.js';
 import { checkName, checkScopes } from './validate.js';
 
 export type PublicUser = Omit<UserRecord, 'passwordHash'>;

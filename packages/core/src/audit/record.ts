@@ -1,7 +1,7 @@
 /** Writes audit events. Callers pass facts, never secrets or hashes: `detail` ends up in the admin API as is. */
 import { type Clock, epochSeconds } from '../clock.js';
 import type { Actor } from '../management/contract.js';
-import type { AuditOutcome, AuditStore } from '../storage.js';
+import type { AuditOutcome, AuditStore } from '../storage/index.js';
 import type { AuditAction } from './actions.js';
 
 export interface AuditEntry {

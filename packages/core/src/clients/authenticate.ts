@@ -8,7 +8,7 @@
 import { constantTimeEqual, sha256Hex, verifyAgainstDummy, verifySecret } from '../crypto/index.js';
 import { InvalidClient } from '../errors.js';
 import type { PresentedClient } from '../service.js';
-import type { ClientRecord, ClientStore, GrantType } from '../storage.js';
+import type { ClientRecord, ClientStore, GrantType } from '../storage/index.js';
 import type { AttemptSubject, BruteForceGuard } from '../throttle.js';
 
 /** The built-in public client behind the simple `{username, password}` login. */

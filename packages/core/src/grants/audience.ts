@@ -1,7 +1,7 @@
 /** Which API a token is for: RFC 8707 resource indicators, or the default API when none is named. */
 import type { ActingClient } from '../clients/authenticate.js';
 import { InvalidTarget } from '../errors.js';
-import type { ApiRecord, ApiStore } from '../storage.js';
+import type { ApiRecord, ApiStore } from '../storage/index.js';
 
 /** RFC 8707 2: a resource is an absolute URI without a fragment. */
 export function isResourceIdentifier(value: string): boolean {

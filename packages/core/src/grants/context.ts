@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { ActingClient, ClientAuthenticator } from '../clients/authenticate.js';
 import type { KeyRing } from '../keys/keyring.js';
 import type { TokenRequest, TokenResponse } from '../service.js';
-import type { ApiRecord, Store } from '../storage.js';
+import type { ApiRecord, Store } from '../storage/index.js';
 import type { BruteForceGuard } from '../throttle.js';
 
 /** What every grant handler may use. */

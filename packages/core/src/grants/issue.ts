@@ -4,7 +4,7 @@ import { epochSeconds } from '../clock.js';
 import { randomId, randomToken, sha256Hex } from '../crypto/index.js';
 import { formatScope } from '../scope.js';
 import type { TokenResponse } from '../service.js';
-import type { IssuedAccessToken, RefreshTokenFamilyRecord, RefreshTokenRecord } from '../storage.js';
+import type { IssuedAccessToken, RefreshTokenFamilyRecord, RefreshTokenRecord } from '../storage/index.js';
 import type { Grant, GrantContext } from './context.js';
 import { familyEndsAt } from './refresh-lifetime.js';
 

@@ -8,7 +8,7 @@ import type { ActingClient } from '../clients/authenticate.js';
 import { randomId } from '../crypto/index.js';
 import { InvalidGrant, InvalidRequest, UnauthorizedClient } from '../errors.js';
 import type { TokenRequest, TokenResponse } from '../service.js';
-import type { UserRecord } from '../storage.js';
+import type { UserRecord } from '../storage/index.js';
 import { verifyUserPassword } from '../users/verify-password.js';
 import { resolveApi } from './audience.js';
 import type { Grant, GrantContext } from './context.js';

@@ -4,7 +4,7 @@
  * token `refreshTokenTtl` from its own issue, so without this bound a family in steady use would never end and a
  * stolen token would be good for as long as the thief keeps rotating it.
  */
-import type { RefreshTokenFamilyRecord, RefreshTokenRecord } from '../storage.js';
+import type { RefreshTokenFamilyRecord, RefreshTokenRecord } from '../storage/index.js';
 
 export const DEFAULT_REFRESH_TOKEN_MAX_LIFETIME_SECONDS = 90 * 86_400;
 

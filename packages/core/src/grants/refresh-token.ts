@@ -8,7 +8,7 @@ import { epochSeconds } from '../clock.js';
 import { sha256Hex } from '../crypto/index.js';
 import { InvalidClient, InvalidGrant, InvalidRequest, InvalidTarget, UnauthorizedClient } from '../errors.js';
 import type { TokenRequest, TokenResponse } from '../service.js';
-import type { RefreshTokenRecord, UserRecord } from '../storage.js';
+import type { RefreshTokenRecord, UserRecord } from '../storage/index.js';
 import type { GrantContext } from './context.js';
 import { mintAccessToken, newRefreshToken, tokenResponse } from './issue.js';
 import { boundedByFamily, familyEndsAt } from './refresh-lifetime.js';

@@ -19,7 +19,7 @@ import {
   importPrivateKey,
   importPublicJwk,
 } from '../crypto/index.js';
-import type { KeyStore, SigningKeyRecord } from '../storage.js';
+import type { KeyStore, SigningKeyRecord } from '../storage/index.js';
 
 /**
  * Reloads start at most this often. A token with an unknown `kid` asks for a reload, and anyone can send one, so

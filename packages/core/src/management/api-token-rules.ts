@@ -5,7 +5,7 @@
  */
 import { checkName, checkScopes, printable } from '../admin/validate.js';
 import { InvalidRequest, InvalidScope } from '../errors.js';
-import type { ApiRecord } from '../storage.js';
+import type { ApiRecord } from '../storage/index.js';
 import { MAX_API_TOKEN_TTL_SECONDS, MIN_API_TOKEN_TTL_SECONDS } from './config.js';
 import type { ManagementConfig } from './contract.js';
 

@@ -9,7 +9,7 @@ import { AUDIT_ACTIONS, type AuditAction } from '../audit/actions.js';
 import { epochSeconds } from '../clock.js';
 import { randomId, sha256Hex } from '../crypto/index.js';
 import { Conflict, InvalidRequest, NotFound } from '../errors.js';
-import type { ApiTokenRecord } from '../storage.js';
+import type { ApiTokenRecord } from '../storage/index.js';
 import {
   checkTokenApis,
   checkTokenName,

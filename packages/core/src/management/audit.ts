@@ -1,7 +1,7 @@
 /** Reading the audit log (admins only), newest first, with a bounded page size. */
 import { checkRange } from '../admin/validate.js';
 import { AUDIT_ACTIONS } from '../audit/actions.js';
-import type { AuditFilter } from '../storage.js';
+import type { AuditFilter } from '../storage/index.js';
 import { requireAdmin } from './authorize.js';
 import type { ManagementContext } from './context.js';
 import type { Actor, ActorOperations, AuditEventView } from './contract.js';

@@ -4,7 +4,7 @@
  */
 import { AUDIT_ACTIONS, type AuditAction } from '../audit/actions.js';
 import { NotFound } from '../errors.js';
-import type { GrantType } from '../storage.js';
+import type { GrantType } from '../storage/index.js';
 import { requireAdmin } from './authorize.js';
 import { checkDefinedScopes } from './defined-scopes.js';
 import type { ManagementContext } from './context.js';

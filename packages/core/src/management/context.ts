@@ -5,7 +5,7 @@ import type { UserAdmin } from '../admin/users.js';
 import type { AuditLog } from '../audit/record.js';
 import type { Clock } from '../clock.js';
 import type { ClientAuthenticator } from '../clients/authenticate.js';
-import type { Store } from '../storage.js';
+import type { Store } from '../storage/index.js';
 import type { BruteForceGuard } from '../throttle.js';
 import type { ManagementConfig } from './contract.js';
 

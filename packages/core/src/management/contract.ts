@@ -5,7 +5,7 @@
  * event. All shapes are plain JSON, so the HTTP API returns them as they are and the dashboard imports these types.
  */
 import type { ApiTokenUsageReport } from '@tollgate/jwt';
-import type { AuditEventRecord, AuditFilter, GrantType } from '../storage.js';
+import type { AuditEventRecord, AuditFilter, GrantType } from '../storage/index.js';
 
 /** Who acts. The CLI acts as the operator: an admin with no user id and no address. */
 export interface Actor {

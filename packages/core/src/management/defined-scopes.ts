@@ -4,7 +4,7 @@
  */
 import { checkScopes, printable } from '../admin/validate.js';
 import { InvalidRequest } from '../errors.js';
-import type { Store } from '../storage.js';
+import type { Store } from '../storage/index.js';
 
 export async function checkDefinedScopes(store: Store, scopes: readonly string[]): Promise<void> {
   const requested = checkScopes(scopes);

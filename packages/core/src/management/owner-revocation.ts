@@ -8,7 +8,7 @@
  * configured (docs/admin-api.md says so).
  */
 import { epochSeconds } from '../clock.js';
-import type { ApiTokenOwnerKind } from '../storage.js';
+import type { ApiTokenOwnerKind } from '../storage/index.js';
 import { isExpired, revocationExpiresAt } from './api-token-rules.js';
 import type { ManagementContext } from './context.js';
 

@@ -8,7 +8,7 @@ import { AUDIT_ACTIONS } from '../audit/actions.js';
 import { epochSeconds } from '../clock.js';
 import { randomToken, sha256Hex } from '../crypto/index.js';
 import { Unauthenticated } from '../errors.js';
-import type { SessionRecord, UserRecord } from '../storage.js';
+import type { SessionRecord, UserRecord } from '../storage/index.js';
 import { verifyUserPassword } from '../users/verify-password.js';
 import type { ManagementContext } from './context.js';
 import type { Actor, ResumedSession, SessionOperations, SessionView, SignedIn } from './contract.js';

@@ -6,7 +6,7 @@
 import { printable } from '../admin/validate.js';
 import { AUDIT_ACTIONS } from '../audit/actions.js';
 import { InvalidRequest, NotFound, Unauthenticated } from '../errors.js';
-import type { ApiTokenOwnerKind } from '../storage.js';
+import type { ApiTokenOwnerKind } from '../storage/index.js';
 import type { OwnerAllowance } from './api-token-rules.js';
 import { requireAdmin } from './authorize.js';
 import type { ManagementContext } from './context.js';

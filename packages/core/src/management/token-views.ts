@@ -1,5 +1,5 @@
 /** API tokens as every surface shows them: owner named, expiry flags computed, never the secret or its hash. */
-import type { ApiTokenRecord, Store } from '../storage.js';
+import type { ApiTokenRecord, Store } from '../storage/index.js';
 import { isExpired } from './api-token-rules.js';
 import type { ApiTokenOwner, ApiTokenView } from './contract.js';
 

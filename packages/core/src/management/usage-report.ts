@@ -5,7 +5,7 @@
  */
 import { USAGE_REPORT_LIMITS } from '@tollgate/jwt';
 import { InvalidRequest } from '../errors.js';
-import type { ApiTokenUsageEntry } from '../storage.js';
+import type { ApiTokenUsageEntry } from '../storage/index.js';
 import type { UsageReport } from './contract.js';
 import { utcDay } from './usage.js';
 

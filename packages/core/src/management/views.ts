@@ -2,7 +2,7 @@
 import type { PublicClient } from '../admin/clients.js';
 import type { KeyInfo } from '../admin/keys.js';
 import type { PublicUser } from '../admin/users.js';
-import type { ApiRecord } from '../storage.js';
+import type { ApiRecord } from '../storage/index.js';
 import type { ApiView, ClientView, KeyView, UserView } from './contract.js';
 
 export function userView(user: PublicUser): UserView {

@@ -19,7 +19,7 @@
  * current one are ended with RevocationEpochChanged; their verifiers reconnect and get a full resync.
  */
 import { type Clock, epochSeconds, systemClock } from '../clock.js';
-import type { RevocationRecord, RevocationStore } from '../storage.js';
+import type { RevocationRecord, RevocationStore } from '../storage/index.js';
 import { formatEventId, type ResumePoint } from './event-id.js';
 import { planResume, type ResumePlan } from './resume.js';
 

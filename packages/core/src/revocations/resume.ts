@@ -4,7 +4,7 @@
  * revocation, then the live stream), which costs one snapshot and can never lose a revocation. A verifier
  * keeps what it already had, so a resync only ever adds to its deny list.
  */
-import type { RevocationStore } from '../storage.js';
+import type { RevocationStore } from '../storage/index.js';
 import { type ResumePoint, revocationTag } from './event-id.js';
 
 export type ResumeReason =

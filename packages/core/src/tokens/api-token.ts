@@ -8,7 +8,7 @@ import { epochSeconds } from '../clock.js';
 import { isExpired, revocationExpiresAt } from '../management/api-token-rules.js';
 import { formatScope, intersectScopes } from '../scope.js';
 import type { IntrospectionResponse } from '../service.js';
-import type { ApiTokenRecord, Store } from '../storage.js';
+import type { ApiTokenRecord, Store } from '../storage/index.js';
 import type { TokenLookupContext } from './lookup.js';
 
 /** `client_id` introspection reports for tokens a user owns: no OAuth client was involved in issuing them. */

@@ -21,7 +21,7 @@ import { sha256Hex } from '../crypto/index.js';
 import { REFRESH_TOKEN_PREFIX } from '../grants/issue.js';
 import { boundedByFamily } from '../grants/refresh-lifetime.js';
 import type { KeyRing } from '../keys/keyring.js';
-import type { ApiTokenRecord, RefreshTokenFamilyRecord, RefreshTokenRecord, Store } from '../storage.js';
+import type { ApiTokenRecord, RefreshTokenFamilyRecord, RefreshTokenRecord, Store } from '../storage/index.js';
 
 export interface TokenLookupContext {
   store: Store;

@@ -3,7 +3,7 @@
  * both count failures in the same windows and neither reveals which usernames exist.
  */
 import { verifyAgainstDummy, verifySecret } from '../crypto/index.js';
-import type { UserRecord, UserStore } from '../storage.js';
+import type { UserRecord, UserStore } from '../storage/index.js';
 import type { BruteForceGuard } from '../throttle.js';
 
 /** Longer passwords are refused before hashing, so argon2 cannot be used to burn CPU. */

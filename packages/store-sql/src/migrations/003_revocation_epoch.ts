@@ -1,5 +1,5 @@
 /**
- * The revocation epoch (core storage.ts `RevocationPosition`): one row holding a random id for the current
+ * The revocation epoch (core storage/revocations.ts `RevocationPosition`): one row holding a random id for the current
  * history of the revocation list. The stream's event ids carry it, so a restored backup that hands out old
  * sequences again cannot be mistaken for the history verifiers already followed. Made here, at creation
  * (or on upgrade), and replaced whenever a rewind is detected or a restore asks for it.

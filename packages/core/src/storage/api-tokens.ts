@@ -1,0 +1,94 @@
+/** API tokens (personal access tokens and service-account tokens) and their usage. */
+export type ApiTokenOwnerKind = 'user' | 'client';
+
+/** A long-lived, scoped API token (personal access token). The token itself is never stored, only its SHA-256. */
+export interface ApiTokenRecord {
+  /** Stable public id (`tok_...`), kept across regenerations; what URLs and the CLI name. */
+  id: string;
+  name: string;
+  ownerKind: ApiTokenOwnerKind;
+  /** A user id (`usr_...`) or a client id. */
+  ownerId: string;
+  /** Id of the user who created it; null when created by the operator (CLI). */
+  createdBy: string | null;
+  /** SHA-256 (hex) of the current secret. Unique. */
+  tokenHash: string;
+  /**
+   * Key of the current secret on the revocation list, as introspection reports it. A new one on every
+   * regeneration, so revoking the old secret never touches the new one. Unique.
+   */
+  jti: string;
+  /** API identifiers (audiences) the token may be used for; at least one. */
+  apis: string[];
+  scopes: string[];
+  createdAt: number;
+  /** Null: never expires (only when the server allows it). */
+  expiresAt: number | null;
+  /** When the secret was last regenerated; null if never. */
+  regeneratedAt: number | null;
+  lastUsedAt: number | null;
+  lastUsedAddress: string | null;
+  requestCount: number;
+}
+
+/** Uses of one secret reported by verifiers, aggregated per API and UTC day. */
+export interface ApiTokenUsageEntry {
+  jti: string;
+  /** The API (audience) it was used for. */
+  api: string;
+  /** UTC day, `YYYY-MM-DD`. */
+  day: string;
+  count: number;
+  lastUsedAt: number;
+  lastUsedAddress: string | null;
+}
+
+export interface ApiTokenUsageRow {
+  tokenId: string;
+  api: string;
+  day: string;
+  count: number;
+}
+
+export interface ApiTokenStore {
+  /** Throws `Conflict` if the id, hash or jti exists. */
+  add(token: ApiTokenRecord): Promise<void>;
+  get(id: string): Promise<ApiTokenRecord | undefined>;
+  findByHash(tokenHash: string): Promise<ApiTokenRecord | undefined>;
+  /** Oldest first. */
+  listByOwner(ownerKind: ApiTokenOwnerKind, ownerId: string): Promise<ApiTokenRecord[]>;
+  /** Every token, oldest first. */
+  list(): Promise<ApiTokenRecord[]>;
+  /**
+   * Regeneration as one compare-and-set: if the token still has `expectedHash`, replaces hash and jti, sets
+   * `regeneratedAt`, and in the same transaction adds the old jti to the revocation list (until
+   * `revocationExpiresAt`). Returns the updated record, or undefined (writing nothing) when the token is gone
+   * or was regenerated meanwhile.
+   */
+  regenerate(
+    id: string,
+    expectedHash: string,
+    next: { tokenHash: string; jti: string },
+    at: number,
+    revocationExpiresAt: number,
+  ): Promise<ApiTokenRecord | undefined>;
+  /**
+   * Deletes the token and, in the same transaction, adds its jti to the revocation list (until
+   * `revocationExpiresAt`). Returns the deleted record; undefined when there was none. Usage rows are kept.
+   */
+  revoke(id: string, revokedAt: number, revocationExpiresAt: number): Promise<ApiTokenRecord | undefined>;
+  /** Deletes every token of an owner the same way (owner deleted); returns how many. */
+  revokeAllOf(
+    ownerKind: ApiTokenOwnerKind,
+    ownerId: string,
+    revokedAt: number,
+    revocationExpiresAt: number,
+  ): Promise<number>;
+  /**
+   * In one transaction: for each entry whose jti is a current token, adds `count` to its request count, moves
+   * last-used forward (never back), and adds `count` to the (token, api, day) usage row. Unknown jtis are skipped.
+   */
+  recordUsage(entries: readonly ApiTokenUsageEntry[]): Promise<void>;
+  /** Usage rows with `day` >= `fromDay`, optionally for one token or one API, ordered by day. */
+  listUsage(filter: { fromDay: string; tokenId?: string; api?: string }): Promise<ApiTokenUsageRow[]>;
+}
