@@ -48,8 +48,11 @@ function variablesRead(): string[] {
   ]);
 }
 
-/** Flags the CLI defines: every quoted `--name` in its sources (options, and the flags its messages cite). */
-const cliFlags = unique((cliSources.match(/['"`]--[a-z][a-z-]+/g) ?? []).map((flag) => flag.slice(1)));
+/**
+ * Flags the CLI defines: every quoted `--name` in its sources (options, with or without a short form like
+ * `'-V, --version'`, and the flags its messages cite), and the `--help` commander gives every command.
+ */
+const cliFlags = unique([...(cliSources.match(/(?<=['"`](?:-[A-Za-z], )?)--[a-z][a-z-]+/g) ?? []), '--help']);
 
 /** Flags the docs give a `tollgate` command, on the same line. */
 function documentedCommandFlags(): string[] {
