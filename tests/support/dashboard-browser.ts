@@ -2,7 +2,7 @@
  * Debian's Chromium driven by playwright-core, for the dashboard's browser tests: one launch per test file,
  * contexts that trust the throwaway certificate (so the Secure cookie is real), may read the clipboard and
  * accept downloads, and a screenshot of every page (test-results/screenshots; TOLLGATE_SCREENSHOT_DIR=docs/screenshots
- * refreshes the README's).
+ * refreshes the ones docs/api-tokens.md shows).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
