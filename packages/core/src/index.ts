@@ -4,21 +4,18 @@ export * from './scope.js';
 export * from './storage/index.js';
 export * from './service.js';
 export * from './throttle.js';
-export {
-  DEFAULT_KEY_PROPAGATION_DELAY_SECONDS,
-  Tollgate,
-  openTollgate,
-  type TollgateConfig,
-  type TollgateDependencies,
-} from './tollgate.js';
+export { Tollgate, openTollgate } from './tollgate.js';
+export type { TollgateConfig, TollgateDependencies } from './tollgate-config.js';
 export { LOGIN_CLIENT_ID } from './clients/authenticate.js';
 export { REFRESH_TOKEN_PREFIX } from './grants/issue.js';
 export { DEFAULT_REFRESH_TOKEN_MAX_LIFETIME_SECONDS } from './grants/refresh-lifetime.js';
-export { CLIENT_SECRET_PREFIX } from './admin/clients.js';
-export { MIN_PASSWORD_LENGTH } from './admin/users.js';
-export { MIN_ACCESS_TOKEN_TTL_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from './admin/apis.js';
+export { CLIENT_SECRET_PREFIX } from './management/clients.js';
+export { MIN_PASSWORD_LENGTH } from './management/users.js';
+export { MIN_ACCESS_TOKEN_TTL_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from './management/apis.js';
+export { DEFAULT_KEY_PROPAGATION_DELAY_SECONDS } from './management/keys.js';
 export { ENDPOINT_PATHS } from './metadata.js';
 export * from './management/contract.js';
+export type * from './management/views.js';
 export {
   DEFAULT_MANAGEMENT_CONFIG,
   MIN_API_TOKEN_TTL_SECONDS,

@@ -1,10 +1,9 @@
 /**
- * The contract between the token logic and its callers (the HTTP server and the CLI).
- * Callers parse their transport into these shapes; the core answers with plain objects or throws a
- * `TollgateError`. Nothing here knows about HTTP.
+ * The contract between the token flows (token, revocation, introspection) and their callers; management has its own
+ * (management/contract.ts). Callers parse their transport into these shapes; the core answers with plain objects or
+ * throws a `TollgateError`. Nothing here knows about HTTP.
  */
 import type { ClientAuthMethod } from './errors.js';
-import type { GrantType } from './storage/index.js';
 
 /** Client credentials as presented (RFC 6749 2.3), after the transport has decoded them. */
 export type PresentedClient =
@@ -61,37 +60,5 @@ export type IntrospectionResponse =
       iss: string;
       jti?: string;
     };
-
-export interface ApiInput {
-  identifier: string;
-  scopes: string[];
-  isDefault?: boolean;
-  tokenTtlSeconds?: number;
-}
-
-export interface UserInput {
-  username: string;
-  password: string;
-  scopes: string[];
-}
-
-export interface ClientInput {
-  name: string;
-  scopes: string[];
-  /** Omitted or null: every registered API. */
-  apis?: string[] | null;
-  /** Defaults to `['client_credentials']`. */
-  grantTypes?: GrantType[];
-}
-
-/** The only moment a client secret exists in the clear. */
-export interface CreatedClient {
-  clientId: string;
-  clientSecret: string;
-  name: string;
-  scopes: string[];
-  apis: string[] | null;
-  grantTypes: GrantType[];
-}
 
 export type { ClientAuthMethod };

@@ -1,35 +1,20 @@
 /**
- * Wires the token logic together: one `Tollgate` per process, over a store. The HTTP server, the CLI and
- * the dashboard all go through it. Management changes have one way in, `as(actor)`: the admin services below it
- * are private, so nothing outside core can change users, clients, APIs or keys without authorisation, audit and
- * the revocations those changes publish.
+ * One `Tollgate` per process, over a store: the token flows (token, revocation, introspection, JWKS), management
+ * through `as(actor)` and `sessions` (management/, authorised and audited there), and the housekeeping a server runs.
  */
-import { retiredKeyRevocationId, type SigningAlgorithm } from '@tollgate/jwt';
-import { MemoryWindowCounter, type WindowCounter } from '@tollgate/window-counter';
-import { ApiAdmin } from './admin/apis.js';
-import { ClientAdmin } from './admin/clients.js';
-import { KeyAdmin } from './admin/keys.js';
-import { UserAdmin } from './admin/users.js';
-import { type Clock, epochSeconds, systemClock } from './clock.js';
+import type { ApiTokenUsageReport } from '@tollgate/jwt';
+import { MemoryWindowCounter } from '@tollgate/window-counter';
+import { epochSeconds, systemClock } from './clock.js';
 import { ClientAuthenticator } from './clients/authenticate.js';
-import type { EncryptionKey } from './crypto/index.js';
 import type { GrantContext } from './grants/context.js';
 import { handleTokenRequest } from './grants/index.js';
 import { DEFAULT_REFRESH_TOKEN_MAX_LIFETIME_SECONDS } from './grants/refresh-lifetime.js';
 import { KeyRing } from './keys/keyring.js';
-import { AuditLog } from './audit/record.js';
-import { resolveManagementConfig } from './management/config.js';
-import type {
-  Actor,
-  ActorOperations,
-  ManagementConfig,
-  ManagementSurface,
-  SessionOperations,
-  UsageReport,
-} from './management/contract.js';
-import { Management } from './management/surface.js';
+import type { Actor, ActorOperations, ManagementSurface, SessionOperations } from './management/contract.js';
+import { createManagement } from './management/create.js';
+import type { Management } from './management/surface.js';
 import { authorizationServerMetadata } from './metadata.js';
-import { RevocationFeed, type RevocationFeedOptions } from './revocations/feed.js';
+import { RevocationFeed } from './revocations/feed.js';
 import type { RevocationSignal } from './revocations/signal.js';
 import type {
   IntrospectionRequest,
@@ -39,57 +24,11 @@ import type {
   TokenRequest,
   TokenResponse,
 } from './service.js';
-import type { Store } from './storage/index.js';
-import { type BruteForceLimits, BruteForceGuard } from './throttle.js';
+import { BruteForceGuard } from './throttle.js';
 import { introspectToken } from './tokens/introspect.js';
 import type { TokenLookupContext } from './tokens/lookup.js';
 import { revokeToken } from './tokens/revoke.js';
-
-/**
- * Longer than the verify SDK's and the gateway's JWKS refetch interval (10 s) and the JWKS `max-age` (60 s), with
- * margin: a verifier that refetched for some unknown kid just before a rotation can refetch again before the new
- * key's first token.
- */
-export const DEFAULT_KEY_PROPAGATION_DELAY_SECONDS = 120;
-
-export interface TollgateConfig {
-  /** Origin (scheme://host[:port]) that becomes `iss` and the base of every endpoint URL. */
-  issuer: string;
-  /** Algorithm for newly generated signing keys. */
-  signingAlgorithm: SigningAlgorithm;
-  /** How long a rotated key is published before it signs (default DEFAULT_KEY_PROPAGATION_DELAY_SECONDS). */
-  keyPropagationDelaySeconds?: number;
-  refreshTokenTtlSeconds: number;
-  /**
-   * The absolute lifetime of a refresh-token family, from its first issue: rotation never extends a token past
-   * it. Default 90 days.
-   */
-  refreshTokenMaxLifetimeSeconds?: number;
-  /** Lifetime of access tokens for APIs added without their own. */
-  defaultAccessTokenTtlSeconds: number;
-  clockToleranceSeconds: number;
-  /** The JSON `{username, password}` login and the password grant without client credentials. */
-  passwordLogin: boolean;
-  bruteForce: BruteForceLimits;
-  /** API tokens and dashboard sessions; every field has a default (see management/config). */
-  management?: Partial<ManagementConfig>;
-}
-
-export interface TollgateDependencies {
-  store: Store;
-  encryptionKey: EncryptionKey;
-  clock?: Clock;
-  /** Where failed-attempt counters live; in-process by default. */
-  attempts?: WindowCounter;
-  /**
-   * Poll interval and timers of the revocation stream's feed (tests drive them by hand). The default 250 ms suits a
-   * single node; with a `revocationSignal` other nodes' writes arrive by the signal, so polling is only the fallback
-   * for when it is down and may be slower (e.g. 1000 ms).
-   */
-  revocationFeed?: Omit<RevocationFeedOptions, 'clock'>;
-  /** The cross-node nudge (e.g. Redis pub/sub): published after each revocation written here; any signal polls the store. */
-  revocationSignal?: RevocationSignal;
-}
+import type { TollgateConfig, TollgateDependencies } from './tollgate-config.js';
 
 export class Tollgate implements ManagementSurface {
   /** Revocations as a stream, for GET /revocations. */
@@ -137,29 +76,10 @@ export class Tollgate implements ManagementSurface {
     this.revocationFeed = new RevocationFeed(store.revocations, { ...dependencies.revocationFeed, clock });
     // The signal carries no data: the feed reads the store, which stays the only source of revocations.
     this.#unsubscribeSignal = this.#signal?.subscribe(() => this.revocationFeed.poke());
-    // Reachable only through the management operations, which authorise, audit and publish revocations.
-    const admin = {
-      apis: new ApiAdmin(store.apis, clock, config.defaultAccessTokenTtlSeconds),
-      users: new UserAdmin(store.users, clock),
-      clients: new ClientAdmin(store.clients, store.apis, clock),
-      keys: new KeyAdmin(keyRing, store.apis, clock, {
-        defaultAlg: config.signingAlgorithm,
-        defaultTtlSeconds: config.defaultAccessTokenTtlSeconds,
-        clockToleranceSeconds: config.clockToleranceSeconds,
-        propagationDelaySeconds: config.keyPropagationDelaySeconds ?? DEFAULT_KEY_PROPAGATION_DELAY_SECONDS,
-        publishRetirement: async (kid, expiresAt) => {
-          await store.revocations.add(retiredKeyRevocationId(kid), epochSeconds(clock), expiresAt);
-          this.#revoked();
-        },
-      }),
-    };
-    this.#management = new Management({
+    this.#management = createManagement(config, {
       store,
       clock,
-      config: resolveManagementConfig(config.management),
-      issuer: config.issuer,
-      audit: new AuditLog(store.audit, clock),
-      admin,
+      keyRing,
       clients,
       guard,
       onRevoked: () => this.#revoked(),
@@ -182,7 +102,11 @@ export class Tollgate implements ManagementSurface {
     return this.#management.sessions;
   }
 
-  reportApiTokenUsage(client: PresentedClient, reports: readonly UsageReport[], remoteAddress: string): Promise<void> {
+  reportApiTokenUsage(
+    client: PresentedClient,
+    reports: readonly ApiTokenUsageReport[],
+    remoteAddress: string,
+  ): Promise<void> {
     return this.#management.reportApiTokenUsage(client, reports, remoteAddress);
   }
 

@@ -117,7 +117,7 @@ export class KeyRing {
     return record;
   }
 
-  /** Takes a key out of the JWKS and out of signing at once (see KeyAdmin.retire). */
+  /** Takes a key out of the JWKS and out of signing at once (see KeyOperations.retire). */
   async withdraw(kid: string, now: number): Promise<void> {
     await this.#store.withdraw(kid, now);
     await this.reload();

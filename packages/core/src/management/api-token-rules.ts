@@ -3,7 +3,7 @@
  * reach only APIs the owner may reach and carry only scopes the owner has and the chosen APIs offer. Anything
  * wider is refused with the offending value named, never silently dropped.
  */
-import { checkName, checkScopes, printable } from '../admin/validate.js';
+import { checkName, checkScopes, printable } from './validate.js';
 import { InvalidRequest, InvalidScope } from '../errors.js';
 import type { ApiRecord } from '../storage/index.js';
 import { MAX_API_TOKEN_TTL_SECONDS, MIN_API_TOKEN_TTL_SECONDS } from './config.js';

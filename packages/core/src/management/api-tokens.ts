@@ -4,7 +4,7 @@
  * answer to create and regenerate; the store keeps its SHA-256.
  */
 import { generateApiToken } from '@tollgate/jwt';
-import { printable } from '../admin/validate.js';
+import { printable } from './validate.js';
 import { AUDIT_ACTIONS, type AuditAction } from '../audit/actions.js';
 import { epochSeconds } from '../clock.js';
 import { randomId, sha256Hex } from '../crypto/index.js';
@@ -20,10 +20,11 @@ import {
 } from './api-token-rules.js';
 import { requireAdmin } from './authorize.js';
 import type { ManagementContext } from './context.js';
-import type { Actor, ActorOperations, ApiTokenInput, ApiTokenView, CreatedApiToken, UsageSeries } from './contract.js';
+import type { Actor, ActorOperations, ApiTokenInput } from './contract.js';
 import { type ResolvedOwner, resolveTokenOwner } from './token-owner.js';
 import { apiTokenView, resolveOwners } from './token-views.js';
 import { checkUsageDays, fillUsage, usageWindow } from './usage.js';
+import type { ApiTokenView, CreatedApiToken, UsageSeries } from './views.js';
 
 export const API_TOKEN_ID_PREFIX = 'tok_';
 export const API_TOKEN_JTI_PREFIX = 'tgj_';

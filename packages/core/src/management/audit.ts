@@ -1,10 +1,11 @@
 /** Reading the audit log (admins only), newest first, with a bounded page size. */
-import { checkRange } from '../admin/validate.js';
+import { checkRange } from './validate.js';
 import { AUDIT_ACTIONS } from '../audit/actions.js';
 import type { AuditFilter } from '../storage/index.js';
 import { requireAdmin } from './authorize.js';
 import type { ManagementContext } from './context.js';
-import type { Actor, ActorOperations, AuditEventView } from './contract.js';
+import type { Actor, ActorOperations } from './contract.js';
+import type { AuditEventView } from './views.js';
 
 export const DEFAULT_AUDIT_PAGE = 100;
 export const MAX_AUDIT_PAGE = 500;

@@ -3,14 +3,21 @@
  * refresh tokens (with their access tokens) issued to it, on the revocation stream (owner-revocation.ts).
  */
 import { AUDIT_ACTIONS, type AuditAction } from '../audit/actions.js';
-import { NotFound } from '../errors.js';
-import type { GrantType } from '../storage/index.js';
+import { epochSeconds } from '../clock.js';
+import { hashSecret, randomId, randomToken } from '../crypto/index.js';
+import { InvalidRequest, NotFound } from '../errors.js';
+import type { ClientRecord, GrantType } from '../storage/index.js';
 import { requireAdmin } from './authorize.js';
-import { checkDefinedScopes } from './defined-scopes.js';
 import type { ManagementContext } from './context.js';
-import type { Actor, ActorOperations, ClientView, CreatedClientView } from './contract.js';
+import type { Actor, ActorOperations, ClientChanges, ClientInput } from './contract.js';
+import { checkDefinedScopes } from './defined-scopes.js';
 import { revokeEverythingOf } from './owner-revocation.js';
-import { clientView } from './views.js';
+import { checkName, checkScopes } from './validate.js';
+import { type ClientView, type CreatedClientView, clientView } from './views.js';
+
+/** Client secrets carry a prefix so secret scanners recognise a leaked one. */
+export const CLIENT_SECRET_PREFIX = 'tgs_';
+const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'refresh_token'];
 
 type ClientOperationsShape = ActorOperations['clients'];
 
@@ -25,22 +32,27 @@ export class ClientOperations implements ClientOperationsShape {
 
   async list(): Promise<ClientView[]> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientList);
-    return (await this.#context.admin.clients.list()).map(clientView);
+    return (await this.#context.store.clients.list()).map(clientView);
   }
 
-  async create(input: {
-    name: string;
-    scopes: string[];
-    apis?: string[] | null;
-    grantTypes?: GrantType[];
-  }): Promise<CreatedClientView> {
+  async create(input: ClientInput): Promise<CreatedClientView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientCreate);
     await checkDefinedScopes(this.#context.store, input.scopes);
-    const { clientId, clientSecret } = await this.#context.admin.clients.add(input);
-    const stored = await this.#context.admin.clients.get(clientId);
-    if (!stored) throw new NotFound(`No client with id ${clientId}`);
-    const client = clientView(stored);
-    await this.#audit(AUDIT_ACTIONS.clientCreate, clientId, {
+    const grantTypes = checkGrantTypes(input.grantTypes ?? ['client_credentials']);
+    const apis = input.apis === undefined || input.apis === null ? null : await this.#checkApis(input.apis);
+    const clientSecret = newClientSecret();
+    const record: ClientRecord = {
+      id: randomId('cl_'),
+      name: checkName(input.name, 'client name', 200),
+      secretHash: await hashSecret(clientSecret),
+      scopes: checkScopes(input.scopes),
+      apis,
+      grantTypes,
+      createdAt: epochSeconds(this.#context.clock),
+    };
+    await this.#context.store.clients.add(record);
+    const client = clientView(record);
+    await this.#audit(AUDIT_ACTIONS.clientCreate, client.id, {
       name: client.name,
       scopes: client.scopes,
       apis: client.apis,
@@ -48,10 +60,15 @@ export class ClientOperations implements ClientOperationsShape {
     return { client, clientSecret };
   }
 
-  async update(id: string, changes: { name?: string; scopes?: string[]; apis?: string[] | null }): Promise<ClientView> {
+  async update(id: string, changes: ClientChanges): Promise<ClientView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientUpdate, id);
     if (changes.scopes !== undefined) await checkDefinedScopes(this.#context.store, changes.scopes);
-    const client = await this.#context.admin.clients.update(id, changes);
+    const checked: ClientChanges = {};
+    if (changes.name !== undefined) checked.name = checkName(changes.name, 'client name', 200);
+    if (changes.scopes !== undefined) checked.scopes = checkScopes(changes.scopes);
+    if (changes.apis !== undefined) checked.apis = changes.apis === null ? null : await this.#checkApis(changes.apis);
+    const client = await this.#context.store.clients.update(id, checked);
+    if (!client) throw notFound(id);
     const detail: Record<string, unknown> = {};
     if (changes.name !== undefined) detail.name = client.name;
     if (changes.scopes !== undefined) detail.scopes = client.scopes;
@@ -60,20 +77,52 @@ export class ClientOperations implements ClientOperationsShape {
     return clientView(client);
   }
 
+  /** The old secret stops working at once: its hash is replaced. */
   async rotateSecret(id: string): Promise<CreatedClientView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientRotateSecret, id);
-    const { client, clientSecret } = await this.#context.admin.clients.rotateSecret(id);
+    const clientSecret = newClientSecret();
+    const client = await this.#context.store.clients.update(id, { secretHash: await hashSecret(clientSecret) });
+    if (!client) throw notFound(id);
     await this.#audit(AUDIT_ACTIONS.clientRotateSecret, id, null);
     return { client: clientView(client), clientSecret };
   }
 
   async remove(id: string): Promise<void> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientDelete, id);
-    await this.#context.admin.clients.remove(id);
+    if (!(await this.#context.store.clients.remove(id))) throw notFound(id);
     await this.#audit(AUDIT_ACTIONS.clientDelete, id, { ...(await revokeEverythingOf(this.#context, 'client', id)) });
+  }
+
+  async #checkApis(identifiers: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(identifiers)];
+    for (const identifier of unique) {
+      if (!(await this.#context.store.apis.get(identifier))) {
+        throw new InvalidRequest(`apis: ${identifier} is not a registered API`);
+      }
+    }
+    return unique;
   }
 
   #audit(action: AuditAction, target: string, detail: Record<string, unknown> | null): Promise<void> {
     return this.#context.audit.record(this.#actor, { action, target, detail });
   }
+}
+
+function notFound(id: string): NotFound {
+  return new NotFound(`No client with id ${id}`);
+}
+
+function newClientSecret(): string {
+  return CLIENT_SECRET_PREFIX + randomToken(32);
+}
+
+function checkGrantTypes(values: readonly string[]): GrantType[] {
+  const grants: GrantType[] = [];
+  for (const value of values) {
+    const grant = GRANT_TYPES.find((known) => known === value);
+    if (!grant) throw new InvalidRequest(`grant types: "${value}" is not one of ${GRANT_TYPES.join(', ')}`);
+    if (!grants.includes(grant)) grants.push(grant);
+  }
+  if (grants.length === 0) throw new InvalidRequest('grant types: name at least one');
+  return grants;
 }

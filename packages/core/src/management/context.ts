@@ -1,13 +1,20 @@
-import type { ApiAdmin } from '../admin/apis.js';
-import type { ClientAdmin } from '../admin/clients.js';
-import type { KeyAdmin } from '../admin/keys.js';
-import type { UserAdmin } from '../admin/users.js';
+import type { SigningAlgorithm } from '@tollgate/jwt';
 import type { AuditLog } from '../audit/record.js';
 import type { Clock } from '../clock.js';
 import type { ClientAuthenticator } from '../clients/authenticate.js';
+import type { KeyRing } from '../keys/keyring.js';
 import type { Store } from '../storage/index.js';
 import type { BruteForceGuard } from '../throttle.js';
 import type { ManagementConfig } from './contract.js';
+
+/** How signing keys are rotated and retired. */
+export interface KeySettings {
+  /** Algorithm of a rotated key when none is named. */
+  defaultAlg: SigningAlgorithm;
+  /** How long a rotated key is published before it signs; longer than any verifier's JWKS refetch interval. */
+  propagationDelaySeconds: number;
+  clockToleranceSeconds: number;
+}
 
 /** What every management operation may use. */
 export interface ManagementContext {
@@ -16,9 +23,12 @@ export interface ManagementContext {
   config: ManagementConfig;
   issuer: string;
   audit: AuditLog;
-  admin: { apis: ApiAdmin; users: UserAdmin; clients: ClientAdmin; keys: KeyAdmin };
   clients: ClientAuthenticator;
   guard: BruteForceGuard;
-  /** Publishes new revocations on the stream at once (the feed's poke). */
+  keyRing: KeyRing;
+  keys: KeySettings;
+  /** Lifetime of access tokens for APIs registered without their own. */
+  defaultAccessTokenTtlSeconds: number;
+  /** Publishes new revocations on the stream at once: this node's feed, other nodes through the signal. */
   onRevoked: () => void;
 }

@@ -1,11 +1,23 @@
 /**
- * The management surface: API tokens, dashboard sessions, the
- * audit log and the admin operations, as the HTTP admin API, the dashboard and the CLI use them. Every operation
- * runs as an `Actor`, is authorised here (not in the transport) and, when it changes something, leaves an audit
- * event. All shapes are plain JSON, so the HTTP API returns them as they are and the dashboard imports these types.
+ * The management operations: API tokens, dashboard sessions, the audit log, users, clients, APIs and signing keys.
+ * Every operation runs as an `Actor` and is authorised here, not by its caller; every one that changes something
+ * leaves an audit event and publishes the revocations it implies. What they answer with is in views.ts.
  */
 import type { ApiTokenUsageReport } from '@tollgate/jwt';
-import type { AuditEventRecord, AuditFilter, GrantType } from '../storage/index.js';
+import type { PresentedClient } from '../service.js';
+import type { AuditFilter, GrantType } from '../storage/index.js';
+import type {
+  ApiTokenView,
+  ApiView,
+  AuditEventView,
+  ClientView,
+  CreatedApiToken,
+  CreatedClientView,
+  KeyView,
+  SessionView,
+  UsageSeries,
+  UserView,
+} from './views.js';
 
 /** Who acts. The CLI acts as the operator: an admin with no user id and no address. */
 export interface Actor {
@@ -19,32 +31,6 @@ export interface Actor {
 }
 
 export const OPERATOR: Actor = Object.freeze({ userId: null, name: 'cli', isAdmin: true, address: null });
-
-export type ApiTokenOwner = { kind: 'user'; id: string; name: string } | { kind: 'client'; id: string; name: string };
-
-/** An API token as every surface shows it (never the secret, never its hash). */
-export interface ApiTokenView {
-  id: string;
-  name: string;
-  owner: ApiTokenOwner;
-  apis: string[];
-  scopes: string[];
-  createdAt: number;
-  expiresAt: number | null;
-  regeneratedAt: number | null;
-  lastUsedAt: number | null;
-  lastUsedAddress: string | null;
-  requestCount: number;
-  /** True when it expires within `EXPIRING_SOON_SECONDS` (7 days) or has expired. */
-  expiringSoon: boolean;
-  expired: boolean;
-}
-
-/** The only moment a token's secret exists in the clear: creation and regeneration. */
-export interface CreatedApiToken {
-  token: ApiTokenView;
-  secret: string;
-}
 
 export interface ApiTokenInput {
   name: string;
@@ -61,95 +47,50 @@ export interface ApiTokenInput {
   owner?: { kind: 'user'; username: string } | { kind: 'client'; clientId: string };
 }
 
-export interface UsageDayCount {
-  /** UTC `YYYY-MM-DD`. Every day of the window is present, with 0 when unused. */
-  day: string;
-  count: number;
+export interface ApiChanges {
+  scopes?: string[];
+  /** Making one API the default un-defaults the previous one. */
+  isDefault?: boolean;
+  tokenTtlSeconds?: number;
 }
 
-export interface UsageSeries {
-  /** Token id or API identifier. */
-  key: string;
-  label: string;
-  days: UsageDayCount[];
-  total: number;
-}
-
-export interface UserView {
-  id: string;
-  username: string;
-  scopes: string[];
-  disabled: boolean;
-  isAdmin: boolean;
-  createdAt: number;
-}
-
-export interface ApiView {
+export interface ApiInput {
+  /** An absolute URI without a fragment (RFC 8707 2), e.g. https://api.example.com. */
   identifier: string;
   scopes: string[];
-  isDefault: boolean;
-  tokenTtlSeconds: number;
-  createdAt: number;
+  isDefault?: boolean;
+  /** Omitted: the server's default access-token lifetime. */
+  tokenTtlSeconds?: number;
 }
 
-export interface ClientView {
-  id: string;
+export interface ClientChanges {
+  name?: string;
+  scopes?: string[];
+  /** Null: every registered API. */
+  apis?: string[] | null;
+}
+
+export interface ClientInput {
   name: string;
   scopes: string[];
-  apis: string[] | null;
-  grantTypes: GrantType[];
-  createdAt: number;
+  /** Omitted or null: every registered API. */
+  apis?: string[] | null;
+  /** Defaults to `['client_credentials']`. */
+  grantTypes?: GrantType[];
 }
 
-export interface CreatedClientView {
-  client: ClientView;
-  /** Shown once. */
-  clientSecret: string;
+export interface UserChanges {
+  scopes?: string[];
+  disabled?: boolean;
+  isAdmin?: boolean;
 }
 
-export interface KeyView {
-  kid: string;
-  alg: string;
-  createdAt: number;
-  /** When it starts (or started) signing; a rotated key is published before, for the propagation delay. */
-  activatesAt: number;
-  /** When it stops (or stopped) signing; null while no newer key replaces it. */
-  retiredAt: number | null;
-  expiresAt: number | null;
-  /** The key that signs new tokens now. */
-  signing: boolean;
+export interface UserInput {
+  username: string;
+  password: string;
+  scopes: string[];
+  isAdmin?: boolean;
 }
-
-export type AuditEventView = AuditEventRecord;
-
-/** The signed-in state the dashboard needs; returned by sign-in and by "who am I". */
-export interface SessionView {
-  user: UserView;
-  /** Echo in `X-CSRF-Token` on every POST/PATCH/PUT/DELETE. */
-  csrfToken: string;
-  /** Absolute expiry (epoch seconds); the session also ends after `idleTimeoutSeconds` without requests. */
-  expiresAt: number;
-  idleTimeoutSeconds: number;
-  /** Whether "never" may be chosen as a token expiry. */
-  allowNeverExpiringTokens: boolean;
-  /** The issuer, for building token endpoint URLs and curl examples in downloaded credentials. */
-  issuer: string;
-}
-
-export interface SignedIn {
-  /** The cookie value. Never logged, never returned in a body. */
-  sessionId: string;
-  session: SessionView;
-}
-
-/** What a session id resolves to on each request. */
-export interface ResumedSession {
-  actor: Actor;
-  session: SessionView;
-}
-
-/** Uses of API tokens a verifier saw, reported in batches (POST /api-tokens/usage): the shared wire shape. */
-export type UsageReport = ApiTokenUsageReport;
 
 /** Operations for one actor. Non-admins get `Forbidden` for admin operations and `NotFound` for others' tokens. */
 export interface ActorOperations {
@@ -167,37 +108,27 @@ export interface ActorOperations {
   apis: {
     /** Every signed-in user may list APIs (to choose them for a token). */
     list(): Promise<ApiView[]>;
-    create(input: {
-      identifier: string;
-      scopes: string[];
-      isDefault?: boolean;
-      tokenTtlSeconds?: number;
-    }): Promise<ApiView>;
-    update(
-      identifier: string,
-      changes: { scopes?: string[]; isDefault?: boolean; tokenTtlSeconds?: number },
-    ): Promise<ApiView>;
+    /** The first API registered becomes the default. */
+    create(input: ApiInput): Promise<ApiView>;
+    update(identifier: string, changes: ApiChanges): Promise<ApiView>;
     remove(identifier: string): Promise<void>;
     /** Admin: API-token requests per day per API. */
     usage(days: number): Promise<UsageSeries[]>;
   };
   clients: {
     list(): Promise<ClientView[]>;
-    create(input: {
-      name: string;
-      scopes: string[];
-      apis?: string[] | null;
-      grantTypes?: GrantType[];
-    }): Promise<CreatedClientView>;
-    update(id: string, changes: { name?: string; scopes?: string[]; apis?: string[] | null }): Promise<ClientView>;
+    create(input: ClientInput): Promise<CreatedClientView>;
+    /** Tokens already issued keep what they were issued with until they expire. */
+    update(id: string, changes: ClientChanges): Promise<ClientView>;
+    /** A new secret, shown once; the old one stops working at once. */
     rotateSecret(id: string): Promise<CreatedClientView>;
     remove(id: string): Promise<void>;
   };
   users: {
     list(): Promise<UserView[]>;
-    create(input: { username: string; password: string; scopes: string[]; isAdmin?: boolean }): Promise<UserView>;
+    create(input: UserInput): Promise<UserView>;
     /** Disabling signs the user out everywhere; their API tokens stop working while disabled. */
-    update(id: string, changes: { scopes?: string[]; disabled?: boolean; isAdmin?: boolean }): Promise<UserView>;
+    update(id: string, changes: UserChanges): Promise<UserView>;
     /** Signs the user out everywhere. */
     resetPassword(id: string, password: string): Promise<void>;
     remove(id: string): Promise<void>;
@@ -214,7 +145,19 @@ export interface ActorOperations {
   };
 }
 
-/** Dashboard sign-in. Cookies and CSRF checks are the transport's; the session rules are here. */
+export interface SignedIn {
+  /** The session's secret: only its holder ever sees it; never logged, never part of a view. */
+  sessionId: string;
+  session: SessionView;
+}
+
+/** What a session id resolves to on each request. */
+export interface ResumedSession {
+  actor: Actor;
+  session: SessionView;
+}
+
+/** Dashboard sign-in. How the session id travels and how requests prove they come from it is the transport's. */
 export interface SessionOperations {
   /**
    * Checks the password (argon2id, behind the brute-force guard) and opens a session. Unknown user, wrong password
@@ -233,10 +176,10 @@ export interface ManagementSurface {
   /** Operations authorised and audited for this actor. */
   as(actor: Actor): ActorOperations;
   readonly sessions: SessionOperations;
-  /** POST /api-tokens/usage: a verifier's batch of API-token uses. Needs an authenticated confidential client. */
+  /** A verifier's batch of API-token uses. Needs an authenticated confidential client. */
   reportApiTokenUsage(
-    client: import('../service.js').PresentedClient,
-    reports: readonly UsageReport[],
+    client: PresentedClient,
+    reports: readonly ApiTokenUsageReport[],
     remoteAddress: string,
   ): Promise<void>;
 }

@@ -2,7 +2,7 @@
  * Scopes given to a user or a client must be ones a registered API defines: any other could never be granted (a
  * grant is limited to what the API defines), so accepting it would only hide a typo until a token comes out empty.
  */
-import { checkScopes, printable } from '../admin/validate.js';
+import { checkScopes, printable } from './validate.js';
 import { InvalidRequest } from '../errors.js';
 import type { Store } from '../storage/index.js';
 

@@ -1,9 +1,8 @@
 /**
- * Dashboard sessions. The session id (the cookie) is 256 random bits and only its SHA-256 is stored, so a leaked
- * database opens no session. A session ends at its absolute expiry or after the idle timeout, whichever comes
- * first, and as soon as its user is disabled or deleted (checked on every request).
+ * Dashboard sessions. The session id is 256 random bits and only its SHA-256 is stored, so a leaked database opens
+ * no session. A session ends at its absolute expiry or after the idle timeout, whichever comes first, and as soon as
+ * its user is disabled or deleted (checked on every request).
  */
-import { publicUser } from '../admin/users.js';
 import { AUDIT_ACTIONS } from '../audit/actions.js';
 import { epochSeconds } from '../clock.js';
 import { randomToken, sha256Hex } from '../crypto/index.js';
@@ -11,8 +10,8 @@ import { Unauthenticated } from '../errors.js';
 import type { SessionRecord, UserRecord } from '../storage/index.js';
 import { verifyUserPassword } from '../users/verify-password.js';
 import type { ManagementContext } from './context.js';
-import type { Actor, ResumedSession, SessionOperations, SessionView, SignedIn } from './contract.js';
-import { userView } from './views.js';
+import type { Actor, ResumedSession, SessionOperations, SignedIn } from './contract.js';
+import { type SessionView, userView } from './views.js';
 
 /**
  * `lastSeenAt` is written at most once a minute (a quarter of the idle timeout when that is shorter), not on every
@@ -109,7 +108,7 @@ export class Sessions implements SessionOperations {
   #view(record: SessionRecord, user: UserRecord): SessionView {
     const { config, issuer } = this.#context;
     return {
-      user: userView(publicUser(user)),
+      user: userView(user),
       csrfToken: record.csrfToken,
       expiresAt: record.expiresAt,
       idleTimeoutSeconds: config.sessionIdleTimeoutSeconds,

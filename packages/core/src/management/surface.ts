@@ -1,9 +1,10 @@
 /** The management surface the `Tollgate` object exposes: operations per actor, sessions, verifiers' usage reports. */
+import type { ApiTokenUsageReport } from '@tollgate/jwt';
 import { epochSeconds } from '../clock.js';
 import type { PresentedClient } from '../service.js';
 import { operationsFor } from './actor-operations.js';
 import type { ManagementContext } from './context.js';
-import type { Actor, ActorOperations, ManagementSurface, UsageReport } from './contract.js';
+import type { Actor, ActorOperations, ManagementSurface } from './contract.js';
 import { Sessions } from './sessions.js';
 import { aggregateUsage, checkUsageReports } from './usage-report.js';
 
@@ -23,7 +24,7 @@ export class Management implements ManagementSurface {
   /** Only confidential clients may report: a public client could inflate any token's counts. */
   async reportApiTokenUsage(
     client: PresentedClient,
-    reports: readonly UsageReport[],
+    reports: readonly ApiTokenUsageReport[],
     remoteAddress: string,
   ): Promise<void> {
     await this.#context.clients.authenticate(client, remoteAddress, false);

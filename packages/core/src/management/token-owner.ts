@@ -3,7 +3,7 @@
  * another user or a client, making the token a service account's. Naming anyone else without being an admin is
  * refused and audited.
  */
-import { printable } from '../admin/validate.js';
+import { printable } from './validate.js';
 import { AUDIT_ACTIONS } from '../audit/actions.js';
 import { InvalidRequest, NotFound, Unauthenticated } from '../errors.js';
 import type { ApiTokenOwnerKind } from '../storage/index.js';

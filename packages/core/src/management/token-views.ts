@@ -1,7 +1,7 @@
 /** API tokens as every surface shows them: owner named, expiry flags computed, never the secret or its hash. */
 import type { ApiTokenRecord, Store } from '../storage/index.js';
 import { isExpired } from './api-token-rules.js';
-import type { ApiTokenOwner, ApiTokenView } from './contract.js';
+import type { ApiTokenOwner, ApiTokenView } from './views.js';
 
 export const EXPIRING_SOON_SECONDS = 7 * 86_400;
 

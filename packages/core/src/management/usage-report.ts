@@ -1,12 +1,11 @@
 /**
- * POST /api-tokens/usage: verifiers (the SDK, the gateway) report how often they accepted each API token. Reports
+ * Usage reports: verifiers (the SDK, the gateway) report how often they accepted each API token. Reports
  * are checked whole before anything is written, then folded into one row per (secret, API, UTC day) and recorded
  * in a single transaction. Uses of a revoked or regenerated secret are skipped by the store.
  */
-import { USAGE_REPORT_LIMITS } from '@tollgate/jwt';
+import { type ApiTokenUsageReport, USAGE_REPORT_LIMITS } from '@tollgate/jwt';
 import { InvalidRequest } from '../errors.js';
 import type { ApiTokenUsageEntry } from '../storage/index.js';
-import type { UsageReport } from './contract.js';
 import { utcDay } from './usage.js';
 
 const MAX_USAGE_REPORTS = USAGE_REPORT_LIMITS.reportsPerRequest;
@@ -18,13 +17,13 @@ const MAX_API_LENGTH = USAGE_REPORT_LIMITS.apiLength;
 const FUTURE_LEEWAY_SECONDS = 300;
 const OLDEST_REPORT_SECONDS = 31 * 86_400;
 
-export function checkUsageReports(reports: unknown, now: number): UsageReport[] {
+export function checkUsageReports(reports: unknown, now: number): ApiTokenUsageReport[] {
   if (!Array.isArray(reports)) throw new InvalidRequest('reports must be an array');
   if (reports.length > MAX_USAGE_REPORTS) throw new InvalidRequest(`reports: at most ${MAX_USAGE_REPORTS} per request`);
   return reports.map((report: unknown, index) => checkReport(report, index, now));
 }
 
-function checkReport(value: unknown, index: number, now: number): UsageReport {
+function checkReport(value: unknown, index: number, now: number): ApiTokenUsageReport {
   const at = `reports[${index}]`;
   if (typeof value !== 'object' || value === null) throw new InvalidRequest(`${at} must be an object`);
   const { jti, api, count, lastUsedAt, address } = value as Record<string, unknown>;
@@ -52,7 +51,7 @@ function checkReport(value: unknown, index: number, now: number): UsageReport {
 }
 
 /** One entry per (jti, api, UTC day of the use): counts summed, the latest use (and its address) kept. */
-export function aggregateUsage(reports: readonly UsageReport[]): ApiTokenUsageEntry[] {
+export function aggregateUsage(reports: readonly ApiTokenUsageReport[]): ApiTokenUsageEntry[] {
   const entries = new Map<string, ApiTokenUsageEntry>();
   for (const report of reports) {
     const day = utcDay(report.lastUsedAt);

@@ -1,6 +1,6 @@
 /** Usage series over a window of UTC days: every day present, 0 when unused, so charts need no gap logic. */
-import { checkRange } from '../admin/validate.js';
-import type { UsageDayCount } from './contract.js';
+import { checkRange } from './validate.js';
+import type { UsageDayCount } from './views.js';
 
 const DAY_SECONDS = 86_400;
 export const MAX_USAGE_DAYS = 366;

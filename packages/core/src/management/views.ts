@@ -1,11 +1,119 @@
-/** Records (or the admin classes' public shapes) as the management surface shows them: fresh objects, no hashes. */
-import type { PublicClient } from '../admin/clients.js';
-import type { KeyInfo } from '../admin/keys.js';
-import type { PublicUser } from '../admin/users.js';
-import type { ApiRecord } from '../storage/index.js';
-import type { ApiView, ClientView, KeyView, UserView } from './contract.js';
+/**
+ * What the management operations answer with: plain JSON objects, never a secret hash, built fresh from the
+ * records so no caller can change a stored value through them. Only the two `Created*` shapes carry a secret in
+ * the clear, the one time it is shown.
+ */
+import type {
+  ApiRecord,
+  AuditEventRecord,
+  ClientRecord,
+  GrantType,
+  SigningKeyRecord,
+  UserRecord,
+} from '../storage/index.js';
 
-export function userView(user: PublicUser): UserView {
+export type ApiTokenOwner = { kind: 'user'; id: string; name: string } | { kind: 'client'; id: string; name: string };
+
+/** An API token as every surface shows it (never the secret, never its hash). */
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  owner: ApiTokenOwner;
+  apis: string[];
+  scopes: string[];
+  createdAt: number;
+  expiresAt: number | null;
+  regeneratedAt: number | null;
+  lastUsedAt: number | null;
+  lastUsedAddress: string | null;
+  requestCount: number;
+  /** True when it expires within `EXPIRING_SOON_SECONDS` (7 days) or has expired. */
+  expiringSoon: boolean;
+  expired: boolean;
+}
+
+/** The only moment a token's secret exists in the clear: creation and regeneration. */
+export interface CreatedApiToken {
+  token: ApiTokenView;
+  secret: string;
+}
+
+export interface UsageDayCount {
+  /** UTC `YYYY-MM-DD`. Every day of the window is present, with 0 when unused. */
+  day: string;
+  count: number;
+}
+
+export interface UsageSeries {
+  /** Token id or API identifier. */
+  key: string;
+  label: string;
+  days: UsageDayCount[];
+  total: number;
+}
+
+export interface UserView {
+  id: string;
+  username: string;
+  scopes: string[];
+  disabled: boolean;
+  isAdmin: boolean;
+  createdAt: number;
+}
+
+export interface ApiView {
+  identifier: string;
+  scopes: string[];
+  isDefault: boolean;
+  tokenTtlSeconds: number;
+  createdAt: number;
+}
+
+export interface ClientView {
+  id: string;
+  name: string;
+  scopes: string[];
+  apis: string[] | null;
+  grantTypes: GrantType[];
+  createdAt: number;
+}
+
+export interface CreatedClientView {
+  client: ClientView;
+  /** Shown once. */
+  clientSecret: string;
+}
+
+export interface KeyView {
+  kid: string;
+  alg: string;
+  createdAt: number;
+  /** When it starts (or started) signing; a rotated key is published before, for the propagation delay. */
+  activatesAt: number;
+  /** When it stops (or stopped) signing; null while no newer key replaces it. */
+  retiredAt: number | null;
+  expiresAt: number | null;
+  /** The key that signs new tokens now. */
+  signing: boolean;
+}
+
+export type AuditEventView = AuditEventRecord;
+
+/** The signed-in state the dashboard needs; returned by sign-in and by "who am I". */
+export interface SessionView {
+  user: UserView;
+  /** The session's synchronizer token: state-changing requests must present it (the transport checks). */
+  csrfToken: string;
+  /** Absolute expiry (epoch seconds); the session also ends after `idleTimeoutSeconds` without requests. */
+  expiresAt: number;
+  idleTimeoutSeconds: number;
+  /** Whether "never" may be chosen as a token expiry. */
+  allowNeverExpiringTokens: boolean;
+  /** The issuer, for building token endpoint URLs and curl examples in downloaded credentials. */
+  issuer: string;
+}
+
+export function userView(user: UserRecord): UserView {
   const { id, username, scopes, disabled, isAdmin, createdAt } = user;
   return { id, username, scopes: [...scopes], disabled, isAdmin, createdAt };
 }
@@ -15,12 +123,12 @@ export function apiView(api: ApiRecord): ApiView {
   return { identifier, scopes: [...scopes], isDefault, tokenTtlSeconds, createdAt };
 }
 
-export function clientView(client: PublicClient): ClientView {
+export function clientView(client: ClientRecord): ClientView {
   const { id, name, scopes, apis, grantTypes, createdAt } = client;
   return { id, name, scopes: [...scopes], apis: apis && [...apis], grantTypes: [...grantTypes], createdAt };
 }
 
-export function keyView(key: KeyInfo): KeyView {
-  const { kid, alg, createdAt, activatesAt, retiredAt, expiresAt, signing } = key;
-  return { kid, alg, createdAt, activatesAt, retiredAt, expiresAt, signing };
+export function keyView(key: SigningKeyRecord, signingKid: string | undefined): KeyView {
+  const { kid, alg, createdAt, activatesAt, retiredAt, expiresAt } = key;
+  return { kid, alg, createdAt, activatesAt, retiredAt, expiresAt, signing: kid === signingKid };
 }

@@ -1,4 +1,4 @@
-/** The admin API's response shapes, exactly as the server's contract defines them (docs/admin-api.md). */
+/** The admin API's request and answer shapes: core's management inputs and views, as sent (docs/admin-api.md). */
 export type {
   ApiTokenInput,
   ApiTokenView,

@@ -1,6 +1,6 @@
 /**
  * JSON Schemas (draft 2020-12, as OpenAPI 3.1 uses them) of the admin API's answers: the view types of
- * packages/core/src/management/contract.ts, written with small helpers so each reads like its TypeScript type.
+ * packages/core/src/management/views.ts, written with small helpers so each reads like its TypeScript type.
  * Request bodies are not here: they are generated from the zod schemas the routes validate with.
  */
 

@@ -1,4 +1,4 @@
-/** Checks shared by the admin operations; each failure is an `InvalidRequest` naming the field. */
+/** Checks shared by the management operations; each failure is an `InvalidRequest` naming the field. */
 import { InvalidRequest } from '../errors.js';
 import { isScopeToken } from '../scope.js';
 

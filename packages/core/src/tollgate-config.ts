@@ -1,0 +1,49 @@
+/** What a `Tollgate` is opened with: its settings, and the store and services it runs over. */
+import type { SigningAlgorithm } from '@tollgate/jwt';
+import type { WindowCounter } from '@tollgate/window-counter';
+import type { Clock } from './clock.js';
+import type { EncryptionKey } from './crypto/index.js';
+import type { ManagementConfig } from './management/contract.js';
+import type { RevocationFeedOptions } from './revocations/feed.js';
+import type { RevocationSignal } from './revocations/signal.js';
+import type { Store } from './storage/index.js';
+import type { BruteForceLimits } from './throttle.js';
+
+export interface TollgateConfig {
+  /** Origin (scheme://host[:port]) that becomes `iss` and the base of every endpoint URL. */
+  issuer: string;
+  /** Algorithm for newly generated signing keys. */
+  signingAlgorithm: SigningAlgorithm;
+  /** How long a rotated key is published before it signs (default DEFAULT_KEY_PROPAGATION_DELAY_SECONDS). */
+  keyPropagationDelaySeconds?: number;
+  refreshTokenTtlSeconds: number;
+  /**
+   * The absolute lifetime of a refresh-token family, from its first issue: rotation never extends a token past
+   * it. Default 90 days.
+   */
+  refreshTokenMaxLifetimeSeconds?: number;
+  /** Lifetime of access tokens for APIs added without their own. */
+  defaultAccessTokenTtlSeconds: number;
+  clockToleranceSeconds: number;
+  /** The JSON `{username, password}` login and the password grant without client credentials. */
+  passwordLogin: boolean;
+  bruteForce: BruteForceLimits;
+  /** API tokens and dashboard sessions; every field has a default (see management/config). */
+  management?: Partial<ManagementConfig>;
+}
+
+export interface TollgateDependencies {
+  store: Store;
+  encryptionKey: EncryptionKey;
+  clock?: Clock;
+  /** Where failed-attempt counters live; in-process by default. */
+  attempts?: WindowCounter;
+  /**
+   * Poll interval and timers of the revocation stream's feed (tests drive them by hand). The default 250 ms suits a
+   * single node; with a `revocationSignal` other nodes' writes arrive by the signal, so polling is only the fallback
+   * for when it is down and may be slower (e.g. 1000 ms).
+   */
+  revocationFeed?: Omit<RevocationFeedOptions, 'clock'>;
+  /** The cross-node nudge (e.g. Redis pub/sub): published after each revocation written here; any signal polls the store. */
+  revocationSignal?: RevocationSignal;
+}
