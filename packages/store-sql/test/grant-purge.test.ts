@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openSqliteStore, type SqliteStore } from '../src/index.js';
-import { accessToken, family, refreshToken, T0 } from './contract/records.js';
+import { accessToken, family, refreshToken, T0 } from '@tollgate/core/testing';
 
 async function withStore(run: (store: SqliteStore) => Promise<void>): Promise<void> {
   const store = await openSqliteStore({ file: ':memory:' });

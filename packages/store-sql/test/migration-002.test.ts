@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openSqliteStore } from '../src/index.js';
-import { apiToken, auditEvent, user } from './contract/records.js';
+import { apiToken, auditEvent, user } from '@tollgate/core/testing';
 import { createDatabaseAt001 } from './fixtures/database-at-001.js';
 
 let workDir = '';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openSqliteStore } from '../src/index.js';
-import { signingKey, T0 } from './contract/records.js';
+import { signingKey, T0 } from '@tollgate/core/testing';
 import { createDatabaseAt001 } from './fixtures/database-at-001.js';
 
 let workDir = '';

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openPostgresStore, type PostgresStore } from '../src/index.js';
 import { REVOCATION_LOCK_CLASS } from '../src/postgres/advisory-locks.js';
-import { accessToken, apiToken, family, refreshToken, T0 } from './contract/records.js';
+import { accessToken, apiToken, family, refreshToken, T0 } from '@tollgate/core/testing';
 import {
   DATABASE_URL,
   dropSchema,

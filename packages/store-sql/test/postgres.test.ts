@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openPostgresStore, openStore, PostgresStore, SqliteStore } from '../src/index.js';
-import { describeStoreContract } from './contract.js';
+import { describeStoreContract } from '@tollgate/core/testing';
 import {
   DATABASE_URL,
   dropSchema,

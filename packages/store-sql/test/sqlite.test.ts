@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { isDatabaseUnavailable, isStorageFull, MigrationError, openSqliteStore } from '../src/index.js';
-import { describeStoreContract } from './contract.js';
+import { describeStoreContract } from '@tollgate/core/testing';
 import { finished, printed, spawnFixture } from './fixtures/child-process.js';
 
 let workDir = '';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Conflict, type Store } from '@tollgate/core';
+import { Conflict } from '../../errors.js';
+import type { Store } from '../../storage/index.js';
 import { apiDefaultContract } from './api-defaults.js';
 import { api, client, user, useFreshStore } from './records.js';
 

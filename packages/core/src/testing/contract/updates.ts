@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store } from '@tollgate/core';
+import type { Store } from '../../storage/index.js';
 import { api, client, user, useFreshStore } from './records.js';
 
 export function updateContract(open: () => Promise<Store>): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store } from '@tollgate/core';
+import type { Store } from '../../storage/index.js';
 import { accessToken, family, refreshToken, T0, useFreshStore } from './records.js';
 
 export function grantContract(open: () => Promise<Store>): void {

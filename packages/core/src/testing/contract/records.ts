@@ -11,7 +11,7 @@ import type {
   SigningKeyRecord,
   Store,
   UserRecord,
-} from '@tollgate/core';
+} from '../../storage/index.js';
 import { afterEach, beforeEach } from 'node:test';
 
 export const T0 = 1_700_000_000;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Conflict, type Store } from '@tollgate/core';
+import { Conflict } from '../../errors.js';
+import type { Store } from '../../storage/index.js';
 import { apiToken, T0, useFreshStore } from './records.js';
 
 const REVOCATION_EXPIRES_AT = T0 + 86_400 * 30;

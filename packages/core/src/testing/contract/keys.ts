@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Conflict, type Store } from '@tollgate/core';
+import { Conflict } from '../../errors.js';
+import type { Store } from '../../storage/index.js';
 import { signingKey, T0, useFreshStore } from './records.js';
 
 const DAY = 86_400;

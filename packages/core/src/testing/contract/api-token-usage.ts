@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ApiTokenUsageEntry, Store } from '@tollgate/core';
+import type { ApiTokenUsageEntry, Store } from '../../storage/index.js';
 import { apiToken, T0, useFreshStore } from './records.js';
 
 const A = 'https://a.example.com';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AuditEventRecord, AuditFilter, Store } from '@tollgate/core';
+import type { AuditEventRecord, AuditFilter, Store } from '../../storage/index.js';
 import { auditEvent, T0, useFreshStore } from './records.js';
 
 /** Six events, one second apart, oldest first. */

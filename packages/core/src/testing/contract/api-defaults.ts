@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Conflict, type Store } from '@tollgate/core';
+import { Conflict } from '../../errors.js';
+import type { Store } from '../../storage/index.js';
 import { api, useFreshStore } from './records.js';
 
 const CONTENDERS = 10;
