@@ -1,5 +1,6 @@
 /**
- * `@tollgate/core/testing`: what a store needs to prove it keeps the storage contract, and a store for tests.
+ * `@tollgate/core/testing`: what a store needs to prove it keeps the storage contract, and `MemoryStore`, the whole
+ * contract in memory, for tests that need a store but not a database.
  *
  * A store (SQLite and PostgreSQL in @tollgate/store-sql, or a third one) runs the contract suite from one of its own
  * test files, on node:test:
@@ -16,6 +17,7 @@
  * Not for production code: the suite imports node:test.
  */
 export { describeStoreContract } from './contract/index.js';
+export { MemoryStore } from './memory-store/index.js';
 export {
   accessToken,
   api,

@@ -9,6 +9,7 @@ import { apiContract, clientContract, userContract } from './accounts.js';
 import { apiTokenUsageContract } from './api-token-usage.js';
 import { apiTokenContract } from './api-tokens.js';
 import { auditContract } from './audit.js';
+import { copiesContract } from './copies.js';
 import { grantContract } from './grants.js';
 import { keyContract } from './keys.js';
 import { revocationContract } from './revocations.js';
@@ -28,5 +29,6 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     apiTokenUsageContract(open);
     sessionContract(open);
     auditContract(open);
+    copiesContract(open);
   });
 }

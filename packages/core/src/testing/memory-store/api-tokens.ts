@@ -1,0 +1,123 @@
+import { Conflict } from '../../errors.js';
+import type {
+  ApiTokenOwnerKind,
+  ApiTokenRecord,
+  ApiTokenStore,
+  ApiTokenUsageEntry,
+  ApiTokenUsageRow,
+} from '../../storage/index.js';
+import { ApiTokenUsage } from './api-token-usage.js';
+import { CONFLICTING_RECORD, compareText, copyOf } from './records.js';
+import type { MemoryRevocationStore } from './revocations.js';
+
+/** Like the other tables: each method checks before it changes anything and never awaits in between. */
+export class MemoryApiTokenStore implements ApiTokenStore {
+  readonly #revocations: MemoryRevocationStore;
+  /** By id; hashes and jtis are unique too. */
+  readonly #tokens = new Map<string, ApiTokenRecord>();
+  readonly #usage = new ApiTokenUsage();
+
+  constructor(revocations: MemoryRevocationStore) {
+    this.#revocations = revocations;
+  }
+
+  async add(token: ApiTokenRecord): Promise<void> {
+    if (this.#tokens.has(token.id)) throw new Conflict(`An API token with id ${token.id} already exists`);
+    if (this.#find((stored) => stored.tokenHash === token.tokenHash || stored.jti === token.jti)) {
+      throw new Conflict(CONFLICTING_RECORD);
+    }
+    this.#tokens.set(token.id, copyOf(token));
+  }
+
+  async get(id: string): Promise<ApiTokenRecord | undefined> {
+    const token = this.#tokens.get(id);
+    return token && copyOf(token);
+  }
+
+  async findByHash(tokenHash: string): Promise<ApiTokenRecord | undefined> {
+    const token = this.#find((stored) => stored.tokenHash === tokenHash);
+    return token && copyOf(token);
+  }
+
+  async listByOwner(ownerKind: ApiTokenOwnerKind, ownerId: string): Promise<ApiTokenRecord[]> {
+    return this.#oldestFirst().filter(ownedBy(ownerKind, ownerId));
+  }
+
+  async list(): Promise<ApiTokenRecord[]> {
+    return this.#oldestFirst();
+  }
+
+  async regenerate(
+    id: string,
+    expectedHash: string,
+    next: { tokenHash: string; jti: string },
+    at: number,
+    revocationExpiresAt: number,
+  ): Promise<ApiTokenRecord | undefined> {
+    const token = this.#tokens.get(id);
+    if (token === undefined || token.tokenHash !== expectedHash) return undefined;
+    if (this.#find((other) => other.id !== id && (other.tokenHash === next.tokenHash || other.jti === next.jti))) {
+      throw new Conflict('The new token conflicts with an existing one');
+    }
+    const oldJti = token.jti;
+    Object.assign(token, { tokenHash: next.tokenHash, jti: next.jti, regeneratedAt: at });
+    this.#revocations.record([oldJti], at, revocationExpiresAt);
+    return copyOf(token);
+  }
+
+  async revoke(id: string, revokedAt: number, revocationExpiresAt: number): Promise<ApiTokenRecord | undefined> {
+    const token = this.#tokens.get(id);
+    if (token === undefined) return undefined;
+    this.#tokens.delete(id);
+    this.#revocations.record([token.jti], revokedAt, revocationExpiresAt);
+    return token;
+  }
+
+  async revokeAllOf(
+    ownerKind: ApiTokenOwnerKind,
+    ownerId: string,
+    revokedAt: number,
+    revocationExpiresAt: number,
+  ): Promise<number> {
+    const owned = this.#oldestFirst().filter(ownedBy(ownerKind, ownerId));
+    for (const token of owned) this.#tokens.delete(token.id);
+    this.#revocations.record(
+      owned.map((token) => token.jti),
+      revokedAt,
+      revocationExpiresAt,
+    );
+    return owned.length;
+  }
+
+  /** Reports arrive late and out of order: counts add up, and the newest use wins whatever the order. */
+  async recordUsage(entries: readonly ApiTokenUsageEntry[]): Promise<void> {
+    for (const entry of entries) {
+      const token = this.#find((stored) => stored.jti === entry.jti);
+      if (token === undefined) continue;
+      token.requestCount += entry.count;
+      if (token.lastUsedAt === null || token.lastUsedAt < entry.lastUsedAt) {
+        token.lastUsedAt = entry.lastUsedAt;
+        token.lastUsedAddress = entry.lastUsedAddress;
+      }
+      this.#usage.add(token.id, entry);
+    }
+  }
+
+  async listUsage(filter: { fromDay: string; tokenId?: string; api?: string }): Promise<ApiTokenUsageRow[]> {
+    return this.#usage.list(filter);
+  }
+
+  #find(matches: (token: ApiTokenRecord) => boolean): ApiTokenRecord | undefined {
+    for (const token of this.#tokens.values()) if (matches(token)) return token;
+    return undefined;
+  }
+
+  /** Copies, by creation time and then id, as the SQL stores list them. */
+  #oldestFirst(): ApiTokenRecord[] {
+    return [...this.#tokens.values()].sort((a, b) => a.createdAt - b.createdAt || compareText(a.id, b.id)).map(copyOf);
+  }
+}
+
+function ownedBy(ownerKind: ApiTokenOwnerKind, ownerId: string): (token: ApiTokenRecord) => boolean {
+  return (token) => token.ownerKind === ownerKind && token.ownerId === ownerId;
+}

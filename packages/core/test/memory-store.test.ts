@@ -1,0 +1,3 @@
+import { describeStoreContract, MemoryStore } from '../src/testing/index.js';
+
+describeStoreContract('memory', async () => new MemoryStore());
