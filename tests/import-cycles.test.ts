@@ -2,6 +2,7 @@
  * No module of any package imports, directly or through others, a module that imports it back: type-only
  * imports included, since a cycle of types is the same tangle for the reader. Types shared both ways belong in
  * a leaf module. Reads the TypeScript sources of packages/<name>/src; a cycle fails the test with its members.
+ * Packages likewise: no package depends, through its package.json, on one that depends on it back.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -69,6 +70,24 @@ function cycles(graph: Map<string, string[]>): string[][] {
   return found;
 }
 
+/** Each package (`@tollgate/<name>`) and the workspace packages its package.json depends on. */
+function packageGraph(packagesDir: string): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const name of readdirSync(packagesDir)) {
+    const manifest = join(packagesDir, name, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const { name: packageName, dependencies = {} } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      name: string;
+      dependencies?: Record<string, string>;
+    };
+    graph.set(
+      packageName,
+      Object.keys(dependencies).filter((dependency) => dependency.startsWith('@tollgate/')),
+    );
+  }
+  return graph;
+}
+
 describe('module structure', () => {
   it('has no import cycle inside any package', () => {
     const packagesDir = join(REPO_ROOT, 'packages');
@@ -78,5 +97,15 @@ describe('module structure', () => {
       component.map((file) => relative(REPO_ROOT, file)).join(' <-> '),
     );
     assert.deepEqual(found, [], `import cycles:\n${found.join('\n')}`);
+  });
+
+  it('has no dependency cycle between packages, and neither the server nor the gateway depends on the other', () => {
+    const graph = packageGraph(join(REPO_ROOT, 'packages'));
+    assert.ok(graph.has('@tollgate/config') && graph.size > 10, [...graph.keys()].join(' '));
+    const found = cycles(graph).map((component) => component.join(' <-> '));
+    assert.deepEqual(found, [], `package dependency cycles:\n${found.join('\n')}`);
+    assert.ok(!graph.get('@tollgate/gateway')?.includes('@tollgate/server'), 'the gateway depends on the server');
+    assert.ok(!graph.get('@tollgate/server')?.includes('@tollgate/gateway'), 'the server depends on the gateway');
+    assert.deepEqual(graph.get('@tollgate/config'), [], '@tollgate/config depends on another workspace package');
   });
 });
