@@ -2,12 +2,10 @@
  * Builds the configuration from its sources, lowest precedence first: defaults (in the schema), the
  * config file (`--config tollgate.yaml|json`), environment variables, command-line flags. The merged
  * input is validated once against the one schema and frozen; every error names the field and the
- * source that set it.
+ * source that set it: the file and line, the environment variable or the flag.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { ConfigProblems, Layers, describeProblem, readConfigFile, validate } from '@tollgate/config';
 import { isPostgresLocation } from '@tollgate/store-sql';
-import { parse as parseYaml } from 'yaml';
 import { type ServerConfig, configSchema } from './config.js';
 
 /** Environment variables and the config field each one sets. */
@@ -76,42 +74,10 @@ const PATH_FIELDS = new Set([
   'tls.keyFile',
 ]);
 
-export class ConfigError extends Error {
-  readonly problems: readonly string[];
+export class ConfigError extends ConfigProblems {
   constructor(problems: string[]) {
-    super(`invalid configuration: ${problems.join('; ')}`);
+    super('configuration', problems);
     this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
-
-type Tree = Record<string, unknown>;
-
-/** The merged raw input plus, for every field set, the source that set it. */
-class Layers {
-  readonly input: Tree = {};
-  readonly origin = new Map<string, string>();
-
-  set(field: string, value: unknown, source: string): void {
-    const keys = field.split('.');
-    let node = this.input;
-    for (const key of keys.slice(0, -1)) {
-      if (!isPlainObject(node[key])) node[key] = {};
-      node = node[key] as Tree;
-    }
-    node[keys[keys.length - 1] as string] = value;
-    this.origin.set(field, source);
-  }
-
-  /** The source of a field, of the nearest enclosing field set as a whole, or of anything set inside it. */
-  sourceOf(field: string): string | undefined {
-    const parts = field.split('.');
-    for (let length = parts.length; length > 0; length--) {
-      const source = this.origin.get(parts.slice(0, length).join('.'));
-      if (source !== undefined) return source;
-    }
-    for (const [key, source] of this.origin) if (key.startsWith(`${field}.`)) return source;
-    return undefined;
   }
 }
 
@@ -120,105 +86,32 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
   if (sources.configFile !== undefined) addFile(layers, sources.configFile);
   addEnvironment(layers, sources.env ?? {});
   addFlags(layers, sources.flags ?? {});
-  const result = configSchema.safeParse(layers.input);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => describeIssue(layers, issue)));
-  }
-  return deepFreeze(result.data);
+  const result = validate(configSchema, layers);
+  if ('problems' in result) throw new ConfigError(result.problems);
+  return result.config;
 }
 
 function addFile(layers: Layers, file: string): void {
-  const path = resolve(file);
-  const content = readConfigFile(path);
-  if (!isPlainObject(content)) throw new ConfigError([`${file}: must contain a mapping of settings`]);
-  if ('encryptionKey' in content) {
-    throw new ConfigError([
-      `encryptionKey (from ${file}): not accepted in a config file; set TOLLGATE_ENCRYPTION_KEY or encryptionKeyFile`,
-    ]);
+  const read = readConfigFile(file);
+  if ('problem' in read) throw new ConfigError([read.problem]);
+  if (Object.hasOwn(read.settings, 'encryptionKey')) {
+    const problem = 'not accepted in a config file; set TOLLGATE_ENCRYPTION_KEY or encryptionKeyFile';
+    throw new ConfigError([describeProblem(['encryptionKey'], problem, read.source)]);
   }
-  for (const [field, value] of leaves(content)) {
-    const relativeToFile =
-      PATH_FIELDS.has(field) && typeof value === 'string' && value !== '' && !isPostgresLocation(value);
-    layers.set(field, relativeToFile ? resolve(dirname(path), value) : value, file);
-  }
-}
-
-function readConfigFile(path: string): unknown {
-  const extension = extname(path).toLowerCase();
-  if (!['.yaml', '.yml', '.json'].includes(extension)) {
-    throw new ConfigError([`${path}: a config file must end in .yaml, .yml or .json`]);
-  }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError([`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`]);
-  }
-  try {
-    return extension === '.json' ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : 'syntax error';
-    throw new ConfigError([`${path}: not valid ${extension === '.json' ? 'JSON' : 'YAML'}: ${reason}`]);
-  }
-}
-
-/** Flattens nested mappings into dotted fields; arrays and scalars are leaves. */
-function leaves(tree: Tree, prefix = ''): Array<[string, unknown]> {
-  return Object.entries(tree).flatMap(([key, value]) => {
-    const field = `${prefix}${key}`;
-    return isPlainObject(value) && Object.keys(value).length > 0 ? leaves(value, `${field}.`) : [[field, value]];
-  });
+  layers.setFile(read, (field, value) => PATH_FIELDS.has(field) && !isPostgresLocation(value));
 }
 
 function addEnvironment(layers: Layers, env: Readonly<Record<string, string | undefined>>): void {
   for (const [name, field] of Object.entries(ENVIRONMENT_VARIABLES)) {
     const value = env[name];
     // An empty variable counts as unset, as shells make it easy to export one by accident.
-    if (value !== undefined && value !== '') layers.set(field, value, name);
+    if (value !== undefined && value !== '') layers.set(field.split('.'), value, { setting: name });
   }
 }
 
 function addFlags(layers: Layers, flags: FlagValues): void {
   for (const [key, { flag, field }] of Object.entries(FLAGS)) {
     const value = flags[key as keyof FlagValues];
-    if (value !== undefined) layers.set(field, value, flag);
+    if (value !== undefined) layers.set(field.split('.'), value, { setting: flag });
   }
-}
-
-interface Issue {
-  path: PropertyKey[];
-  message: string;
-  code: string;
-  keys?: string[];
-}
-
-function describeIssue(layers: Layers, issue: Issue): string {
-  const base = issue.path.map(String).join('.');
-  if (issue.code === 'unrecognized_keys' && issue.keys) {
-    return issue.keys
-      .map((key) => {
-        const field = base === '' ? key : `${base}.${key}`;
-        return `${field}${sourceLabel(layers, field)}: is not a known setting`;
-      })
-      .join('; ');
-  }
-  const field = base === '' ? 'configuration' : base;
-  return `${field}${sourceLabel(layers, field)}: ${issue.message}`;
-}
-
-function sourceLabel(layers: Layers, field: string): string {
-  const source = layers.sourceOf(field);
-  return source === undefined ? '' : ` (from ${source})`;
-}
-
-function isPlainObject(value: unknown): value is Tree {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -10,14 +10,13 @@ import {
   MAX_ACCESS_TOKEN_TTL_SECONDS,
   MIN_ACCESS_TOKEN_TTL_SECONDS,
 } from '@tollgate/core';
+import { LOG_LEVELS, filePath, flag, integer, logLevel, redisUrl } from '@tollgate/config';
 import { isPostgresLocation } from '@tollgate/store-sql';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
 import { hostForUrl, isAddressOrCidr, isLoopbackHost } from '@tollgate/transport';
 
-export { SIGNING_ALGORITHMS };
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export { LOG_LEVELS, SIGNING_ALGORITHMS };
 
 const KIB = 1024;
 const MINUTE = 60;
@@ -45,31 +44,6 @@ function duration(bounds: { min: number; max: number; clamp?: boolean }) {
   });
 }
 
-/** Integers may arrive as strings from the environment or flags. */
-function integer(min: number, max: number) {
-  return z.preprocess(
-    (value) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value),
-    z
-      .number({ error: 'must be an integer' })
-      .int({ error: 'must be an integer' })
-      .min(min, { error: `must be at least ${min}` })
-      .max(max, { error: `must be at most ${max}` }),
-  );
-}
-
-const flag = z.preprocess(
-  (value) => {
-    if (typeof value !== 'string') return value;
-    const lower = value.trim().toLowerCase();
-    if (['true', '1', 'yes', 'on'].includes(lower)) return true;
-    if (['false', '0', 'no', 'off'].includes(lower)) return false;
-    return value;
-  },
-  z.boolean({ error: 'must be true or false' }),
-);
-
-const path = z.string({ error: 'must be a file path' }).min(1, { error: 'must not be empty' });
-
 /** A `postgres://` URL or a SQLite file path. The value is never echoed: a URL may hold a password. */
 const databaseLocation = z
   .string({ error: 'must be a postgres:// URL or a file path' })
@@ -77,11 +51,6 @@ const databaseLocation = z
   .refine((location) => !isPostgresLocation(location) || URL.canParse(location), {
     error: 'must be a valid postgres:// URL (percent-encode special characters in the password)',
   });
-
-/** `redis://` or `rediss://` (TLS). Not echoed either. */
-const redisUrl = z
-  .string({ error: 'must be a redis:// or rediss:// URL' })
-  .refine((url) => /^rediss?:\/\//i.test(url) && URL.canParse(url), { error: 'must be a redis:// or rediss:// URL' });
 
 /** `false`, or IP addresses / CIDR ranges of the proxies allowed to set X-Forwarded-* headers. */
 const trustProxy = z.unknown().transform((value, ctx): false | string[] => {
@@ -147,14 +116,14 @@ const management = z
 const fields = z.strictObject({
   host: z.string().min(1, { error: 'must not be empty' }).default('127.0.0.1'),
   port: integer(0, 65_535).default(8080),
-  dataDir: path.default('./tollgate-data'),
+  dataDir: filePath.default('./tollgate-data'),
   /**
    * Where the data lives: a `postgres://` / `postgresql://` URL (several nodes share it) or a SQLite file.
    * Defaults to `<dataDir>/tollgate.db`. DATABASE_URL and `--database` set it.
    */
   database: databaseLocation.optional(),
   /** The older spelling for a SQLite file; `database` wins when both are set. */
-  databaseFile: path.optional(),
+  databaseFile: filePath.optional(),
   /** Apply pending migrations when opening the database; when false, a schema that is behind is refused. */
   autoMigrate: flag.default(true),
   /** Redis shared by the nodes: revocation nudges and failed-login counters. Optional; down means degraded. */
@@ -174,8 +143,8 @@ const fields = z.strictObject({
   issuer: z.string().optional(),
   /** The key that encrypts private signing keys. Environment only (TOLLGATE_ENCRYPTION_KEY): keep it out of files. */
   encryptionKey: z.string().min(1, { error: 'must not be empty' }).optional(),
-  encryptionKeyFile: path.optional(),
-  tls: z.strictObject({ certFile: path, keyFile: path }).optional(),
+  encryptionKeyFile: filePath.optional(),
+  tls: z.strictObject({ certFile: filePath, keyFile: filePath }).optional(),
   trustProxy: trustProxy.default(false),
   signingAlgorithm: z
     .enum(SIGNING_ALGORITHMS, { error: `must be one of ${SIGNING_ALGORITHMS.join(', ')}` })
@@ -196,7 +165,7 @@ const fields = z.strictObject({
     .default(64 * KIB),
   bruteForce,
   management,
-  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  logLevel,
 });
 
 export const configSchema = fields.transform((input, ctx) => {
