@@ -1,12 +1,14 @@
 /**
  * The gateway's one configuration schema: shape, defaults, bounds and messages. config-load.ts reads the
- * YAML file and turns every issue into `file:line: field: what is wrong`; this module only knows the shape.
+ * file and turns every issue into `file:line: field: what is wrong` (or names the variable the value came from);
+ * this module only knows the shape.
  */
+import { LOG_LEVELS, filePath, flag, integer, logLevel, redisUrl } from '@tollgate/config';
 import { z } from 'zod';
 import { isAddressOrCidr, isLoopbackHost } from '@tollgate/transport';
 import { normalisePath } from './path.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export { LOG_LEVELS };
 export const DEFAULT_FORWARD_AUTH_PATH = '/_tollgate/auth';
 /** Which proxy asks, and so which part of its check request names the original request (see forward-auth.ts). */
 export const FORWARD_AUTH_MODES = ['nginx', 'traefik', 'envoy'] as const;
@@ -29,16 +31,6 @@ const RESERVED_HEADERS = new Set([
   'x-forwarded-proto',
   'x-forwarded-host',
 ]);
-
-const integer = (min: number, max: number) =>
-  z
-    .number({ error: 'must be an integer' })
-    .int({ error: 'must be an integer' })
-    .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}` });
-
-const flag = z.boolean({ error: 'must be true or false' });
-const filePath = z.string({ error: 'must be a file path' }).min(1, { error: 'must not be empty' });
 
 const headerName = z
   .string({ error: 'must be a header name' })
@@ -107,19 +99,6 @@ const issuerUrl = z.string({ error: 'must be the issuer URL' }).superRefine((val
     ctx.addIssue({ code: 'custom', message: 'must use https' });
   }
 });
-
-/** The credentials a Redis URL may carry never appear in a message: only what is wrong with it. */
-const redisUrl = z.string({ error: 'must be a redis:// or rediss:// URL' }).refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
-    } catch {
-      return false;
-    }
-  },
-  { error: 'must be a redis:// or rediss:// URL' },
-);
 
 const rateWindow = z.strictObject({
   requests: integer(1, 1_000_000_000),
@@ -216,7 +195,7 @@ const fields = z.strictObject({
       keyPrefix: z.string({ error: 'must be a string' }).min(1).default('tollgate:'),
     })
     .optional(),
-  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  logLevel,
   routes: z.array(route, { error: 'must be a list of routes' }).min(1, { error: 'must list at least one route' }),
 });
 

@@ -169,6 +169,66 @@ routes:
     assert.equal(config.forwardAuth.mode, 'traefik');
   });
 
+  it('names the environment variable a bad value came from', () => {
+    const file = write('redis.yaml', `${VALID}redis:\n  keyPrefix: 'gw1:'\n`);
+    assert.deepEqual(
+      problemsOf(() => loadGatewayConfig(file, { REDIS_URL: 'redis:///0' })),
+      ['redis.url (from REDIS_URL): must be a redis:// or rediss:// URL'],
+    );
+    const config = loadGatewayConfig(file, { REDIS_URL: 'redis://cache.internal:6379' });
+    assert.deepEqual(config.redis, { url: 'redis://cache.internal:6379', keyPrefix: 'gw1:' });
+  });
+
+  it('reads a JSON file, naming the line of a bad value and calling a syntax error a JSON one', () => {
+    const settings = {
+      issuer: 'https://auth.example.com',
+      audience: 'https://api.example.com',
+      routes: [{ path: '/data', upstream: 'ftp://files.example.com' }],
+    };
+    const file = write('gateway.json', JSON.stringify(settings, null, 2));
+    assert.deepEqual(
+      problemsOf(() => loadGatewayConfig(file, {})),
+      [`${file}:7: routes[0].upstream: must be an http(s) URL`],
+    );
+    const broken = write('broken.json', '{\n  "issuer": "https://auth.example.com"\n  "routes": []\n}\n');
+    assert.match(problemsOf(() => loadGatewayConfig(broken, {}))[0] ?? '', /broken\.json:3: not valid JSON: /);
+  });
+
+  it('refuses a file whose name does not say YAML or JSON', () => {
+    const file = write('gateway.conf', VALID);
+    assert.deepEqual(
+      problemsOf(() => loadGatewayConfig(file, {})),
+      [`${file}: a config file must end in .yaml, .yml or .json`],
+    );
+  });
+
+  it('reads numbers and true/false written as text, as the server does', () => {
+    const file = write(
+      'text.yaml',
+      `issuer: https://auth.example.com
+listen:
+  port: "8443"
+forwardToken: "off"
+routes:
+  - path: /status
+    upstream: http://127.0.0.1:9000
+    public: "yes"
+`,
+    );
+    const config = loadGatewayConfig(file, {});
+    assert.equal(config.listen.port, 8443);
+    assert.equal(config.routes[0]?.public, true);
+    assert.equal(config.forwardToken, false);
+  });
+
+  it('words a value of the wrong kind that its schema leaves unworded', () => {
+    const file = write('kind.yaml', `${VALID}listen: 8000\n`);
+    assert.deepEqual(
+      problemsOf(() => loadGatewayConfig(file, {})),
+      [`${file}:8: listen: must be an object`],
+    );
+  });
+
   it('says so when the file cannot be read', () => {
     const [problem] = problemsOf(() => loadGatewayConfig(join(folder, 'absent.yaml'), {}));
     assert.match(problem ?? '', /cannot read .*absent\.yaml: ENOENT/);

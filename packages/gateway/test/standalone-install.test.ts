@@ -46,7 +46,7 @@ describe('installing the SDK or the gateway alone', () => {
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'tollgate-install-'));
-    for (const name of ['jwt', 'verify', 'window-counter', 'redis', 'transport', 'gateway']) {
+    for (const name of ['jwt', 'verify', 'window-counter', 'redis', 'transport', 'config', 'gateway']) {
       const out = await npm(['pack', '--ignore-scripts', '--pack-destination', work], join(PACKAGES_DIR, name));
       tarball[name] = join(work, out.trim().split('\n').at(-1) ?? '');
       assert.ok(existsSync(tarball[name] ?? ''), `npm pack of ${name} made no tarball: ${out}`);
@@ -58,7 +58,11 @@ describe('installing the SDK or the gateway alone', () => {
 
   for (const [what, names, entry] of [
     ['the verify SDK', ['jwt', 'verify'], '@tollgate/verify'],
-    ['the gateway', ['jwt', 'verify', 'window-counter', 'redis', 'transport', 'gateway'], '@tollgate/gateway'],
+    [
+      'the gateway',
+      ['jwt', 'verify', 'window-counter', 'redis', 'transport', 'config', 'gateway'],
+      '@tollgate/gateway',
+    ],
   ] as const) {
     it(`installs ${what} without the server's packages or a native build`, async () => {
       const app = mkdtempSync(join(work, 'app-'));

@@ -36,14 +36,16 @@ describe('the gateway caps the lifetime an access token may claim', () => {
     assert.equal(upstream.received.length, before);
   });
 
-  it('refuses a maxTokenLifetimeSeconds that is not a positive integer', () => {
-    for (const bad of [0, -1, 1.5, '600']) {
-      const input = {
-        issuer: issuer.url,
-        maxTokenLifetimeSeconds: bad,
-        routes: [{ path: '/', upstream: upstream.url }],
-      };
-      assert.throws(() => parseGatewayConfig(input), /maxTokenLifetimeSeconds/);
+  it('refuses a maxTokenLifetimeSeconds that is not a positive integer, and reads one written as text', () => {
+    const input = (maxTokenLifetimeSeconds: unknown) => ({
+      issuer: issuer.url,
+      maxTokenLifetimeSeconds,
+      routes: [{ path: '/', upstream: upstream.url, public: true }],
+    });
+    for (const bad of [0, -1, 1.5, '1.5', '600s', true]) {
+      assert.throws(() => parseGatewayConfig(input(bad)), /^GatewayConfigError: .*: maxTokenLifetimeSeconds: must be/);
     }
+    // As in the server's config, where environment variables and flags can only be text.
+    assert.equal(parseGatewayConfig(input('600')).maxTokenLifetimeSeconds, 600);
   });
 });
