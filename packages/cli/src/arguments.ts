@@ -1,7 +1,8 @@
 /** Option-value parsers. A refused value becomes a one-line usage error (exit status 2). */
-import type { GrantType } from '@tollgate/core';
-import { SIGNING_ALGORITHMS, parseDuration } from '@tollgate/server/bootstrap';
+import type { GrantType, SigningAlgorithm } from '@tollgate/core';
+import { parseDuration } from '@tollgate/server/values';
 import { InvalidArgumentError } from 'commander';
+import { UsageError } from './usage.js';
 
 const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'refresh_token'];
 
@@ -58,11 +59,18 @@ export function parseTtl(value: string): number {
   return seconds;
 }
 
-export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
-
-export function parseAlgorithm(value: string): SigningAlgorithm {
+/**
+ * `--alg ES256`, checked when the command runs rather than while parsing: the list of algorithms comes with the
+ * core, which only the commands that use it load. The message is the one Commander gives a refused value.
+ */
+export async function checkAlgorithm(value: string): Promise<SigningAlgorithm> {
+  const { SIGNING_ALGORITHMS } = await import('@tollgate/core');
   const algorithm = SIGNING_ALGORITHMS.find((known) => known === value);
-  if (algorithm === undefined) throw new InvalidArgumentError(`use one of ${SIGNING_ALGORITHMS.join(', ')}`);
+  if (algorithm === undefined) {
+    throw new UsageError(
+      `option '--alg <algorithm>' argument '${value}' is invalid. use one of ${SIGNING_ALGORITHMS.join(', ')}`,
+    );
+  }
   return algorithm;
 }
 

@@ -2,10 +2,12 @@
  * What every command shares: the global options, the process streams, and opening the data directory
  * the same way the server does (same config sources, same database file, same encryption key).
  * Each command opens the store itself (SQLite file or PostgreSQL), so it works while servers run on it.
+ * The configuration, the stores and the core are loaded on first use, not when the command line is parsed, so
+ * the version, the help and usage errors are answered without them.
  */
 import type { Readable } from 'node:stream';
-import { type ActorOperations, OPERATOR, type Tollgate } from '@tollgate/core';
-import { type ServerConfig, loadConfig, openTollgateFromConfig } from '@tollgate/server/bootstrap';
+import type { ActorOperations, Tollgate } from '@tollgate/core';
+import type { ServerConfig } from '@tollgate/server/bootstrap';
 import { type Streams, warn } from './output.js';
 
 export interface GlobalOptions {
@@ -20,11 +22,12 @@ export interface Cli extends Streams {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-export function configFor(
+export async function configFor(
   cli: Cli,
   options: GlobalOptions,
   flags: Record<string, string | undefined> = {},
-): ServerConfig {
+): Promise<ServerConfig> {
+  const { loadConfig } = await import('@tollgate/server/bootstrap');
   return loadConfig({
     configFile: options.config,
     env: cli.env,
@@ -42,7 +45,9 @@ export async function withTollgate<T>(
   options: GlobalOptions,
   action: (tollgate: Tollgate) => Promise<T>,
 ): Promise<T> {
-  const opened = await openTollgateFromConfig(configFor(cli, options), {
+  const config = await configFor(cli, options);
+  const { openTollgateFromConfig } = await import('@tollgate/server/bootstrap');
+  const opened = await openTollgateFromConfig(config, {
     warn: (message) => warn(cli, message),
     warnOnlyWhenGenerated: true,
     existingOnly: true,
@@ -58,10 +63,11 @@ export async function withTollgate<T>(
  * The management operations as the operator (the CLI's actor: an admin, recorded as `cli` in the audit log),
  * for the commands that must be authorised and audited exactly as the admin API's are.
  */
-export function withOperator<T>(
+export async function withOperator<T>(
   cli: Cli,
   options: GlobalOptions,
   action: (operations: ActorOperations) => Promise<T>,
 ): Promise<T> {
+  const { OPERATOR } = await import('@tollgate/core');
   return withTollgate(cli, options, (tollgate) => action(tollgate.as(OPERATOR)));
 }

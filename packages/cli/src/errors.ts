@@ -1,41 +1,18 @@
 /**
- * The CLI's exit-status contract, which scripts rely on:
- * 0 success; 2 bad usage (unknown option, missing or invalid argument, invalid configuration, a value
- * the core refused as invalid); 1 anything else (name taken, not found, I/O). Always one line on
- * stderr, `tollgate: <message>`, never a stack trace.
+ * Every failure as exit status and one line (the contract is in usage.ts): the command line's own, then those of
+ * the configuration, the data directory and the core.
  */
 import { Conflict, InvalidRequest, NotFound, TollgateError } from '@tollgate/core';
 import { ConfigError, EncryptionKeyError, NoTollgateDataError } from '@tollgate/server/bootstrap';
-import { CommanderError } from 'commander';
+import { EXIT_FAILURE, EXIT_USAGE, type Failure, describeUsageFailure, oneLine } from './usage.js';
 
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
-
-/** A mistake in how the command was called. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-export interface Failure {
-  exitCode: number;
-  message: string;
-}
+export { EXIT_FAILURE, EXIT_USAGE, type Failure, UsageError } from './usage.js';
 
 export function describeFailure(error: unknown): Failure {
-  if (error instanceof CommanderError) {
-    // Commander's own text, without its "error: " prefix and on one line (suggestions come on a second).
-    return { exitCode: EXIT_USAGE, message: oneLine(error.message.replace(/^error: /, '')) };
-  }
+  const usage = describeUsageFailure(error);
+  if (usage !== undefined) return usage;
   // No data where the command looked, or no key for it: a question of which directory, database or key was given.
-  if (
-    error instanceof UsageError ||
-    error instanceof ConfigError ||
-    error instanceof NoTollgateDataError ||
-    error instanceof EncryptionKeyError
-  ) {
+  if (error instanceof ConfigError || error instanceof NoTollgateDataError || error instanceof EncryptionKeyError) {
     return { exitCode: EXIT_USAGE, message: oneLine(error.message) };
   }
   if (error instanceof InvalidRequest) return { exitCode: EXIT_USAGE, message: oneLine(error.description) };
@@ -49,12 +26,4 @@ export function describeFailure(error: unknown): Failure {
     .find((line) => line.trim() !== '')
     ?.trim();
   return { exitCode: EXIT_FAILURE, message: firstLine ?? 'unexpected error' };
-}
-
-function oneLine(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .join(' ');
 }

@@ -15,8 +15,8 @@ import { registerStartCommand } from './commands/start.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
 import type { Cli } from './context.js';
-import { UsageError, describeFailure } from './errors.js';
 import { PromptInterrupted } from './prompt.js';
+import { type Failure, UsageError, describeUsageFailure } from './usage.js';
 
 export const VERSION = '0.1.0';
 
@@ -63,10 +63,18 @@ export async function runCli(argv: readonly string[], cli: Cli): Promise<number>
   } catch (error) {
     if (error instanceof CommanderError && error.exitCode === 0) return 0;
     if (error instanceof PromptInterrupted) return 130;
-    const failure = describeFailure(missingCommand(error, group) ?? error);
+    const failure = await describe(missingCommand(error, group) ?? error);
     cli.stderr.write(`tollgate: ${failure.message}\n`);
     return failure.exitCode;
   }
+}
+
+/**
+ * A mistake on the command line is described without loading anything; any other error comes from the
+ * configuration, the store or the core, which are loaded by then, so describing it loads little more.
+ */
+async function describe(error: unknown): Promise<Failure> {
+  return describeUsageFailure(error) ?? (await import('./errors.js')).describeFailure(error);
 }
 
 /** Commander answers a bare `tollgate` or `tollgate apis` with its help on stderr; say what is missing instead. */

@@ -3,7 +3,7 @@
  * from stdin with `--password-stdin`, or typed twice at a hidden terminal prompt.
  */
 import type { Readable, Writable } from 'node:stream';
-import { UsageError } from './errors.js';
+import { UsageError } from './usage.js';
 
 type Input = Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
 

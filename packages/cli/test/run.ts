@@ -52,10 +52,10 @@ export function dataDir(): string {
 
 export function run(
   args: readonly string[],
-  options: { input?: string; env?: Record<string, string>; cwd?: string } = {},
+  options: { input?: string; env?: Record<string, string>; cwd?: string; nodeArguments?: readonly string[] } = {},
 ): Promise<Result> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArguments ?? []), BIN, ...args], {
       cwd: options.cwd ?? tempDir(),
       env: cleanEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 /** `tollgate apis add|list|remove`: the APIs (resource servers) tokens are issued for. */
 import type { ApiView } from '@tollgate/core';
-import { formatDuration } from '@tollgate/server/bootstrap';
+import { formatDuration } from '@tollgate/server/values';
 import type { Command } from 'commander';
 import { parseScopes, parseTtl } from '../arguments.js';
 import { type Cli, type GlobalOptions, withOperator } from '../context.js';

@@ -2,7 +2,7 @@
  * `tollgate demo`: the authorization server, a sample API and the gateway in front of it, in one process on
  * loopback, with a demo user, and the curl commands that show the whole story. Runs until Ctrl-C.
  */
-import { LOG_LEVELS } from '@tollgate/server/bootstrap';
+import { LOG_LEVELS } from '@tollgate/server/values';
 import { type Command, Option } from 'commander';
 import { parsePort } from '../arguments.js';
 import { type Cli, type GlobalOptions, configFor } from '../context.js';
@@ -54,7 +54,7 @@ export function registerDemoCommand(program: Command, cli: Cli): void {
     )
     .action(async (_options: DemoCommandOptions, command: Command) => {
       const options = command.optsWithGlobals<DemoCommandOptions>();
-      const config = configFor(
+      const config = await configFor(
         cli,
         { ...options, data: options.data ?? DEMO_DATA_DIR },
         {

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { Cli, GlobalOptions } from '../context.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../usage.js';
 
 export function registerGatewayCommand(program: Command, cli: Cli): void {
   program

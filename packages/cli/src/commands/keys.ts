@@ -4,7 +4,7 @@
  */
 import type { KeyView } from '@tollgate/core';
 import type { Command } from 'commander';
-import { type SigningAlgorithm, parseAlgorithm } from '../arguments.js';
+import { checkAlgorithm } from '../arguments.js';
 import { type Cli, type GlobalOptions, withOperator } from '../context.js';
 import { formatTime, printJson, printLines, printTable } from '../output.js';
 
@@ -29,7 +29,7 @@ function keyStatus(key: KeyView, nowSeconds: number): string {
 }
 
 interface RotateOptions extends GlobalOptions {
-  alg?: SigningAlgorithm;
+  alg?: string;
   now?: boolean;
 }
 
@@ -40,12 +40,13 @@ function registerRotate(keys: Command, cli: Cli): void {
       'add a new signing key: published in the JWKS at once, signing after keyPropagationDelay (default 2m); ' +
         'older keys stay published until their tokens have expired',
     )
-    .option('--alg <algorithm>', 'EdDSA, ES256 or RS256 (default: the configured signingAlgorithm)', parseAlgorithm)
+    .option('--alg <algorithm>', 'EdDSA, ES256 or RS256 (default: the configured signingAlgorithm)')
     .option('--now', 'EMERGENCY ONLY: sign with the new key at once; verifiers may refuse its tokens for a while')
     .action(async (_options: RotateOptions, command: Command) => {
       const options = command.optsWithGlobals<RotateOptions>();
       const now = options.now === true;
-      const key = await withOperator(cli, options, (operations) => operations.keys.rotate(options.alg, { now }));
+      const alg = options.alg === undefined ? undefined : await checkAlgorithm(options.alg);
+      const key = await withOperator(cli, options, (operations) => operations.keys.rotate(alg, { now }));
       if (options.json) return printJson(cli, keyJson(key));
       printLines(
         cli,

@@ -4,8 +4,6 @@
  * than from every node. Safe to run while servers are up and from several places at once: on PostgreSQL
  * migrations are serialised by an advisory lock, on SQLite by the write lock.
  */
-import { openStoreAsIs } from '@tollgate/server/bootstrap';
-import { redactDatabaseLocation } from '@tollgate/store-sql';
 import type { Command } from 'commander';
 import { type Cli, type GlobalOptions, configFor } from '../context.js';
 import { printJson, printLines } from '../output.js';
@@ -16,7 +14,9 @@ export function registerMigrateCommand(program: Command, cli: Cli): void {
     .description('apply pending database migrations (tollgate start does this itself unless --no-migrate)')
     .action(async (_options: GlobalOptions, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();
-      const config = configFor(cli, options);
+      const config = await configFor(cli, options);
+      const { openStoreAsIs } = await import('@tollgate/server/bootstrap');
+      const { redactDatabaseLocation } = await import('@tollgate/store-sql');
       const store = await openStoreAsIs(config);
       let applied: string[];
       try {

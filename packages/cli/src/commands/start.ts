@@ -1,5 +1,5 @@
 /** `tollgate start`: runs the authorization server until SIGTERM/SIGINT. */
-import { LOG_LEVELS } from '@tollgate/server/bootstrap';
+import { LOG_LEVELS } from '@tollgate/server/values';
 import { type Command, Option } from 'commander';
 import { parsePort } from '../arguments.js';
 import { type Cli, type GlobalOptions, configFor } from '../context.js';
@@ -30,7 +30,7 @@ export function registerStartCommand(program: Command, cli: Cli): void {
     .option('--no-migrate', 'do not migrate the database; refuse to start if its schema is behind')
     .action(async (_options: StartOptions, command: Command) => {
       const options = command.optsWithGlobals<StartOptions>();
-      const config = configFor(cli, options, {
+      const config = await configFor(cli, options, {
         port: options.port,
         host: options.host,
         issuer: options.issuer,

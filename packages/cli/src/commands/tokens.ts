@@ -7,7 +7,7 @@ import type { ApiTokenInput, ApiTokenView, CreatedApiToken } from '@tollgate/cor
 import { type Command, Option } from 'commander';
 import { collectWords, parseExpiry } from '../arguments.js';
 import { type Cli, configFor, type GlobalOptions, withOperator } from '../context.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../usage.js';
 import { formatList, formatTime, printJson, printLines, printTable } from '../output.js';
 
 interface OwnerOptions {
@@ -96,7 +96,7 @@ function registerCreate(tokens: Command, cli: Cli): void {
     .action(async (_options: CreateOptions, self: Command) => {
       const options = self.optsWithGlobals<CreateOptions>();
       const input = inputOf(options);
-      if (input.expiresInSeconds === null && !configFor(cli, options).management.allowNeverExpiringApiTokens) {
+      if (input.expiresInSeconds === null && !(await configFor(cli, options)).management.allowNeverExpiringApiTokens) {
         throw new UsageError(
           '--expires never is not allowed here: set management.allowNeverExpiringApiTokens (or TOLLGATE_ALLOW_NEVER_EXPIRING_API_TOKENS=true) for the server and the CLI',
         );

@@ -1,10 +1,10 @@
 /** `tollgate users add|list|set|remove`: the people who log in with a username and password. */
-import { type ActorOperations, NotFound, type UserView } from '@tollgate/core';
+import type { ActorOperations, UserView } from '@tollgate/core';
 import { type Command, Option } from 'commander';
 import { parseScopes } from '../arguments.js';
 import { type Cli, type GlobalOptions, configFor, withOperator } from '../context.js';
 import { formatList, formatTime, printJson, printLines, printTable } from '../output.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../usage.js';
 import { promptNewPassword, readPasswordFromStdin } from '../prompt.js';
 
 /** The stable `--json` shape of a user (never a password hash). */
@@ -47,7 +47,10 @@ function changesOf(options: SetOptions): { scopes?: string[]; disabled?: boolean
 /** The CLI names users by username; the management operations by id. */
 async function findUser(operations: ActorOperations, username: string): Promise<UserView> {
   const found = (await operations.users.list()).find((candidate) => candidate.username === username);
-  if (found === undefined) throw new NotFound(`No user named ${username}`);
+  if (found === undefined) {
+    const { NotFound } = await import('@tollgate/core');
+    throw new NotFound(`No user named ${username}`);
+  }
   return found;
 }
 
@@ -63,7 +66,7 @@ export function registerUserCommands(program: Command, cli: Cli): void {
     .option('--admin', 'may sign in to the dashboard as an administrator')
     .action(async (username: string, _options: AddOptions, command: Command) => {
       const options = command.optsWithGlobals<AddOptions>();
-      configFor(cli, options); // a configuration mistake is reported before anyone types a password
+      await configFor(cli, options); // a configuration mistake is reported before anyone types a password
       // The store is opened only after the password is read: nothing is held open while a person types.
       const password = options.passwordStdin
         ? await readPasswordFromStdin(cli.stdin)
