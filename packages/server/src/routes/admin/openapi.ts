@@ -2,8 +2,18 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from '../../http/admin-routes.js';
 import { buildOpenApiDocument } from './openapi-document.js';
+import type { JsonSchema } from './openapi-schemas.js';
 
 export function registerOpenApiRoute(app: FastifyInstance): void {
-  const document = buildOpenApiDocument();
-  registerAdminRoutes(app, [{ method: 'GET', url: '/openapi.json', access: 'public', handler: async () => document }]);
+  // Built on the first request, not at start-up: turning the zod schemas into JSON Schema was the largest
+  // single cost of building the app, for a document few processes are ever asked for.
+  let document: JsonSchema | undefined;
+  registerAdminRoutes(app, [
+    {
+      method: 'GET',
+      url: '/openapi.json',
+      access: 'public',
+      handler: async () => (document ??= buildOpenApiDocument()),
+    },
+  ]);
 }
