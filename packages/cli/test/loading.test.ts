@@ -1,13 +1,38 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { loadedPackages, recordingModules } from './loaded-modules/index.js';
-import { dataDir, run } from './run.js';
+import { BIN, cleanEnv, dataDir, run } from './run.js';
 
 /** Runs `tollgate <args>`, which must succeed, and returns the packages it loaded. */
 async function packagesLoadedBy(args: readonly string[]): Promise<Set<string>> {
   const recording = recordingModules();
   const result = await run(args, { env: recording.env, nodeArguments: recording.nodeArguments });
   assert.equal(result.status, 0, result.stderr);
+  return loadedPackages(recording.log);
+}
+
+/** Runs `tollgate start` until it is listening, stops it, and returns the packages it loaded. */
+async function packagesLoadedByStart(data: string): Promise<Set<string>> {
+  const recording = recordingModules();
+  const args = [...recording.nodeArguments, BIN, 'start', '--port', '0', '--data', data, '--log-level', 'warn'];
+  const child = spawn(process.execPath, args, { cwd: data, env: cleanEnv(recording.env) });
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = once(child, 'exit');
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Tollgate listening on')) resolve();
+    });
+    exited.then(() => reject(new Error(`tollgate start exited: ${output}`)), reject);
+  });
+  child.kill('SIGTERM');
+  const [code] = await exited;
+  assert.equal(code, 0, output);
   return loadedPackages(recording.log);
 }
 
@@ -37,5 +62,15 @@ describe('each command loads only what it uses', () => {
         `tollgate ${args.join(' ')}`,
       );
     }
+  });
+
+  it('the server loads Fastify without its JSON Schema compilers, which no route uses', async () => {
+    const loaded = await packagesLoadedByStart(dataDir());
+    assert.ok(loaded.has('fastify'), 'the recording works');
+    const compilers = ['ajv', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'];
+    assert.deepEqual(
+      compilers.filter((name) => loaded.has(name)),
+      [],
+    );
   });
 });

@@ -8,6 +8,7 @@ import type { ServerConfig } from './config.js';
 import { registerBodyParsers } from './http/body.js';
 import { applyCacheHeaders } from './http/endpoints.js';
 import { refuseNulCharacters } from './http/nul-guard.js';
+import { NO_SCHEMA_COMPILERS } from './http/schema-compilers.js';
 import { createErrorHandler, notFound } from './http/errors.js';
 import { applySecurityHeaders } from './http/security-headers.js';
 import { trustedProxies } from '@tollgate/transport';
@@ -59,6 +60,7 @@ export function buildApp(
     // shape) rather than with Fastify's own 503 body; new connections are refused by the closed listener.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    schemaController: { compilersFactory: NO_SCHEMA_COMPILERS },
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   }) as unknown as FastifyInstance;
 
