@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { applyCacheHeaders } from '../src/http/endpoints.js';
 import { DASHBOARD_SECURITY_HEADERS, registerDashboardRoutes } from '../src/routes/dashboard.js';
@@ -103,6 +103,34 @@ describe('the dashboard files', async () => {
     assert.equal(response.statusCode, 302);
     assert.equal(response.headers.location, '/dashboard/');
     assertSecurityHeaders(response.headers);
+  });
+});
+
+describe("the build's compressed copies", async () => {
+  const dir = builtDashboard();
+  // Quality 1, which the server never uses itself: its answer shows whether it took the copy or compressed afresh.
+  const scriptCopy = brotliCompressSync(SCRIPT, { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } });
+  writeFileSync(join(dir, 'assets', 'app-1a2b.js.br'), scriptCopy);
+  // Left from an earlier build: not a copy of today's index.html.
+  writeFileSync(join(dir, 'index.html.gz'), gzipSync('<!doctype html><p>an older build</p>'.repeat(20)));
+  const app = await appServing(dir);
+
+  it('are sent as they are, instead of compressing the file again', async () => {
+    const url = '/dashboard/assets/app-1a2b.js';
+    const br = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'br' } });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.deepEqual(br.rawPayload, scriptCopy);
+  });
+
+  it('are not served as files of their own', async () => {
+    const response = await app.inject({ method: 'GET', url: '/dashboard/assets/app-1a2b.js.br' });
+    assert.equal(response.statusCode, 404);
+  });
+
+  it('are ignored when they do not decompress to their file', async () => {
+    const gz = await app.inject({ method: 'GET', url: '/dashboard/', headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(gz.rawPayload).toString(), INDEX);
   });
 });
 

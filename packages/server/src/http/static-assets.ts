@@ -1,12 +1,15 @@
 /**
  * A folder of static files held in memory: read once at start-up, each compressible file also stored gzip- and
  * brotli-compressed, each with a strong ETag. Serving then costs no disk access and no compression per request.
+ * A build may put the compressed copies beside each file (`app.js.br`, `app.js.gz`): they are used when they
+ * decompress to the file, so start-up need not compress (brotli at its best quality is slow), and are not served
+ * as files of their own.
  */
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { brotliCompress, constants, gzip } from 'node:zlib';
+import { brotliCompress, brotliDecompressSync, constants, gunzipSync, gzip } from 'node:zlib';
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -44,12 +47,19 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '
 /** Compressing tiny files gains nothing and costs a header. */
 const MIN_COMPRESS_BYTES = 256;
 
-/** Every regular file under `dir`, keyed by its `/`-separated path relative to `dir`. */
+/** A build's compressed copy of `file` is `file` plus one of these suffixes. */
+const COPY_SUFFIXES = { br: '.br', gzip: '.gz' } as const;
+
+/** Every regular file under `dir` but the compressed copies, keyed by its `/`-separated path relative to `dir`. */
 export async function loadStaticAssets(dir: string): Promise<Map<string, StaticAsset>> {
+  const files = new Set(await listFiles(dir));
+  const isCopy = (file: string) =>
+    Object.values(COPY_SUFFIXES).some((suffix) => file.endsWith(suffix) && files.has(file.slice(0, -suffix.length)));
   const assets = new Map<string, StaticAsset>();
-  for (const file of await listFiles(dir)) {
+  for (const file of files) {
+    if (isCopy(file)) continue;
     const key = relative(dir, file).split(sep).join('/');
-    assets.set(key, await prepare(file));
+    assets.set(key, await prepare(file, files));
   }
   return assets;
 }
@@ -64,20 +74,45 @@ async function listFiles(dir: string): Promise<string[]> {
   return files;
 }
 
-async function prepare(file: string): Promise<StaticAsset> {
+async function prepare(file: string, files: ReadonlySet<string>): Promise<StaticAsset> {
   const identity = await readFile(file);
   const extension = extname(file).toLowerCase();
   const etag = `"${createHash('sha256').update(identity).digest('base64url').slice(0, 27)}"`;
   const bodies: StaticAsset['bodies'] = { identity };
   if (COMPRESSIBLE.has(extension) && identity.length >= MIN_COMPRESS_BYTES) {
     const [br, gz] = await Promise.all([
-      brotliAsync(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }),
-      gzipAsync(identity, { level: constants.Z_BEST_COMPRESSION }),
+      builtCopy(file, 'br', identity, files).then(
+        (copy) =>
+          copy ?? brotliAsync(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }),
+      ),
+      builtCopy(file, 'gzip', identity, files).then(
+        (copy) => copy ?? gzipAsync(identity, { level: constants.Z_BEST_COMPRESSION }),
+      ),
     ]);
     if (br.length < identity.length) bodies.br = br;
     if (gz.length < identity.length) bodies.gzip = gz;
   }
   return { contentType: CONTENT_TYPES[extension] ?? 'application/octet-stream', etag, bodies };
+}
+
+/**
+ * The build's compressed copy of `file`, if there is one and it decompresses to `identity`: a copy left over from
+ * an earlier build is compressed afresh rather than served in place of the file (decompressing is cheap).
+ */
+async function builtCopy(
+  file: string,
+  encoding: keyof typeof COPY_SUFFIXES,
+  identity: Buffer,
+  files: ReadonlySet<string>,
+): Promise<Buffer | undefined> {
+  const copyFile = `${file}${COPY_SUFFIXES[encoding]}`;
+  if (!files.has(copyFile)) return undefined;
+  const copy = await readFile(copyFile);
+  try {
+    return (encoding === 'br' ? brotliDecompressSync : gunzipSync)(copy).equals(identity) ? copy : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
