@@ -89,6 +89,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await pools.close();
       await verifier?.close();
       await limiter.close?.();
+      // Access-log lines still buffered (see access-log.ts) go out now rather than at the next periodic flush.
+      logger.flush();
     });
     return closing;
   };

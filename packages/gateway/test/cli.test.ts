@@ -25,6 +25,17 @@ function cleanEnv(): NodeJS.ProcessEnv {
   );
 }
 
+/** Polls `probe` until it returns something truthy; fails after 10 s. */
+async function waitFor<T>(probe: () => T | undefined | false, what: string): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('tollgate gateway', { skip: SKIP }, () => {
   let issuer: TestIssuer;
   let upstream: TestUpstream;
@@ -64,6 +75,31 @@ describe('tollgate gateway', { skip: SKIP }, () => {
     assert.equal(reply.json<{ headers: Record<string, string> }>().headers['x-tollgate-subject'], 'user-42');
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
+  });
+
+  it('writes access-log lines while it runs, and those still buffered when SIGTERM stops it', async () => {
+    const yaml = `issuer: ${issuer.url}\naudience: ${API}\nlisten:\n  port: 0\nlogLevel: info\nroutes:\n  - path: /data\n    upstream: ${upstream.url}\n`;
+    writeFileSync(join(folder, 'logging.yaml'), yaml);
+    const child = spawn(process.execPath, [BIN, 'gateway', '--config', 'logging.yaml'], {
+      cwd: folder,
+      env: cleanEnv(),
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const url = await waitFor(() => /^Tollgate gateway listening on (\S+)$/m.exec(stdout)?.[1], 'the listening line');
+    const authorization = `Bearer ${await issuer.token()}`;
+    assert.equal((await send(url, '/data/while-running', { headers: { authorization } })).status, 200);
+    // Lines are written in blocks, but a lone line still goes out within the flush interval (1 s).
+    await waitFor(() => stdout.includes('"path":"/data/while-running"'), 'the access-log line of a running gateway');
+    assert.equal(child.exitCode, null);
+
+    assert.equal((await send(url, '/data/at-exit', { headers: { authorization } })).status, 200);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.ok(stdout.includes('"path":"/data/at-exit"'), `the last line was lost on exit:\n${stdout}`);
   });
 
   it('exits 2 with file, line and field for a bad config', async () => {
