@@ -80,8 +80,7 @@ export async function authorize(authorizer: Authorizer, request: RequestFacts): 
     return refused(refusal, target.path);
   }
   const { route } = match;
-  const base = { allowed: true as const, route, path: target.path, query: target.query };
-  if (route.public) return { ...base, token: undefined, rateLimit: undefined };
+  if (route.public) return allowed(route, target, undefined, undefined);
 
   const verified = await verifyFor(authorizer, route, request);
   if ('refusal' in verified) return refused(verified.refusal, target.path, route);
@@ -89,13 +88,24 @@ export async function authorize(authorizer: Authorizer, request: RequestFacts): 
   const scopeRefusal = checkScopes(route, token);
   if (scopeRefusal !== undefined) return refused(scopeRefusal, target.path, route, token);
 
+  // Without limits there is nothing to wait for: no await, no extra turn of the microtask queue.
+  if (route.rateLimit === undefined) return allowed(route, target, token, undefined);
   const rateLimit = await applyRateLimits(authorizer.limiter, route, rateLimitKeys(token));
   if (rateLimit !== undefined && !rateLimit.allowed) {
     const refusal = jsonRefusal(429, 'rate_limited', 'too many requests; retry later');
     Object.assign(refusal.headers, rateLimitHeaders(rateLimit));
     return refused(refusal, target.path, route, token);
   }
-  return { ...base, token, rateLimit };
+  return allowed(route, target, token, rateLimit);
+}
+
+function allowed(
+  route: Route,
+  target: { path: string; query: string },
+  token: VerifiedToken | undefined,
+  rateLimit: RateLimitDecision | undefined,
+): Allowed {
+  return { allowed: true, route, path: target.path, query: target.query, token, rateLimit };
 }
 
 async function verifyFor(
@@ -111,9 +121,12 @@ async function verifyFor(
     authorization.length === 1 ? authorization[0] : authorization.length === 0 ? undefined : [...authorization];
   try {
     // The target goes along so that a token in the query string is refused (RFC 6750 2.3, 5.3), not forwarded.
-    const bearerRequest = { headers: { authorization: header }, url: request.target };
-    const audience = { audience: route.audience };
-    return { token: await verifier.authenticate({ ...bearerRequest, remoteAddress: request.remoteAddress }, audience) };
+    const bearerRequest = {
+      headers: { authorization: header },
+      url: request.target,
+      remoteAddress: request.remoteAddress,
+    };
+    return { token: await verifier.authenticate(bearerRequest, route.verifyOptions) };
   } catch (error) {
     return { refusal: refusalFromVerifier(error, route.audience, authorizer.logger) };
   }

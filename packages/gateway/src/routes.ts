@@ -18,6 +18,8 @@ export interface Route {
   upstream: { origin: string; basePath: string };
   /** The API identifier tokens must carry; undefined only on public routes. */
   audience: string | undefined;
+  /** `{ audience }` for the verifier, made once rather than per request. */
+  verifyOptions: { audience: string } | undefined;
   scopes: readonly string[];
   anyScopes: readonly string[];
   public: boolean;
@@ -83,21 +85,28 @@ function longestPrefix(path: string, known: (candidate: string) => boolean): str
 }
 
 function chooseByMethod(group: readonly Route[], method: string): RouteMatch {
-  const wanted = method === 'HEAD' ? ['HEAD', 'GET'] : [method];
-  const route = group.find((entry) => entry.methods === undefined || wanted.some((name) => entry.methods?.has(name)));
+  const route = group.find((entry) => acceptsMethod(entry, method));
   if (route !== undefined) return { kind: 'route', route };
   const allowed = new Set(group.flatMap((entry) => [...(entry.methods ?? [])]));
   if (allowed.has('GET')) allowed.add('HEAD');
   return { kind: 'method_not_allowed', allowed: [...allowed].sort() };
 }
 
+/** RFC 9110 9.3.2: a route that serves GET serves HEAD too. */
+function acceptsMethod(route: Route, method: string): boolean {
+  const { methods } = route;
+  return methods === undefined || methods.has(method) || (method === 'HEAD' && methods.has('GET'));
+}
+
 function compileRoute(entry: GatewayRouteConfig, index: number, defaultAudience: string | undefined): Route {
+  const audience = entry.public ? undefined : (entry.audience ?? defaultAudience);
   return {
     index,
     prefix: entry.path,
     methods: entry.methods === undefined ? undefined : new Set(entry.methods),
     upstream: entry.upstream,
-    audience: entry.public ? undefined : (entry.audience ?? defaultAudience),
+    audience,
+    verifyOptions: audience === undefined ? undefined : { audience },
     scopes: entry.scopes,
     anyScopes: entry.anyScopes,
     public: entry.public,

@@ -3,16 +3,19 @@
  * the SHA-256 of the token, so a heap dump or a debugger shows digests, never a usable token. Bounded LRU; an entry
  * dies at the token's `exp`. Revocation is not the cache's job: the verifier checks the deny list on every hit.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 interface Entry<T> {
   value: T;
   expiresAtMs: number;
 }
 
-/** SHA-256 of the token, base64: what the cache stores instead of the token. */
+/**
+ * SHA-256 of the token, base64: what the cache stores instead of the token. The one-shot hash() skips the Hash
+ * object that createHash() builds, the larger part of a cache hit's cost in a profile.
+ */
 export function tokenDigest(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('base64');
+  return hash('sha256', token, 'base64');
 }
 
 export class TokenCache<T> {
