@@ -4,6 +4,7 @@
  * from a fixed list, so no header, query or claim set can slip in; Authorization is redacted as well,
  * should anything ever log request headers.
  */
+import cluster from 'node:cluster';
 import type { VerifiedToken } from '@tollgate/verify';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LOG_LEVELS } from './config.js';
@@ -25,10 +26,13 @@ export interface AccessLogEntry {
 }
 
 /**
- * Stdout is written in blocks of at least this many bytes, or once a second (nginx's `access_log ... buffer=
- * flush=`): one line per write cost a thread-pool round trip per request, more than the rest of the log line.
+ * Stdout is written in blocks of whole lines once 2 KiB have gathered, or once a second (nginx's `access_log ...
+ * buffer= flush=`): one write per line cost a thread-pool round trip per request, more than the rest of the log line.
+ * A block never exceeds PIPE_BUF (4 KiB on Linux), the most a pipe writes atomically, so the lines of several workers
+ * sharing one stdout never interleave.
  */
-const STDOUT_BUFFER_BYTES = 4096;
+const STDOUT_BUFFER_BYTES = 2048;
+const STDOUT_BLOCK_MAX_BYTES = 4096;
 const STDOUT_FLUSH_INTERVAL_MS = 1_000;
 
 export function createGatewayLogger(options: {
@@ -38,7 +42,8 @@ export function createGatewayLogger(options: {
   return pino(
     {
       level: options.level,
-      base: { service: 'tollgate-gateway' },
+      // The workers of `--workers N` write to one stdout: each line says which process served it.
+      base: cluster.isWorker ? { service: 'tollgate-gateway', pid: process.pid } : { service: 'tollgate-gateway' },
       redact: {
         paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token'],
         censor: '[redacted]',
@@ -46,7 +51,12 @@ export function createGatewayLogger(options: {
     },
     // pino writes what is still buffered synchronously when the process exits.
     options.destination ??
-      pino.destination({ dest: 1, minLength: STDOUT_BUFFER_BYTES, periodicFlush: STDOUT_FLUSH_INTERVAL_MS }),
+      pino.destination({
+        dest: 1,
+        minLength: STDOUT_BUFFER_BYTES,
+        maxWrite: STDOUT_BLOCK_MAX_BYTES,
+        periodicFlush: STDOUT_FLUSH_INTERVAL_MS,
+      }),
   );
 }
 

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createRedisWindowCounter } from '@tollgate/redis';
 import { type Verifier, createVerifier } from '@tollgate/verify';
-import { MemoryWindowCounter } from '@tollgate/window-counter';
+import { MemoryWindowCounter, type WindowCounter } from '@tollgate/window-counter';
 import type { DestinationStream, Logger } from 'pino';
 import { createGatewayLogger } from './access-log.js';
 import type { GatewayConfig } from './config.js';
@@ -31,8 +31,10 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Where the default logger writes (tests capture it). */
   logDestination?: DestinationStream;
-  /** Defaults to Redis when `config.redis` is set, else counting in this process's memory. */
+  /** Defaults to Redis when `config.redis` is set, else counting with `counter`. */
   rateLimiter?: RateLimiter;
+  /** Counts rate-limit hits when `config.redis` is not set. Default: this process's memory (workers.ts: the primary's). */
+  counter?: WindowCounter;
   /** Passed to every verifier (tests, custom transports). */
   fetch?: typeof fetch;
   now?: () => number;
@@ -48,7 +50,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const logger = options.logger ?? createGatewayLogger({ level: config.logLevel, destination: options.logDestination });
   const routes = new RouteTable(config);
   const verifier = await startVerifier(config, routes.audiences(), options);
-  const limiter = options.rateLimiter ?? createRateLimiter(config, logger, options.now);
+  const limiter = options.rateLimiter ?? createRateLimiter(config, logger, options);
   const pools = new UpstreamPools(
     routes.routes.map((route) => route.upstream.origin),
     config.timeouts,
@@ -102,12 +104,12 @@ function forwardAuthEndpoint({ forwardAuth }: GatewayConfig): ForwardAuthEndpoin
   return { path: forwardAuth.path, mode: forwardAuth.mode };
 }
 
-/** Shared through Redis when configured (per gateway, in memory, while Redis is down); otherwise in memory. */
-function createRateLimiter(config: GatewayConfig, logger: Logger, now: (() => number) | undefined): RateLimiter {
+/** Shared through Redis when configured (per process, in memory, while Redis is down); otherwise `options.counter`. */
+function createRateLimiter(config: GatewayConfig, logger: Logger, { now, counter }: GatewayOptions): RateLimiter {
   const clock = now === undefined ? {} : { now };
+  if (config.redis === undefined) return new WindowCounterRateLimiter(counter ?? new MemoryWindowCounter(clock), clock);
   const memory = new MemoryWindowCounter(clock);
-  if (config.redis === undefined) return new WindowCounterRateLimiter(memory, clock);
-  const counter = createRedisWindowCounter({
+  const shared = createRedisWindowCounter({
     url: config.redis.url,
     keyPrefix: config.redis.keyPrefix,
     logger,
@@ -115,7 +117,7 @@ function createRateLimiter(config: GatewayConfig, logger: Logger, now: (() => nu
     fallback: memory,
     ...clock,
   });
-  return new WindowCounterRateLimiter(counter, clock);
+  return new WindowCounterRateLimiter(shared, clock);
 }
 
 /** The one verifier for the issuer, with every protected route's audience; none when every route is public. */

@@ -36,6 +36,15 @@ async function waitFor<T>(probe: () => T | undefined | false, what: string): Pro
   }
 }
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('tollgate gateway', { skip: SKIP }, () => {
   let issuer: TestIssuer;
   let upstream: TestUpstream;
@@ -100,6 +109,52 @@ describe('tollgate gateway', { skip: SKIP }, () => {
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
     assert.ok(stdout.includes('"path":"/data/at-exit"'), `the last line was lost on exit:\n${stdout}`);
+  });
+
+  it('with --workers 2 and no Redis, admits exactly the rate limit across both workers; SIGTERM stops them all', async () => {
+    const yaml = [
+      `issuer: ${issuer.url}`,
+      `audience: ${API}`,
+      'listen:\n  port: 0',
+      'logLevel: info',
+      'routes:',
+      '  - path: /data',
+      `    upstream: ${upstream.url}`,
+      '    rateLimit:\n      perToken: { requests: 6, windowSeconds: 3600 }',
+      '',
+    ].join('\n');
+    writeFileSync(join(folder, 'workers.yaml'), yaml);
+    const child = spawn(process.execPath, [BIN, 'gateway', '--config', 'workers.yaml', '--workers', '2'], {
+      cwd: folder,
+      env: cleanEnv(),
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const url = await waitFor(() => /^Tollgate gateway listening on (\S+)$/m.exec(stdout)?.[1], 'the listening line');
+    const authorization = `Bearer ${await issuer.token()}`;
+    const statuses: number[] = [];
+    // One connection per request: the primary hands connections to the workers in turn.
+    for (let sent = 0; sent < 20; sent++)
+      statuses.push((await send(url, '/data', { headers: { authorization } })).status);
+    assert.deepEqual(statuses, [...Array(6).fill(200), ...Array(14).fill(429)]);
+
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    const served = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg?: string; pid?: number; status?: number })
+      .filter((line) => line.msg === 'request');
+    assert.equal(served.length, 20, stdout);
+    const workers = new Set(served.map((line) => line.pid));
+    assert.equal(workers.size, 2, 'both workers served requests');
+    assert.ok(!workers.has(child.pid), 'the primary serves no request');
+    for (const pid of workers) {
+      await waitFor(() => !isRunning(pid as number), `worker ${pid} to stop`);
+    }
   });
 
   it('exits 2 with file, line and field for a bad config', async () => {

@@ -1,20 +1,41 @@
 /**
- * `tollgate gateway --config gateway.yaml`: runs the Tollgate gateway, a reverse proxy that checks bearer
- * tokens in front of APIs without auth of their own, until SIGTERM/SIGINT.
+ * `tollgate gateway --config gateway.yaml [--workers N]`: runs the Tollgate gateway, a reverse proxy that checks
+ * bearer tokens in front of APIs without auth of their own, until SIGTERM/SIGINT. With more than one worker the
+ * command forks itself (node:cluster): this process becomes the primary and each worker runs the same command.
  */
-import type { Command } from 'commander';
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { Cli, GlobalOptions } from '../context.js';
 import { UsageError } from '../usage.js';
+
+/** More than this is a typo, not a machine: each worker holds its own caches, pools and revocation stream. */
+const MAX_WORKERS = 256;
+
+interface GatewayOptions {
+  workers?: number;
+}
+
+/** `--workers 4`: a whole number of processes from 1 to MAX_WORKERS. */
+function parseWorkers(value: string): number {
+  const workers = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
+    throw new InvalidArgumentError(`use a whole number of processes from 1 to ${MAX_WORKERS}`);
+  }
+  return workers;
+}
 
 export function registerGatewayCommand(program: Command, cli: Cli): void {
   program
     .command('gateway')
     .description('run the gateway in front of your APIs (settings: --config gateway.yaml)')
-    .action(async (_options: GlobalOptions, command: Command) => {
+    .option('--workers <n>', 'processes serving requests (default: one per core; 1: this process alone)', parseWorkers)
+    .action(async (options: GatewayOptions, command: Command) => {
       const { config: file } = command.optsWithGlobals<GlobalOptions>();
       if (file === undefined) throw new UsageError('gateway needs --config <file>, a gateway.yaml with its routes');
       // The proxy stack is loaded only here, so the other commands start quickly.
-      const { GatewayConfigError, loadGatewayConfig, startGateway } = await import('@tollgate/gateway');
+      const gatewayModule = await import('@tollgate/gateway');
+      const { GatewayConfigError, loadGatewayConfig } = gatewayModule;
       let config: ReturnType<typeof loadGatewayConfig>;
       try {
         config = loadGatewayConfig(file, cli.env);
@@ -23,17 +44,36 @@ export function registerGatewayCommand(program: Command, cli: Cli): void {
         if (error instanceof GatewayConfigError) throw new UsageError(error.message);
         throw error;
       }
-      const gateway = await startGateway(config);
-      closeOnSignals(gateway.close);
-      cli.stdout.write(`Tollgate gateway listening on ${gateway.url}\n`);
+      const workers = options.workers ?? availableParallelism();
+      if (cluster.isWorker) {
+        // Forked by the primary below: serve, and leave the "listening" line to the primary.
+        const gateway = await gatewayModule.startGatewayWorker(config);
+        closeOnSignals(async () => {
+          await gateway.close();
+          return 0;
+        });
+        return;
+      }
+      if (workers === 1) {
+        const gateway = await gatewayModule.startGateway(config);
+        closeOnSignals(async () => {
+          await gateway.close();
+          return 0;
+        });
+        cli.stdout.write(`Tollgate gateway listening on ${gateway.url}\n`);
+        return;
+      }
+      const running = await gatewayModule.startGatewayWorkers(config, workers);
+      closeOnSignals(running.close);
+      cli.stdout.write(`Tollgate gateway listening on ${running.url}\n`);
     });
 }
 
 /** SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close tunnels and pools, exit. */
-function closeOnSignals(close: () => Promise<void>): void {
+function closeOnSignals(close: () => Promise<number>): void {
   const onSignal = () => {
     close().then(
-      () => process.exit(0),
+      (status) => process.exit(status),
       () => process.exit(1),
     );
   };
