@@ -91,12 +91,29 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await pools.close();
       await verifier?.close();
       await limiter.close?.();
-      // Access-log lines still buffered (see access-log.ts) go out now rather than at the next periodic flush.
-      logger.flush();
+      await flushLog(logger);
     });
     return closing;
   };
   return { url, close };
+}
+
+/** How long close() waits for buffered log lines to be written (a stdout nobody reads must not hold it up). */
+const LOG_FLUSH_TIMEOUT_MS = 2_000;
+
+/**
+ * Writes the access-log lines still buffered (see access-log.ts) and waits for the write: the process may exit right
+ * after close(), and the exit-time flush of pino cannot finish a write already under way.
+ */
+function flushLog(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, LOG_FLUSH_TIMEOUT_MS);
+    timer.unref();
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function forwardAuthEndpoint({ forwardAuth }: GatewayConfig): ForwardAuthEndpoint | undefined {

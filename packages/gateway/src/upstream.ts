@@ -100,12 +100,14 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     this.#res = res;
     this.#extraHeaders = extraHeaders;
     this.#settle = settle;
-    res.once('close', this.#onResponseClose);
-    res.once('finish', this.#onResponseFinish);
+    // Never removed: the response is this request's alone and goes with it, and #done settles only once. Taking
+    // three listeners off again showed up in the profile (removeListener, about 1.5 % of the gateway's CPU).
+    res.on('close', this.#onResponseClose);
+    res.on('finish', this.#onResponseFinish);
   }
 
   readonly #onResponseClose = (): void => {
-    if (this.#res.writableFinished) return;
+    if (this.#settle === undefined || this.#res.writableFinished) return;
     // The client went away first: stop the upstream request (and its body) too.
     this.#cancelled = true;
     this.#controller?.abort(new Error('the client went away'));
@@ -124,9 +126,6 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     const settle = this.#settle;
     if (settle === undefined) return;
     this.#settle = undefined;
-    this.#res.off('close', this.#onResponseClose);
-    this.#res.off('finish', this.#onResponseFinish);
-    this.#res.off('drain', this.#resume);
     settle(outcome);
   }
 
