@@ -3,7 +3,7 @@
  * skipped, saying so, when only this package was compiled.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,26 @@ async function waitFor<T>(probe: () => T | undefined | false, what: string): Pro
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+interface GatewayCommand {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+  /** Everything printed on stdout so far. */
+  stdout(): string;
+}
+
+/** Runs `tollgate gateway <args>` in `cwd` and waits for its listening line. */
+async function startGatewayCommand(cwd: string, args: readonly string[]): Promise<GatewayCommand> {
+  const child = spawn(process.execPath, [BIN, 'gateway', ...args], { cwd, env: cleanEnv() });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  const url = await waitFor(() => /^Tollgate gateway listening on (\S+)$/m.exec(stdout)?.[1], 'the listening line');
+  return { child, url, exited, stdout: () => stdout };
 }
 
 function isRunning(pid: number): boolean {
@@ -89,26 +109,17 @@ describe('tollgate gateway', { skip: SKIP }, () => {
   it('writes access-log lines while it runs, and those still buffered when SIGTERM stops it', async () => {
     const yaml = `issuer: ${issuer.url}\naudience: ${API}\nlisten:\n  port: 0\nlogLevel: info\nroutes:\n  - path: /data\n    upstream: ${upstream.url}\n`;
     writeFileSync(join(folder, 'logging.yaml'), yaml);
-    const child = spawn(process.execPath, [BIN, 'gateway', '--config', 'logging.yaml'], {
-      cwd: folder,
-      env: cleanEnv(),
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    const url = await waitFor(() => /^Tollgate gateway listening on (\S+)$/m.exec(stdout)?.[1], 'the listening line');
+    const { child, exited, url, stdout } = await startGatewayCommand(folder, ['--config', 'logging.yaml']);
     const authorization = `Bearer ${await issuer.token()}`;
     assert.equal((await send(url, '/data/while-running', { headers: { authorization } })).status, 200);
     // Lines are written in blocks, but a lone line still goes out within the flush interval (1 s).
-    await waitFor(() => stdout.includes('"path":"/data/while-running"'), 'the access-log line of a running gateway');
+    await waitFor(() => stdout().includes('"path":"/data/while-running"'), 'the access-log line of a running gateway');
     assert.equal(child.exitCode, null);
 
     assert.equal((await send(url, '/data/at-exit', { headers: { authorization } })).status, 200);
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
-    assert.ok(stdout.includes('"path":"/data/at-exit"'), `the last line was lost on exit:\n${stdout}`);
+    assert.ok(stdout().includes('"path":"/data/at-exit"'), `the last line was lost on exit:\n${stdout()}`);
   });
 
   it('with --workers 2 and no Redis, admits exactly the rate limit across both workers; SIGTERM stops them all', async () => {
@@ -124,16 +135,12 @@ describe('tollgate gateway', { skip: SKIP }, () => {
       '',
     ].join('\n');
     writeFileSync(join(folder, 'workers.yaml'), yaml);
-    const child = spawn(process.execPath, [BIN, 'gateway', '--config', 'workers.yaml', '--workers', '2'], {
-      cwd: folder,
-      env: cleanEnv(),
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    const url = await waitFor(() => /^Tollgate gateway listening on (\S+)$/m.exec(stdout)?.[1], 'the listening line');
+    const { child, exited, url, stdout } = await startGatewayCommand(folder, [
+      '--config',
+      'workers.yaml',
+      '--workers',
+      '2',
+    ]);
     const authorization = `Bearer ${await issuer.token()}`;
     const statuses: number[] = [];
     // One connection per request: the primary hands connections to the workers in turn.
@@ -143,12 +150,12 @@ describe('tollgate gateway', { skip: SKIP }, () => {
 
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
-    const served = stdout
+    const served = stdout()
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { msg?: string; pid?: number; status?: number })
       .filter((line) => line.msg === 'request');
-    assert.equal(served.length, 20, stdout);
+    assert.equal(served.length, 20, stdout());
     const workers = new Set(served.map((line) => line.pid));
     assert.equal(workers.size, 2, 'both workers served requests');
     assert.ok(!workers.has(child.pid), 'the primary serves no request');
