@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { type TestContext, after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { send } from './support/http.js';
 import { API, startIssuer, type TestIssuer } from './support/issuer.js';
@@ -44,9 +44,16 @@ interface GatewayCommand {
   stdout(): string;
 }
 
-/** Runs `tollgate gateway <args>` in `cwd` and waits for its listening line. */
-async function startGatewayCommand(cwd: string, args: readonly string[]): Promise<GatewayCommand> {
+/** Runs `tollgate gateway <args>` in `cwd` and waits for its listening line; stopped after the test whatever happens. */
+async function startGatewayCommand(
+  context: TestContext,
+  cwd: string,
+  args: readonly string[],
+): Promise<GatewayCommand> {
   const child = spawn(process.execPath, [BIN, 'gateway', ...args], { cwd, env: cleanEnv() });
+  context.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -106,10 +113,10 @@ describe('tollgate gateway', { skip: SKIP }, () => {
     assert.equal(await exited, 0);
   });
 
-  it('writes access-log lines while it runs, and those still buffered when SIGTERM stops it', async () => {
+  it('writes access-log lines while it runs, and those still buffered when SIGTERM stops it', async (context) => {
     const yaml = `issuer: ${issuer.url}\naudience: ${API}\nlisten:\n  port: 0\nlogLevel: info\nroutes:\n  - path: /data\n    upstream: ${upstream.url}\n`;
     writeFileSync(join(folder, 'logging.yaml'), yaml);
-    const { child, exited, url, stdout } = await startGatewayCommand(folder, ['--config', 'logging.yaml']);
+    const { child, exited, url, stdout } = await startGatewayCommand(context, folder, ['--config', 'logging.yaml']);
     const authorization = `Bearer ${await issuer.token()}`;
     assert.equal((await send(url, '/data/while-running', { headers: { authorization } })).status, 200);
     // Lines are written in blocks, but a lone line still goes out within the flush interval (1 s).
@@ -122,7 +129,7 @@ describe('tollgate gateway', { skip: SKIP }, () => {
     assert.ok(stdout().includes('"path":"/data/at-exit"'), `the last line was lost on exit:\n${stdout()}`);
   });
 
-  it('with --workers 2 and no Redis, admits exactly the rate limit across both workers; SIGTERM stops them all', async () => {
+  it('with --workers 2 and no Redis, admits exactly the rate limit across both workers; SIGTERM stops them all', async (context) => {
     const yaml = [
       `issuer: ${issuer.url}`,
       `audience: ${API}`,
@@ -135,7 +142,7 @@ describe('tollgate gateway', { skip: SKIP }, () => {
       '',
     ].join('\n');
     writeFileSync(join(folder, 'workers.yaml'), yaml);
-    const { child, exited, url, stdout } = await startGatewayCommand(folder, [
+    const { child, exited, url, stdout } = await startGatewayCommand(context, folder, [
       '--config',
       'workers.yaml',
       '--workers',
