@@ -1,8 +1,8 @@
 /**
  * The servers of the gateway benchmark each run in their own process (forked with an IPC channel), so the
  * load generator in this process never shares an event loop with what it measures. A child reports
- * `{ url }` once it listens, and its CPU time on request (so the cost per request of each server is measured
- * in that server alone); its stdout (access logs) goes to /dev/null, as a log file would cost.
+ * `{ url }` once it listens; the benchmark reads its CPU time from /proc (proc-stat.ts). Its stdout (access
+ * logs) goes to /dev/null, as a log file would cost.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,13 +13,7 @@ const STOP_GRACE_MS = 5_000;
 export interface Child {
   url: string;
   pid: number | undefined;
-  /** The child's CPU time so far (user + system), in microseconds. */
-  cpuMicros(): Promise<number>;
   stop(): Promise<void>;
-}
-
-interface CpuReply {
-  cpuMicros?: unknown;
 }
 
 /** What a child program calls once it listens. */
@@ -29,29 +23,11 @@ export function reportListening(url: string): void {
     process.stdout.write(`listening on ${url}\n`);
     return;
   }
-  process.on('message', (message: { type?: unknown }) => {
-    if (message.type !== 'cpu') return;
-    const { user, system } = process.cpuUsage();
-    send({ cpuMicros: user + system });
-  });
   send({ url });
 }
 
-function askCpu(child: ChildProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the child did not report its CPU time')), 5_000);
-    const onMessage = (message: CpuReply) => {
-      if (typeof message.cpuMicros !== 'number') return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      resolve(message.cpuMicros);
-    };
-    child.on('message', onMessage);
-    child.send({ type: 'cpu' });
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL if the process has not exited within the grace period. */
+export function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
@@ -80,7 +56,7 @@ export function startChild(script: string, args: readonly string[]): Promise<Chi
         reject(new Error(`${script} reported no URL`));
         return;
       }
-      resolve({ url: message.url, pid: child.pid, cpuMicros: () => askCpu(child), stop: () => stopChild(child) });
+      resolve({ url: message.url, pid: child.pid, stop: () => stopProcess(child) });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

@@ -7,19 +7,19 @@
  * Each server runs in its own process and autocannon in this one. All of them stay up while the targets
  * take turns in short rounds (the median round counts, and each round starts elsewhere), so a busy
  * neighbour hits every target alike. The cost of a request is the CPU time the server in front spends on it
- * (measured in that process alone), so "added cost" is (CPU per request ÷ the baseline's − 1); the
+ * (from /proc, in that process alone; rounds.ts), so "added cost" is (CPU per request ÷ the baseline's − 1); the
  * throughput ratio is shown too.
  *
  * With an API token (`tg_...`), the gateway whose access log is off is also measured with it, in the same
  * rounds: a JWT is checked locally, an API token by introspection at the server whose answer the verifier
  * caches (the default), so the comparison shows what the cache leaves of that round trip.
  */
-import autocannon from 'autocannon';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Child, startChild } from './children.js';
-import { formatInteger, formatPercent, markdownTable, median } from './markdown.js';
+import { formatInteger, formatPercent, markdownTable } from './markdown.js';
+import { type LoadTarget, type Measured as RoundMeasured, measureInRounds } from './rounds.js';
 import type { VerifySetup } from './verify-bench.js';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS) || 10;
@@ -38,20 +38,11 @@ interface Target {
   authorization: string;
 }
 
-interface Sample {
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  cpuMicrosPerRequest: number;
-  failures: number;
-}
-
-interface Measured extends Sample {
-  name: string;
+interface Measured extends RoundMeasured {
   kind: Kind;
 }
 
-interface GatewayVariant {
+export interface GatewayVariant {
   name: string;
   logLevel: 'info' | 'warn';
   public: boolean;
@@ -63,7 +54,7 @@ const GATEWAY_VARIANTS: readonly GatewayVariant[] = [
   { name: 'Tollgate gateway, token checked (access log off)', logLevel: 'warn', public: false },
 ];
 
-function gatewayConfig(dir: string, setup: VerifySetup, upstream: string, variant: GatewayVariant): string {
+export function gatewayConfig(dir: string, setup: VerifySetup, upstream: string, variant: GatewayVariant): string {
   const file = join(dir, `gateway-${variant.logLevel}-${variant.public ? 'public' : 'auth'}.json`);
   const route = variant.public
     ? { path: '/data', methods: ['GET'], upstream, public: true }
@@ -80,59 +71,24 @@ function gatewayConfig(dir: string, setup: VerifySetup, upstream: string, varian
   return file;
 }
 
-async function checkOnce(url: string, authorization: string): Promise<void> {
-  const response = await fetch(url, { headers: { authorization }, signal: AbortSignal.timeout(15_000) });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`${url} answered ${response.status}: ${text.slice(0, 200)}`);
-}
-
-async function load(target: Target, seconds: number): Promise<Sample> {
-  const cpuBefore = await target.child.cpuMicros();
-  const result = await autocannon({
-    url: `${target.child.url}/data`,
-    headers: { authorization: target.authorization },
-    connections: CONNECTIONS,
-    duration: seconds,
-    timeout: 10,
-  });
-  const cpuMicros = (await target.child.cpuMicros()) - cpuBefore;
-  return {
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    cpuMicrosPerRequest: cpuMicros / Math.max(1, result.requests.total),
-    failures: result.errors + result.timeouts + result.non2xx,
-  };
-}
-
 async function measureAll(targets: readonly Target[]): Promise<Measured[]> {
-  const samples = targets.map(() => [] as Sample[]);
-  const seconds = Math.max(2, Math.round(DURATION_SECONDS / ROUNDS));
-  for (const target of targets) {
-    await checkOnce(`${target.child.url}/data`, target.authorization);
-    await load(target, WARM_UP_SECONDS);
-  }
-  for (let round = 1; round <= ROUNDS; round++) {
-    process.stderr.write(`gateway round ${round}/${ROUNDS}: ${seconds} s per target, ${CONNECTIONS} connections...\n`);
-    // Each round starts with a different target, so none is always measured first (or last).
-    for (let turn = 0; turn < targets.length; turn++) {
-      const index = (turn + round) % targets.length;
-      samples[index]?.push(await load(targets[index] as Target, seconds));
-    }
-  }
-  return targets.map((target, index) => {
-    const taken = samples[index] ?? [];
-    const middle = (pick: (sample: Sample) => number) => median(taken.map(pick));
+  const loadTargets = targets.map((target): LoadTarget => {
+    if (target.child.pid === undefined) throw new Error(`${target.name}: no process id to measure`);
     return {
       name: target.name,
-      kind: target.kind,
-      requestsPerSecond: middle((sample) => sample.requestsPerSecond),
-      p50: middle((sample) => sample.p50),
-      p99: middle((sample) => sample.p99),
-      cpuMicrosPerRequest: middle((sample) => sample.cpuMicrosPerRequest),
-      failures: taken.reduce((sum, sample) => sum + sample.failures, 0),
+      url: `${target.child.url}/data`,
+      pid: target.child.pid,
+      headers: { authorization: target.authorization },
     };
   });
+  const measured = await measureInRounds(loadTargets, {
+    label: 'gateway',
+    rounds: ROUNDS,
+    secondsPerRound: Math.max(2, Math.round(DURATION_SECONDS / ROUNDS)),
+    connections: CONNECTIONS,
+    warmUpSeconds: WARM_UP_SECONDS,
+  });
+  return measured.map((row, index) => ({ ...row, kind: (targets[index] as Target).kind }));
 }
 
 function render(rows: readonly Measured[]): string {
@@ -194,7 +150,15 @@ export interface GatewayBenchResult {
   table: string;
   /** Present when an API token was given. */
   tokenKindsTable: string | undefined;
+  /** The gateway's req/s with the token checked and the access log on ÷ the bare proxy's. */
+  rateVsBareProxyAccessLogOn: number | undefined;
   failed: boolean;
+}
+
+function rateVsBareProxy(rows: readonly Measured[]): number | undefined {
+  const bare = rows.find((row) => row.kind === 'baseline');
+  const logged = rows.find((row) => row.kind === 'auth' && row.name.includes('access log on'));
+  return bare === undefined || logged === undefined ? undefined : logged.requestsPerSecond / bare.requestsPerSecond;
 }
 
 export async function runGatewayBench(setup: VerifySetup, apiToken?: string): Promise<GatewayBenchResult> {
@@ -231,6 +195,7 @@ export async function runGatewayBench(setup: VerifySetup, apiToken?: string): Pr
     return {
       table: render(rows.filter((row) => row.kind !== 'api-token')),
       tokenKindsTable: renderTokenKinds(rows),
+      rateVsBareProxyAccessLogOn: rateVsBareProxy(rows),
       failed: rows.some((row) => row.failures > 0),
     };
   } finally {

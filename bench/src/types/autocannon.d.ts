@@ -9,6 +9,17 @@ declare module 'autocannon' {
       connections?: number;
       duration?: number;
       timeout?: number;
+      /** Requests sent in turn on every connection; a `setupRequest` one is rebuilt before each send. */
+      requests?: Request[];
+    }
+    interface RequestParams {
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
+    }
+    interface Request extends RequestParams {
+      setupRequest?: (request: RequestParams) => RequestParams;
     }
     interface Histogram {
       average: number;
