@@ -14,15 +14,16 @@
  * `bench.js --soak [--soak-minutes N]` runs only the soak instead (see soak.ts), 10 minutes by default.
  */
 import autocannon from 'autocannon';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { runDashboardBench } from './dashboard-bench.js';
 import { runGatewayBench } from './gateway-bench.js';
+import { tollgateIssuers } from './issuers.js';
 import { runScaleBench } from './scale-bench.js';
 import { type BenchServer, startServer } from './server.js';
 import { API, seed } from './seed.js';
 import { runFaultBench } from './fault-bench.js';
 import { runSoak } from './soak.js';
-import { runVerifyBench } from './verify-bench.js';
+import { type AlgorithmSetup, runVerifyBench } from './verify-bench.js';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS) || 10;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 10;
@@ -139,6 +140,7 @@ async function serverSection(server: BenchServer, authorization: string, token: 
 async function main(): Promise<number> {
   if (ARGUMENTS.soakMinutes !== undefined) return runSoak(ARGUMENTS.soakMinutes);
   const server = await startServer();
+  const issuers = tollgateIssuers();
   try {
     const { authorization, client } = await seed(server);
     const issued = await checkOnce(
@@ -149,7 +151,10 @@ async function main(): Promise<number> {
     const token = String(issued.access_token);
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     process.stdout.write(
-      `\nTollgate on loopback; Node ${process.version}; ${cpus().length} x ${cpu}; ${(totalmem() / 2 ** 30).toFixed(1)} GiB\n` +
+      `\nTollgate on loopback; Node ${process.version}; ${cpus().length} x ${cpu}; ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ` +
+        `load average ${loadavg()
+          .map((load) => load.toFixed(2))
+          .join(' ')} at the start\n` +
         `${DURATION_SECONDS} s per HTTP scenario, ${CONNECTIONS} connections, load generator on the same machine\n`,
     );
     let failed = false;
@@ -160,7 +165,14 @@ async function main(): Promise<number> {
     }
     const setup = { issuer: server.url, audience: API, token, client };
     if (SECTIONS.includes('verify')) {
-      process.stdout.write(`\n### Verify SDK, one process\n\n${await runVerifyBench(setup)}\n`);
+      const setups: AlgorithmSetup[] = [{ algorithm: 'EdDSA', setup }];
+      for (const algorithm of ['ES256', 'RS256'] as const) {
+        const { server: issuer, seeded, token: issued } = await issuers.get(algorithm);
+        setups.push({ algorithm, setup: { issuer: issuer.url, audience: API, token: issued, client: seeded.client } });
+      }
+      process.stdout.write(
+        `\n### Verify SDK beside jose and fast-jwt, one process\n\n${await runVerifyBench(setups)}\n`,
+      );
     }
     if (SECTIONS.includes('gateway')) {
       const gateway = await runGatewayBench(setup, await createApiToken(server, client.clientId));
@@ -190,7 +202,7 @@ async function main(): Promise<number> {
     }
     return failed ? 1 : 0;
   } finally {
-    await server.stop();
+    await Promise.all([issuers.stop(), server.stop()]);
   }
 }
 

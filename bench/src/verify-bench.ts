@@ -1,10 +1,13 @@
 /**
- * JWT verifications per second in one process, on one token issued by a real Tollgate:
- *   - raw node:crypto: split the compact JWS, decode the signature, crypto.verify (Ed25519). The limit: no
- *     header, claim or key-selection checks at all.
+ * JWT verifications per second in one process, for each signing algorithm (EdDSA, ES256, RS256) on one token
+ * issued by a real Tollgate signing with it:
+ *   - raw node:crypto: split the compact JWS, decode the signature, crypto.verify. The limit: no header, claim
+ *     or key-selection checks at all.
  *   - verifier.verify() with cacheSize 0: the SDK's full validation every time (header, alg allow-list, key
  *     lookup, signature, claims, revocation deny list).
  *   - verifier.verify() with the default cache: the same token again, so a SHA-256 digest and a map lookup.
+ *   - the libraries people compare it with, each checking the signature, alg, iss, aud and exp with no cache:
+ *     jose's jwtVerify (async, as the SDK) and fast-jwt's createVerifier (sync).
  * Variants alternate in short rounds and the median counts, so a noisy neighbour hits all of them alike.
  * Rates are per second of this process's CPU time (process.cpuUsage): the loops never wait on I/O, so on an
  * idle machine that equals wall-clock time, and on a busy one other processes do not distort the ratio.
@@ -12,11 +15,14 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createVerifier, type Verifier } from '@tollgate/verify';
+import { createVerifier as createFastJwtVerifier } from 'fast-jwt';
+import { jwtVerify } from 'jose';
+import type { Algorithm } from './issuers.js';
 import { formatInteger, formatPercent, markdownTable, median } from './markdown.js';
 
-const ROUNDS = 7;
-const ROUND_MS = Number(process.env.BENCH_VERIFY_ROUND_MS) || 1_000;
-const WARM_UP_MS = 500;
+const ROUNDS = 5;
+const ROUND_MS = Number(process.env.BENCH_VERIFY_ROUND_MS) || 600;
+const WARM_UP_MS = 300;
 /** The clock is read once per batch, so reading it costs nothing measurable. */
 const BATCH = 256;
 
@@ -32,7 +38,7 @@ interface Variant {
   run: () => unknown;
 }
 
-async function publicKeyOf(issuer: string, token: string): Promise<KeyObject> {
+export async function publicKeyOf(issuer: string, token: string): Promise<KeyObject> {
   const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid?: string };
   const response = await fetch(`${issuer}/.well-known/jwks.json`, { signal: AbortSignal.timeout(10_000) });
   const jwks = (await response.json()) as { keys: Array<{ kid?: string } & Record<string, unknown>> };
@@ -41,11 +47,14 @@ async function publicKeyOf(issuer: string, token: string): Promise<KeyObject> {
   return createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
 }
 
-function rawVerifier(token: string, publicKey: KeyObject): () => boolean {
+/** A JWS signature check alone: EdDSA takes no digest; ES256 signatures are r || s (RFC 7518 3.4). */
+function rawVerifier(algorithm: Algorithm, token: string, publicKey: KeyObject): () => boolean {
+  const digest = algorithm === 'EdDSA' ? null : 'sha256';
+  const key = { key: publicKey, dsaEncoding: 'ieee-p1363' as const };
   return () => {
     const dot = token.lastIndexOf('.');
     const signature = Buffer.from(token.slice(dot + 1), 'base64url');
-    return verify(null, Buffer.from(token.slice(0, dot), 'latin1'), publicKey, signature);
+    return verify(digest, Buffer.from(token.slice(0, dot), 'latin1'), key, signature);
   };
 }
 
@@ -94,30 +103,62 @@ async function measureVariants(variants: readonly Variant[]): Promise<Map<string
   );
 }
 
-export async function runVerifyBench(setup: VerifySetup): Promise<string> {
-  const raw = rawVerifier(setup.token, await publicKeyOf(setup.issuer, setup.token));
-  if (!raw()) throw new Error('raw verification of the issued token failed');
+export interface AlgorithmSetup {
+  algorithm: Algorithm;
+  setup: VerifySetup;
+}
+
+/** Every variant's rate and its ratio to raw node:crypto, for one algorithm. */
+async function measureAlgorithm({ algorithm, setup }: AlgorithmSetup): Promise<Map<string, Measured>> {
+  const publicKey = await publicKeyOf(setup.issuer, setup.token);
+  const raw = rawVerifier(algorithm, setup.token, publicKey);
+  if (!raw()) throw new Error(`raw verification of the issued ${algorithm} token failed`);
   const options = { issuer: setup.issuer, audience: setup.audience, client: setup.client };
   const uncached: Verifier = createVerifier({ ...options, cacheSize: 0 });
   const cached: Verifier = createVerifier(options);
+  const claims = { issuer: setup.issuer, audience: setup.audience, algorithms: [algorithm] };
+  const fastJwt = createFastJwtVerifier({
+    key: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    algorithms: [algorithm],
+    allowedIss: setup.issuer,
+    allowedAud: setup.audience,
+    cache: false,
+  });
   try {
     await Promise.all([uncached.ready(), cached.ready()]);
     // One real verification each first: a benchmark of refusals would measure nothing.
     await uncached.verify(setup.token);
     await cached.verify(setup.token);
-    process.stderr.write(`measuring JWT verification: ${ROUNDS} rounds of ${ROUND_MS} ms per variant...\n`);
-    const results = await measureVariants([
+    await jwtVerify(setup.token, publicKey, claims);
+    fastJwt(setup.token);
+    process.stderr.write(
+      `measuring ${algorithm} JWT verification: ${ROUNDS} rounds of ${ROUND_MS} ms per variant...\n`,
+    );
+    return await measureVariants([
       { name: 'raw node:crypto verify (the limit)', run: raw },
-      { name: 'verifier.verify(), cacheSize 0', run: () => uncached.verify(setup.token) },
-      { name: 'verifier.verify(), cache on (same token)', run: () => cached.verify(setup.token) },
+      { name: '@tollgate/verify verifier.verify(), cacheSize 0', run: () => uncached.verify(setup.token) },
+      { name: '@tollgate/verify verifier.verify(), cache on (same token)', run: () => cached.verify(setup.token) },
+      { name: 'jose jwtVerify()', run: () => jwtVerify(setup.token, publicKey, claims) },
+      { name: 'fast-jwt createVerifier(), cache off', run: () => fastJwt(setup.token) },
     ]);
-    const rows = [...results].map(([name, measured]) => [
-      name,
-      formatInteger(measured.opsPerSecond),
-      formatPercent(measured.ratio * 100),
-    ]);
-    return markdownTable(['Verification (EdDSA token, one process)', 'Verifications/s (CPU)', '% of raw'], rows);
   } finally {
     await Promise.all([uncached.close(), cached.close()]);
   }
+}
+
+export async function runVerifyBench(setups: readonly AlgorithmSetup[]): Promise<string> {
+  const results: Map<string, Measured>[] = [];
+  for (const setup of setups) results.push(await measureAlgorithm(setup));
+  const names = [...(results[0]?.keys() ?? [])];
+  const rows = names.map((name) => [
+    name,
+    ...results.flatMap((result) => {
+      const measured = result.get(name);
+      return measured === undefined
+        ? ['—', '—']
+        : [formatInteger(measured.opsPerSecond), formatPercent(measured.ratio * 100)];
+    }),
+  ]);
+  const headers = setups.flatMap(({ algorithm }) => [`${algorithm} verifications/s (CPU)`, `${algorithm} % of raw`]);
+  return markdownTable(['Verification, one process', ...headers], rows);
 }
