@@ -8,6 +8,8 @@
  *   scale:   tokens and introspections per second on SQLite, PostgreSQL, and two servers sharing PostgreSQL, and
  *            the latency of a revocation from one node to a verifier on the other (see scale-bench.ts)
  *   faults:  what a token request costs while PostgreSQL or Redis hangs, and how soon it serves after (fault-bench.ts)
+ *   peers:   client_credentials per signing algorithm and introspection beside oidc-provider (oauth-peers-bench.ts)
+ * The peers section pins the process under test and the load generator to different cores (pinning.ts).
  * Prints markdown tables and stops everything by itself. BENCH_DURATION_SECONDS (default 10),
  * BENCH_CONNECTIONS (default 10), BENCH_VERIFY_ROUND_MS (default 2000), BENCH_SCALE_SECONDS (default 5) tune a
  * run; `bench.js verify gateway` or BENCH_ONLY=verify,gateway runs only the named sections.
@@ -18,6 +20,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { runDashboardBench } from './dashboard-bench.js';
 import { runGatewayBench } from './gateway-bench.js';
 import { tollgateIssuers } from './issuers.js';
+import { runOAuthPeersBench } from './oauth-peers-bench.js';
 import { runScaleBench } from './scale-bench.js';
 import { type BenchServer, startServer } from './server.js';
 import { API, seed } from './seed.js';
@@ -117,7 +120,7 @@ const ARGUMENTS = parseArguments(process.argv.slice(2));
 const SECTIONS = (
   ARGUMENTS.sections.length > 0
     ? ARGUMENTS.sections.join(',')
-    : (process.env.BENCH_ONLY ?? 'server,verify,gateway,dashboard,scale,faults')
+    : (process.env.BENCH_ONLY ?? 'server,verify,gateway,peers,dashboard,scale,faults')
 )
   .split(',')
   .map((name) => name.trim());
@@ -181,6 +184,11 @@ async function main(): Promise<number> {
       if (gateway.tokenKindsTable !== undefined) {
         process.stdout.write(`\n### Gateway: JWT against API token, same run\n\n${gateway.tokenKindsTable}\n`);
       }
+    }
+    if (SECTIONS.includes('peers')) {
+      const peers = await runOAuthPeersBench(issuers);
+      failed ||= peers.failed;
+      process.stdout.write(`\n### Authorization server beside oidc-provider (${peers.pinning})\n\n${peers.table}\n`);
     }
     if (SECTIONS.includes('dashboard')) {
       process.stdout.write(`\n### Dashboard, first load on loopback\n\n${await runDashboardBench(server.url)}\n`);

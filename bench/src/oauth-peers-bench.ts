@@ -1,0 +1,116 @@
+/**
+ * `peers`: Tollgate's authorization server beside oidc-provider (peers/oidc-provider-config.ts), both on SQLite,
+ * each in its own process pinned to the server core (pinning.ts), rows taking turns in rounds (rounds.ts):
+ *   - client_credentials with client_secret_basic, a JWT access token for the bench API, once per signing
+ *     algorithm (EdDSA, ES256, RS256): one Tollgate and one oidc-provider per algorithm;
+ *   - introspection (RFC 7662): Tollgate introspecting its JWT against oidc-provider introspecting an opaque
+ *     token it stored in SQLite (it cannot introspect its own JWT access tokens).
+ * BENCH_PEER_SECONDS (default 2) per target and round, BENCH_PEER_ROUNDS (default 3) rounds.
+ */
+import { ALGORITHMS, type Algorithm, type Issuers, TOKEN_SCOPE } from './issuers.js';
+import { type MeasuredPair, type Pair, cpuRatio, interleave, peerTable, regroup } from './peer-table.js';
+import { PEER_AUTHORIZATION, type OidcProviderPeer, peerToken, startOidcProvider } from './peers/oidc-provider.js';
+import { pinLoadGenerator } from './pinning.js';
+import { type LoadTarget, measureInRounds } from './rounds.js';
+import { API } from './seed.js';
+
+const SECONDS_PER_ROUND = Number(process.env.BENCH_PEER_SECONDS) || 2;
+const ROUNDS = Number(process.env.BENCH_PEER_ROUNDS) || 3;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 10;
+const FORM = 'application/x-www-form-urlencoded';
+
+export interface OAuthPeersReport {
+  table: string;
+  pinning: string;
+  /** Tollgate's CPU per token ÷ oidc-provider's, per algorithm. */
+  tokenCpuRatios: Partial<Record<Algorithm, number>>;
+  introspectionCpuRatio: number | undefined;
+  failed: boolean;
+}
+
+function post(name: string, url: string, pid: number | undefined, authorization: string, body: string): LoadTarget {
+  if (pid === undefined) throw new Error(`${name}: no process id to measure`);
+  return { name, url, pid, method: 'POST', headers: { authorization, 'content-type': FORM }, body };
+}
+
+async function tokenPair(issuers: Issuers, peer: OidcProviderPeer, algorithm: Algorithm): Promise<Pair<LoadTarget>> {
+  const { server, seeded } = await issuers.get(algorithm);
+  const scope = `scope=${encodeURIComponent(TOKEN_SCOPE)}`;
+  return {
+    ours: post(
+      `Tollgate: client_credentials, ${algorithm} JWT`,
+      `${server.url}/token`,
+      server.pid,
+      seeded.authorization,
+      `grant_type=client_credentials&${scope}`,
+    ),
+    peer: post(
+      `oidc-provider: client_credentials, ${algorithm} JWT`,
+      `${peer.child.url}/token`,
+      peer.child.pid,
+      PEER_AUTHORIZATION,
+      `grant_type=client_credentials&${scope}&resource=${encodeURIComponent(API)}`,
+    ),
+  };
+}
+
+async function introspectionPair(issuers: Issuers, peer: OidcProviderPeer): Promise<Pair<LoadTarget>> {
+  const { server, seeded, token } = await issuers.get('EdDSA');
+  const opaque = await peerToken(peer.child.url, TOKEN_SCOPE);
+  return {
+    ours: post(
+      'Tollgate: introspection of its EdDSA JWT',
+      `${server.url}/introspect`,
+      server.pid,
+      seeded.authorization,
+      new URLSearchParams({ token }).toString(),
+    ),
+    peer: post(
+      'oidc-provider: introspection of an opaque token (SQLite)',
+      `${peer.child.url}/token/introspection`,
+      peer.child.pid,
+      PEER_AUTHORIZATION,
+      new URLSearchParams({ token: opaque }).toString(),
+    ),
+  };
+}
+
+export async function runOAuthPeersBench(issuers: Issuers): Promise<OAuthPeersReport> {
+  const peers: OidcProviderPeer[] = [];
+  const pinning = pinLoadGenerator();
+  try {
+    const pairs: Pair<LoadTarget>[] = [];
+    for (const algorithm of ALGORITHMS) {
+      const peer = await startOidcProvider(algorithm);
+      peers.push(peer);
+      pairs.push(await tokenPair(issuers, peer, algorithm));
+    }
+    pairs.push(await introspectionPair(issuers, peers[0] as OidcProviderPeer));
+    for (const target of interleave(pairs)) pinning.pinServer(target.pid);
+    const measured = regroup(
+      await measureInRounds(interleave(pairs), {
+        label: 'peers',
+        rounds: ROUNDS,
+        secondsPerRound: SECONDS_PER_ROUND,
+        connections: CONNECTIONS,
+        warmUpSeconds: 1,
+      }),
+    );
+    const tokenCpuRatios: Partial<Record<Algorithm, number>> = {};
+    ALGORITHMS.forEach((algorithm, index) => {
+      const pair = measured[index];
+      if (pair !== undefined) tokenCpuRatios[algorithm] = cpuRatio(pair);
+    });
+    const introspection = measured[ALGORITHMS.length];
+    return {
+      table: peerTable('POST, one process each, SQLite', measured),
+      pinning: pinning.description,
+      tokenCpuRatios,
+      introspectionCpuRatio: introspection === undefined ? undefined : cpuRatio(introspection),
+      failed: measured.some((pair: MeasuredPair) => pair.ours.failures + pair.peer.failures > 0),
+    };
+  } finally {
+    pinning.release();
+    await Promise.all(peers.map((peer) => peer.stop()));
+  }
+}
