@@ -9,7 +9,9 @@
  *            the latency of a revocation from one node to a verifier on the other (see scale-bench.ts)
  *   faults:  what a token request costs while PostgreSQL or Redis hangs, and how soon it serves after (fault-bench.ts)
  *   peers:   client_credentials per signing algorithm and introspection beside oidc-provider (oauth-peers-bench.ts)
- * The peers section pins the process under test and the load generator to different cores (pinning.ts).
+ *   gateway-peers: the gateway verifying every request beside HAProxy jwt_verify, and proxying beside nginx
+ *            (gateway-peers-bench.ts; skipped with the reason when a binary is missing)
+ * The peer sections pin the process under test and the load generator to different cores (pinning.ts).
  * Prints markdown tables and stops everything by itself. BENCH_DURATION_SECONDS (default 10),
  * BENCH_CONNECTIONS (default 10), BENCH_VERIFY_ROUND_MS (default 2000), BENCH_SCALE_SECONDS (default 5) tune a
  * run; `bench.js verify gateway` or BENCH_ONLY=verify,gateway runs only the named sections.
@@ -19,6 +21,7 @@ import autocannon from 'autocannon';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { runDashboardBench } from './dashboard-bench.js';
 import { runGatewayBench } from './gateway-bench.js';
+import { runGatewayPeersBench } from './gateway-peers-bench.js';
 import { tollgateIssuers } from './issuers.js';
 import { runOAuthPeersBench } from './oauth-peers-bench.js';
 import { runScaleBench } from './scale-bench.js';
@@ -120,7 +123,7 @@ const ARGUMENTS = parseArguments(process.argv.slice(2));
 const SECTIONS = (
   ARGUMENTS.sections.length > 0
     ? ARGUMENTS.sections.join(',')
-    : (process.env.BENCH_ONLY ?? 'server,verify,gateway,peers,dashboard,scale,faults')
+    : (process.env.BENCH_ONLY ?? 'server,verify,gateway,peers,gateway-peers,dashboard,scale,faults')
 )
   .split(',')
   .map((name) => name.trim());
@@ -189,6 +192,13 @@ async function main(): Promise<number> {
       const peers = await runOAuthPeersBench(issuers);
       failed ||= peers.failed;
       process.stdout.write(`\n### Authorization server beside oidc-provider (${peers.pinning})\n\n${peers.table}\n`);
+    }
+    if (SECTIONS.includes('gateway-peers')) {
+      const peers = await runGatewayPeersBench(issuers);
+      failed ||= peers.failed;
+      const notes = peers.skipped.map((reason) => `\n_${reason}_\n`).join('');
+      const table = peers.table === '' ? '' : `\n${peers.table}\n`;
+      process.stdout.write(`\n### Gateway beside HAProxy and nginx (${peers.pinning})\n${notes}${table}`);
     }
     if (SECTIONS.includes('dashboard')) {
       process.stdout.write(`\n### Dashboard, first load on loopback\n\n${await runDashboardBench(server.url)}\n`);
