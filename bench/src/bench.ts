@@ -11,7 +11,10 @@
  *   peers:   client_credentials per signing algorithm and introspection beside oidc-provider (oauth-peers-bench.ts)
  *   gateway-peers: the gateway verifying every request beside HAProxy jwt_verify, and proxying beside nginx
  *            (gateway-peers-bench.ts; skipped with the reason when a binary is missing)
- * The peer sections pin the process under test and the load generator to different cores (pinning.ts).
+ *   startup: `tollgate start` to first 200 and idle RSS beside oidc-provider, and read-only CLI commands
+ *            (startup-bench.ts)
+ * The peer sections pin the process under test and the load generator to different cores (pinning.ts), and
+ * the run ends with one summary line of Tollgate's ratios to its references (summary.ts).
  * Prints markdown tables and stops everything by itself. BENCH_DURATION_SECONDS (default 10),
  * BENCH_CONNECTIONS (default 10), BENCH_VERIFY_ROUND_MS (default 2000), BENCH_SCALE_SECONDS (default 5) tune a
  * run; `bench.js verify gateway` or BENCH_ONLY=verify,gateway runs only the named sections.
@@ -29,6 +32,8 @@ import { type BenchServer, startServer } from './server.js';
 import { API, seed } from './seed.js';
 import { runFaultBench } from './fault-bench.js';
 import { runSoak } from './soak.js';
+import { runStartupBench } from './startup-bench.js';
+import { emptySummary, summaryLine } from './summary.js';
 import { type AlgorithmSetup, runVerifyBench } from './verify-bench.js';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS) || 10;
@@ -123,7 +128,7 @@ const ARGUMENTS = parseArguments(process.argv.slice(2));
 const SECTIONS = (
   ARGUMENTS.sections.length > 0
     ? ARGUMENTS.sections.join(',')
-    : (process.env.BENCH_ONLY ?? 'server,verify,gateway,peers,gateway-peers,dashboard,scale,faults')
+    : (process.env.BENCH_ONLY ?? 'server,verify,gateway,peers,gateway-peers,startup,dashboard,scale,faults')
 )
   .split(',')
   .map((name) => name.trim());
@@ -147,6 +152,7 @@ async function main(): Promise<number> {
   if (ARGUMENTS.soakMinutes !== undefined) return runSoak(ARGUMENTS.soakMinutes);
   const server = await startServer();
   const issuers = tollgateIssuers();
+  const summary = emptySummary();
   try {
     const { authorization, client } = await seed(server);
     const issued = await checkOnce(
@@ -183,6 +189,7 @@ async function main(): Promise<number> {
     if (SECTIONS.includes('gateway')) {
       const gateway = await runGatewayBench(setup, await createApiToken(server, client.clientId));
       failed ||= gateway.failed;
+      summary.gatewayRateVsBareProxy = gateway.rateVsBareProxyAccessLogOn;
       process.stdout.write(`\n### Gateway, each server in its own process\n\n${gateway.table}\n`);
       if (gateway.tokenKindsTable !== undefined) {
         process.stdout.write(`\n### Gateway: JWT against API token, same run\n\n${gateway.tokenKindsTable}\n`);
@@ -191,14 +198,23 @@ async function main(): Promise<number> {
     if (SECTIONS.includes('peers')) {
       const peers = await runOAuthPeersBench(issuers);
       failed ||= peers.failed;
+      summary.tokenCpu = peers.tokenCpuRatios;
+      summary.introspectionCpu = peers.introspectionCpuRatio;
       process.stdout.write(`\n### Authorization server beside oidc-provider (${peers.pinning})\n\n${peers.table}\n`);
     }
     if (SECTIONS.includes('gateway-peers')) {
       const peers = await runGatewayPeersBench(issuers);
       failed ||= peers.failed;
+      summary.gatewayCpuVsHaproxy = peers.cpuVsHaproxy;
       const notes = peers.skipped.map((reason) => `\n_${reason}_\n`).join('');
       const table = peers.table === '' ? '' : `\n${peers.table}\n`;
       process.stdout.write(`\n### Gateway beside HAProxy and nginx (${peers.pinning})\n${notes}${table}`);
+    }
+    if (SECTIONS.includes('startup')) {
+      const startup = await runStartupBench();
+      summary.startupVsOidcProvider = startup.startupRatio;
+      summary.idleRssVsOidcProvider = startup.idleRssRatio;
+      process.stdout.write(`\n### Start-up and CLI (${startup.pinning})\n\n${startup.table}\n`);
     }
     if (SECTIONS.includes('dashboard')) {
       process.stdout.write(`\n### Dashboard, first load on loopback\n\n${await runDashboardBench(server.url)}\n`);
@@ -218,6 +234,7 @@ async function main(): Promise<number> {
     if (SECTIONS.includes('faults')) {
       process.stdout.write(`\n### Faults: a dependency that hangs, and recovery\n\n${await runFaultBench()}\n`);
     }
+    process.stdout.write(`\n${summaryLine(summary)}\n`);
     return failed ? 1 : 0;
   } finally {
     await Promise.all([issuers.stop(), server.stop()]);

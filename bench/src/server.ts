@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const TOLLGATE_BIN = fileURLToPath(new URL('../../../packages/cli/bin/tollgate.js', import.meta.url));
+export const TOLLGATE_BIN = fileURLToPath(new URL('../../../packages/cli/bin/tollgate.js', import.meta.url));
 const READY_LINE = /Tollgate listening on (https?:\/\/[^\s"'/]+)/;
 const READY_TIMEOUT_MS = 30_000;
 
@@ -66,18 +66,23 @@ export interface BenchServerOptions {
   env?: Record<string, string>;
 }
 
-export async function startServer(options: BenchServerOptions = {}): Promise<BenchServer> {
-  const workDir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
-  const dataDir = join(workDir, 'data');
-  // A DATABASE_URL/REDIS_URL of the caller's must not turn the SQLite rows into PostgreSQL ones: only options.env sets them.
+/** The environment of a bench server and its CLI: a fresh encryption key, no drain delay, then `extra`. */
+export function serverEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  // A DATABASE_URL/REDIS_URL of the caller's must not turn the SQLite rows into PostgreSQL ones: only `extra` sets them.
   const { DATABASE_URL: _database, REDIS_URL: _redis, ...inherited } = process.env;
   // No load balancer to drain for: stop at once (the default drainDelay would outlast the 5 s before SIGKILL).
-  const env = {
+  return {
     ...inherited,
     TOLLGATE_DRAIN_DELAY: '0s',
     TOLLGATE_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
-    ...options.env,
+    ...extra,
   };
+}
+
+export async function startServer(options: BenchServerOptions = {}): Promise<BenchServer> {
+  const workDir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
+  const dataDir = join(workDir, 'data');
+  const env = serverEnvironment(options.env);
   const port = await freePort();
   const child = spawn(
     process.execPath,

@@ -1,0 +1,42 @@
+/**
+ * The one line the benchmark ends with: the ratios issue 12 sets targets for, from the sections that ran
+ * (a section that did not run, or skipped a row, shows "—"). Each is Tollgate ÷ its reference in the same run.
+ */
+import type { Algorithm } from './issuers.js';
+import { formatRatio } from './peer-table.js';
+
+export interface SummaryRatios {
+  /** client_credentials CPU per token ÷ oidc-provider's (target ≤ 0.5x). */
+  tokenCpu: Partial<Record<Algorithm, number>>;
+  /** Introspection CPU per call ÷ oidc-provider's opaque-token introspection (target ≤ 0.5x). */
+  introspectionCpu?: number;
+  /** Gateway req/s, JWT checked and access log on, ÷ the bare node:http proxy's (target ≥ 0.9x). */
+  gatewayRateVsBareProxy?: number;
+  /** Gateway CPU per request, every request verifying, ÷ HAProxy jwt_verify's (target ≤ 1.2x for ES256). */
+  gatewayCpuVsHaproxy: Partial<Record<'ES256' | 'RS256', number>>;
+  /** `tollgate start` to first 200 ÷ oidc-provider's (target: under 500 ms). */
+  startupVsOidcProvider?: number;
+  /** Idle server RSS ÷ oidc-provider's (target: under 80 MiB). */
+  idleRssVsOidcProvider?: number;
+}
+
+export function emptySummary(): SummaryRatios {
+  return { tokenCpu: {}, gatewayCpuVsHaproxy: {} };
+}
+
+export function summaryLine(ratios: SummaryRatios): string {
+  const tokens = (['EdDSA', 'ES256', 'RS256'] as const)
+    .map((algorithm) => `${algorithm} ${formatRatio(ratios.tokenCpu[algorithm])}`)
+    .join(' ');
+  const haproxy = (['ES256', 'RS256'] as const)
+    .map((algorithm) => `${algorithm} ${formatRatio(ratios.gatewayCpuVsHaproxy[algorithm])}`)
+    .join(' ');
+  return [
+    `Summary, Tollgate ÷ reference: client_credentials CPU/token vs oidc-provider ${tokens}`,
+    `introspection CPU vs oidc-provider ${formatRatio(ratios.introspectionCpu)}`,
+    `gateway req/s vs bare proxy (access log on) ${formatRatio(ratios.gatewayRateVsBareProxy)}`,
+    `gateway CPU/req vs HAProxy ${haproxy}`,
+    `start-up to first 200 vs oidc-provider ${formatRatio(ratios.startupVsOidcProvider)}`,
+    `idle RSS vs oidc-provider ${formatRatio(ratios.idleRssVsOidcProvider)}`,
+  ].join(' · ');
+}
