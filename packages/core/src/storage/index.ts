@@ -1,6 +1,7 @@
 /**
- * The storage contract, one module per domain. Every store (SQLite and PostgreSQL in @tollgate/store-sql)
- * implements exactly this and passes the shared contract suite. All `*At` fields are epoch seconds. Stores hold no
+ * The storage contract, one module per domain. Every store (SQLite and PostgreSQL in @tollgate/store-sql, the
+ * in-memory one in @tollgate/core/testing) implements exactly this and passes the shared contract suite
+ * (`describeStoreContract` from @tollgate/core/testing). All `*At` fields are epoch seconds. Stores hold no
  * business rules beyond the atomicity each method promises; every method that returns resolves only once the write
  * is durable.
  */
