@@ -84,9 +84,10 @@ const integrationFiles = files.filter(
   (file) => relative(ROOT, file).startsWith(join('tests', 'dist') + sep) && !OWN_DATABASE_FILES.test(basename(file)),
 );
 
-// Integration test files mostly wait on their own server process; one file per core keeps argon2 and
-// the servers from starving each other on a small machine.
-const concurrency = Number(process.env.TOLLGATE_TEST_CONCURRENCY) || Math.max(2, availableParallelism());
+// Integration test files mostly wait on their own server processes: at one file per core a quiet 2-core machine
+// sat 20-60 % idle (vmstat during .ci/run), so one file more than the cores keeps both busy without argon2 and the
+// servers starving each other.
+const concurrency = Number(process.env.TOLLGATE_TEST_CONCURRENCY) || Math.max(2, availableParallelism()) + 1;
 
 let running;
 for (const signal of ['SIGINT', 'SIGTERM']) {
