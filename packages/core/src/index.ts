@@ -38,6 +38,7 @@ export {
 } from './revocations/feed.js';
 export type { RevocationSignal } from './revocations/signal.js';
 export { formatEventId, parseResumePoint, type ResumePoint } from './revocations/event-id.js';
+export { newRevocationEpoch } from './revocations/epoch.js';
 export type { ResumePlan, ResumeReason } from './revocations/resume.js';
 export {
   type EncryptionKey,

@@ -5,7 +5,7 @@
  * (or on upgrade), and replaced whenever a rewind is detected or a restore asks for it.
  */
 import { type Kysely, sql } from 'kysely';
-import { newRevocationEpoch } from '../revocation-epoch.js';
+import { newRevocationEpoch } from '@tollgate/core';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema

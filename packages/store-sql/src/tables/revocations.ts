@@ -1,7 +1,11 @@
-import type { RevocationPosition, RevocationRecord, RevocationStore } from '@tollgate/core';
+import {
+  newRevocationEpoch,
+  type RevocationPosition,
+  type RevocationRecord,
+  type RevocationStore,
+} from '@tollgate/core';
 import { type Kysely, sql } from 'kysely';
 import { sqlFlavorOf } from '../migrations/dialect-flavor.js';
-import { newRevocationEpoch } from '../revocation-epoch.js';
 import type { Database } from '../schema.js';
 import type { SequencedWrites } from '../sequenced-writes.js';
 

@@ -1,17 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { RevocationPosition, RevocationRecord, RevocationStore } from '../../storage/index.js';
+import { newRevocationEpoch } from '../../revocations/epoch.js';
 import { copyOf } from './records.js';
-
-/** 96 random bits, base64url (16 characters), like the SQL stores' epochs. */
-function newEpoch(): string {
-  return randomBytes(12).toString('base64url');
-}
 
 export class MemoryRevocationStore implements RevocationStore {
   /** By jti, in sequence order (a Map keeps insertion order, and sequences only grow). */
   readonly #records = new Map<string, RevocationRecord>();
   #highestSequence = 0;
-  #epoch = newEpoch();
+  #epoch = newRevocationEpoch();
 
   async add(jti: string, revokedAt: number, expiresAt: number): Promise<void> {
     this.record([jti], revokedAt, expiresAt);
@@ -62,12 +57,12 @@ export class MemoryRevocationStore implements RevocationStore {
   }
 
   async replaceEpoch(expected: string): Promise<string> {
-    if (this.#epoch === expected) this.#epoch = newEpoch();
+    if (this.#epoch === expected) this.#epoch = newRevocationEpoch();
     return this.#epoch;
   }
 
   async startNewEpoch(): Promise<string> {
-    this.#epoch = newEpoch();
+    this.#epoch = newRevocationEpoch();
     return this.#epoch;
   }
 }
