@@ -179,7 +179,7 @@ describe('signing key rotation and retirement', () => {
       { timeoutMs: 15_000, intervalMs: 250 },
     );
 
-    const retired = (await cliJson(server, ['keys', 'retire', kid])) as KeyJson;
+    const retired = (await cliJson(server, ['keys', 'retire', '--', kid])) as KeyJson;
     assert.equal(retired.kid, kid);
     const sdk = await waitUntil(
       'the SDK refuses the retired key',
@@ -222,6 +222,15 @@ describe('signing key rotation and retirement', () => {
     const result = await server.cli(['keys', 'retire', 'no-such-kid']);
     assert.equal(result.status, 1, result.stderr);
     assert.match(result.stderr, /No signing key has this kid/);
+  });
+
+  it("takes a kid that starts with '-' after --, and says so when it is given without", async () => {
+    const afterDashes = await server.cli(['keys', 'retire', '--', '-no-such-kid']);
+    assert.equal(afterDashes.status, 1, afterDashes.stderr);
+    assert.match(afterDashes.stderr, /No signing key has this kid/);
+    const bare = await server.cli(['keys', 'retire', '-no-such-kid']);
+    assert.equal(bare.status, 2, bare.stderr);
+    assert.match(bare.stderr, /unknown option '-no-such-kid'; a value that starts with '-' .* goes after `--`/);
   });
 
   it('refuses an unknown algorithm with exit status 2', async () => {

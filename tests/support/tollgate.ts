@@ -216,10 +216,16 @@ class ServerUnderTest implements TollgateProcess {
   }
 
   cli(args: readonly string[], options: CliOptions = {}): Promise<ProcessResult> {
-    const fullArgs = [...args];
-    if (!options.noData) fullArgs.push('--data', this.dataDir);
-    if (this.#configFile !== undefined && !options.noData) fullArgs.push('--config', this.#configFile);
-    if (options.json) fullArgs.push('--json');
+    const flags: string[] = [];
+    if (!options.noData) flags.push('--data', this.dataDir);
+    if (this.#configFile !== undefined && !options.noData) flags.push('--config', this.#configFile);
+    if (options.json) flags.push('--json');
+    // Flags go before a `--`: after it everything is an operand (a kid starting with '-', say).
+    const endOfOptions = args.indexOf('--');
+    const fullArgs =
+      endOfOptions === -1
+        ? [...args, ...flags]
+        : [...args.slice(0, endOfOptions), ...flags, ...args.slice(endOfOptions)];
     const run: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; stdin?: string } = {
       cwd: this.workDir,
       env: this.#env,

@@ -29,10 +29,22 @@ export interface Failure {
 export function describeUsageFailure(error: unknown): Failure | undefined {
   if (error instanceof CommanderError) {
     // Commander's own text, without its "error: " prefix and on one line (suggestions come on a second).
-    return { exitCode: EXIT_USAGE, message: oneLine(error.message.replace(/^error: /, '')) };
+    const message = oneLine(error.message.replace(/^error: /, ''));
+    return { exitCode: EXIT_USAGE, message: looksLikeValue(error) ? `${message}; ${VALUE_AFTER_DASHES}` : message };
   }
   if (error instanceof UsageError) return { exitCode: EXIT_USAGE, message: oneLine(error.message) };
   return undefined;
+}
+
+/**
+ * Key ids are base64url, so one in 64 starts with '-', and commander reads it as an option. `--` ends the options
+ * (POSIX utility syntax guideline 10); say so when the "option" cannot have been meant as one.
+ */
+const VALUE_AFTER_DASHES =
+  "a value that starts with '-' (a key id, say) goes after `--`, e.g. tollgate keys retire -- <kid>";
+
+function looksLikeValue(error: CommanderError): boolean {
+  return error.code === 'commander.unknownOption' && /'-[^-][^']+'/.test(error.message);
 }
 
 export function oneLine(text: string): string {
