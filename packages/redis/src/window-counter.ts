@@ -97,9 +97,12 @@ export function createRedisWindowCounter(
     }
   }
 
-  /** Redis's window, or the in-process one when it counted more (hits counted there during an outage). */
+  /**
+   * Redis's window, or the in-process one when it counted more (hits counted there during an outage). A PTTL of 0 is
+   * a window ending this millisecond, still Redis's count: only a missing key or expiry (negative) is not.
+   */
   function higher([count, ttlMs]: [number, number], local: WindowCount): WindowCount {
-    if (count <= 0 || ttlMs <= 0 || local.count > count) return local;
+    if (count <= 0 || ttlMs < 0 || local.count > count) return local;
     return { count, resetAtMs: now() + ttlMs };
   }
 
