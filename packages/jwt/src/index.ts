@@ -13,3 +13,4 @@ export {
   isApiToken,
 } from './api-token.js';
 export { retiredKeyOf, retiredKeyRevocationId } from './retired-key.js';
+export * from './dpop/index.js';

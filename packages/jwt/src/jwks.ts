@@ -20,8 +20,11 @@ function allowsVerify(jwk: Record<string, unknown>): boolean {
   return ops === undefined || (Array.isArray(ops) && ops.includes('verify'));
 }
 
-/** The key the algorithm's registry entry (lib/algorithms.ts) describes, built from its public members only. */
-function publicKeyOf(jwk: Record<string, unknown>, alg: SigningAlgorithm): KeyObject | undefined {
+/**
+ * The key the algorithm's registry entry (lib/algorithms.ts) describes, built from its public members only; undefined
+ * when the JWK is not such a key. Also used for the key a DPoP proof carries (dpop/jwk.ts).
+ */
+export function publicKeyOf(jwk: Record<string, unknown>, alg: SigningAlgorithm): KeyObject | undefined {
   const entry = algorithmEntry(alg);
   const profile = entry.jwk;
   if (jwk.kty !== profile.kty || (profile.crv !== undefined && jwk.crv !== profile.crv)) return undefined;
