@@ -4,6 +4,7 @@
  * token or a header value ever goes into a message.
  */
 import type { TokenErrorCode, TokenValidationError } from '@tollgate/jwt';
+import { renderChallenge } from './challenge.js';
 
 export type BearerErrorStatus = 400 | 401 | 403 | 503;
 export type BearerErrorName = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
@@ -54,21 +55,6 @@ const TOKEN_DESCRIPTIONS: Readonly<Record<TokenErrorCode, string>> = {
   ERR_TOKEN_NOT_YET_VALID: 'The access token is not valid yet',
   ERR_TOKEN_LIFETIME_TOO_LONG: 'The access token is valid for longer than this API allows',
 };
-
-/**
- * RFC 6750 3: `error_description` and `scope` values may hold only %x20-21 / %x23-5B / %x5D-7E (printable ASCII
- * without `"` and `\`), so anything else is dropped rather than escaped.
- */
-const NOT_DESCRIPTION_CHAR = /[^\x20\x21\x23-\x5B\x5D-\x7E]/g;
-const NOT_SCOPE_CHAR = /[^\x21\x23-\x5B\x5D-\x7E ]/g;
-
-/**
- * RFC 9110 5.6.4 quoted-string for `realm`: `"` and `\` become quoted-pairs; control characters and anything beyond
- * ASCII (a header value must stay a ByteString in fetch) are replaced, so the header can never be split or rejected.
- */
-function quoteRealm(realm: string): string {
-  return `"${realm.replace(/[^\x20-\x7E]/g, '?').replace(/["\\]/g, '\\$&')}"`;
-}
 
 export class BearerError extends Error {
   readonly status: BearerErrorStatus;
@@ -143,14 +129,9 @@ export class BearerError extends Error {
 
   /** The `WWW-Authenticate` value (RFC 6750 3): `Bearer realm="..."` plus error attributes when there is an error. */
   challenge(realm: string): string {
-    let value = `Bearer realm=${quoteRealm(realm)}`;
-    if (this.error === undefined) return value;
-    value += `, error="${this.error}"`;
-    if (this.description !== undefined) {
-      value += `, error_description="${this.description.replace(NOT_DESCRIPTION_CHAR, '')}"`;
-    }
-    if (this.scope !== undefined) value += `, scope="${this.scope.replace(NOT_SCOPE_CHAR, '')}"`;
-    return value;
+    if (this.error === undefined) return renderChallenge('Bearer', { realm });
+    const { error, description, scope } = this;
+    return renderChallenge('Bearer', { realm, error, description, scope });
   }
 
   /** JSON body `{error, error_description, scope?}`; null for a bare challenge, which has no body to speak of. */

@@ -28,3 +28,9 @@ export { type ExtractOptions, extractBearerToken, parseAuthorizationHeader } fro
 export { FetchError } from './http.js';
 export { importJwk, importJwks } from '@tollgate/jwt';
 export type { FirstSyncOutcome, RevocationStatus } from './revocations.js';
+/**
+ * DPoP (RFC 9449) building blocks, ahead of the verifier checking proofs itself: the replay cache a verifier (or
+ * gateway) keeps proofs in, and the `WWW-Authenticate: DPoP` challenge of RFC 9449 7.1.
+ */
+export { type DpopReplayCache, type MemoryDpopReplayCacheOptions, MemoryDpopReplayCache } from './dpop-replay.js';
+export { type DpopChallengeError, type DpopChallengeInit, dpopChallenge } from './challenge.js';

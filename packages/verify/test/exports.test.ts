@@ -9,7 +9,9 @@ describe('the public surface of @tollgate/verify', () => {
     assert.deepEqual(Object.keys(sdk).sort(), [
       'BearerError',
       'FetchError',
+      'MemoryDpopReplayCache',
       'createVerifier',
+      'dpopChallenge',
       'extractBearerToken',
       'importJwk',
       'importJwks',
