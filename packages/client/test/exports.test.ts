@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as axiosEntry from '../src/resource/axios.js';
+import * as browserEntry from '../src/browser/index.js';
 import * as client from '../src/index.js';
 
 describe('the public surface of @tollgate/client', () => {
@@ -18,5 +19,12 @@ describe('the public surface of @tollgate/client', () => {
       'webStorage',
     ]);
     assert.deepEqual(Object.keys(axiosEntry), ['attachTollgate']);
+    assert.deepEqual(Object.keys(browserEntry).sort(), [
+      'completeRedirectLogin',
+      'indexedDbDpopKeyPair',
+      'indexedDbStorage',
+      'isRedirectCallback',
+      'startRedirectLogin',
+    ]);
   });
 });
