@@ -2,10 +2,13 @@
  * @tollgate/client in a real browser (Debian's Chromium), loading the built ESM from a page server:
  * - two tabs sharing tokens in IndexedDB refresh once between them, because the Web Lock makes the second tab
  *   wait and then read the storage again, finding the first tab's new tokens (against a real Tollgate);
+ * - the example page (examples/client-browser.html) signs in, calls an API and signs out;
  * - the redirect helpers run the code flow with PKCE and DPoP, keeping the verifier in sessionStorage and the
  *   non-extractable DPoP key in IndexedDB across the two page loads (against oidc-provider, a real server).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type * as ClientModule from '@tollgate/client';
@@ -13,6 +16,7 @@ import type * as BrowserModule from '@tollgate/client/browser';
 import { type PageServer, startPageServer } from './support/client-pages.js';
 import { type ClientWorld, startClientWorld, TOKEN_TTL_SECONDS } from './support/client-world.js';
 import { launchBrowser, UI_TIMEOUT_MS } from './support/dashboard-browser.js';
+import { REPO_ROOT } from './support/paths.js';
 import { type OidcPeer, startOidcPeer } from './support/oidc-peer.js';
 import { waitUntil } from './support/wait.js';
 
@@ -29,6 +33,35 @@ interface PageGlobals {
   client: ClientModule.TollgateClient;
   clockOffsetMs: number;
   statuses: Promise<number[]>;
+}
+
+/** Starts examples/serve-client-page.mjs on a free port; resolves once it says where it listens. */
+function startExamplePageServer(env: Record<string, string>): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ['serve-client-page.mjs'], {
+    cwd: join(REPO_ROOT, 'examples'),
+    env: { PATH: process.env.PATH, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(
+      () => reject(new Error(`the example page server did not start: ${output}`)),
+      UI_TIMEOUT_MS,
+    );
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const url = /Listening on (http:\/\/\S+)/.exec(output)?.[1];
+      if (url === undefined) return;
+      clearTimeout(timer);
+      resolve({ url, stop: () => child.kill('SIGTERM') });
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the example page server exited with ${code}: ${output}`));
+    });
+  });
 }
 
 async function openApp(context: BrowserContext, origin: string): Promise<Page> {
@@ -118,6 +151,27 @@ describe('@tollgate/client in Chromium', () => {
         tabs.map((tab) => tab.evaluate(() => (globalThis as unknown as PageGlobals).client.getAccessToken())),
       );
       assert.equal(tokens[0], tokens[1], 'both tabs use the one refreshed token');
+    });
+
+    it('runs the example page: signs in, calls the API, signs out', async () => {
+      const example = await startExamplePageServer({
+        TOLLGATE_ISSUER: world.server.url,
+        API_URL: `${world.readApi.url}/data`,
+      });
+      try {
+        const page = await context.newPage();
+        await page.goto(example.url);
+        const output = page.locator('#output');
+        await page.getByLabel('Password').fill(world.user.password);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await output.filter({ hasText: 'Signed in' }).waitFor();
+        await page.getByRole('button', { name: 'Call the API' }).click();
+        await output.filter({ hasText: /^200 \{"subject":"usr_/ }).waitFor();
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await output.filter({ hasText: 'Signed out' }).waitFor();
+      } finally {
+        example.stop();
+      }
     });
   });
 
