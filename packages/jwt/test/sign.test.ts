@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { type AccessTokenClaims, SIGNING_ALGORITHMS, signAccessToken } from '../src/index.js';
 import { AUDIENCE, ISSUER, KEYS, NOW_SECONDS, makeKey, resolverFor, validate, validClaims } from './support.js';
 
@@ -32,6 +32,28 @@ describe('signAccessToken', () => {
     });
     assert.equal(payload.client_id, claims.client_id);
     assert.equal(protectedHeader.typ, 'at+jwt');
+  });
+
+  // Ed25519 (RFC 8032 5.1.6) and RSASSA-PKCS1-v1_5 (RFC 8017 8.2.1) signatures are deterministic: same key and
+  // input, same bytes. ECDSA's are not, so ES256 is checked by verification instead.
+  for (const alg of ['EdDSA', 'RS256'] as const) {
+    it(`signs ${alg} byte for byte as jose's SignJWT does`, async () => {
+      const key = KEYS[alg];
+      const expected = await new SignJWT({ ...claims })
+        .setProtectedHeader({ alg, kid: key.kid, typ: 'at+jwt' })
+        .sign(key.privateKey);
+      assert.equal(await signAccessToken(claims, key), expected);
+    });
+  }
+
+  it('issues ES256 signatures as R || S, which jose verifies', async () => {
+    const token = await signAccessToken(claims, KEYS.ES256);
+    assert.equal(Buffer.from(token.split('.')[2] ?? '', 'base64url').length, 64);
+    const { payload } = await jwtVerify(token, KEYS.ES256.publicKey, {
+      algorithms: ['ES256'],
+      currentDate: new Date(NOW_SECONDS * 1000),
+    });
+    assert.equal(payload.jti, claims.jti);
   });
 
   it('signs with a 128-character kid, the longest the validator accepts', async () => {
