@@ -1,6 +1,7 @@
 /** What a `Tollgate` is opened with: its settings, and the store and services it runs over. */
 import type { SigningAlgorithm } from '@tollgate/jwt';
 import type { WindowCounter } from '@tollgate/window-counter';
+import type { CatalogCacheOptions } from './catalog/catalog-cache.js';
 import type { Clock } from './clock.js';
 import type { EncryptionKey } from './crypto/index.js';
 import type { ManagementConfig } from './management/contract.js';
@@ -44,6 +45,11 @@ export interface TollgateDependencies {
    * for when it is down and may be slower (e.g. 1000 ms).
    */
   revocationFeed?: Omit<RevocationFeedOptions, 'clock'>;
-  /** The cross-node nudge (e.g. Redis pub/sub): published after each revocation written here; any signal polls the store. */
+  /**
+   * The cross-node nudge (e.g. Redis pub/sub): published after each revocation, and each change to a client or an API,
+   * written here; any signal polls the store and drops the clients and APIs held in memory.
+   */
   revocationSignal?: RevocationSignal;
+  /** How long clients and APIs are kept in memory (default CATALOG_MAX_AGE_MS), and the clock that ages them. */
+  catalogCache?: CatalogCacheOptions;
 }

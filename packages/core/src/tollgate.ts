@@ -4,6 +4,7 @@
  */
 import type { ApiTokenUsageReport } from '@tollgate/jwt';
 import { MemoryWindowCounter } from '@tollgate/window-counter';
+import { CatalogCache } from './catalog/catalog-cache.js';
 import { epochSeconds, systemClock } from './clock.js';
 import { ClientAuthenticator } from './clients/authenticate.js';
 import type { GrantContext } from './grants/context.js';
@@ -16,6 +17,7 @@ import type { Management } from './management/surface.js';
 import { authorizationServerMetadata } from './metadata.js';
 import { RevocationFeed } from './revocations/feed.js';
 import type { RevocationSignal } from './revocations/signal.js';
+import type { Store } from './storage/index.js';
 import type {
   IntrospectionRequest,
   IntrospectionResponse,
@@ -35,6 +37,7 @@ export class Tollgate implements ManagementSurface {
   readonly revocationFeed: RevocationFeed;
   readonly #grants: GrantContext;
   readonly #lookup: TokenLookupContext & { clients: ClientAuthenticator };
+  readonly #catalog: CatalogCache;
   readonly #keyRing: KeyRing;
   readonly #issuer: string;
   readonly #management: Management;
@@ -42,8 +45,11 @@ export class Tollgate implements ManagementSurface {
   #unsubscribeSignal: (() => void) | undefined;
 
   private constructor(config: TollgateConfig, dependencies: TollgateDependencies, keyRing: KeyRing) {
-    const { store } = dependencies;
     const clock = dependencies.clock ?? systemClock;
+    this.#signal = dependencies.revocationSignal;
+    // Another node's catalog changes arrive by the signal that carries revocations; this node's go out by it.
+    this.#catalog = new CatalogCache(dependencies.store, () => this.#signal?.publish(), dependencies.catalogCache);
+    const store = storeWith(dependencies.store, this.#catalog.clients, this.#catalog.apis);
     const refreshTokenMaxLifetimeSeconds =
       config.refreshTokenMaxLifetimeSeconds ?? DEFAULT_REFRESH_TOKEN_MAX_LIFETIME_SECONDS;
     const attempts = dependencies.attempts ?? new MemoryWindowCounter({ now: clock });
@@ -51,7 +57,6 @@ export class Tollgate implements ManagementSurface {
     const clients = new ClientAuthenticator(store.clients, guard, { passwordLogin: config.passwordLogin });
     this.#keyRing = keyRing;
     this.#issuer = config.issuer;
-    this.#signal = dependencies.revocationSignal;
     this.#grants = {
       store,
       keys: keyRing,
@@ -64,8 +69,10 @@ export class Tollgate implements ManagementSurface {
       passwordLogin: config.passwordLogin,
       onRevoked: () => this.#revoked(),
     };
+    this.revocationFeed = new RevocationFeed(store.revocations, { ...dependencies.revocationFeed, clock });
     this.#lookup = {
       store,
+      audiences: () => this.#catalog.apiIdentifiers(),
       keys: keyRing,
       clock,
       clients,
@@ -73,11 +80,14 @@ export class Tollgate implements ManagementSurface {
       clockToleranceSeconds: config.clockToleranceSeconds,
       refreshTokenMaxLifetimeSeconds,
     };
-    this.revocationFeed = new RevocationFeed(store.revocations, { ...dependencies.revocationFeed, clock });
-    // The signal carries no data: the feed reads the store, which stays the only source of revocations.
-    this.#unsubscribeSignal = this.#signal?.subscribe(() => this.revocationFeed.poke());
+    // The signal carries no data: the feed reads the store, which stays the only source of revocations, clients and
+    // APIs; the clients and APIs in memory are dropped.
+    this.#unsubscribeSignal = this.#signal?.subscribe(() => {
+      this.#catalog.clear();
+      this.revocationFeed.poke();
+    });
     this.#management = createManagement(config, {
-      store,
+      store: storeWith(dependencies.store, this.#catalog.managedClients, this.#catalog.managedApis),
       clock,
       keyRing,
       clients,
@@ -166,6 +176,22 @@ export class Tollgate implements ManagementSurface {
     this.revocationFeed.poke();
     this.#signal?.publish();
   }
+}
+
+/** `store` with other client and API stores in front (catalog/catalog-cache.ts). */
+function storeWith(store: Store, clients: Store['clients'], apis: Store['apis']): Store {
+  return {
+    apis,
+    clients,
+    users: store.users,
+    keys: store.keys,
+    grants: store.grants,
+    revocations: store.revocations,
+    apiTokens: store.apiTokens,
+    sessions: store.sessions,
+    audit: store.audit,
+    close: () => store.close(),
+  };
 }
 
 export function openTollgate(config: TollgateConfig, dependencies: TollgateDependencies): Promise<Tollgate> {

@@ -25,6 +25,8 @@ import type { ApiTokenRecord, RefreshTokenFamilyRecord, RefreshTokenRecord, Stor
 
 export interface TokenLookupContext {
   store: Store;
+  /** Every registered API's identifier: what a JWT's `aud` may be (kept in memory, catalog/catalog-cache.ts). */
+  audiences(): Promise<readonly string[]>;
   keys: KeyRing;
   clock: Clock;
   issuer: string;
@@ -67,7 +69,7 @@ async function findRefresh(context: TokenLookupContext, token: string): Promise<
 
 async function findAccess(context: TokenLookupContext, token: string): Promise<FoundToken | undefined> {
   if (token.split('.').length !== 3) return undefined;
-  const audience = (await context.store.apis.list()).map((api) => api.identifier);
+  const audience = await context.audiences();
   if (audience.length === 0) return undefined;
   const first = await validateWithKnownKeys(context, token, audience);
   if (!first.unknownKid) return first.found;
@@ -80,7 +82,7 @@ async function findAccess(context: TokenLookupContext, token: string): Promise<F
 async function validateWithKnownKeys(
   context: TokenLookupContext,
   token: string,
-  audience: string[],
+  audience: readonly string[],
 ): Promise<{ found: FoundToken | undefined; unknownKid: boolean }> {
   let unknownKid = false;
   const resolve: KeyResolver = (kid) => {

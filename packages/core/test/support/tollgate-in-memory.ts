@@ -12,10 +12,13 @@ import {
   parseEncryptionKey,
   type OAuthErrorName,
   type PresentedClient,
+  type RevocationSignal,
   Tollgate,
   type TollgateConfig,
   type TokenResponse,
+  type TollgateDependencies,
   TollgateError,
+  type Store,
 } from '../../src/index.js';
 import { MemoryStore } from '../../src/testing/index.js';
 
@@ -34,9 +37,17 @@ export interface ClientCredentials {
   clientSecret: string;
 }
 
+/** What a test may add to the dependencies a harness opens its Tollgate with. */
+export type ExtraDependencies = Partial<
+  Pick<TollgateDependencies, 'revocationSignal' | 'catalogCache' | 'revocationFeed' | 'attempts'>
+>;
+
 export interface InMemoryTollgate {
   tollgate: Tollgate;
+  /** The store itself: what a test reads or writes here is not counted in `storeCalls`. */
   store: MemoryStore;
+  /** Every store method the Tollgate called, as `domain.method` (e.g. `clients.get`), oldest first; empty it at will. */
+  storeCalls: string[];
   /** The user's id, the `sub` of their tokens. */
   userId: string;
   /** Confidential; client_credentials, password and refresh_token; both APIs. */
@@ -50,12 +61,40 @@ export interface InMemoryTollgate {
   token(params: Record<string, string>, client?: ClientCredentials, resources?: string[]): Promise<TokenResponse>;
   introspect(token: string, client?: ClientCredentials, hint?: string): ReturnType<Tollgate['introspect']>;
   revoke(token: string, client?: ClientCredentials, hint?: string): Promise<void>;
+  /** Another node: a Tollgate of its own over the same store, key and clock (not seeded again). */
+  openNode(extra?: ExtraDependencies): Promise<InMemoryTollgate>;
   close(): void;
 }
 
-export async function openInMemoryTollgate(config: Partial<TollgateConfig> = {}): Promise<InMemoryTollgate> {
-  const store = new MemoryStore();
-  let nowMs = Date.UTC(2026, 0, 1);
+export async function openInMemoryTollgate(
+  config: Partial<TollgateConfig> = {},
+  extra: ExtraDependencies = {},
+): Promise<InMemoryTollgate> {
+  const shared: SharedState = {
+    store: new MemoryStore(),
+    config,
+    encryptionKey: parseEncryptionKey(generateEncryptionSecret()),
+    time: { nowMs: Date.UTC(2026, 0, 1) },
+  };
+  const tollgate = await openOver(shared, extra);
+  return harnessOf(shared, tollgate.tollgate, tollgate.storeCalls, await seed(tollgate.tollgate));
+}
+
+/** What every node of one harness shares: the store, the settings, the key and the clock. */
+interface SharedState {
+  store: MemoryStore;
+  config: Partial<TollgateConfig>;
+  encryptionKey: TollgateDependencies['encryptionKey'];
+  time: { nowMs: number };
+}
+
+type Seeded = Awaited<ReturnType<typeof seed>>;
+
+async function openOver(
+  shared: SharedState,
+  extra: ExtraDependencies,
+): Promise<{ tollgate: Tollgate; storeCalls: string[] }> {
+  const storeCalls: string[] = [];
   const tollgate = await Tollgate.open(
     {
       issuer: ISSUER,
@@ -66,20 +105,28 @@ export async function openInMemoryTollgate(config: Partial<TollgateConfig> = {})
       clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
       passwordLogin: true,
       bruteForce: DEFAULT_BRUTE_FORCE_LIMITS,
-      ...config,
+      ...shared.config,
     },
-    { store, encryptionKey: parseEncryptionKey(generateEncryptionSecret()), clock: () => nowMs },
+    {
+      ...extra,
+      store: counting(shared.store, storeCalls),
+      encryptionKey: shared.encryptionKey,
+      clock: () => shared.time.nowMs,
+    },
   );
-  const { userId, backend, adminService } = await seed(tollgate);
+  return { tollgate, storeCalls };
+}
+
+function harnessOf(shared: SharedState, tollgate: Tollgate, storeCalls: string[], seeded: Seeded): InMemoryTollgate {
+  const { time } = shared;
   return {
     tollgate,
-    store,
-    userId,
-    backend,
-    adminService,
-    nowSeconds: () => Math.floor(nowMs / 1000),
+    store: shared.store,
+    storeCalls,
+    ...seeded,
+    nowSeconds: () => Math.floor(time.nowMs / 1000),
     advance: (seconds) => {
-      nowMs += seconds * 1000;
+      time.nowMs += seconds * 1000;
     },
     token: (params, client, resources = []) =>
       tollgate.token({
@@ -92,8 +139,43 @@ export async function openInMemoryTollgate(config: Partial<TollgateConfig> = {})
       tollgate.introspect({ token, tokenTypeHint: hint, client: presented(client), remoteAddress: ADDRESS }),
     revoke: (token, client, hint) =>
       tollgate.revoke({ token, tokenTypeHint: hint, client: presented(client), remoteAddress: ADDRESS }),
+    openNode: async (extraOfNode = {}) => {
+      const node = await openOver(shared, extraOfNode);
+      return harnessOf(shared, node.tollgate, node.storeCalls, seeded);
+    },
     close: () => tollgate.close(),
   };
+}
+
+/** `store` with every method call of every domain recorded in `calls`. */
+function counting(store: MemoryStore, calls: string[]): Store {
+  const domains = [
+    'apis',
+    'users',
+    'clients',
+    'keys',
+    'grants',
+    'revocations',
+    'apiTokens',
+    'sessions',
+    'audit',
+  ] as const;
+  const wrapped = Object.fromEntries(
+    domains.map((domain) => [
+      domain,
+      new Proxy(store[domain], {
+        get(target, name, receiver) {
+          const value: unknown = Reflect.get(target, name, receiver);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            calls.push(`${domain}.${String(name)}`);
+            return (value as (...values: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      }),
+    ]),
+  );
+  return { ...(wrapped as unknown as Omit<Store, 'close'>), close: () => store.close() };
 }
 
 async function seed(
@@ -179,4 +261,24 @@ export async function assertRefused(
     else assert.match(error.description, description);
     return true;
   });
+}
+
+/** The cross-node nudge within one process, delivered as Redis would: later, to every subscriber, the sender too. */
+export function memorySignal(): RevocationSignal & { published: number } {
+  const listeners = new Set<() => void>();
+  const signal = {
+    published: 0,
+    publish(): void {
+      signal.published += 1;
+      queueMicrotask(() => {
+        for (const listener of [...listeners]) listener();
+      });
+    },
+    subscribe(listener: () => void): () => void {
+      const own = () => listener();
+      listeners.add(own);
+      return () => listeners.delete(own);
+    },
+  };
+  return signal;
 }
