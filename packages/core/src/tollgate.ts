@@ -15,6 +15,7 @@ import type { Actor, ActorOperations, ManagementSurface, SessionOperations } fro
 import { createManagement } from './management/create.js';
 import type { Management } from './management/surface.js';
 import { authorizationServerMetadata } from './metadata.js';
+import { DenyList } from './revocations/deny-list.js';
 import { RevocationFeed } from './revocations/feed.js';
 import type { RevocationSignal } from './revocations/signal.js';
 import type { Store } from './storage/index.js';
@@ -27,8 +28,7 @@ import type {
   TokenResponse,
 } from './service.js';
 import { BruteForceGuard } from './throttle.js';
-import { introspectToken } from './tokens/introspect.js';
-import type { TokenLookupContext } from './tokens/lookup.js';
+import { type IntrospectionContext, introspectToken } from './tokens/introspect.js';
 import { revokeToken } from './tokens/revoke.js';
 import type { TollgateConfig, TollgateDependencies } from './tollgate-config.js';
 
@@ -36,8 +36,9 @@ export class Tollgate implements ManagementSurface {
   /** Revocations as a stream, for GET /revocations. */
   readonly revocationFeed: RevocationFeed;
   readonly #grants: GrantContext;
-  readonly #lookup: TokenLookupContext & { clients: ClientAuthenticator };
+  readonly #lookup: IntrospectionContext;
   readonly #catalog: CatalogCache;
+  readonly #denyList: DenyList;
   readonly #keyRing: KeyRing;
   readonly #issuer: string;
   readonly #management: Management;
@@ -70,20 +71,23 @@ export class Tollgate implements ManagementSurface {
       onRevoked: () => this.#revoked(),
     };
     this.revocationFeed = new RevocationFeed(store.revocations, { ...dependencies.revocationFeed, clock });
+    this.#denyList = new DenyList(this.revocationFeed, store.revocations, { clock });
     this.#lookup = {
       store,
       audiences: () => this.#catalog.apiIdentifiers(),
       keys: keyRing,
       clock,
       clients,
+      denyList: this.#denyList,
       issuer: config.issuer,
       clockToleranceSeconds: config.clockToleranceSeconds,
       refreshTokenMaxLifetimeSeconds,
     };
     // The signal carries no data: the feed reads the store, which stays the only source of revocations, clients and
-    // APIs; the clients and APIs in memory are dropped.
+    // APIs; until that read, the deny list and the catalog cache answer nothing from memory.
     this.#unsubscribeSignal = this.#signal?.subscribe(() => {
       this.#catalog.clear();
+      this.#denyList.noteWrite();
       this.revocationFeed.poke();
     });
     this.#management = createManagement(config, {
@@ -168,11 +172,13 @@ export class Tollgate implements ManagementSurface {
   close(): void {
     this.#unsubscribeSignal?.();
     this.#unsubscribeSignal = undefined;
+    this.#denyList.stop();
     this.revocationFeed.stop();
   }
 
   /** After a revocation was written here: this node's subscribers at once, other nodes through the signal. */
   #revoked(): void {
+    this.#denyList.noteWrite();
     this.revocationFeed.poke();
     this.#signal?.publish();
   }

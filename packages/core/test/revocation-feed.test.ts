@@ -205,6 +205,32 @@ describe('revocation feed', () => {
     assert.deepEqual(sub.seen, ['ready', 1]);
   });
 
+  it('reports a sync point above the one read after a write only once a read begun after the write completed', async () => {
+    const { store, timers, feed } = setup();
+    const synced: number[] = [];
+    feed.subscribe(
+      at(0),
+      () => {},
+      () => {},
+      undefined,
+      (point) => synced.push(point),
+    );
+    await settle();
+    assert.equal(synced[0], 1, 'the snapshot, the first read');
+    synced.length = 0;
+    // A poll round is under way (its query held) when a revocation is written and noted.
+    store.hold();
+    timers.tick();
+    await settle();
+    store.add('a');
+    const afterWrite = feed.syncPoint;
+    feed.poke();
+    store.release();
+    await settle();
+    assert.deepEqual(synced, [afterWrite, afterWrite + 1], 'the round under way, then the one the poke asked for');
+    assert.equal(feed.syncPoint, afterWrite + 1);
+  });
+
   it('polls only while someone is subscribed', async () => {
     const { store, timers, feed } = setup();
     assert.equal(timers.callbacks.size, 0);

@@ -95,6 +95,7 @@ interface Subscriber {
   listener: RevocationListener;
   onReady: () => void;
   onError: ((error: unknown) => void) | undefined;
+  onSynced: ((point: number) => void) | undefined;
 }
 
 /** The newest record read in the current epoch: what a store restored from a backup would have lost. */
@@ -117,6 +118,8 @@ export class RevocationFeed {
   /** The store's epoch as of the last poll. */
   #epoch: string | undefined;
   #anchor: Anchor | undefined;
+  /** Store reads begun so far (snapshot pages and poll rounds): see syncPoint. */
+  #readsBegun = 0;
 
   constructor(store: FeedStore, options: RevocationFeedOptions = {}) {
     this.#store = store;
@@ -131,6 +134,15 @@ export class RevocationFeed {
     return this.#subscribers.size;
   }
 
+  /**
+   * The number of the latest store read the feed has begun. A subscriber's `onSynced(point)` says that every
+   * revocation committed before read `point` began has been delivered to it; so once it reports a point above the
+   * syncPoint read just after a write, that write has reached it (deny-list.ts relies on this).
+   */
+  get syncPoint(): number {
+    return this.#readsBegun;
+  }
+
   /** Where a verifier that stopped at `point` resumes: after its last event, or from scratch (resume.ts). */
   resumePlan(point: ResumePoint): Promise<ResumePlan> {
     return planResume(this.#store, point);
@@ -140,13 +152,15 @@ export class RevocationFeed {
    * Delivers every live revocation of `from.epoch` with a sequence above `from.afterSequence` (0: all),
    * then calls `onReady`, then delivers new revocations as they are written. A failure of the store (or a
    * throwing listener), or a new epoch (RevocationEpochChanged), ends the subscription and is passed to
-   * `onError`. Returns the function that ends it.
+   * `onError`. `onSynced` follows `onReady` and every poll round the subscriber took part in (see syncPoint).
+   * Returns the function that ends it.
    */
   subscribe(
     from: FeedPosition,
     listener: RevocationListener,
     onReady: () => void,
     onError?: (error: unknown) => void,
+    onSynced?: (point: number) => void,
   ): () => void {
     const { epoch, afterSequence } = from;
     if (!Number.isSafeInteger(afterSequence) || afterSequence < 0) {
@@ -161,6 +175,7 @@ export class RevocationFeed {
       listener,
       onReady,
       onError,
+      onSynced,
     };
     this.#subscribers.add(subscriber);
     this.#startPolling();
@@ -183,7 +198,9 @@ export class RevocationFeed {
   async #deliverSnapshot(subscriber: Subscriber): Promise<void> {
     try {
       let page: readonly RevocationRecord[];
+      let point: number;
       do {
+        point = ++this.#readsBegun;
         page = await this.#store.listSince(subscriber.position, epochSeconds(this.#clock), this.#pageSize);
         for (const record of page) {
           this.#remember(subscriber.epoch, record);
@@ -193,6 +210,7 @@ export class RevocationFeed {
       } while (page.length === this.#pageSize);
       subscriber.live = true;
       subscriber.onReady();
+      this.#synced(subscriber, point);
     } catch (error) {
       this.#fail(subscriber, error);
       return;
@@ -221,6 +239,7 @@ export class RevocationFeed {
   async #pollRound(): Promise<void> {
     const participants = [...this.#subscribers].filter((subscriber) => subscriber.live);
     if (participants.length === 0) return;
+    const point = ++this.#readsBegun;
     try {
       const epoch = await this.#currentEpoch();
       this.#endOtherEpochs(epoch);
@@ -234,8 +253,9 @@ export class RevocationFeed {
           for (const subscriber of current) this.#deliver(subscriber, record);
           cursor = record.sequence;
         }
-        if (page.length < this.#pageSize) return;
+        if (page.length < this.#pageSize) break;
       }
+      for (const subscriber of current) this.#synced(subscriber, point);
     } catch (error) {
       // A stream that silently stopped hearing would look healthy to verifiers; ending it lets them
       // notice, reconnect and resume from their last event id.
@@ -301,6 +321,15 @@ export class RevocationFeed {
       return false;
     }
     return subscriber.active;
+  }
+
+  #synced(subscriber: Subscriber, point: number): void {
+    if (!subscriber.active) return;
+    try {
+      subscriber.onSynced?.(point);
+    } catch (error) {
+      this.#fail(subscriber, error);
+    }
   }
 
   #fail(subscriber: Subscriber, error: unknown): void {

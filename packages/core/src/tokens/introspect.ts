@@ -1,6 +1,7 @@
 /** RFC 7662. Only authenticated clients may ask; anything not live is exactly `{ active: false }` (2.2). */
 import { epochSeconds } from '../clock.js';
 import type { ActingClient, ClientAuthenticator } from '../clients/authenticate.js';
+import type { DenyList } from '../revocations/deny-list.js';
 import type { IntrospectionRequest, IntrospectionResponse } from '../service.js';
 import { formatScope } from '../scope.js';
 import { introspectApiToken } from './api-token.js';
@@ -10,8 +11,10 @@ const INACTIVE: IntrospectionResponse = Object.freeze({ active: false as const }
 
 type ActiveIntrospection = Extract<IntrospectionResponse, { active: true }>;
 
+export type IntrospectionContext = TokenLookupContext & { clients: ClientAuthenticator; denyList: DenyList };
+
 export async function introspectToken(
-  context: TokenLookupContext & { clients: ClientAuthenticator },
+  context: IntrospectionContext,
   request: IntrospectionRequest,
 ): Promise<IntrospectionResponse> {
   const client = await context.clients.authenticate(request.client, request.remoteAddress, false);
@@ -35,17 +38,20 @@ function mayKnow(client: ActingClient, kind: FoundToken['kind'], response: Activ
   return audiences.some((audience) => client.apis?.includes(audience));
 }
 
-async function describe(context: TokenLookupContext, found: FoundToken): Promise<IntrospectionResponse> {
+async function describe(context: IntrospectionContext, found: FoundToken): Promise<IntrospectionResponse> {
   if (found.kind === 'api') return introspectApiToken(context, found.token);
   if (found.kind === 'access') return describeAccess(context, found.claims);
   return describeRefresh(context, found);
 }
 
 async function describeAccess(
-  context: TokenLookupContext,
+  context: IntrospectionContext,
   claims: Extract<FoundToken, { kind: 'access' }>['claims'],
 ): Promise<IntrospectionResponse> {
-  if (await context.store.revocations.isRevoked(claims.jti)) return INACTIVE;
+  // Memory decides only before the token's exp: past it (inside the clock tolerance) its revocation may have been
+  // dropped from the list, or never been in a snapshot taken after it, so the store is asked.
+  const denied = claims.exp > epochSeconds(context.clock) ? context.denyList.verdict(claims.jti) : undefined;
+  if (denied ?? (await context.store.revocations.isRevoked(claims.jti))) return INACTIVE;
   const response: IntrospectionResponse = {
     active: true,
     scope: claims.scope,
