@@ -9,6 +9,8 @@
  *                fresh database of the PostgreSQL server at DATABASE_URL (tests/support/store-under-test.ts).
  *                Skipped, saying so and how to run it, when no PostgreSQL answers there.
  * A compiled test whose .ts source is gone is skipped: `tsc -b` never deletes stale output.
+ * The `tollgate` bin the tests spawn runs the bundle (scripts/bundle-cli.mjs), which is made again first when a
+ * compiled file is newer than it, so `tsc -b` then this script tests what was just compiled.
  *
  * Usage: node scripts/run-tests.mjs [filter ...]   filters keep files whose path contains any of them.
  * Under CI=true a run that skipped anything fails: a suite skipped because PostgreSQL, Redis, nginx, Chromium
@@ -64,6 +66,12 @@ function collect() {
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PROBE_TIMEOUT_MS = 3000;
+
+// The tests run the `tollgate` bin, which runs the bundle: after a plain `tsc -b`, bring it up to date first.
+const bundling = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle-cli.mjs'), '--if-stale'], {
+  stdio: 'inherit',
+});
+if (bundling.status !== 0) process.exit(1);
 
 const filters = process.argv.slice(2);
 const files = collect().filter(

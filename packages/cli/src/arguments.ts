@@ -2,6 +2,7 @@
 import type { GrantType, SigningAlgorithm } from '@tollgate/core';
 import { parseDuration } from '@tollgate/server/values';
 import { InvalidArgumentError } from 'commander';
+import { loadData } from './context.js';
 import { UsageError } from './usage.js';
 
 const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'refresh_token'];
@@ -64,7 +65,7 @@ export function parseTtl(value: string): number {
  * core, which only the commands that use it load. The message is the one Commander gives a refused value.
  */
 export async function checkAlgorithm(value: string): Promise<SigningAlgorithm> {
-  const { SIGNING_ALGORITHMS } = await import('@tollgate/core');
+  const { SIGNING_ALGORITHMS } = await loadData();
   const algorithm = SIGNING_ALGORITHMS.find((known) => known === value);
   if (algorithm === undefined) {
     throw new UsageError(

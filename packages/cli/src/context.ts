@@ -2,13 +2,18 @@
  * What every command shares: the global options, the process streams, and opening the data directory
  * the same way the server does (same config sources, same database file, same encryption key).
  * Each command opens the store itself (SQLite file or PostgreSQL), so it works while servers run on it.
- * The configuration, the stores and the core are loaded on first use, not when the command line is parsed, so
- * the version, the help and usage errors are answered without them.
+ * The configuration, the stores and the core are loaded on first use (data.ts), not when the command line is
+ * parsed, so the version, the help and usage errors are answered without them.
  */
 import type { Readable } from 'node:stream';
 import type { ActorOperations, Tollgate } from '@tollgate/core';
 import type { ServerConfig } from '@tollgate/server/bootstrap';
 import { type Streams, warn } from './output.js';
+
+/** The configuration, the store and the core, loaded once, when a command first needs them. */
+export function loadData(): Promise<typeof import('./data.js')> {
+  return import('./data.js');
+}
 
 export interface GlobalOptions {
   data?: string;
@@ -27,7 +32,7 @@ export async function configFor(
   options: GlobalOptions,
   flags: Record<string, string | undefined> = {},
 ): Promise<ServerConfig> {
-  const { loadConfig } = await import('@tollgate/server/bootstrap');
+  const { loadConfig } = await loadData();
   return loadConfig({
     configFile: options.config,
     env: cli.env,
@@ -46,7 +51,7 @@ export async function withTollgate<T>(
   action: (tollgate: Tollgate) => Promise<T>,
 ): Promise<T> {
   const config = await configFor(cli, options);
-  const { openTollgateFromConfig } = await import('@tollgate/server/bootstrap');
+  const { openTollgateFromConfig } = await loadData();
   const opened = await openTollgateFromConfig(config, {
     warn: (message) => warn(cli, message),
     warnOnlyWhenGenerated: true,
@@ -68,6 +73,6 @@ export async function withOperator<T>(
   options: GlobalOptions,
   action: (operations: ActorOperations) => Promise<T>,
 ): Promise<T> {
-  const { OPERATOR } = await import('@tollgate/core');
+  const { OPERATOR } = await loadData();
   return withTollgate(cli, options, (tollgate) => action(tollgate.as(OPERATOR)));
 }

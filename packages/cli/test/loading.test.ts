@@ -1,23 +1,28 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadedPackages, recordingModules } from './loaded-modules/index.js';
+import { type LoadedModules, loadedModules, recordingModules } from './loaded-modules/index.js';
 import { BIN, cleanEnv, dataDir, run } from './run.js';
 
-/** Runs `tollgate <args>`, which must succeed, and returns the packages it loaded. */
-async function packagesLoadedBy(args: readonly string[]): Promise<Set<string>> {
+/** Runs `tollgate <args>`, which must succeed, and returns what it loaded. */
+async function modulesLoadedBy(args: readonly string[]): Promise<LoadedModules> {
   const recording = recordingModules();
   const result = await run(args, { env: recording.env, nodeArguments: recording.nodeArguments });
   assert.equal(result.status, 0, result.stderr);
-  return loadedPackages(recording.log);
+  return loadedModules(recording.log);
 }
 
-/** Runs `tollgate start` until it is listening, stops it, and returns the packages it loaded. */
-async function packagesLoadedByStart(data: string): Promise<Set<string>> {
+/** Runs `tollgate start` until it is listening, stops it, and returns what it loaded. */
+async function modulesLoadedByStart(args: readonly string[], env: Record<string, string> = {}): Promise<LoadedModules> {
   const recording = recordingModules();
-  const args = [...recording.nodeArguments, BIN, 'start', '--port', '0', '--data', data, '--log-level', 'warn'];
-  const child = spawn(process.execPath, args, { cwd: data, env: cleanEnv(recording.env) });
+  const child = spawn(
+    process.execPath,
+    [...recording.nodeArguments, BIN, 'start', '--port', '0', '--log-level', 'warn', ...args],
+    { env: cleanEnv({ ...env, ...recording.env }) },
+  );
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -33,48 +38,87 @@ async function packagesLoadedByStart(data: string): Promise<Set<string>> {
   child.kill('SIGTERM');
   const [code] = await exited;
   assert.equal(code, 0, output);
-  return loadedPackages(recording.log);
+  return loadedModules(recording.log);
 }
 
-/** What only the server and the gateway use: the HTTP stack, logging, Redis, the dashboard. */
-const HTTP_STACK = ['fastify', 'pino', 'ioredis', '@tollgate/redis', '@tollgate/dashboard', '@tollgate/gateway'];
+/** The names among `names` that were loaded. */
+function loadedOf(loaded: LoadedModules, names: readonly string[]): string[] {
+  return names.filter((name) => loaded.packages.has(name));
+}
+
+/** The loaded modules whose path matches `pattern`, relative to packages/. */
+function modulesMatching(loaded: LoadedModules, pattern: RegExp): string[] {
+  return [...loaded.modules]
+    .map((module) => module.replace(/^.*\/packages\//, ''))
+    .filter((path) => pattern.test(path));
+}
+
+/** What only the server and the gateway use: the HTTP stack, logging, Redis, the dashboard, the proxy. */
+const HTTP_STACK = [
+  'fastify',
+  'pino',
+  'ioredis',
+  '@tollgate/redis',
+  '@tollgate/dashboard',
+  '@tollgate/gateway',
+  'undici',
+];
+/** What no command needs unless configured so: node-postgres, the YAML parser (a config file), argon2 (passwords). */
+const UNLESS_CONFIGURED = ['pg', 'pg-pool', 'pg-protocol', 'yaml', '@node-rs/argon2'];
+/** The server's own HTTP modules: the app, its routes, the start-up; not the configuration or opening the store. */
+const SERVER_HTTP_MODULES = /^server\/src\/(app|start|readiness|redis|logging)\.ts$|^server\/src\/(http|routes)\//;
 
 describe('each command loads only what it uses', () => {
+  it('runs from its bundle: no compiled workspace module is loaded on its own', async () => {
+    const loaded = await modulesLoadedBy(['--version']);
+    const files = [...loaded.files].map((file) => file.replace(/^.*\/packages\//, ''));
+    assert.ok(files.includes('cli/dist/bundle/tollgate.js'), files.join('\n'));
+    assert.deepEqual(
+      files.filter((file) => /^[^/]+\/dist\/src\//.test(file)),
+      [],
+    );
+  });
+
   it('--version and --help load the command line alone: no configuration, store or core', async () => {
     for (const args of [['--version'], ['--help'], ['apis', '--help']]) {
-      const loaded = await packagesLoadedBy(args);
+      const loaded = await modulesLoadedBy(args);
       assert.deepEqual(
-        [...loaded].sort(),
+        [...loaded.packages].sort(),
         ['@tollgate/cli', '@tollgate/config', '@tollgate/server', 'commander'],
         args.join(' '),
       );
     }
   });
 
-  it('the admin commands load the store and the core but no HTTP stack', async () => {
+  it('the admin commands load the store and the core but no HTTP stack, server route, PostgreSQL or YAML', async () => {
     const data = dataDir();
     for (const args of [
       ['apis', 'list'],
       ['tokens', 'list'],
       ['keys', 'list'],
     ]) {
-      const loaded = await packagesLoadedBy([...args, '--data', data]);
-      assert.ok(loaded.has('@tollgate/store-sql') && loaded.has('@tollgate/core'), 'the recording works');
-      assert.deepEqual(
-        HTTP_STACK.filter((name) => loaded.has(name)),
-        [],
-        `tollgate ${args.join(' ')}`,
-      );
+      const loaded = await modulesLoadedBy([...args, '--data', data]);
+      const command = `tollgate ${args.join(' ')}`;
+      assert.ok(loaded.packages.has('@tollgate/store-sql') && loaded.packages.has('@tollgate/core'), 'recorded');
+      assert.ok(loaded.packages.has('better-sqlite3'), `${command} opens SQLite`);
+      assert.deepEqual(loadedOf(loaded, [...HTTP_STACK, ...UNLESS_CONFIGURED]), [], command);
+      assert.deepEqual(modulesMatching(loaded, SERVER_HTTP_MODULES), [], command);
     }
   });
 
-  it('the server loads Fastify without its JSON Schema compilers, which no route uses', async () => {
-    const loaded = await packagesLoadedByStart(dataDir());
-    assert.ok(loaded.has('fastify'), 'the recording works');
-    const compilers = ['ajv', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'];
-    assert.deepEqual(
-      compilers.filter((name) => loaded.has(name)),
-      [],
-    );
+  it('a config file loads the YAML parser', async () => {
+    const data = dataDir();
+    const config = join(data, 'tollgate.yaml');
+    writeFileSync(config, `dataDir: ${JSON.stringify(data)}\n`);
+    const loaded = await modulesLoadedBy(['apis', 'list', '--config', config]);
+    assert.deepEqual(loadedOf(loaded, ['yaml']), ['yaml']);
+  });
+
+  it('the server on SQLite loads no PostgreSQL, Redis, YAML parser or JSON Schema compiler', async () => {
+    const loaded = await modulesLoadedByStart(['--data', dataDir()]);
+    assert.ok(loaded.packages.has('fastify') && loaded.packages.has('better-sqlite3'), 'recorded');
+    const compilers = ['ajv', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request'];
+    const unused = ['pg', 'ioredis', '@tollgate/redis', '@node-rs/argon2', 'yaml'];
+    assert.deepEqual(loadedOf(loaded, [...compilers, ...unused]), []);
   });
 });

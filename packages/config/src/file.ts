@@ -4,8 +4,9 @@
  * lines still come from the YAML parser, which reads any JSON text.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { type Document, LineCounter, isMap, isPair, isScalar, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { isMapping } from './mapping.js';
 import type { DocumentSource } from './source.js';
 
@@ -17,6 +18,18 @@ export interface ConfigFile {
 
 const FORMATS: Readonly<Record<string, 'YAML' | 'JSON'>> = { '.yaml': 'YAML', '.yml': 'YAML', '.json': 'JSON' };
 
+type Yaml = typeof import('yaml');
+let loadedYaml: Yaml | undefined;
+
+/**
+ * The YAML parser (some 70 modules) is loaded when a file is first read, not with this module: most commands are
+ * given no config file. Required synchronously, so reading a file, and the config loaders, stay synchronous.
+ */
+function yaml(): Yaml {
+  loadedYaml ??= createRequire(import.meta.url)('yaml') as Yaml;
+  return loadedYaml;
+}
+
 /** The file's settings, or the one problem that kept them from being read. */
 export function readConfigFile(file: string): ConfigFile | { problem: string } {
   const format = FORMATS[extname(file).toLowerCase()];
@@ -27,6 +40,7 @@ export function readConfigFile(file: string): ConfigFile | { problem: string } {
   } catch (error) {
     return { problem: `cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}` };
   }
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const parsed = format === 'JSON' ? parseJson(text) : yamlContent(document, lineCounter);
@@ -68,6 +82,7 @@ function firstLine(message: string): string {
 
 /** The line of the nearest node on `path` that stands in the file (a missing key points at its parent). */
 function lineOf(document: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  const { isMap, isPair, isScalar } = yaml();
   for (let length = path.length; length > 0; length--) {
     const parent = length === 1 ? document.contents : document.getIn(path.slice(0, length - 1), true);
     const key = path[length - 1];

@@ -1,7 +1,9 @@
-/** One entry point for a configured database location: a PostgreSQL URL or a SQLite file. */
+/**
+ * One entry point for a configured database location: a PostgreSQL URL or a SQLite file. Each store, with its
+ * driver (node-postgres, better-sqlite3), is loaded only when it is the one configured: a command on a SQLite file
+ * never loads node-postgres, and a server on PostgreSQL never loads the SQLite addon.
+ */
 import type { KyselyStore } from './kysely-store.js';
-import { openPostgresStore } from './postgres.js';
-import { openSqliteStore } from './sqlite.js';
 
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
 const REDACTED_PASSWORD = '***';
@@ -20,13 +22,16 @@ export function isPostgresLocation(location: string): boolean {
 /** `postgres://` and `postgresql://` URLs open PostgreSQL; anything else is a SQLite file path (or `:memory:`). */
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<KyselyStore> {
   const migrate = options.migrate ?? true;
-  return isPostgresLocation(location)
-    ? openPostgresStore({
-        connectionString: location,
-        migrate,
-        ...(options.onOutage ? { onOutage: options.onOutage } : {}),
-      })
-    : openSqliteStore({ file: location, migrate });
+  if (!isPostgresLocation(location)) {
+    const { openSqliteStore } = await import('./sqlite.js');
+    return openSqliteStore({ file: location, migrate });
+  }
+  const { openPostgresStore } = await import('./postgres.js');
+  return openPostgresStore({
+    connectionString: location,
+    migrate,
+    ...(options.onOutage ? { onOutage: options.onOutage } : {}),
+  });
 }
 
 /**

@@ -5,7 +5,7 @@
  * migrations are serialised by an advisory lock, on SQLite by the write lock.
  */
 import type { Command } from 'commander';
-import { type Cli, type GlobalOptions, configFor } from '../context.js';
+import { type Cli, type GlobalOptions, configFor, loadData } from '../context.js';
 import { printJson, printLines } from '../output.js';
 
 export function registerMigrateCommand(program: Command, cli: Cli): void {
@@ -15,8 +15,7 @@ export function registerMigrateCommand(program: Command, cli: Cli): void {
     .action(async (_options: GlobalOptions, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();
       const config = await configFor(cli, options);
-      const { openStoreAsIs } = await import('@tollgate/server/bootstrap');
-      const { redactDatabaseLocation } = await import('@tollgate/store-sql');
+      const { openStoreAsIs, redactDatabaseLocation } = await loadData();
       const store = await openStoreAsIs(config);
       let applied: string[];
       try {

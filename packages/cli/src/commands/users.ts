@@ -2,7 +2,7 @@
 import type { ActorOperations, UserView } from '@tollgate/core';
 import { type Command, Option } from 'commander';
 import { parseScopes } from '../arguments.js';
-import { type Cli, type GlobalOptions, configFor, withOperator } from '../context.js';
+import { type Cli, type GlobalOptions, configFor, loadData, withOperator } from '../context.js';
 import { formatList, formatTime, printJson, printLines, printTable } from '../output.js';
 import { UsageError } from '../usage.js';
 import { promptNewPassword, readPasswordFromStdin } from '../prompt.js';
@@ -48,7 +48,7 @@ function changesOf(options: SetOptions): { scopes?: string[]; disabled?: boolean
 async function findUser(operations: ActorOperations, username: string): Promise<UserView> {
   const found = (await operations.users.list()).find((candidate) => candidate.username === username);
   if (found === undefined) {
-    const { NotFound } = await import('@tollgate/core');
+    const { NotFound } = await loadData();
     throw new NotFound(`No user named ${username}`);
   }
   return found;

@@ -1,9 +1,11 @@
 /**
  * Which modules a `tollgate` command loads: the guard that keeps each command from loading stacks it does not
  * use (a quick command that slowly grows an import of the HTTP server would otherwise only show in timings).
+ * The command runs from its bundle (scripts/bundle-cli.mjs): a chunk it loads counts as loading every source file
+ * the chunk's source map names, which are the modules bundled into it.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../run.js';
 
@@ -14,14 +16,42 @@ export function recordingModules(): { nodeArguments: string[]; env: Record<strin
   return { nodeArguments: ['--import', preload], env: { TOLLGATE_TEST_MODULE_LOG: log }, log };
 }
 
-/** The packages among the recorded module URLs: `fastify`, `@tollgate/core`, ... (workspace packages by folder). */
-export function loadedPackages(log: string): Set<string> {
-  const packages = new Set<string>();
-  for (const url of readFileSync(log, 'utf8').split('\n')) {
-    const dependency = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
-    const workspace = /\/packages\/([^/]+)\/dist\//.exec(url);
-    if (dependency) packages.add(dependency[1] as string);
-    else if (workspace) packages.add(`@tollgate/${workspace[1]}`);
+export interface LoadedModules {
+  /** The files the process read as modules: bundle chunks, files of node_modules, compiled workspace files. */
+  files: Set<string>;
+  /** Every module those stand for: the bundled sources of each chunk, and the other files themselves. */
+  modules: Set<string>;
+  /** The packages among the modules: `fastify`, `@tollgate/core`, ... (workspace packages by folder). */
+  packages: Set<string>;
+}
+
+/** The sources a bundle chunk was made from, as absolute paths, from its source map (none for another file). */
+function bundledSources(file: string): string[] {
+  const map = `${file}.map`;
+  if (!existsSync(map)) return [];
+  const { sources } = JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] };
+  return sources.map((source) => resolve(dirname(file), source));
+}
+
+export function packageOf(module: string): string | undefined {
+  const dependency = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(module);
+  if (dependency) return dependency[1];
+  const workspace = /\/packages\/([^/]+)\/(?:dist\/)?src\//.exec(module);
+  return workspace ? `@tollgate/${workspace[1]}` : undefined;
+}
+
+export function loadedModules(log: string): LoadedModules {
+  const files = new Set(
+    readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((url) => url.startsWith('file:'))
+      .map((url) => fileURLToPath(url)),
+  );
+  const modules = new Set<string>();
+  for (const file of files) {
+    const sources = bundledSources(file);
+    for (const module of sources.length > 0 ? sources : [file]) modules.add(module);
   }
-  return packages;
+  const packages = new Set([...modules].map(packageOf).filter((name) => name !== undefined));
+  return { files, modules, packages };
 }

@@ -1,4 +1,4 @@
-import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import type { Algorithm } from '@node-rs/argon2';
 
 /**
  * OWASP Password Storage Cheat Sheet, argon2id: m = 19 MiB, t = 2, p = 1 (RFC 9106 4 names argon2id the default
@@ -7,13 +7,23 @@ import { type Algorithm, hash, verify } from '@node-rs/argon2';
 const ARGON2ID = 2 as Algorithm;
 export const ARGON2_PARAMETERS = Object.freeze({ memoryCost: 19_456, timeCost: 2, parallelism: 1, outputLen: 32 });
 
+/**
+ * The native addon is loaded on the first hash or verification, not with the core: most commands and a server's
+ * start need neither, and loading it costs a few milliseconds (it probes the C library to pick its binary).
+ */
+function argon2(): Promise<typeof import('@node-rs/argon2')> {
+  return import('@node-rs/argon2');
+}
+
 /** Hashes a password or client secret into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`). */
-export function hashSecret(plain: string): Promise<string> {
+export async function hashSecret(plain: string): Promise<string> {
+  const { hash } = await argon2();
   return hash(plain, { ...ARGON2_PARAMETERS, algorithm: ARGON2ID });
 }
 
 /** True when `plain` matches; false for a wrong secret and for a hash that cannot be parsed (never throws). */
 export async function verifySecret(phcHash: string, plain: string): Promise<boolean> {
+  const { verify } = await argon2();
   try {
     return await verify(phcHash, plain);
   } catch {

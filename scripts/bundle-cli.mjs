@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+/**
+ * Bundles the `tollgate` command (packages/cli/dist/src/main.js, as tsc compiled it, with the server, the gateway
+ * and the demo it starts) into ES module chunks in packages/cli/dist/bundle/, which bin/tollgate.js runs.
+ *
+ * Why: loading ~900 separate modules (resolving, reading and compiling each) was most of the time `tollgate start`
+ * and the admin commands took. A chunk is read and compiled once for all the modules in it.
+ * Each dynamic `import()` in the sources becomes a chunk boundary, so a command loads only the chunks for what it
+ * uses: `--version` the command line, `apis list` the configuration, store and core (packages/cli/src/data.ts),
+ * `start` the HTTP stack too; node-postgres, ioredis, the gateway and the OpenAPI document only where they are used.
+ * packages/cli/test/loading.test.ts checks that, through the chunks' source maps.
+ *
+ * Left outside the bundle, loaded from node_modules as before: native addons (better-sqlite3, @node-rs/argon2 and
+ * pg-native, which node-postgres loads only if asked), and @tollgate/dashboard, which finds its built files next to
+ * itself. Source maps (.js.map) chain through tsc's own back to the TypeScript sources; bin/tollgate.js turns them
+ * on, so stack traces name src/*.ts files and lines.
+ *
+ * Usage: node scripts/bundle-cli.mjs             bundle (npm run build does, after tsc -b)
+ *        node scripts/bundle-cli.mjs --if-stale  only when a compiled file is newer than the bundle (run-tests.mjs)
+ */
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rolldown } from 'rolldown';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PACKAGES = join(ROOT, 'packages');
+const ENTRY = join(PACKAGES, 'cli', 'dist', 'src', 'main.js');
+const BUNDLE_DIR = join(PACKAGES, 'cli', 'dist', 'bundle');
+const BUNDLE_ENTRY = join(BUNDLE_DIR, 'tollgate.js');
+
+/**
+ * Loaded from node_modules at run time rather than bundled. Native addons find their compiled `.node` file
+ * relative to their own folder, and the dashboard its built files. Fastify requires its JSON Schema compilers
+ * (ajv, fast-json-stringify: some 600 KiB) only when no others are given, and light-my-request only for inject():
+ * the server gives its own compilers (packages/server/src/http/schema-compilers.ts) and never injects, so bundled
+ * they would only be read and compiled at every start for nothing.
+ */
+const EXTERNAL_PACKAGES = [
+  'better-sqlite3',
+  '@node-rs/argon2',
+  'pg-native',
+  '@tollgate/dashboard',
+  '@fastify/ajv-compiler',
+  '@fastify/fast-json-stringify-compiler',
+  'light-my-request',
+];
+const BUILTINS = new Set(builtinModules);
+
+function isExternal(id) {
+  if (id.startsWith('node:') || BUILTINS.has(id)) return true;
+  return EXTERNAL_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`));
+}
+
+/** A workspace package's compiled file: packages/<name>/dist/... */
+function isCompiledWorkspaceFile(id) {
+  return id.startsWith(PACKAGES + sep) && id.includes(`${sep}dist${sep}`) && id.endsWith('.js');
+}
+
+/**
+ * Hands the bundler tsc's source map with each compiled file, so the bundle's maps lead back to the .ts sources
+ * rather than to the compiled JavaScript.
+ */
+const compiledSourceMaps = {
+  name: 'tollgate-compiled-source-maps',
+  async load(id) {
+    if (!isCompiledWorkspaceFile(id)) return null;
+    const code = await readFile(id, 'utf8');
+    const mapFile = `${id}.map`;
+    return { code, map: existsSync(mapFile) ? await readFile(mapFile, 'utf8') : null };
+  },
+};
+
+/** Chunk file names say whose code they start with: `server-<hash>.js`, `cli-data-<hash>.js`. */
+function chunkName(chunk) {
+  const facade = chunk.facadeModuleId;
+  if (facade === null || !isCompiledWorkspaceFile(facade)) return `${chunk.name}-[hash].js`;
+  const [name, , , ...rest] = relative(PACKAGES, facade).split(sep);
+  const file = rest.join('-').replace(/\.js$/, '');
+  return `${file === 'index' ? name : `${name}-${file}`}-[hash].js`;
+}
+
+/** Warnings that mean the bundle would not run as the compiled files do. */
+const FATAL_WARNINGS = new Set(['UNRESOLVED_IMPORT', 'MISSING_EXPORT', 'IMPORT_IS_UNDEFINED', 'EVAL']);
+
+async function bundleCli() {
+  const fatal = [];
+  const bundle = await rolldown({
+    cwd: ROOT,
+    input: { tollgate: ENTRY },
+    platform: 'node',
+    external: isExternal,
+    plugins: [compiledSourceMaps],
+    onLog(level, log, handle) {
+      if (level === 'warn' && FATAL_WARNINGS.has(log.code) && !log.id?.includes(`${sep}node_modules${sep}`)) {
+        fatal.push(log.message);
+      }
+      handle(level, log);
+    },
+  });
+  try {
+    rmSync(BUNDLE_DIR, { recursive: true, force: true });
+    const { output } = await bundle.write({
+      dir: BUNDLE_DIR,
+      format: 'esm',
+      // Class and function names stay as written: errors and Fastify's plugins are known by them.
+      keepNames: true,
+      sourcemap: true,
+      // The sources are on disk beside the compiled files; the maps only point at them.
+      sourcemapExcludeSources: true,
+      entryFileNames: '[name].js',
+      chunkFileNames: chunkName,
+    });
+    if (fatal.length > 0) throw new Error(`the bundle would not run as the compiled files do:\n${fatal.join('\n')}`);
+    return output.filter((item) => item.type === 'chunk');
+  } finally {
+    await bundle.close();
+  }
+}
+
+/** The newest modification time of the compiled files the bundle is made from (milliseconds). */
+function newestCompiledFile() {
+  let newest = 0;
+  const visit = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.name.endsWith('.js')) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  for (const name of readdirSync(PACKAGES)) {
+    const compiled = join(PACKAGES, name, 'dist', 'src');
+    if (existsSync(compiled)) visit(compiled);
+  }
+  return newest;
+}
+
+function bundleIsStale() {
+  return !existsSync(BUNDLE_ENTRY) || statSync(BUNDLE_ENTRY).mtimeMs < newestCompiledFile();
+}
+
+if (process.argv.includes('--if-stale') && !bundleIsStale()) process.exit(0);
+const started = performance.now();
+const chunks = await bundleCli();
+const bytes = chunks.reduce((sum, chunk) => sum + chunk.code.length, 0);
+process.stdout.write(
+  `bundled the tollgate command into ${chunks.length} chunks (${Math.round(bytes / 1024)} KiB) in ` +
+    `${relative(ROOT, BUNDLE_DIR)}/ in ${Math.round(performance.now() - started)} ms\n`,
+);
