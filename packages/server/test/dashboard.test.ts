@@ -145,3 +145,27 @@ describe('a server without a built dashboard', () => {
     }
   });
 });
+
+describe('reading the dashboard', () => {
+  it('happens on the first request for it, once, not when the server starts', async () => {
+    const dir = builtDashboard();
+    let lookups = 0;
+    const app = Fastify();
+    registerDashboardRoutes(app, {
+      assetsDir: async () => {
+        lookups += 1;
+        return dir;
+      },
+    });
+    await app.ready();
+    after(() => app.close());
+    assert.equal(lookups, 0, 'read while starting');
+    const answers = await Promise.all(['/dashboard/', '/dashboard/tokens'].map((url) => app.inject({ url })));
+    assert.deepEqual(
+      answers.map((answer) => answer.body),
+      [INDEX, INDEX],
+    );
+    assert.equal((await app.inject({ url: '/dashboard/assets/app-1a2b.js' })).body, SCRIPT);
+    assert.equal(lookups, 1);
+  });
+});

@@ -1,11 +1,12 @@
 /**
  * The dashboard (a single-page app built into @tollgate/dashboard's dist folder), served at /dashboard from memory.
- * Hashed files under /dashboard/assets/ are cached for a year; index.html is revalidated on every load so a new
+ * The files are read on the first request for one, not at start-up: a server is ready before anyone opens the
+ * dashboard, and one that no browser visits never reads them. Hashed files under /dashboard/assets/ are cached for a year; index.html is revalidated on every load so a new
  * release is picked up at once. Every other /dashboard path is the app's own route and gets index.html. Every
  * answer carries a strict Content-Security-Policy: the app loads only its own scripts and styles.
  */
 import { existsSync } from 'node:fs';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type StaticAsset, chooseEncoding, etagOf, loadStaticAssets, notModified } from '../http/static-assets.js';
 
 export const DASHBOARD_PATH = '/dashboard';
@@ -38,28 +39,40 @@ export interface DashboardOptions {
   assetsDir?: () => Promise<string | undefined>;
 }
 
-export function registerDashboardRoutes(app: FastifyInstance, options: DashboardOptions = {}): void {
-  app.register(async (scope) => {
-    const dir = await (options.assetsDir ?? dashboardAssetsDir)();
-    const assets = dir !== undefined && existsSync(dir) ? await loadStaticAssets(dir) : undefined;
-    if (assets === undefined || !assets.has('index.html')) {
-      scope.log.warn({ dir }, 'the dashboard is not built: /dashboard answers 503 until `npm run build` is run');
-    }
-    const serve = (request: FastifyRequest, reply: FastifyReply) => serveDashboard(request, reply, assets);
-    const config = { ownCacheControl: true };
-    scope.get('/', { config }, (_request, reply) => {
-      reply.headers(DASHBOARD_SECURITY_HEADERS).header('cache-control', 'no-store').redirect(`${DASHBOARD_PATH}/`, 302);
-    });
-    scope.get(DASHBOARD_PATH, { config }, serve);
-    scope.get(`${DASHBOARD_PATH}/*`, { config }, serve);
-  });
+type Assets = ReadonlyMap<string, StaticAsset> | undefined;
+
+async function loadDashboard(assetsDir: () => Promise<string | undefined>, log: FastifyBaseLogger): Promise<Assets> {
+  const dir = await assetsDir();
+  const assets = dir !== undefined && existsSync(dir) ? await loadStaticAssets(dir) : undefined;
+  if (assets === undefined || !assets.has('index.html')) {
+    log.warn({ dir }, 'the dashboard is not built: /dashboard answers 503 until `npm run build` is run');
+  }
+  return assets;
 }
 
-function serveDashboard(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  assets: ReadonlyMap<string, StaticAsset> | undefined,
-): void {
+export function registerDashboardRoutes(app: FastifyInstance, options: DashboardOptions = {}): void {
+  let loading: Promise<Assets> | undefined;
+  const assets = (): Promise<Assets> => {
+    // A failed read (the files changing under a build, say) is tried again by the next request.
+    loading ??= loadDashboard(options.assetsDir ?? dashboardAssetsDir, app.log).catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+  const serve = async (request: FastifyRequest, reply: FastifyReply) => {
+    serveDashboard(request, reply, await assets());
+    return reply;
+  };
+  const config = { ownCacheControl: true };
+  app.get('/', { config }, (_request, reply) => {
+    reply.headers(DASHBOARD_SECURITY_HEADERS).header('cache-control', 'no-store').redirect(`${DASHBOARD_PATH}/`, 302);
+  });
+  app.get(DASHBOARD_PATH, { config }, serve);
+  app.get(`${DASHBOARD_PATH}/*`, { config }, serve);
+}
+
+function serveDashboard(request: FastifyRequest, reply: FastifyReply, assets: Assets): void {
   reply.headers(DASHBOARD_SECURITY_HEADERS);
   const index = assets?.get('index.html');
   if (assets === undefined || index === undefined) {

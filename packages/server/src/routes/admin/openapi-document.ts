@@ -7,8 +7,7 @@ import { z } from 'zod';
 import { keyRotationBody } from './keys.js';
 import { ADMIN_ERROR_CODES, type JsonSchema, VIEW_SCHEMAS, ref, string } from './openapi-schemas.js';
 import { OPERATIONS, type Operation } from './openapi-operations.js';
-
-export const API_PREFIX = '/api/v1';
+import { API_PREFIX } from './prefix.js';
 
 const ERROR_TEXT: Readonly<Record<number, string>> = {
   400: 'invalid_request: a malformed body or query string',

@@ -1,8 +1,12 @@
 /** GET /api/v1/openapi.json: the machine-readable description of the admin API, public like the docs. */
 import type { FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from '../../http/admin-routes.js';
-import { buildOpenApiDocument } from './openapi-document.js';
 import type { JsonSchema } from './openapi-schemas.js';
+
+/** The document's modules (the table of operations, the answers' schemas) are loaded with it. */
+async function loadOpenApiDocument(): Promise<JsonSchema> {
+  return (await import('./openapi-document.js')).buildOpenApiDocument();
+}
 
 export function registerOpenApiRoute(app: FastifyInstance): void {
   // Built on the first request, not at start-up: turning the zod schemas into JSON Schema was the largest
@@ -13,7 +17,7 @@ export function registerOpenApiRoute(app: FastifyInstance): void {
       method: 'GET',
       url: '/openapi.json',
       access: 'public',
-      handler: async () => (document ??= buildOpenApiDocument()),
+      handler: async () => (document ??= await loadOpenApiDocument()),
     },
   ]);
 }
