@@ -129,21 +129,26 @@ describe('API tokens', () => {
     assert.deepEqual(await h.introspect(secret), { active: false });
   });
 
-  it('flags tokens expiring within 7 days', async () => {
+  it('flags tokens in their last week or last quarter of life, whichever is shorter', async () => {
     const ops = h.tollgate.as(alice).tokens;
-    const { token } = await ops.create({
-      name: 'soon',
-      apis: [ORDERS_API],
-      scopes: ['orders:read'],
-      expiresInSeconds: 8 * DAY_SECONDS,
-    });
-    assert.equal(token.expiringSoon, false);
+    const create = (name: string, days: number) =>
+      ops.create({ name, apis: [ORDERS_API], scopes: ['orders:read'], expiresInSeconds: days * DAY_SECONDS });
+    const { token: weekly } = await create('weekly', 7);
+    const { token: quarterly } = await create('quarterly', 90);
+    assert.equal(weekly.expiringSoon, false, 'a 7-day token is not expiring soon when made');
+    h.advance(5 * DAY_SECONDS);
+    assert.equal((await ops.get(weekly.id)).expiringSoon, false, '2 days of 7 left');
+    h.advance(DAY_SECONDS / 4);
+    assert.equal((await ops.get(weekly.id)).expiringSoon, true, '42 hours of 7 days left');
+    h.advance(77 * DAY_SECONDS);
+    assert.equal((await ops.get(quarterly.id)).expiringSoon, false, 'a little under 8 days of 90 left');
     h.advance(DAY_SECONDS);
-    assert.equal((await ops.get(token.id)).expiringSoon, true);
+    assert.equal((await ops.get(quarterly.id)).expiringSoon, true, 'a little under 7 days of 90 left');
     h.advance(7 * DAY_SECONDS);
-    const expired = await ops.get(token.id);
+    const expired = await ops.get(quarterly.id);
     assert.equal(expired.expired, true);
-    await rejectsWithCode(ops.regenerate(token.id), 'ERR_INVALID_REQUEST');
+    assert.equal(expired.expiringSoon, true);
+    await rejectsWithCode(ops.regenerate(quarterly.id), 'ERR_INVALID_REQUEST');
   });
 
   it('stops working while its owner is disabled, and again after re-enabling', async () => {

@@ -5,6 +5,7 @@ import {
   checkTokenApis,
   checkTokenName,
   checkTokenScopes,
+  isExpiringSoon,
   revocationExpiresAt,
   tokenExpiresAt,
 } from '../src/management/api-token-rules.js';
@@ -77,5 +78,25 @@ describe('API token rules', () => {
     assert.equal(revocationExpiresAt(null, NOW), NOW + 86_400);
     assert.equal(revocationExpiresAt(NOW + 10 * 86_400, NOW), NOW + 86_400);
     assert.equal(revocationExpiresAt(NOW + 600, NOW), NOW + 600);
+  });
+
+  it('flags a token as expiring soon in its last week or last quarter of life, whichever is shorter', () => {
+    const DAY = 86_400;
+    const soon = (lifetimeSeconds: number, leftSeconds: number) =>
+      isExpiringSoon(NOW, NOW + lifetimeSeconds, NOW + lifetimeSeconds - leftSeconds);
+    // A 7-day token: not when made (the old 7-day rule flagged it at once), but in its last 42 hours.
+    assert.equal(soon(7 * DAY, 7 * DAY), false);
+    assert.equal(soon(7 * DAY, 42 * 3600 + 1), false);
+    assert.equal(soon(7 * DAY, 42 * 3600), true);
+    // A 90-day token: in its last week, as before.
+    assert.equal(soon(90 * DAY, 7 * DAY + 1), false);
+    assert.equal(soon(90 * DAY, 7 * DAY), true);
+    // A 1-hour token: in its last 15 minutes.
+    assert.equal(soon(3600, 901), false);
+    assert.equal(soon(3600, 900), true);
+    // Expired tokens are flagged; tokens that never expire are not.
+    assert.equal(soon(30 * DAY, 0), true);
+    assert.equal(soon(30 * DAY, -DAY), true);
+    assert.equal(isExpiringSoon(NOW, null, NOW + 10 * 365 * DAY), false);
   });
 });

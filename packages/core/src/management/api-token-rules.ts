@@ -96,3 +96,19 @@ export function revocationExpiresAt(tokenExpiresAt: number | null, now: number):
 export function isExpired(expiresAt: number | null, now: number): boolean {
   return expiresAt !== null && expiresAt <= now;
 }
+
+/** The most notice "expiring soon" gives: a week is time enough to replace a long-lived token. */
+export const EXPIRING_SOON_SECONDS = 7 * 86_400;
+/** The share of its lifetime at whose end a token is "expiring soon", when that is less than a week. */
+const EXPIRING_SOON_SHARE = 0.25;
+
+/**
+ * Expired, or within its last week or last quarter of life, whichever is shorter: a 90-day token is flagged 7
+ * days ahead, a 7-day one 42 hours ahead, and none the moment it is made. The lifetime runs from creation, which a
+ * regeneration keeps.
+ */
+export function isExpiringSoon(createdAt: number, expiresAt: number | null, now: number): boolean {
+  if (expiresAt === null) return false;
+  const noticeSeconds = Math.min(EXPIRING_SOON_SECONDS, (expiresAt - createdAt) * EXPIRING_SOON_SHARE);
+  return expiresAt - now <= noticeSeconds;
+}

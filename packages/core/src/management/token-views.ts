@@ -1,9 +1,9 @@
 /** API tokens as every surface shows them: owner named, expiry flags computed, never the secret or its hash. */
 import type { ApiTokenRecord, Store } from '../storage/index.js';
-import { isExpired } from './api-token-rules.js';
+import { isExpired, isExpiringSoon } from './api-token-rules.js';
 import type { ApiTokenOwner, ApiTokenView } from './views.js';
 
-export const EXPIRING_SOON_SECONDS = 7 * 86_400;
+export { EXPIRING_SOON_SECONDS } from './api-token-rules.js';
 
 export function apiTokenView(record: ApiTokenRecord, owner: ApiTokenOwner, now: number): ApiTokenView {
   const { id, name, apis, scopes, createdAt, expiresAt, regeneratedAt, lastUsedAt, lastUsedAddress, requestCount } =
@@ -20,7 +20,7 @@ export function apiTokenView(record: ApiTokenRecord, owner: ApiTokenOwner, now: 
     lastUsedAt,
     lastUsedAddress,
     requestCount,
-    expiringSoon: expiresAt !== null && expiresAt - now <= EXPIRING_SOON_SECONDS,
+    expiringSoon: isExpiringSoon(createdAt, expiresAt, now),
     expired: isExpired(expiresAt, now),
   };
 }

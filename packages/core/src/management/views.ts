@@ -27,7 +27,7 @@ export interface ApiTokenView {
   lastUsedAt: number | null;
   lastUsedAddress: string | null;
   requestCount: number;
-  /** True when it expires within `EXPIRING_SOON_SECONDS` (7 days) or has expired. */
+  /** True when expired, or within the last 7 days or last quarter of its lifetime, whichever is shorter. */
   expiringSoon: boolean;
   expired: boolean;
 }

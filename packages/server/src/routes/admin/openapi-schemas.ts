@@ -70,7 +70,7 @@ const apiTokenView = object({
   lastUsedAt: nullable(epochSeconds('Last reported use')),
   lastUsedAddress: nullable(string('Address of the last reported caller')),
   requestCount: integer('Reported uses'),
-  expiringSoon: boolean('Expires within 7 days, or has expired'),
+  expiringSoon: boolean('Expired, or within the last 7 days or last quarter of its lifetime, whichever is shorter'),
   expired: boolean(),
 });
 
