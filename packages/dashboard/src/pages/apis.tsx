@@ -108,15 +108,15 @@ export function ApisPage() {
       </div>
       <Loaded state={apis} what="APIs">
         {(data) => (
-          <Table columns={['Identifier', 'Scopes', 'Token lifetime', 'Created']} actions>
+          <Table label="APIs" columns={['Identifier', 'Scopes', 'Token lifetime', 'Created']} actions>
             {data.apis.map((item) => (
               <tr key={item.identifier}>
                 <th scope="row" class="mono">
                   {item.identifier} {item.isDefault ? <Badge tone="info">default</Badge> : null}
                 </th>
-                <td>{formatList(item.scopes)}</td>
-                <td>{formatDuration(item.tokenTtlSeconds)}</td>
-                <td>{formatDate(item.createdAt)}</td>
+                <td data-label="Scopes">{formatList(item.scopes)}</td>
+                <td data-label="Token lifetime">{formatDuration(item.tokenTtlSeconds)}</td>
+                <td data-label="Created">{formatDate(item.createdAt)}</td>
                 <td class="row-actions">
                   <RowAction label={`Edit ${item.identifier}`} onClick={() => edit(item)}>
                     Edit

@@ -124,15 +124,21 @@ export function AuditPage() {
           data.events.length === 0 ? (
             <p class="empty">No events match.</p>
           ) : (
-            <Table columns={['Time', 'Actor', 'Action', 'Target', 'Address', 'Outcome']}>
+            <Table label="Audit events" columns={['Time', 'Actor', 'Action', 'Target', 'Address', 'Outcome']}>
               {data.events.map((event) => (
                 <tr key={event.id}>
-                  <td>{formatTime(event.at)}</td>
-                  <td>{event.actorName}</td>
-                  <td class="mono">{event.action}</td>
-                  <td class="mono">{event.target ?? '—'}</td>
-                  <td class="mono">{event.address ?? '—'}</td>
-                  <td>
+                  <td data-label="Time">{formatTime(event.at)}</td>
+                  <td data-label="Actor">{event.actorName}</td>
+                  <td class="mono" data-label="Action">
+                    {event.action}
+                  </td>
+                  <td class="mono" data-label="Target">
+                    {event.target ?? '—'}
+                  </td>
+                  <td class="mono" data-label="Address">
+                    {event.address ?? '—'}
+                  </td>
+                  <td data-label="Outcome">
                     {event.outcome === 'success' ? <Badge tone="ok">success</Badge> : <Badge tone="bad">failure</Badge>}
                   </td>
                 </tr>

@@ -67,15 +67,21 @@ export function ClientsPage() {
       </div>
       <Loaded state={clients} what="clients">
         {(data) => (
-          <Table columns={['Name', 'Client id', 'Scopes', 'APIs', 'Grant types', 'Created']} actions>
+          <Table
+            label="OAuth clients"
+            columns={['Name', 'Client id', 'Scopes', 'APIs', 'Grant types', 'Created']}
+            actions
+          >
             {data.clients.map((item) => (
               <tr key={item.id}>
                 <th scope="row">{item.name}</th>
-                <td class="mono nowrap">{item.id}</td>
-                <td>{formatList(item.scopes)}</td>
-                <td>{formatList(item.apis, 'any')}</td>
-                <td>{formatList(item.grantTypes)}</td>
-                <td>{formatDate(item.createdAt)}</td>
+                <td class="mono nowrap" data-label="Client id">
+                  {item.id}
+                </td>
+                <td data-label="Scopes">{formatList(item.scopes)}</td>
+                <td data-label="APIs">{formatList(item.apis, 'any')}</td>
+                <td data-label="Grant types">{formatList(item.grantTypes)}</td>
+                <td data-label="Created">{formatDate(item.createdAt)}</td>
                 <td class="row-actions">
                   <RowAction label={`Edit ${item.name}`} onClick={() => edit(item)}>
                     Edit

@@ -44,17 +44,20 @@ export function KeysPage() {
       </div>
       <Loaded state={keys} what="keys">
         {(data) => (
-          <Table columns={['Key id', 'Algorithm', 'Status', 'Created', 'Retired', 'Removed from JWKS']}>
+          <Table
+            label="Signing keys"
+            columns={['Key id', 'Algorithm', 'Status', 'Created', 'Retired', 'Removed from JWKS']}
+          >
             {data.keys.map((key) => (
               <tr key={key.kid}>
                 <th scope="row" class="mono">
                   {key.kid}
                 </th>
-                <td>{key.alg}</td>
-                <td>{status(key)}</td>
-                <td>{formatTime(key.createdAt)}</td>
-                <td>{formatTime(key.retiredAt)}</td>
-                <td>{formatTime(key.expiresAt)}</td>
+                <td data-label="Algorithm">{key.alg}</td>
+                <td data-label="Status">{status(key)}</td>
+                <td data-label="Created">{formatTime(key.createdAt)}</td>
+                <td data-label="Retired">{formatTime(key.retiredAt)}</td>
+                <td data-label="Removed from JWKS">{formatTime(key.expiresAt)}</td>
               </tr>
             ))}
           </Table>

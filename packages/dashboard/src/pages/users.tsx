@@ -64,9 +64,11 @@ function UserRow(props: { user: UserView; actions: UserActions }) {
       <th scope="row">
         {user.username} {user.isAdmin ? <Badge tone="info">admin</Badge> : null}
       </th>
-      <td>{formatList(user.scopes)}</td>
-      <td>{user.disabled ? <Badge tone="bad">disabled</Badge> : <Badge tone="ok">active</Badge>}</td>
-      <td>{formatDate(user.createdAt)}</td>
+      <td data-label="Scopes">{formatList(user.scopes)}</td>
+      <td data-label="Status">
+        {user.disabled ? <Badge tone="bad">disabled</Badge> : <Badge tone="ok">active</Badge>}
+      </td>
+      <td data-label="Created">{formatDate(user.createdAt)}</td>
       <td class="row-actions">
         <RowAction label={`Edit ${user.username}`} onClick={() => actions.edit(user)}>
           Edit
@@ -101,7 +103,7 @@ export function UsersPage() {
       </div>
       <Loaded state={users} what="users">
         {(data) => (
-          <Table columns={['Username', 'Scopes', 'Status', 'Created']} actions>
+          <Table label="Users" columns={['Username', 'Scopes', 'Status', 'Created']} actions>
             {data.users.map((user) => (
               <UserRow key={user.id} user={user} actions={actions} />
             ))}
