@@ -13,6 +13,10 @@ export interface ActionFormProps {
   onCancel: () => void;
   class?: string;
   labelledBy?: string;
+  /** Off while the fields cannot make a request that would succeed; the form says why beside them. */
+  submitDisabled?: boolean;
+  /** Escape cancels, as it closes a dialog; for forms that open in the page rather than in a dialog. */
+  cancelOnEscape?: boolean;
   children: ComponentChildren;
 }
 
@@ -22,15 +26,20 @@ export function ActionForm(props: ActionFormProps) {
     event.preventDefault();
     void run();
   };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (!props.cancelOnEscape || event.key !== 'Escape' || event.defaultPrevented || busy) return;
+    event.preventDefault();
+    props.onCancel();
+  };
   return (
-    <form class={props.class ?? 'form'} onSubmit={submit} aria-labelledby={props.labelledBy}>
+    <form class={props.class ?? 'form'} onSubmit={submit} onKeyDown={onKeyDown} aria-labelledby={props.labelledBy}>
       {props.children}
       <ErrorMessage message={error} />
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onCancel} disabled={busy}>
           Cancel
         </button>
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" disabled={busy || props.submitDisabled}>
           {props.submitLabel}
         </button>
       </div>

@@ -11,12 +11,13 @@ export interface ConfirmProps {
   children: ComponentChildren;
   onConfirm: () => Promise<void>;
   onClose: () => void;
+  returnFocus?: () => HTMLElement | null;
 }
 
 export function ConfirmDialog(props: ConfirmProps) {
   const { run, busy, error } = useAction(props.onConfirm);
   return (
-    <Dialog title={props.title} onClose={props.onClose}>
+    <Dialog title={props.title} onClose={props.onClose} returnFocus={props.returnFocus}>
       <div class="dialog-body">{props.children}</div>
       <ErrorMessage message={error} />
       <div class="actions">

@@ -1,6 +1,7 @@
 /**
  * A modal dialog on the native <dialog> element: showModal() makes the rest of the page inert (so focus stays
- * inside), Escape closes it, and focus goes back to what opened it.
+ * inside), Escape closes it, and focus goes back to what opened it, or to `returnFocus()` when that names an element
+ * (what opened it may be on its way out, like the button of a row just deleted).
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
@@ -8,6 +9,8 @@ import { useEffect, useId, useRef } from 'preact/hooks';
 export interface DialogProps {
   title: string;
   onClose: () => void;
+  /** Asked as the dialog closes: where focus goes instead of back to what opened it. */
+  returnFocus?: () => HTMLElement | null;
   children: ComponentChildren;
 }
 
@@ -16,6 +19,8 @@ export function Dialog(props: DialogProps) {
   const titleId = useId();
   const onCloseRef = useRef(props.onClose);
   onCloseRef.current = props.onClose;
+  const returnFocusRef = useRef(props.returnFocus);
+  returnFocusRef.current = props.returnFocus;
 
   useEffect(() => {
     const dialog = ref.current;
@@ -29,8 +34,10 @@ export function Dialog(props: DialogProps) {
     dialog.addEventListener('cancel', onCancel);
     return () => {
       dialog.removeEventListener('cancel', onCancel);
+      // Focus can move only once the dialog is closed: until then the rest of the page is inert.
       if (dialog.open) dialog.close();
-      if (opener?.isConnected) opener.focus();
+      const target = returnFocusRef.current?.() ?? opener;
+      if (target?.isConnected) target.focus();
     };
   }, []);
 

@@ -1,15 +1,43 @@
 /** Labelled form controls: every input has a real <label>, every group a <fieldset> with a <legend>. */
 import type { ComponentChildren } from 'preact';
-import { useId } from 'preact/hooks';
+import { useEffect, useId, useRef } from 'preact/hooks';
 
-export function Field(props: { label: string; hint?: string; children: (id: string) => ComponentChildren }) {
+/** A control's id, and the id of its hint for `aria-describedby` (undefined without a hint). */
+export function Field(props: {
+  label: string;
+  hint?: string;
+  children: (id: string, hintId: string | undefined) => ComponentChildren;
+}) {
   const id = useId();
+  const hintId = props.hint ? `${id}-hint` : undefined;
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
-      {props.children(id)}
-      {props.hint ? <small class="muted">{props.hint}</small> : null}
+      {props.children(id, hintId)}
+      {props.hint ? (
+        <small id={hintId} class="muted">
+          {props.hint}
+        </small>
+      ) : null}
     </div>
+  );
+}
+
+/** From this many characters left, the count is also said to screen readers (not on every keystroke before). */
+const ANNOUNCE_WITHIN = 10;
+
+/** "12/100" under a field with a length limit, so the limit is known while typing rather than after sending. */
+function CharacterCount(props: { used: number; max: number }) {
+  const left = props.max - props.used;
+  return (
+    <>
+      <small class="muted counter" aria-hidden="true">
+        {props.used}/{props.max}
+      </small>
+      <span class="visually-hidden" role="status">
+        {left <= ANNOUNCE_WITHIN ? `${left} character${left === 1 ? '' : 's'} left` : ''}
+      </span>
+    </>
   );
 }
 
@@ -22,20 +50,35 @@ export function TextField(props: {
   required?: boolean;
   autoComplete?: string;
   min?: string;
+  /** The browser stops typing at this many characters (UTF-16 units, as the server counts). */
+  maxLength?: number;
+  /** Focused when it appears: the first field of a form that opened in the page, or of the sign-in page. */
+  autoFocus?: boolean;
 }) {
+  const input = useRef<HTMLInputElement>(null);
+  // The autofocus attribute only acts when a document loads; a field that appears later is focused by hand.
+  useEffect(() => {
+    if (props.autoFocus) input.current?.focus();
+  }, []);
   return (
     <Field label={props.label} {...(props.hint ? { hint: props.hint } : {})}>
-      {(id) => (
-        <input
-          id={id}
-          // Preact types `type` as a discriminated union; every value here takes `min`, `required` and text.
-          type={(props.type ?? 'text') as 'text'}
-          value={props.value}
-          required={props.required}
-          autocomplete={props.autoComplete}
-          min={props.min}
-          onInput={(event) => props.onInput(event.currentTarget.value)}
-        />
+      {(id, hintId) => (
+        <>
+          <input
+            ref={input}
+            id={id}
+            // Preact types `type` as a discriminated union; every value here takes `min`, `required` and text.
+            type={(props.type ?? 'text') as 'text'}
+            value={props.value}
+            required={props.required}
+            autocomplete={props.autoComplete}
+            min={props.min}
+            maxLength={props.maxLength}
+            aria-describedby={hintId}
+            onInput={(event) => props.onInput(event.currentTarget.value)}
+          />
+          {props.maxLength === undefined ? null : <CharacterCount used={props.value.length} max={props.maxLength} />}
+        </>
       )}
     </Field>
   );

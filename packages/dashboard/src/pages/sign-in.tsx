@@ -28,7 +28,7 @@ export function SignIn(props: { notice: string | null; onSignedIn: (session: Ses
             {props.notice}
           </p>
         ) : null}
-        <TextField label="Username" value={username} onInput={setUsername} required autoComplete="username" />
+        <TextField label="Username" value={username} onInput={setUsername} required autoComplete="username" autoFocus />
         <TextField
           label="Password"
           type="password"

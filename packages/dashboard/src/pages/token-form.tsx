@@ -7,23 +7,20 @@ import { api } from '../api/client.js';
 import type { ApiTokenInput, ApiView, CreatedApiToken, SessionView } from '../api/types.js';
 import { ActionForm } from '../components/action-form.js';
 import { CheckboxGroup, Field, TextField } from '../components/fields.js';
-import { DAY_SECONDS, nowSeconds } from '../format.js';
+import { CUSTOM_EXPIRY_HINT, EXPIRY_CHOICES, NEVER_CHOICE, expiresInSeconds } from './token-expiry.js';
 
-const EXPIRY_CHOICES: [string, string][] = [
-  ['7', '7 days'],
-  ['30', '30 days'],
-  ['90', '90 days'],
-  ['365', '1 year'],
-  ['custom', 'Custom date…'],
-];
+/** The admin API's limit (core's checkTokenName). */
+const MAX_NAME_LENGTH = 100;
 
-/** Seconds from now to the end (23:59:59 local) of the chosen day; null when not a future day. */
-function secondsUntilEndOf(date: string): number | null {
-  const end = new Date(`${date}T23:59:59`);
-  if (Number.isNaN(end.getTime())) return null;
-  const seconds = Math.floor(end.getTime() / 1000) - nowSeconds();
-  return seconds > 0 ? seconds : null;
+export interface TokenFormValues {
+  name: string;
+  apis: string[];
+  scopes: string[];
+  expiry: string;
+  customDate: string;
 }
+
+const EMPTY: TokenFormValues = { name: '', apis: [], scopes: [], expiry: '90', customDate: '' };
 
 export function offeredScopes(apis: readonly ApiView[], chosen: readonly string[], held: readonly string[]): string[] {
   const offered = new Set(apis.filter((item) => chosen.includes(item.identifier)).flatMap((item) => item.scopes));
@@ -36,32 +33,23 @@ export function TokenForm(props: {
   onCreated: (created: CreatedApiToken) => void;
   onCancel: () => void;
 }) {
-  const [name, setName] = useState('');
-  const [chosenApis, setChosenApis] = useState<string[]>([]);
-  const [scopes, setScopes] = useState<string[]>([]);
-  const [expiry, setExpiry] = useState('90');
-  const [customDate, setCustomDate] = useState('');
+  const [values, setValues] = useState<TokenFormValues>(EMPTY);
+  const set = (changes: Partial<TokenFormValues>) => setValues({ ...values, ...changes });
 
+  const registered = props.apis.map((item) => item.identifier);
+  const chosenApis = values.apis.filter((identifier) => registered.includes(identifier));
   const offered = offeredScopes(props.apis, chosenApis, props.session.user.scopes);
-  const choices = props.session.allowNeverExpiringTokens
-    ? [...EXPIRY_CHOICES, ['never', 'Never'] as [string, string]]
-    : EXPIRY_CHOICES;
-
-  const expiresInSeconds = (): number | null | undefined => {
-    if (expiry === 'never') return null;
-    if (expiry === 'custom') return secondsUntilEndOf(customDate) ?? undefined;
-    return Number(expiry) * DAY_SECONDS;
-  };
+  const chosenScopes = values.scopes.filter((scope) => offered.includes(scope));
+  const choices = props.session.allowNeverExpiringTokens ? [...EXPIRY_CHOICES, NEVER_CHOICE] : EXPIRY_CHOICES;
 
   const create = async () => {
     if (chosenApis.length === 0) throw new Error('Choose at least one API.');
-    const seconds = expiresInSeconds();
-    if (seconds === undefined) throw new Error('Choose an expiry date in the future.');
+    if (chosenScopes.length === 0) throw new Error('Choose at least one scope.');
     const input: ApiTokenInput = {
-      name: name.trim(),
+      name: values.name.trim(),
       apis: chosenApis,
-      scopes: scopes.filter((scope) => offered.includes(scope)),
-      expiresInSeconds: seconds,
+      scopes: chosenScopes,
+      expiresInSeconds: expiresInSeconds(values.expiry, values.customDate),
     };
     props.onCreated(await api.post<CreatedApiToken>('/tokens', input));
   };
@@ -71,32 +59,45 @@ export function TokenForm(props: {
       class="card form"
       labelledBy="token-form-title"
       submitLabel="Create token"
+      // Chosen APIs that offer none of the person's scopes cannot make a token: say so (below) instead of sending.
+      submitDisabled={chosenApis.length > 0 && offered.length === 0}
+      cancelOnEscape
       onSubmit={create}
       onCancel={props.onCancel}
     >
       <h2 id="token-form-title">New API token</h2>
-      <TextField label="Name" value={name} onInput={setName} required hint="What uses it, e.g. “CI deploys”." />
+      <TextField
+        label="Name"
+        value={values.name}
+        onInput={(name) => set({ name })}
+        required
+        maxLength={MAX_NAME_LENGTH}
+        autoFocus
+        hint="What uses it, e.g. “CI deploys”."
+      />
       <CheckboxGroup
         legend="APIs"
-        options={props.apis.map((item) => item.identifier)}
+        options={registered}
         selected={chosenApis}
-        onChange={setChosenApis}
+        onChange={(apis) => set({ apis })}
         empty={<p class="muted">No APIs are registered yet.</p>}
       />
       <CheckboxGroup
         legend="Scopes"
         options={offered}
-        selected={scopes}
-        onChange={setScopes}
+        selected={chosenScopes}
+        onChange={(scopes) => set({ scopes })}
         empty={
           <p class="muted">
-            {chosenApis.length === 0 ? 'Choose an API first.' : 'None of your scopes is offered by these APIs.'}
+            {chosenApis.length === 0
+              ? 'Choose an API first.'
+              : 'None of your scopes is offered by these APIs: choose another API to make a token.'}
           </p>
         }
       />
       <Field label="Expires">
         {(id) => (
-          <select id={id} value={expiry} onChange={(event) => setExpiry(event.currentTarget.value)}>
+          <select id={id} value={values.expiry} onChange={(event) => set({ expiry: event.currentTarget.value })}>
             {choices.map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
@@ -105,8 +106,15 @@ export function TokenForm(props: {
           </select>
         )}
       </Field>
-      {expiry === 'custom' ? (
-        <TextField label="Expiry date" type="date" value={customDate} onInput={setCustomDate} required />
+      {values.expiry === 'custom' ? (
+        <TextField
+          label="Expiry date"
+          type="date"
+          value={values.customDate}
+          onInput={(customDate) => set({ customDate })}
+          required
+          hint={CUSTOM_EXPIRY_HINT}
+        />
       ) : null}
     </ActionForm>
   );

@@ -1,5 +1,5 @@
 /** API tokens: the signed-in person's tokens, creating one, and per token usage, regenerate and revoke. */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, segment } from '../api/client.js';
 import type { ApiTokenView, ApiView, CreatedApiToken, SessionView, UsageSeries } from '../api/types.js';
 import { Badge, ErrorMessage, Loaded, Loading } from '../components/feedback.js';
@@ -7,6 +7,7 @@ import { CheckboxField } from '../components/fields.js';
 import { RowAction, Table } from '../components/table.js';
 import { UsageChart } from '../components/usage-chart.js';
 import { type PageDialog, useDialog } from '../components/use-dialog.js';
+import { useFocusTarget } from '../components/use-focus-target.js';
 import { useLoad } from '../components/use-load.js';
 import { formatDate, formatList, formatTime } from '../format.js';
 import { TokenForm } from './token-form.js';
@@ -88,11 +89,15 @@ function TokenRow(props: { token: ApiTokenView; showOwner: boolean; actions: Tok
   );
 }
 
-/** Regenerate and revoke, each after an "are you sure?". */
+/**
+ * Regenerate and revoke, each after an "are you sure?". Focus then goes to the new secret, or to the list's heading
+ * (`listHeading`): the revoked token's row, and the button that opened the dialog, are about to go.
+ */
 function tokenActions(
   dialog: PageDialog,
   onRegenerated: (created: CreatedApiToken) => void,
   onRevoked: () => void,
+  listHeading: () => HTMLElement | null,
 ): TokenActions {
   const path = (token: ApiTokenView) => `/tokens/${segment(token.id)}`;
   return {
@@ -108,6 +113,7 @@ function tokenActions(
         title: `Revoke “${token.name}”?`,
         confirmLabel: 'Revoke',
         danger: true,
+        focusAfter: listHeading,
         body: <p>Anything using this token loses access at once. This cannot be undone.</p>,
         onConfirm: async () => {
           await api.delete(path(token));
@@ -124,6 +130,8 @@ export function TokensPage(props: { session: SessionView }) {
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const dialog = useDialog();
+  const addButton = useFocusTarget<HTMLButtonElement>();
+  const listHeading = useRef<HTMLHeadingElement>(null);
 
   const showSecret = (value: CreatedApiToken) => {
     setCreating(false);
@@ -131,21 +139,30 @@ export function TokensPage(props: { session: SessionView }) {
     setCreated(value);
     tokens.reload();
   };
-  const actions = tokenActions(dialog, showSecret, tokens.reload);
+  const closeForm = () => {
+    setCreating(false);
+    addButton.focusSoon();
+  };
+  const closeSecret = () => {
+    setCreated(null);
+    addButton.focusSoon();
+  };
+  const actions = tokenActions(dialog, showSecret, tokens.reload, () => listHeading.current);
 
   return (
     <>
-      {created ? <TokenSecret created={created} session={props.session} onDone={() => setCreated(null)} /> : null}
+      {created ? <TokenSecret created={created} session={props.session} onDone={closeSecret} /> : null}
       {creating && apis.data ? (
-        <TokenForm
-          session={props.session}
-          apis={apis.data.apis}
-          onCreated={showSecret}
-          onCancel={() => setCreating(false)}
-        />
+        <TokenForm session={props.session} apis={apis.data.apis} onCreated={showSecret} onCancel={closeForm} />
       ) : (
         <div class="toolbar">
-          <button type="button" class="primary" onClick={() => setCreating(true)} disabled={!apis.data}>
+          <button
+            ref={addButton.ref}
+            type="button"
+            class="primary"
+            onClick={() => setCreating(true)}
+            disabled={!apis.data}
+          >
             + API token
           </button>
           {props.session.user.isAdmin ? (
@@ -153,13 +170,16 @@ export function TokensPage(props: { session: SessionView }) {
           ) : null}
         </div>
       )}
+      <h2 id="token-list-title" ref={listHeading} tabIndex={-1}>
+        {all ? 'Every owner’s tokens' : 'Your tokens'}
+      </h2>
       <Loaded state={{ data: tokens.data, error: tokens.error ?? apis.error }} what="tokens">
         {(data) =>
           data.tokens.length === 0 ? (
             <p class="empty">No API tokens yet. Create one to call an API from a script or a service.</p>
           ) : (
             <Table
-              class="stack"
+              labelledBy="token-list-title"
               columns={['Name', all && 'Owner', 'APIs', 'Scopes', 'Created', 'Expires', 'Last used', 'Requests']}
               actions
             >
