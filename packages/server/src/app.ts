@@ -13,6 +13,7 @@ import { createErrorHandler, notFound } from './http/errors.js';
 import { applySecurityHeaders } from './http/security-headers.js';
 import { trustedProxies } from '@tollgate/transport';
 import { createTransportSecurityHook } from './http/transport-security.js';
+import { REQUEST_COMPLETED } from './log-destination.js';
 import { pathOf } from './logging.js';
 import type { Readiness } from './readiness.js';
 import { registerAdminApi } from './routes/admin/index.js';
@@ -92,7 +93,7 @@ export function buildApp(
         responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
         remoteAddress: request.ip,
       },
-      'request completed',
+      REQUEST_COMPLETED,
     );
     done();
   });

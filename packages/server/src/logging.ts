@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { type DestinationStream, type Level, type Logger, pino } from 'pino';
+import { stdoutLog } from './log-destination.js';
 
 export const REDACTED = '[redacted]';
 
@@ -75,7 +76,7 @@ function serializeResponse(response: { statusCode?: number }) {
 
 export interface LoggerOptions {
   level: Level | 'silent';
-  /** Where lines go; stdout by default. Tests pass a stream they capture. */
+  /** Where lines go; stdout by default (log-destination.ts). Tests pass a stream they capture. */
   destination?: DestinationStream;
 }
 
@@ -100,6 +101,6 @@ export function createLogger(options: LoggerOptions): Logger {
       formatters: { log: (object) => redactSecrets(object) as Record<string, unknown> },
       serializers: { req: serializeRequest, res: serializeResponse, err: pino.stdSerializers.err },
     },
-    options.destination,
+    options.destination ?? stdoutLog(),
   );
 }

@@ -24,9 +24,14 @@ function familyOf(ip: string): 'ipv4' | 'ipv6' | undefined {
   return family === 4 ? 'ipv4' : family === 6 ? 'ipv6' : undefined;
 }
 
+/** The spellings a loopback peer's socket almost always reports, answered without parsing. */
+const COMMON_LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
 /** 127.0.0.0/8 and ::1, mapped or not. */
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (address === undefined) return false;
+  // Checked on every plain-HTTP request (https-only.ts): BlockList.check builds a SocketAddress each time.
+  if (COMMON_LOOPBACK.has(address)) return true;
   const ip = unmappedAddress(address);
   const family = familyOf(ip);
   return family !== undefined && LOOPBACK.check(ip, family);

@@ -74,19 +74,25 @@ export class ClientAuthenticator {
    * otherwise count as that many failures in flight and be refused past `blockAfter`.
    */
   #verifyOnce(clientId: string, secret: string, remoteAddress: string): Promise<ActingClient | undefined> {
-    const key = `${clientId}\n${remoteAddress}\n${sha256Hex(secret)}`;
+    const digest = sha256Hex(secret);
+    const key = `${clientId}\n${remoteAddress}\n${digest}`;
     let pending = this.#inFlight.get(key);
     if (pending === undefined) {
       const subject = { account: `client:${clientId}`, address: remoteAddress };
-      pending = this.#verify(subject, clientId, secret).finally(() => this.#inFlight.delete(key));
+      pending = this.#verify(subject, clientId, secret, digest).finally(() => this.#inFlight.delete(key));
       this.#inFlight.set(key, pending);
     }
     return pending;
   }
 
-  async #verify(subject: AttemptSubject, clientId: string, secret: string): Promise<ActingClient | undefined> {
+  /** `digest` is the SHA-256 of `secret`, what the memo of verified secrets holds. */
+  async #verify(
+    subject: AttemptSubject,
+    clientId: string,
+    secret: string,
+    digest: string,
+  ): Promise<ActingClient | undefined> {
     const client = secret.length <= MAX_SECRET_LENGTH ? await this.#clients.get(clientId) : undefined;
-    const digest = sha256Hex(secret);
     const memo = client === undefined ? undefined : this.#memo.get(client.id);
     if (client && memo && memo.secretHash === client.secretHash) {
       if (!constantTimeEqual(memo.digest, digest)) {

@@ -14,7 +14,10 @@ function containsNul(value: unknown, depth = 0): boolean {
   if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return false;
   if (Array.isArray(value)) return value.some((item) => containsNul(item, depth + 1));
   // The OAuth endpoints' parsed bodies keep their parameters in a Map.
-  if (value instanceof Map) return containsNul(Object.fromEntries(value), depth + 1);
+  if (value instanceof Map) {
+    for (const [key, item] of value) if (containsNul(key, depth + 1) || containsNul(item, depth + 1)) return true;
+    return false;
+  }
   return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item, depth + 1));
 }
 
