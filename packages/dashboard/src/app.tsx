@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, onUnauthenticated, setCsrfToken } from './api/client.js';
 import type { SessionView } from './api/types.js';
 import { Loading } from './components/feedback.js';
+import { discardDraft, keepOpenDraft } from './drafts.js';
 import { TopNav } from './nav.js';
 import { ApisPage } from './pages/apis.js';
 import { AuditPage } from './pages/audit.js';
@@ -58,7 +59,10 @@ export function App() {
   };
 
   useEffect(() => {
-    onUnauthenticated(() => signedOut(SESSION_EXPIRED));
+    onUnauthenticated(() => {
+      keepOpenDraft();
+      signedOut(SESSION_EXPIRED);
+    });
     api.get<SessionView>('/session', { expect401: true }).then(signedIn, (error: unknown) => {
       const notice = error instanceof ApiError && error.status === 401 ? null : (error as Error).message;
       signedOut(notice);
@@ -79,6 +83,7 @@ export function App() {
     } catch {
       // Signed out either way: the cookie is cleared or the session was already gone.
     }
+    discardDraft();
     signedOut('You have signed out.');
   };
 

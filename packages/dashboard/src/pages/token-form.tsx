@@ -1,16 +1,19 @@
 /**
  * "+ API token": a name, the APIs it reaches, the scopes (those the chosen APIs offer that the owner holds)
- * and an expiry. Posts an ApiTokenInput and hands the CreatedApiToken to the page.
+ * and an expiry. Posts an ApiTokenInput and hands the CreatedApiToken to the page. What is typed survives an
+ * expired session (drafts.ts): it has no secret in it.
  */
 import { useState } from 'preact/hooks';
 import { api } from '../api/client.js';
 import type { ApiTokenInput, ApiView, CreatedApiToken, SessionView } from '../api/types.js';
 import { ActionForm } from '../components/action-form.js';
 import { CheckboxGroup, Field, TextField } from '../components/fields.js';
+import { useKeptDraft } from '../drafts.js';
 import { CUSTOM_EXPIRY_HINT, EXPIRY_CHOICES, NEVER_CHOICE, expiresInSeconds } from './token-expiry.js';
 
 /** The admin API's limit (core's checkTokenName). */
 const MAX_NAME_LENGTH = 100;
+export const TOKEN_DRAFT = 'api-token';
 
 export interface TokenFormValues {
   name: string;
@@ -22,6 +25,17 @@ export interface TokenFormValues {
 
 const EMPTY: TokenFormValues = { name: '', apis: [], scopes: [], expiry: '90', customDate: '' };
 
+/** A kept draft as stored, checked field by field (it comes back from Web Storage); undefined if not one. */
+export function tokenDraftFrom(value: unknown): TokenFormValues | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { name, apis, scopes, expiry, customDate } = value as Record<string, unknown>;
+  const strings = (list: unknown): list is string[] =>
+    Array.isArray(list) && list.every((item) => typeof item === 'string');
+  if (typeof name !== 'string' || typeof expiry !== 'string' || typeof customDate !== 'string') return undefined;
+  if (!strings(apis) || !strings(scopes)) return undefined;
+  return { name, apis, scopes, expiry, customDate };
+}
+
 export function offeredScopes(apis: readonly ApiView[], chosen: readonly string[], held: readonly string[]): string[] {
   const offered = new Set(apis.filter((item) => chosen.includes(item.identifier)).flatMap((item) => item.scopes));
   return [...offered].filter((scope) => held.includes(scope)).sort();
@@ -30,11 +44,14 @@ export function offeredScopes(apis: readonly ApiView[], chosen: readonly string[
 export function TokenForm(props: {
   session: SessionView;
   apis: readonly ApiView[];
+  /** A draft kept when the session expired, to carry on with. */
+  draft?: TokenFormValues | undefined;
   onCreated: (created: CreatedApiToken) => void;
   onCancel: () => void;
 }) {
-  const [values, setValues] = useState<TokenFormValues>(EMPTY);
+  const [values, setValues] = useState<TokenFormValues>(props.draft ?? EMPTY);
   const set = (changes: Partial<TokenFormValues>) => setValues({ ...values, ...changes });
+  useKeptDraft(TOKEN_DRAFT, props.session.user.id, () => values);
 
   const registered = props.apis.map((item) => item.identifier);
   const chosenApis = values.apis.filter((identifier) => registered.includes(identifier));
@@ -66,6 +83,11 @@ export function TokenForm(props: {
       onCancel={props.onCancel}
     >
       <h2 id="token-form-title">New API token</h2>
+      {props.draft ? (
+        <p class="notice" role="status">
+          This is what you had entered before your session expired.
+        </p>
+      ) : null}
       <TextField
         label="Name"
         value={values.name}

@@ -9,8 +9,10 @@ import { UsageChart } from '../components/usage-chart.js';
 import { type PageDialog, useDialog } from '../components/use-dialog.js';
 import { useFocusTarget } from '../components/use-focus-target.js';
 import { useLoad } from '../components/use-load.js';
+import { useReloadWhilePresent } from '../components/use-reload-while-present.js';
+import { takeDraft } from '../drafts.js';
 import { formatDate, formatList, formatTime } from '../format.js';
-import { TokenForm } from './token-form.js';
+import { TOKEN_DRAFT, TokenForm, tokenDraftFrom } from './token-form.js';
 import { TokenSecret } from './token-secret.js';
 
 function ExpiryCell(props: { token: ApiTokenView }) {
@@ -89,6 +91,9 @@ function TokenRow(props: { token: ApiTokenView; showOwner: boolean; actions: Tok
   );
 }
 
+/** How often the list's counts are refreshed while someone is on the page. */
+const REFRESH_EVERY_MS = 30_000;
+
 /**
  * Regenerate and revoke, each after an "are you sure?". Focus then goes to the new secret, or to the list's heading
  * (`listHeading`): the revoked token's row, and the button that opened the dialog, are about to go.
@@ -127,20 +132,25 @@ export function TokensPage(props: { session: SessionView }) {
   const [all, setAll] = useState(false);
   const tokens = useLoad(() => api.get<{ tokens: ApiTokenView[] }>(all ? '/tokens?all=true' : '/tokens'), [all]);
   const apis = useLoad(() => api.get<{ apis: ApiView[] }>('/apis'));
-  const [creating, setCreating] = useState(false);
+  // A form the person was filling in when their session expired opens again as they left it.
+  const [draft, setDraft] = useState(() => tokenDraftFrom(takeDraft(TOKEN_DRAFT, props.session.user.id)));
+  const [creating, setCreating] = useState(draft !== undefined);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const dialog = useDialog();
   const addButton = useFocusTarget<HTMLButtonElement>();
   const listHeading = useRef<HTMLHeadingElement>(null);
+  useReloadWhilePresent(tokens.reload, REFRESH_EVERY_MS);
 
   const showSecret = (value: CreatedApiToken) => {
     setCreating(false);
+    setDraft(undefined);
     dialog.close();
     setCreated(value);
     tokens.reload();
   };
   const closeForm = () => {
     setCreating(false);
+    setDraft(undefined);
     addButton.focusSoon();
   };
   const closeSecret = () => {
@@ -153,7 +163,13 @@ export function TokensPage(props: { session: SessionView }) {
     <>
       {created ? <TokenSecret created={created} session={props.session} onDone={closeSecret} /> : null}
       {creating && apis.data ? (
-        <TokenForm session={props.session} apis={apis.data.apis} onCreated={showSecret} onCancel={closeForm} />
+        <TokenForm
+          session={props.session}
+          apis={apis.data.apis}
+          draft={draft}
+          onCreated={showSecret}
+          onCancel={closeForm}
+        />
       ) : (
         <div class="toolbar">
           <button
