@@ -108,7 +108,8 @@ describe('dashboard: API tokens in a real browser', () => {
     assert.equal(env.name, `tollgate-${TOKEN_NAME}.env`);
     const lines = env.text.split('\n');
     assert.ok(lines.includes(`TOLLGATE_API_TOKEN=${firstSecret}`), env.text);
-    assert.ok(lines.includes(`TOLLGATE_TOKEN_ENDPOINT=${tollgate.server.url}/token`), env.text);
+    // An API token is sent as it is (RFC 6750), never taken to the token endpoint: naming it would mislead.
+    assert.ok(!env.text.includes('TOKEN_ENDPOINT'), env.text);
     assert.ok(lines.includes(`TOLLGATE_API=${USER_API}`), env.text);
     assert.ok(lines.includes(`# APIs: ${USER_API}`), env.text);
     assert.ok(env.text.includes(`curl -H "Authorization: Bearer $TOLLGATE_API_TOKEN" ${USER_API}`), env.text);
@@ -117,7 +118,7 @@ describe('dashboard: API tokens in a real browser', () => {
     assert.equal(json.name, `tollgate-${TOKEN_NAME}.json`);
     const document = JSON.parse(json.text) as Record<string, unknown>;
     assert.equal(document.token, firstSecret);
-    assert.equal(document.token_endpoint, `${tollgate.server.url}/token`);
+    assert.equal('token_endpoint' in document, false, json.text);
     assert.equal(document.issuer, tollgate.server.url);
     assert.deepEqual(document.apis, [USER_API]);
     assert.deepEqual(document.scopes, ['read:data']);

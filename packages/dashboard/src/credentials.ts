@@ -1,17 +1,13 @@
 /**
  * The credentials files a person downloads right after creating a token: a `.env` for shells and dotenv, and
  * a JSON document for programs. Both are made in the browser from what the server just returned; nothing is
- * sent anywhere.
+ * sent anywhere. Neither names the token endpoint: an API token is sent as it is (RFC 6750), never exchanged there.
  */
 import type { CreatedApiToken } from './api/types.js';
 
 export interface CredentialsContext {
   /** The authorization server's issuer URL (SessionView.issuer). */
   issuer: string;
-}
-
-function tokenEndpoint(issuer: string): string {
-  return `${issuer.replace(/\/+$/, '')}/token`;
 }
 
 function curlExample(api: string): string {
@@ -22,7 +18,7 @@ function expiry(expiresAt: number | null): string | null {
   return expiresAt === null ? null : new Date(expiresAt * 1000).toISOString();
 }
 
-export function envFile(created: CreatedApiToken, context: CredentialsContext): string {
+export function envFile(created: CreatedApiToken): string {
   const { token, secret } = created;
   const firstApi = token.apis[0] ?? '';
   return [
@@ -33,7 +29,6 @@ export function envFile(created: CreatedApiToken, context: CredentialsContext): 
     '# Keep this file secret: anyone with the token can call these APIs.',
     `# Example: ${curlExample(firstApi)}`,
     `TOLLGATE_API_TOKEN=${secret}`,
-    `TOLLGATE_TOKEN_ENDPOINT=${tokenEndpoint(context.issuer)}`,
     `TOLLGATE_API=${firstApi}`,
     '',
   ].join('\n');
@@ -43,7 +38,6 @@ export function jsonFile(created: CreatedApiToken, context: CredentialsContext):
   const { token, secret } = created;
   const document = {
     token: secret,
-    token_endpoint: tokenEndpoint(context.issuer),
     issuer: context.issuer,
     apis: token.apis,
     scopes: token.scopes,

@@ -109,7 +109,7 @@ export interface SessionView {
   idleTimeoutSeconds: number;
   /** Whether "never" may be chosen as a token expiry. */
   allowNeverExpiringTokens: boolean;
-  /** The issuer, for building token endpoint URLs and curl examples in downloaded credentials. */
+  /** The issuer, named in the credentials a person downloads for a new API token. */
   issuer: string;
 }
 

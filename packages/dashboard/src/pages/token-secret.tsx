@@ -8,7 +8,7 @@ export function TokenSecret(props: { created: CreatedApiToken; session: SessionV
   const { created } = props;
   const context = { issuer: props.session.issuer };
   const downloadEnv = () =>
-    downloadText(credentialsFileName(created.token.name, 'env'), envFile(created, context), 'text/plain');
+    downloadText(credentialsFileName(created.token.name, 'env'), envFile(created), 'text/plain');
   const downloadJson = () =>
     downloadText(credentialsFileName(created.token.name, 'json'), jsonFile(created, context), 'application/json');
   return (
