@@ -1,7 +1,7 @@
 /**
  * The tokens page as people use it, in Chromium: with a keyboard (focus lands on the next useful thing, never on
  * <body>; Escape closes the form), with limits told before sending, request counts that keep up while the page is
- * open and a half-filled form that outlives an expired session.
+ * open, a half-filled form that outlives an expired session, and an icon where browsers look for one.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -220,5 +220,21 @@ describe('dashboard: the tokens page with a keyboard, and the details people tri
     } finally {
       await watched.close();
     }
+  });
+
+  it('serves the icon at /favicon.ico with caching headers, and the page links its own', async () => {
+    const icon = await tollgate.fetch(`${tollgate.server.url}/favicon.ico`);
+    assert.equal(icon.status, 200);
+    assert.equal(icon.headers.get('content-type'), 'image/x-icon');
+    assert.equal(icon.headers.get('cache-control'), 'public, max-age=86400');
+    assert.ok(icon.headers.get('etag'));
+    assert.deepEqual([...new Uint8Array(await icon.arrayBuffer()).slice(0, 4)], [0, 0, 1, 0], 'an ICO header');
+
+    const href = await page.locator('link[rel="icon"]').getAttribute('href');
+    assert.ok(href, 'index.html links an icon');
+    const linked = await tollgate.fetch(new URL(href, tollgate.server.url));
+    assert.equal(linked.status, 200);
+    assert.equal(linked.headers.get('content-type'), 'image/svg+xml');
+    assert.match(await linked.text(), /^<svg /);
   });
 });

@@ -10,6 +10,8 @@ import { tempDir } from './temp-dir.js';
 
 const INDEX = `<!doctype html><html><head><script type="module" src="/dashboard/assets/app-1a2b.js"></script></head><body>${'<p>Tollgate</p>'.repeat(40)}</body></html>`;
 const SCRIPT = `console.log(${JSON.stringify('x'.repeat(2000))});`;
+/** An ICO header for one 16x16 image: enough to tell the icon's bytes from anything else. */
+const ICON = Buffer.from([0, 0, 1, 0, 1, 0, 16, 16, 0, 0, 1, 0, 32, 0]);
 
 function builtDashboard(): string {
   const dir = tempDir('tollgate-dashboard-');
@@ -17,6 +19,7 @@ function builtDashboard(): string {
   writeFileSync(join(dir, 'index.html'), INDEX);
   writeFileSync(join(dir, 'assets', 'app-1a2b.js'), SCRIPT);
   writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  writeFileSync(join(dir, 'favicon.ico'), ICON);
   return dir;
 }
 
@@ -64,6 +67,22 @@ describe('the dashboard files', async () => {
     assertSecurityHeaders(script.headers);
     const icon = await app.inject({ method: 'GET', url: '/dashboard/favicon.svg' });
     assert.equal(icon.headers['content-type'], 'image/svg+xml');
+    assert.equal(icon.headers['cache-control'], 'public, max-age=86400');
+  });
+
+  it('serves the icon at /favicon.ico, where browsers ask for it, cached for a day', async () => {
+    const icon = await app.inject({ method: 'GET', url: '/favicon.ico' });
+    assert.equal(icon.statusCode, 200);
+    assert.deepEqual(icon.rawPayload, ICON);
+    assert.equal(icon.headers['content-type'], 'image/x-icon');
+    assert.equal(icon.headers['cache-control'], 'public, max-age=86400');
+    assertSecurityHeaders(icon.headers);
+    const again = await app.inject({
+      method: 'GET',
+      url: '/favicon.ico',
+      headers: { 'if-none-match': String(icon.headers.etag) },
+    });
+    assert.equal(again.statusCode, 304);
   });
 
   it('answers a missing asset 404 rather than with index.html', async () => {
@@ -143,6 +162,13 @@ describe('a server without a built dashboard', () => {
       assert.match(response.body, /npm run build/);
       assertSecurityHeaders(response.headers);
     }
+  });
+
+  it('answers /favicon.ico 404', async () => {
+    const app = await appServing(join(tempDir('tollgate-dashboard-'), 'missing'));
+    const response = await app.inject({ method: 'GET', url: '/favicon.ico' });
+    assert.equal(response.statusCode, 404);
+    assert.equal(response.headers['cache-control'], 'no-store');
   });
 });
 

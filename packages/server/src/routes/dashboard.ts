@@ -1,9 +1,10 @@
 /**
  * The dashboard (a single-page app built into @tollgate/dashboard's dist folder), served at /dashboard from memory.
  * The files are read on the first request for one, not at start-up: a server is ready before anyone opens the
- * dashboard, and one that no browser visits never reads them. Hashed files under /dashboard/assets/ are cached for a year; index.html is revalidated on every load so a new
- * release is picked up at once. Every other /dashboard path is the app's own route and gets index.html. Every
- * answer carries a strict Content-Security-Policy: the app loads only its own scripts and styles.
+ * dashboard, and one that no browser visits never reads them. Hashed files under /dashboard/assets/ are cached for a
+ * year; index.html is revalidated on every load so a new release is picked up at once. Every other /dashboard path is
+ * the app's own route and gets index.html. The icon is also at /favicon.ico, where browsers look for it by
+ * themselves. Every answer carries a strict Content-Security-Policy: the app loads only its own scripts and styles.
  */
 import { existsSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -21,6 +22,9 @@ export const DASHBOARD_SECURITY_HEADERS: Readonly<Record<string, string>> = Obje
 });
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Files at the top of dist (the icons) keep their names across releases: a day, then revalidated by ETag. */
+const UNHASHED = 'public, max-age=86400';
+const ROOT_ICON = 'favicon.ico';
 const DASHBOARD_PACKAGE = '@tollgate/dashboard';
 
 /** Where the built dashboard is: the dashboard package's `assetsDir`, or undefined when it is not installed. */
@@ -68,6 +72,10 @@ export function registerDashboardRoutes(app: FastifyInstance, options: Dashboard
   app.get('/', { config }, (_request, reply) => {
     reply.headers(DASHBOARD_SECURITY_HEADERS).header('cache-control', 'no-store').redirect(`${DASHBOARD_PATH}/`, 302);
   });
+  app.get(`/${ROOT_ICON}`, { config }, async (request, reply) => {
+    serveRootIcon(request, reply, await assets());
+    return reply;
+  });
   app.get(DASHBOARD_PATH, { config }, serve);
   app.get(`${DASHBOARD_PATH}/*`, { config }, serve);
 }
@@ -88,7 +96,19 @@ function serveDashboard(request: FastifyRequest, reply: FastifyReply, assets: As
   }
   // A file at the top of dist (favicon, robots.txt) is itself; any other path is a route of the app.
   const file = path === '' || path === 'index.html' ? undefined : assets.get(path);
-  sendAsset(request, reply, file ?? index, 'no-cache');
+  if (file === undefined) sendAsset(request, reply, index, 'no-cache');
+  else sendAsset(request, reply, file, UNHASHED);
+}
+
+function serveRootIcon(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  assets: ReadonlyMap<string, StaticAsset> | undefined,
+): void {
+  reply.headers(DASHBOARD_SECURITY_HEADERS);
+  const icon = assets?.get(ROOT_ICON);
+  if (icon === undefined) plain(reply, 404, 'Not found\n');
+  else sendAsset(request, reply, icon, UNHASHED);
 }
 
 function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: StaticAsset, cacheControl: string): void {
