@@ -4,8 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { sql } from 'kysely';
-import { isDatabaseUnavailable, isStorageFull, MigrationError, openSqliteStore } from '../src/index.js';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import {
+  type Database,
+  isDatabaseUnavailable,
+  isStorageFull,
+  MigrationError,
+  MIGRATION_NAMES,
+  migrateToLatest,
+  openSqliteStore,
+} from '../src/index.js';
 import { describeStoreContract } from '@tollgate/core/testing';
 import { finished, printed, spawnFixture } from './fixtures/child-process.js';
 
@@ -77,6 +85,24 @@ describe('SQLite store', () => {
       assert.equal(await second.revocations.isRevoked('j1'), true);
     } finally {
       await second.close();
+    }
+  });
+
+  it('tells a current database has nothing to migrate with one statement, as every start asks', async () => {
+    const statements: string[] = [];
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: new BetterSqlite3(':memory:') }),
+      log: (event) => {
+        statements.push(event.query.sql);
+      },
+    });
+    try {
+      assert.deepEqual(await migrateToLatest(db), MIGRATION_NAMES);
+      statements.length = 0;
+      assert.deepEqual(await migrateToLatest(db), []);
+      assert.deepEqual(statements, ['select name from "kysely_migration"']);
+    } finally {
+      await db.destroy();
     }
   });
 

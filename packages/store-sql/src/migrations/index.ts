@@ -2,7 +2,15 @@
  * Versioned migrations, kept in code (not read from a folder at runtime) so the compiled package is
  * self-contained. Names sort in the order they run: add `005_...` next, never edit a released one.
  */
-import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
+import {
+  DEFAULT_MIGRATION_TABLE,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+  Migrator,
+  sql,
+} from 'kysely';
 import type { Database } from '../schema.js';
 import * as initial from './001_initial.js';
 import * as apiTokensAndDashboard from './002_api_tokens_and_dashboard.js';
@@ -46,6 +54,7 @@ export interface MigrateOptions {
  * current); safe to call on every start and from several processes at once.
  */
 export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions = {}): Promise<string[]> {
+  if (await isCurrent(db, options)) return [];
   const migrator = new Migrator({ db, provider: migrationProvider, ...options });
   const resultSet = await migrator.migrateToLatest();
   if (resultSet.error !== undefined) throw toMigrationError(resultSet);
@@ -56,9 +65,29 @@ export async function migrateToLatest(db: Kysely<Database>, options: MigrateOpti
 
 /** Names of the migrations this version knows and the database has not had yet, in the order they would run. */
 export async function pendingMigrations(db: Kysely<Database>, options: MigrateOptions = {}): Promise<string[]> {
+  if (await isCurrent(db, options)) return [];
   const migrator = new Migrator({ db, provider: migrationProvider, ...options });
   const known = await migrator.getMigrations();
   return known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}
+
+/**
+ * True when the database records exactly the migrations this version knows, read with one query. Kysely's
+ * Migrator, even with nothing to apply, first introspects every table and takes its lock (some twenty statements
+ * on SQLite), which every start of every process would pay on a database that is already current. Anything else
+ * (no record yet, one missing, one this version does not know) goes to the Migrator, which applies or reports it.
+ */
+async function isCurrent(db: Kysely<Database>, options: MigrateOptions): Promise<boolean> {
+  const schema = options.migrationTableSchema;
+  const table = schema === undefined ? sql.table(DEFAULT_MIGRATION_TABLE) : sql.id(schema, DEFAULT_MIGRATION_TABLE);
+  let recorded: Set<string>;
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(db);
+    recorded = new Set(rows.map((row) => row.name));
+  } catch {
+    return false;
+  }
+  return recorded.size === MIGRATION_NAMES.length && MIGRATION_NAMES.every((name) => recorded.has(name));
 }
 
 function toMigrationError({ error, results }: MigrationResultSet): MigrationError {
