@@ -91,14 +91,16 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 const BLOCKING_IMPACTS: ReadonlySet<string> = new Set(['serious', 'critical']);
 
 /**
- * axe-core's serious and critical violations on the page as it is now. The engine goes in through evaluate (the
- * devtools protocol), which the dashboard's CSP does not govern, rather than a <script> the CSP would refuse.
+ * axe-core's serious and critical violations on the page as it is now, in the elements `within` selects (a dialog
+ * just opened on a page already checked) or the whole document. The engine goes in through evaluate (the devtools
+ * protocol), which the dashboard's CSP does not govern, rather than a <script> the CSP would refuse.
  */
-export async function seriousViolations(page: Page): Promise<Result[]> {
+export async function seriousViolations(page: Page, within?: string): Promise<Result[]> {
   if (!(await page.evaluate<boolean>("typeof globalThis.axe?.run === 'function'"))) {
     await page.evaluate(`${AXE_SOURCE}\n;true`);
   }
-  const results = await page.evaluate<AxeResults>("axe.run(document, { resultTypes: ['violations'] })");
+  const context = within === undefined ? 'document' : JSON.stringify(within);
+  const results = await page.evaluate<AxeResults>(`axe.run(${context}, { resultTypes: ['violations'] })`);
   return results.violations.filter((violation) => BLOCKING_IMPACTS.has(violation.impact ?? ''));
 }
 
