@@ -101,6 +101,8 @@ async function bundleCli() {
     },
   });
   try {
+    // Nothing is replaced by a bundle that would not run.
+    if (fatal.length > 0) throw new Error(`the bundle would not run as the compiled files do:\n${fatal.join('\n')}`);
     rmSync(BUNDLE_DIR, { recursive: true, force: true });
     const { output } = await bundle.write({
       dir: BUNDLE_DIR,
@@ -113,7 +115,6 @@ async function bundleCli() {
       entryFileNames: '[name].js',
       chunkFileNames: chunkName,
     });
-    if (fatal.length > 0) throw new Error(`the bundle would not run as the compiled files do:\n${fatal.join('\n')}`);
     return output.filter((item) => item.type === 'chunk');
   } finally {
     await bundle.close();
