@@ -8,7 +8,8 @@
  *   scale:   tokens and introspections per second on SQLite, PostgreSQL, and two servers sharing PostgreSQL, and
  *            the latency of a revocation from one node to a verifier on the other (see scale-bench.ts)
  *   faults:  what a token request costs while PostgreSQL or Redis hangs, and how soon it serves after (fault-bench.ts)
- *   peers:   client_credentials per signing algorithm and introspection beside oidc-provider (oauth-peers-bench.ts)
+ *   peers:   client_credentials per signing algorithm and introspection beside oidc-provider, and Tollgate's
+ *            client_credentials on PostgreSQL (and with Redis) beside SQLite (oauth-peers-bench.ts)
  *   gateway-peers: the gateway verifying every request beside HAProxy jwt_verify, and proxying beside nginx
  *            (gateway-peers-bench.ts; skipped with the reason when a binary is missing)
  *   startup: `tollgate start` to first 200 and idle RSS beside oidc-provider, and read-only CLI commands
@@ -200,7 +201,11 @@ async function main(): Promise<number> {
       failed ||= peers.failed;
       summary.tokenCpu = peers.tokenCpuRatios;
       summary.introspectionCpu = peers.introspectionCpuRatio;
+      summary.postgresTokenCpu = peers.postgresCpuRatio;
       process.stdout.write(`\n### Authorization server beside oidc-provider (${peers.pinning})\n\n${peers.table}\n`);
+      const notes = peers.storeSkipped.map((reason) => `\n_${reason}_\n`).join('');
+      const table = peers.storeTable === '' ? '' : `\n${peers.storeTable}\n`;
+      process.stdout.write(`\n### Authorization server on PostgreSQL beside SQLite, same rounds\n${notes}${table}`);
     }
     if (SECTIONS.includes('gateway-peers')) {
       const peers = await runGatewayPeersBench(issuers);

@@ -4,14 +4,17 @@
  *   - client_credentials with client_secret_basic, a JWT access token for the bench API, once per signing
  *     algorithm (EdDSA, ES256, RS256): one Tollgate and one oidc-provider per algorithm;
  *   - introspection (RFC 7662): Tollgate introspecting its JWT against oidc-provider introspecting an opaque
- *     token it stored in SQLite (it cannot introspect its own JWT access tokens).
+ *     token it stored in SQLite (it cannot introspect its own JWT access tokens);
+ *   - in the same rounds, Tollgate's EdDSA client_credentials on PostgreSQL and on PostgreSQL with Redis, beside
+ *     Tollgate on SQLite (peer-store-rows.ts).
  * BENCH_PEER_SECONDS (default 2) per target and round, BENCH_PEER_ROUNDS (default 3) rounds.
  */
 import { ALGORITHMS, type Algorithm, type Issuers, TOKEN_SCOPE } from './issuers.js';
 import { type MeasuredPair, type Pair, cpuRatio, interleave, peerTable, regroup } from './peer-table.js';
 import { PEER_AUTHORIZATION, type OidcProviderPeer, peerToken, startOidcProvider } from './peers/oidc-provider.js';
 import { pinLoadGenerator } from './pinning.js';
-import { type LoadTarget, measureInRounds } from './rounds.js';
+import { type StoreRows, startStoreRows, storeTable } from './peer-store-rows.js';
+import { type LoadTarget, type Measured, measureInRounds } from './rounds.js';
 import { API } from './seed.js';
 
 const SECONDS_PER_ROUND = Number(process.env.BENCH_PEER_SECONDS) || 2;
@@ -25,6 +28,11 @@ export interface OAuthPeersReport {
   /** Tollgate's CPU per token ÷ oidc-provider's, per algorithm. */
   tokenCpuRatios: Partial<Record<Algorithm, number>>;
   introspectionCpuRatio: number | undefined;
+  /** Tollgate on PostgreSQL (and with Redis) beside Tollgate on SQLite, and why rows are missing. */
+  storeTable: string;
+  storeSkipped: string[];
+  /** Tollgate's CPU per token on PostgreSQL ÷ on SQLite (EdDSA). */
+  postgresCpuRatio: number | undefined;
   failed: boolean;
 }
 
@@ -78,6 +86,7 @@ async function introspectionPair(issuers: Issuers, peer: OidcProviderPeer): Prom
 export async function runOAuthPeersBench(issuers: Issuers): Promise<OAuthPeersReport> {
   const peers: OidcProviderPeer[] = [];
   const pinning = pinLoadGenerator();
+  let stores: StoreRows | undefined;
   try {
     const pairs: Pair<LoadTarget>[] = [];
     for (const algorithm of ALGORITHMS) {
@@ -86,31 +95,41 @@ export async function runOAuthPeersBench(issuers: Issuers): Promise<OAuthPeersRe
       pairs.push(await tokenPair(issuers, peer, algorithm));
     }
     pairs.push(await introspectionPair(issuers, peers[0] as OidcProviderPeer));
-    for (const target of interleave(pairs)) pinning.pinServer(target.pid);
-    const measured = regroup(
-      await measureInRounds(interleave(pairs), {
-        label: 'peers',
-        rounds: ROUNDS,
-        secondsPerRound: SECONDS_PER_ROUND,
-        connections: CONNECTIONS,
-        warmUpSeconds: 1,
-      }),
-    );
+    stores = await startStoreRows();
+    const targets = [...interleave(pairs), ...stores.targets];
+    for (const target of targets) pinning.pinServer(target.pid);
+    const all = await measureInRounds(targets, {
+      label: 'peers',
+      rounds: ROUNDS,
+      secondsPerRound: SECONDS_PER_ROUND,
+      connections: CONNECTIONS,
+      warmUpSeconds: 1,
+    });
+    const measured = regroup(all.slice(0, pairs.length * 2));
+    const storeMeasured = all.slice(pairs.length * 2);
     const tokenCpuRatios: Partial<Record<Algorithm, number>> = {};
     ALGORITHMS.forEach((algorithm, index) => {
       const pair = measured[index];
       if (pair !== undefined) tokenCpuRatios[algorithm] = cpuRatio(pair);
     });
     const introspection = measured[ALGORITHMS.length];
+    // The first pair's own row: Tollgate, EdDSA, on SQLite.
+    const sqlite = measured[0]?.ours as Measured;
+    const postgres = storeMeasured[0];
     return {
       table: peerTable('POST, one process each, SQLite', measured),
       pinning: pinning.description,
       tokenCpuRatios,
       introspectionCpuRatio: introspection === undefined ? undefined : cpuRatio(introspection),
-      failed: measured.some((pair: MeasuredPair) => pair.ours.failures + pair.peer.failures > 0),
+      storeTable: storeMeasured.length === 0 ? '' : storeTable(sqlite, storeMeasured),
+      storeSkipped: stores.skipped,
+      postgresCpuRatio: postgres === undefined ? undefined : postgres.cpuMicrosPerRequest / sqlite.cpuMicrosPerRequest,
+      failed:
+        measured.some((pair: MeasuredPair) => pair.ours.failures + pair.peer.failures > 0) ||
+        storeMeasured.some((row) => row.failures > 0),
     };
   } finally {
     pinning.release();
-    await Promise.all(peers.map((peer) => peer.stop()));
+    await Promise.all([...peers.map((peer) => peer.stop()), stores?.stop()]);
   }
 }

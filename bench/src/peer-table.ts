@@ -40,30 +40,39 @@ export function regroup(measured: readonly Measured[]): MeasuredPair[] {
   return pairs;
 }
 
-export function peerTable(firstHeader: string, pairs: readonly MeasuredPair[]): string {
-  const cells = (row: Measured, ratios: [string, string]) => [
-    row.name,
-    formatInteger(row.requestsPerSecond),
-    String(row.p50),
-    String(row.p99),
-    formatInteger(row.cpuMicrosPerRequest),
-    ...ratios,
-    String(row.failures),
-  ];
+/** A row and its two ratio cells (CPU per request, rate), empty for the row the others are divided by. */
+export interface RatioRow {
+  row: Measured;
+  ratios: [cpu: string, rate: string];
+}
+
+/** Measured rows with two ratio columns, headed `ratioHeaders`. */
+export function ratioTable(
+  firstHeader: string,
+  ratioHeaders: [cpu: string, rate: string],
+  rows: readonly RatioRow[],
+): string {
   return markdownTable(
-    [
-      firstHeader,
-      'Requests/s',
-      'p50 (ms)',
-      'p99 (ms)',
-      'CPU µs/request',
-      'Tollgate ÷ peer, CPU/request',
-      'Tollgate ÷ peer, req/s',
-      'Failed',
-    ],
+    [firstHeader, 'Requests/s', 'p50 (ms)', 'p99 (ms)', 'CPU µs/request', ...ratioHeaders, 'Failed'],
+    rows.map(({ row, ratios }) => [
+      row.name,
+      formatInteger(row.requestsPerSecond),
+      String(row.p50),
+      String(row.p99),
+      formatInteger(row.cpuMicrosPerRequest),
+      ...ratios,
+      String(row.failures),
+    ]),
+  );
+}
+
+export function peerTable(firstHeader: string, pairs: readonly MeasuredPair[]): string {
+  return ratioTable(
+    firstHeader,
+    ['Tollgate ÷ peer, CPU/request', 'Tollgate ÷ peer, req/s'],
     pairs.flatMap((pair) => [
-      cells(pair.ours, ['', '']),
-      cells(pair.peer, [formatRatio(cpuRatio(pair)), formatRatio(rateRatio(pair))]),
+      { row: pair.ours, ratios: ['', ''] },
+      { row: pair.peer, ratios: [formatRatio(cpuRatio(pair)), formatRatio(rateRatio(pair))] },
     ]),
   );
 }

@@ -10,6 +10,8 @@ export interface SummaryRatios {
   tokenCpu: Partial<Record<Algorithm, number>>;
   /** Introspection CPU per call ÷ oidc-provider's opaque-token introspection (target ≤ 0.5x). */
   introspectionCpu?: number;
+  /** Tollgate's client_credentials CPU per token on PostgreSQL ÷ on SQLite, EdDSA (target ≤ 1.25x). */
+  postgresTokenCpu?: number;
   /** Gateway req/s, JWT checked and access log on, ÷ the bare node:http proxy's (target ≥ 0.9x). */
   gatewayRateVsBareProxy?: number;
   /** Gateway CPU per request, every request verifying, ÷ HAProxy jwt_verify's (target ≤ 1.2x for ES256). */
@@ -34,6 +36,7 @@ export function summaryLine(ratios: SummaryRatios): string {
   return [
     `Summary, Tollgate ÷ reference: client_credentials CPU/token vs oidc-provider ${tokens}`,
     `introspection CPU vs oidc-provider ${formatRatio(ratios.introspectionCpu)}`,
+    `client_credentials CPU/token on PostgreSQL vs SQLite ${formatRatio(ratios.postgresTokenCpu)}`,
     `gateway req/s vs bare proxy (access log on) ${formatRatio(ratios.gatewayRateVsBareProxy)}`,
     `gateway CPU/req vs HAProxy ${haproxy}`,
     `start-up to first 200 vs oidc-provider ${formatRatio(ratios.startupVsOidcProvider)}`,
