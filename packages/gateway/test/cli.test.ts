@@ -25,9 +25,12 @@ function cleanEnv(): NodeJS.ProcessEnv {
   );
 }
 
-/** Polls `probe` until it returns something truthy; fails after 10 s. */
+/**
+ * Polls `probe` until it returns something truthy; fails after 60 s: a bound, not an expectation. Two workers each
+ * loading the bundle took over 10 s under a load average of 20, which failed a correct gateway.
+ */
 async function waitFor<T>(probe: () => T | undefined | false, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const value = probe();
     if (value !== undefined && value !== false) return value;
