@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { assertOAuthError, type HttpResult, postForm, request } from './support/http.js';
+import { firstUnavailable } from './support/outage.js';
 import { type PrivatePostgres, privatePostgresSkipReason, startPrivatePostgres } from './support/private-postgres.js';
 import { type StandardSeed, seedStandard } from './support/seed.js';
 import { clientCredentialsToken } from './support/tokens.js';
@@ -52,15 +53,17 @@ describe('a node whose PostgreSQL hangs', { skip }, () => {
 
   it('answers 503 with Retry-After at once after the first timeouts, and /readyz 503', async (t) => {
     postgres.freeze();
-    // The first requests wait out a timeout (the read timeout, then the connect timeout of a fresh connection):
-    // they are what tells the node the database hangs. Concurrent ones may share one check, so count none of
-    // them; wait, within a bound, for the first 503 answered at once.
+    // The catalog may answer the first requests from memory (a 200); the next ones wait out a timeout (the
+    // read timeout, then the connect timeout of a fresh connection): they are what tells the node the database
+    // hangs. Concurrent ones may share one check, so count none of them; wait, within a bound, for the first
+    // 503 answered at once.
     let waited = 0;
     for (;;) {
-      const started = performance.now();
-      const result = await tokenRequest(server, seed);
-      assertUnavailable(result, 'a request while PostgreSQL hangs');
-      if (performance.now() - started < AT_ONCE_MS) break;
+      const first = await firstUnavailable(() => tokenRequest(server, seed), 'a token while PostgreSQL hangs', {
+        giveUpMs: 30_000,
+      });
+      assertUnavailable(first.result, 'a request while PostgreSQL hangs');
+      if (first.requestMs < AT_ONCE_MS) break;
       waited += 1;
       assert.ok(waited < MAX_WAITED, `${waited} requests waited for the database: it is never treated as down`);
     }
