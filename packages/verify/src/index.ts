@@ -32,5 +32,5 @@ export type { FirstSyncOutcome, RevocationStatus } from './revocations.js';
  * DPoP (RFC 9449) building blocks, ahead of the verifier checking proofs itself: the replay cache a verifier (or
  * gateway) keeps proofs in, and the `WWW-Authenticate: DPoP` challenge of RFC 9449 7.1.
  */
-export { type DpopReplayCache, type MemoryDpopReplayCacheOptions, MemoryDpopReplayCache } from './dpop-replay.js';
+export { type DpopReplayCache, type MemoryDpopReplayCacheOptions, MemoryDpopReplayCache } from '@tollgate/jwt';
 export { type DpopChallengeError, type DpopChallengeInit, dpopChallenge } from './challenge.js';

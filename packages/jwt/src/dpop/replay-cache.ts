@@ -3,8 +3,9 @@
  * accepted, and a proof seen before is refused. The key is the `replayKey` of @tollgate/jwt's verifyDpopProof (a
  * SHA-256 over the key thumbprint and `jti`), its expiry that proof's `replayUntilMs`.
  *
- * In-process here; @tollgate/redis shares one cache between gateways (createRedisDpopReplayCache), falling back to
- * an in-process one while Redis is unreachable.
+ * In-process here, shared by the token endpoint (which binds tokens to a proof's key) and every verifier;
+ * @tollgate/redis shares one cache between nodes (createRedisDpopReplayCache), falling back to an in-process one while
+ * Redis is unreachable.
  */
 
 export interface DpopReplayCache {
