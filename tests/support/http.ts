@@ -106,13 +106,13 @@ export interface TokenBody {
   scope: string;
 }
 
-/** A 200 token response (RFC 6749 5.1), checked field by field. */
-export function assertTokenResponse(result: HttpResult): TokenBody {
+/** A 200 token response (RFC 6749 5.1), checked field by field; `DPoP` for a token bound to a key (RFC 9449 5.1). */
+export function assertTokenResponse(result: HttpResult, tokenType: 'Bearer' | 'DPoP' = 'Bearer'): TokenBody {
   assert.equal(result.status, 200, `expected a token; got status ${result.status}, body ${result.text.slice(0, 500)}`);
   assertNoStore(result);
   const body = asObject(result.json, 'token response');
   assert.equal(typeof body.access_token, 'string');
-  assert.equal(body.token_type, 'Bearer');
+  assert.equal(body.token_type, tokenType);
   assert.ok(
     Number.isInteger(body.expires_in) && (body.expires_in as number) > 0,
     `expires_in = ${String(body.expires_in)}`,

@@ -17,6 +17,7 @@ export type OAuthErrorName =
   | 'insufficient_scope'
   | 'access_denied'
   | 'temporarily_unavailable'
+  | 'invalid_dpop_proof'
   | 'server_error';
 
 export interface TollgateErrorOptions {
@@ -68,6 +69,13 @@ export class InvalidClient extends TollgateError {
 export class InvalidGrant extends TollgateError {
   constructor(description: string, options?: TollgateErrorOptions) {
     super('ERR_INVALID_GRANT', 400, 'invalid_grant', description, options);
+  }
+}
+
+/** RFC 9449 5: the token request's DPoP proof is missing where required, or fails a check of 4.3. */
+export class InvalidDpopProof extends TollgateError {
+  constructor(description: string, options?: TollgateErrorOptions) {
+    super('ERR_INVALID_DPOP_PROOF', 400, 'invalid_dpop_proof', description, options);
   }
 }
 

@@ -1,5 +1,5 @@
 /** RFC 8414 authorization server metadata, and where each endpoint lives below the issuer. */
-import { METADATA_EXTENSIONS } from '@tollgate/jwt';
+import { DEFAULT_DPOP_ALGORITHMS, METADATA_EXTENSIONS } from '@tollgate/jwt';
 import { SUPPORTED_GRANT_TYPES } from './grants/index.js';
 
 export const ENDPOINT_PATHS = Object.freeze({
@@ -27,6 +27,8 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
     revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    // RFC 9449 5.1: the token endpoint binds tokens to a DPoP proof made with one of these.
+    dpop_signing_alg_values_supported: DEFAULT_DPOP_ALGORITHMS,
     // Tollgate extension (RFC 8414 2 allows additional members): Server-Sent Events of revoked jtis, for verifiers.
     [METADATA_EXTENSIONS.revocationStreamEndpoint]: issuer + ENDPOINT_PATHS.revocationStream,
     // Tollgate extension: where verifiers report API-token uses (request counts, last used), client-authenticated.

@@ -21,12 +21,15 @@ export interface TokenRequest {
   client: PresentedClient;
   /** The caller's address, for brute-force limits. */
   remoteAddress: string;
+  /** The request's one `DPoP` header (RFC 9449 4), when it had one: the key to bind the tokens to. */
+  dpopProof?: string | undefined;
 }
 
 /** RFC 6749 5.1. */
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  /** DPoP when the access token is bound to the key of the request's proof (RFC 9449 5.1). */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   refresh_token?: string;
   scope: string;
@@ -49,7 +52,7 @@ export type IntrospectionResponse =
       scope: string;
       client_id: string;
       username?: string;
-      token_type: 'Bearer' | 'refresh_token';
+      token_type: 'Bearer' | 'DPoP' | 'refresh_token';
       /** Absent only for an API token that never expires. */
       exp?: number;
       iat: number;
@@ -59,6 +62,8 @@ export type IntrospectionResponse =
       aud: string | string[];
       iss: string;
       jti?: string;
+      /** The key a DPoP-bound access token is bound to (RFC 9449 6.2). */
+      cnf?: { jkt: string };
     };
 
 export type { ClientAuthMethod };

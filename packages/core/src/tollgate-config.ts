@@ -1,5 +1,5 @@
 /** What a `Tollgate` is opened with: its settings, and the store and services it runs over. */
-import type { SigningAlgorithm } from '@tollgate/jwt';
+import type { DpopReplayCache, SigningAlgorithm } from '@tollgate/jwt';
 import type { WindowCounter } from '@tollgate/window-counter';
 import type { CatalogCacheOptions } from './catalog/catalog-cache.js';
 import type { Clock } from './clock.js';
@@ -52,4 +52,9 @@ export interface TollgateDependencies {
   revocationSignal?: RevocationSignal;
   /** How long clients and APIs are kept in memory (default CATALOG_MAX_AGE_MS), and the clock that ages them. */
   catalogCache?: CatalogCacheOptions;
+  /**
+   * Where the token endpoint remembers DPoP proofs, so each is accepted once (RFC 9449 11.1). In-process by default;
+   * share one between nodes (createRedisDpopReplayCache) so a proof cannot be used again at another.
+   */
+  dpopReplay?: DpopReplayCache;
 }

@@ -2,7 +2,7 @@
  * One `Tollgate` per process, over a store: the token flows (token, revocation, introspection, JWKS), management
  * through `as(actor)` and `sessions` (management/, authorised and audited there), and the housekeeping a server runs.
  */
-import type { ApiTokenUsageReport } from '@tollgate/jwt';
+import { type ApiTokenUsageReport, MemoryDpopReplayCache } from '@tollgate/jwt';
 import { MemoryWindowCounter } from '@tollgate/window-counter';
 import { CatalogCache } from './catalog/catalog-cache.js';
 import { epochSeconds, systemClock } from './clock.js';
@@ -69,6 +69,7 @@ export class Tollgate implements ManagementSurface {
       refreshTokenMaxLifetimeSeconds,
       passwordLogin: config.passwordLogin,
       onRevoked: () => this.#revoked(),
+      dpopReplay: dependencies.dpopReplay ?? new MemoryDpopReplayCache({ now: clock }),
     };
     this.revocationFeed = new RevocationFeed(store.revocations, { ...dependencies.revocationFeed, clock });
     this.#denyList = new DenyList(this.revocationFeed, store.revocations, { clock });

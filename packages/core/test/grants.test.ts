@@ -71,6 +71,7 @@ describe('grants on the in-memory store', () => {
         subject: harness.userId,
         createdAt: now,
         revokedAt: null,
+        dpopJkt: null,
       });
     });
 

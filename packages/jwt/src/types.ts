@@ -26,6 +26,8 @@ export interface AccessTokenClaims {
   scope: string;
   nbf?: number;
   username?: string;
+  /** RFC 9449 6.1: the token is bound to the DPoP key with this RFC 7638 thumbprint. */
+  cnf?: { jkt: string };
 }
 
 export interface SigningKey {

@@ -85,4 +85,19 @@ describe('validateAccessToken refuses missing and mistyped claims', () => {
       claim: 'username',
     });
   });
+
+  it('refuses a cnf it cannot check rather than take the token as a bearer token (RFC 7800 3.1)', async () => {
+    const unusable = [
+      null,
+      'jkt',
+      ['jkt'],
+      {},
+      { jkt: '' },
+      { jkt: 42 },
+      { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' },
+    ];
+    for (const cnf of unusable) {
+      await assertRefused(forge({ payload: validClaims({ cnf }) }), 'ERR_TOKEN_CLAIM_INVALID', { claim: 'cnf' });
+    }
+  });
 });

@@ -45,6 +45,12 @@ describe('validateAccessToken accepts good tokens', () => {
     assert.equal(claims.username, 'alice');
   });
 
+  it('keeps the DPoP key binding, cnf.jkt, and nothing else of cnf (RFC 9449 6.1)', async () => {
+    const jkt = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
+    const claims = await validate(forge({ payload: validClaims({ cnf: { jkt, other: 'ignored' } }) }));
+    assert.deepEqual(claims.cnf, { jkt });
+  });
+
   it('returns only the claims it checked', async () => {
     const claims = await validate(forge({ payload: validClaims({ admin: true, roles: ['root'] }) }));
     assert.deepEqual(Object.keys(claims).sort(), Object.keys(validClaims()).sort());

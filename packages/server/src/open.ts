@@ -79,8 +79,8 @@ export interface OpenOptions {
    * database file and no schema are created; finding none is a NoTollgateDataError.
    */
   existingOnly?: boolean;
-  /** What the server shares with other nodes through Redis: the revocation nudge and the attempt counter. */
-  dependencies?: Pick<TollgateDependencies, 'attempts' | 'revocationSignal'>;
+  /** What the server shares with other nodes through Redis: the revocation nudge, attempt counter, DPoP proofs. */
+  dependencies?: Pick<TollgateDependencies, 'attempts' | 'revocationSignal' | 'dpopReplay'>;
   /** PostgreSQL stopped answering (queries are refused at once meanwhile), or answers again. */
   onDatabaseOutage?: (down: boolean, cause?: unknown) => void;
 }

@@ -57,7 +57,11 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
           logger.error({ err: cause }, 'the database stopped answering; refusing requests with 503 until it does');
         else logger.info('the database answers again');
       },
-      dependencies: { attempts: shared.attempts, revocationSignal: shared.revocationSignal },
+      dependencies: {
+        attempts: shared.attempts,
+        revocationSignal: shared.revocationSignal,
+        dpopReplay: shared.dpopReplay,
+      },
     });
   } catch (error) {
     await shared.close();

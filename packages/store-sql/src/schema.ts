@@ -57,6 +57,7 @@ export interface RefreshTokenFamiliesTable {
   subject: string;
   created_at: number;
   revoked_at: number | null;
+  dpop_jkt: string | null;
 }
 
 export interface RefreshTokensTable {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { openSqliteStore } from '../src/index.js';
+import { MIGRATION_NAMES, openSqliteStore } from '../src/index.js';
 import { apiToken, auditEvent, user } from '@tollgate/core/testing';
 import { createDatabaseAt001 } from './fixtures/database-at-001.js';
 
@@ -39,7 +39,7 @@ describe('migration 002_api_tokens_and_dashboard', () => {
       const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
       assert.deepEqual(
         rows.map((row) => row.name),
-        ['001_initial', '002_api_tokens_and_dashboard', '003_revocation_epoch', '004_signing_key_activation'],
+        MIGRATION_NAMES,
       );
     } finally {
       await store.close();

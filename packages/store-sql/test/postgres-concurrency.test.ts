@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { openPostgresStore, type PostgresStore } from '../src/index.js';
+import { MIGRATION_NAMES, openPostgresStore, type PostgresStore } from '../src/index.js';
 import { REVOCATION_LOCK_CLASS } from '../src/postgres/advisory-locks.js';
 import { accessToken, apiToken, family, refreshToken, T0 } from '@tollgate/core/testing';
 import {
@@ -229,7 +229,7 @@ describe('PostgreSQL migrations from several processes', { skip }, () => {
       );
       assert.deepEqual(
         rows.map((row: { name: string }) => row.name),
-        ['001_initial', '002_api_tokens_and_dashboard', '003_revocation_epoch', '004_signing_key_activation'],
+        MIGRATION_NAMES,
       );
     } finally {
       await dropSchema(schema);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { openPostgresStore, openStore, PostgresStore, SqliteStore } from '../src/index.js';
+import { MIGRATION_NAMES, openPostgresStore, openStore, PostgresStore, SqliteStore } from '../src/index.js';
 import { describeStoreContract } from '@tollgate/core/testing';
 import {
   DATABASE_URL,
@@ -39,7 +39,7 @@ describe('PostgreSQL', { skip }, () => {
         }>`select name from ${sql.id(store.schema, 'kysely_migration')} order by name`.execute(store.db);
         assert.deepEqual(
           rows.map((row) => row.name),
-          ['001_initial', '002_api_tokens_and_dashboard', '003_revocation_epoch', '004_signing_key_activation'],
+          MIGRATION_NAMES,
         );
       } finally {
         await store.close();

@@ -9,7 +9,11 @@ import type { GrantContext } from './context.js';
 import { mintAccessToken, tokenResponse } from './issue.js';
 import { grantScopes, requireGrantedScope } from './scopes.js';
 
-export async function clientCredentialsGrant(context: GrantContext, request: TokenRequest): Promise<TokenResponse> {
+export async function clientCredentialsGrant(
+  context: GrantContext,
+  request: TokenRequest,
+  jkt: string | undefined,
+): Promise<TokenResponse> {
   const client = await context.clients.authenticate(request.client, request.remoteAddress, false);
   if (!client.grantTypes.includes('client_credentials')) {
     throw new UnauthorizedClient('This client may not use the client_credentials grant');
@@ -18,6 +22,6 @@ export async function clientCredentialsGrant(context: GrantContext, request: Tok
   const scopes = requireGrantedScope(grantScopes(request.params.get('scope'), api.scopes, client.scopes), api, [
     { label: `client ${client.id}`, scopes: client.scopes },
   ]);
-  const grant = { subject: client.id, username: null, client, api, scopes };
+  const grant = { subject: client.id, username: null, client, api, scopes, jkt };
   return tokenResponse(grant, await mintAccessToken(context, grant));
 }

@@ -1,3 +1,4 @@
+import type { DpopReplayCache } from '@tollgate/jwt';
 import type { Clock } from '../clock.js';
 import type { ActingClient, ClientAuthenticator } from '../clients/authenticate.js';
 import type { KeyRing } from '../keys/keyring.js';
@@ -19,6 +20,8 @@ export interface GrantContext {
   passwordLogin: boolean;
   /** Called after a grant revoked tokens (a replayed refresh token), so the revocation stream publishes at once. */
   onRevoked: () => void;
+  /** Where DPoP proofs sent to the token endpoint are remembered, so each is accepted once (RFC 9449 11.1). */
+  dpopReplay: DpopReplayCache;
 }
 
 /** What a grant decided: who the token is for, for which API, with which scopes. */
@@ -29,6 +32,13 @@ export interface Grant {
   client: ActingClient;
   api: ApiRecord;
   scopes: string[];
+  /** The DPoP key the tokens are bound to (RFC 9449 6.1), when the request carried a proof. */
+  jkt: string | undefined;
 }
 
-export type GrantHandler = (context: GrantContext, request: TokenRequest) => Promise<TokenResponse>;
+/** `jkt`: the thumbprint of the request's DPoP proof key, checked before the grant runs (see dpop.ts). */
+export type GrantHandler = (
+  context: GrantContext,
+  request: TokenRequest,
+  jkt: string | undefined,
+) => Promise<TokenResponse>;

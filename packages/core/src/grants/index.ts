@@ -3,6 +3,7 @@ import { InvalidRequest, UnsupportedGrantType } from '../errors.js';
 import type { TokenRequest, TokenResponse } from '../service.js';
 import { clientCredentialsGrant } from './client-credentials.js';
 import type { GrantContext, GrantHandler } from './context.js';
+import { proofKeyOf } from './dpop.js';
 import { passwordGrant } from './password.js';
 import { refreshTokenGrant } from './refresh-token.js';
 
@@ -12,22 +13,23 @@ const HANDLERS: ReadonlyMap<string, GrantHandler> = new Map<string, GrantHandler
   ['refresh_token', refreshTokenGrant],
 ]);
 
-export function handleTokenRequest(context: GrantContext, request: TokenRequest): Promise<TokenResponse> {
+export async function handleTokenRequest(context: GrantContext, request: TokenRequest): Promise<TokenResponse> {
+  const handler = handlerFor(context, request);
+  return handler(context, request, await proofKeyOf(context, request));
+}
+
+function handlerFor(context: GrantContext, request: TokenRequest): GrantHandler {
   const grantType = request.params.get('grant_type');
   if (grantType === undefined) {
     // The simple login: `{"username", "password"}` and nothing else is the password grant.
     if (context.passwordLogin && request.params.has('username') && request.params.has('password')) {
-      return passwordGrant(context, request);
+      return passwordGrant;
     }
-    return Promise.reject(new InvalidRequest('The grant_type parameter is required'));
+    throw new InvalidRequest('The grant_type parameter is required');
   }
   const handler = HANDLERS.get(grantType);
-  if (!handler) {
-    return Promise.reject(
-      new UnsupportedGrantType('Supported grant types: password, client_credentials, refresh_token'),
-    );
-  }
-  return handler(context, request);
+  if (!handler) throw new UnsupportedGrantType('Supported grant types: password, client_credentials, refresh_token');
+  return handler;
 }
 
 export const SUPPORTED_GRANT_TYPES = [...HANDLERS.keys()];

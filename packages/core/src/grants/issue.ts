@@ -33,6 +33,7 @@ export async function mintAccessToken(context: GrantContext, grant: Grant): Prom
   };
   // Not an RFC 9068 claim, but APIs want a readable name beside the opaque `sub`, and the client knows it.
   if (grant.username !== null) claims.username = grant.username;
+  if (grant.jkt !== undefined) claims.cnf = { jkt: grant.jkt };
   const token = await signAccessToken(claims, context.keys.signingKey());
   return { token, issued: { jti: claims.jti, expiresAt: claims.exp }, expiresIn };
 }
@@ -72,7 +73,7 @@ export function newRefreshToken(
 export function tokenResponse(grant: Grant, access: MintedAccessToken, refreshToken?: string): TokenResponse {
   const response: TokenResponse = {
     access_token: access.token,
-    token_type: 'Bearer',
+    token_type: grant.jkt === undefined ? 'Bearer' : 'DPoP',
     expires_in: access.expiresIn,
     scope: formatScope(grant.scopes),
   };

@@ -18,7 +18,11 @@ import { grantScopes, requireGrantedScope } from './scopes.js';
 export { MAX_PASSWORD_LENGTH } from '../users/verify-password.js';
 const BAD_CREDENTIALS = 'The username or password is incorrect';
 
-export async function passwordGrant(context: GrantContext, request: TokenRequest): Promise<TokenResponse> {
+export async function passwordGrant(
+  context: GrantContext,
+  request: TokenRequest,
+  jkt: string | undefined,
+): Promise<TokenResponse> {
   const client = await context.clients.authenticate(request.client, request.remoteAddress, true);
   if (!client.grantTypes.includes('password')) {
     throw new UnauthorizedClient('This client may not use the password grant');
@@ -38,7 +42,7 @@ export async function passwordGrant(context: GrantContext, request: TokenRequest
       { label: `client ${client.id}`, scopes: client.scopes },
     ],
   );
-  return issueUserTokens(context, { subject: user.id, username: user.username, client, api, scopes });
+  return issueUserTokens(context, { subject: user.id, username: user.username, client, api, scopes, jkt });
 }
 
 async function authenticateUser(
@@ -68,6 +72,7 @@ async function issueUserTokens(context: GrantContext, grant: Grant): Promise<Tok
     subject: grant.subject,
     createdAt: epochSeconds(context.clock),
     revokedAt: null,
+    dpopJkt: grant.jkt ?? null,
   };
   const refresh = newRefreshToken(context, grant, family, grant.scopes);
   await context.store.grants.startFamily(family, refresh.record, access.issued);

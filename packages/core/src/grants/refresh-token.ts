@@ -6,9 +6,17 @@
  */
 import { epochSeconds } from '../clock.js';
 import { sha256Hex } from '../crypto/index.js';
-import { InvalidClient, InvalidGrant, InvalidRequest, InvalidTarget, UnauthorizedClient } from '../errors.js';
+import type { ActingClient } from '../clients/authenticate.js';
+import {
+  InvalidClient,
+  InvalidDpopProof,
+  InvalidGrant,
+  InvalidRequest,
+  InvalidTarget,
+  UnauthorizedClient,
+} from '../errors.js';
 import type { TokenRequest, TokenResponse } from '../service.js';
-import type { RefreshTokenRecord, UserRecord } from '../storage/index.js';
+import type { RefreshTokenFamilyRecord, RefreshTokenRecord, UserRecord } from '../storage/index.js';
 import type { GrantContext } from './context.js';
 import { mintAccessToken, newRefreshToken, tokenResponse } from './issue.js';
 import { boundedByFamily, familyEndsAt } from './refresh-lifetime.js';
@@ -19,7 +27,11 @@ const FAMILY_ENDED = 'The grant of this refresh token reached its maximum lifeti
 const REPLAYED = 'The refresh token was already used; every token of its grant has been revoked';
 const MAX_REFRESH_TOKEN_LENGTH = 512;
 
-export async function refreshTokenGrant(context: GrantContext, request: TokenRequest): Promise<TokenResponse> {
+export async function refreshTokenGrant(
+  context: GrantContext,
+  request: TokenRequest,
+  jkt: string | undefined,
+): Promise<TokenResponse> {
   const presented = request.params.get('refresh_token');
   if (presented === undefined) throw new InvalidRequest('The refresh_token parameter is required');
   const stored =
@@ -47,6 +59,7 @@ export async function refreshTokenGrant(context: GrantContext, request: TokenReq
     context.onRevoked();
     throw new InvalidGrant(REPLAYED);
   }
+  checkKeyBinding(client, family, jkt);
   checkResource(request.resources, token);
   const api = await context.store.apis.get(token.audience);
   if (!api) throw new InvalidGrant('The API this refresh token was issued for no longer exists');
@@ -61,7 +74,7 @@ export async function refreshTokenGrant(context: GrantContext, request: TokenReq
       { label: `client ${client.id}`, scopes: client.scopes },
     ],
   );
-  const grant = { subject: token.subject, username: token.username, client, api, scopes };
+  const grant = { subject: token.subject, username: token.username, client, api, scopes, jkt };
 
   const access = await mintAccessToken(context, grant);
   const next = newRefreshToken(context, grant, family, token.scopes);
@@ -71,6 +84,16 @@ export async function refreshTokenGrant(context: GrantContext, request: TokenReq
     throw new InvalidGrant(REPLAYED);
   }
   return tokenResponse(grant, access, next.token);
+}
+
+/**
+ * RFC 9449 5: a public client's refresh token is bound to the DPoP key of the grant, so a stolen one is useless
+ * without that key. A confidential client proves itself with its secret and may move to a new key.
+ */
+function checkKeyBinding(client: ActingClient, family: RefreshTokenFamilyRecord, jkt: string | undefined): void {
+  if (client.confidential || family.dpopJkt === null) return;
+  if (jkt === undefined) throw new InvalidDpopProof('This refresh token is bound to a DPoP key: send a DPoP proof');
+  if (jkt !== family.dpopJkt) throw new InvalidGrant('The refresh token is bound to another DPoP key');
 }
 
 /** RFC 8707 2.2: a refresh may name the resource, but only the one the grant was for. */

@@ -22,6 +22,11 @@ export interface RefreshTokenFamilyRecord {
   subject: string;
   createdAt: number;
   revokedAt: number | null;
+  /**
+   * The DPoP key the family's tokens were first bound to. A public client must refresh with a proof made with it
+   * (RFC 9449 5); a confidential client authenticates instead and may move to another key.
+   */
+  dpopJkt: string | null;
 }
 
 /** An access token issued from a refresh family, remembered so revoking the family can deny-list it. */

@@ -66,6 +66,11 @@ async function describeAccess(
   };
   if (claims.nbf !== undefined) response.nbf = claims.nbf;
   if (claims.username !== undefined) response.username = claims.username;
+  // RFC 9449 6.2: a resource server introspecting a DPoP-bound token learns which key the proof must be made with.
+  if (claims.cnf !== undefined) {
+    response.token_type = 'DPoP';
+    response.cnf = { jkt: claims.cnf.jkt };
+  }
   return response;
 }
 

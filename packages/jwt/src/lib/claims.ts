@@ -38,6 +38,19 @@ function singleAudience(payload: Record<string, unknown>, audiences: readonly st
   return aud;
 }
 
+/**
+ * RFC 7800 3.1 / RFC 9449 6.1: `cnf` names the key the token is bound to. Only `jkt` is understood; a `cnf` without
+ * one binds the token to something this verifier cannot check, so the token is refused rather than taken as bearer.
+ */
+function confirmation(payload: Record<string, unknown>): { jkt: string } | undefined {
+  const cnf = payload.cnf;
+  if (cnf === undefined) return undefined;
+  if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) throw refuse('ERR_TOKEN_CLAIM_INVALID', 'cnf');
+  const jkt = (cnf as Record<string, unknown>).jkt;
+  if (typeof jkt !== 'string' || jkt.length === 0) throw refuse('ERR_TOKEN_CLAIM_INVALID', 'cnf');
+  return { jkt };
+}
+
 /** RFC 7519 4.1.4 / 4.1.5 / 4.1.6, each with the same leeway for clock skew. */
 function checkTimes(payload: Record<string, unknown>, expected: ClaimExpectations) {
   const { nowSeconds, toleranceSeconds } = expected;
@@ -75,5 +88,7 @@ export function checkClaims(payload: Record<string, unknown>, expected: ClaimExp
   if (nbf !== undefined) claims.nbf = nbf;
   const username = optionalString(payload, 'username');
   if (username !== undefined) claims.username = username;
+  const cnf = confirmation(payload);
+  if (cnf !== undefined) claims.cnf = cnf;
   return claims;
 }

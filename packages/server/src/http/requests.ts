@@ -2,7 +2,7 @@
  * Turns a parsed HTTP request into the core's request shapes: parameters without client credentials,
  * the presented client, and the caller's address (as resolved through trusted proxies).
  */
-import { InvalidRequest, type RevocationRequest, type TokenRequest } from '@tollgate/core';
+import { InvalidDpopProof, InvalidRequest, type RevocationRequest, type TokenRequest } from '@tollgate/core';
 import type { FastifyRequest } from 'fastify';
 import { parametersOf } from './body.js';
 import { presentedClient } from './client-auth.js';
@@ -35,7 +35,18 @@ export const TOKEN_OPERATION_PARAMETERS: ReadonlySet<string> = new Set([
 export function tokenRequestOf(request: FastifyRequest): TokenRequest {
   const body = parametersOf(request.body);
   const { client, params } = presentedClient(request.headers.authorization, body.params);
-  return { params, resources: body.resources, client, remoteAddress: request.ip };
+  return { params, resources: body.resources, client, remoteAddress: request.ip, dpopProof: dpopProofOf(request) };
+}
+
+/**
+ * RFC 9449 4.3 step 1: at most one DPoP header. Node joins repeated headers of a name it does not know with ", ",
+ * and a compact JWS never holds a comma, so a comma means the client sent more than one.
+ */
+function dpopProofOf(request: FastifyRequest): string | undefined {
+  const proof = request.headers.dpop;
+  if (proof === undefined) return undefined;
+  if (typeof proof !== 'string' || proof.includes(',')) throw new InvalidDpopProof('Send exactly one DPoP header');
+  return proof;
 }
 
 /** RFC 7009 2.1 and RFC 7662 2.1 share one shape: `token`, an optional `token_type_hint`, the client. */

@@ -16,12 +16,14 @@ import * as initial from './001_initial.js';
 import * as apiTokensAndDashboard from './002_api_tokens_and_dashboard.js';
 import * as revocationEpoch from './003_revocation_epoch.js';
 import * as signingKeyActivation from './004_signing_key_activation.js';
+import * as dpopBinding from './007_dpop_binding.js';
 
 const migrations: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
   '002_api_tokens_and_dashboard': apiTokensAndDashboard,
   '003_revocation_epoch': revocationEpoch,
   '004_signing_key_activation': signingKeyActivation,
+  '007_dpop_binding': dpopBinding,
 };
 
 /** Every migration this version knows, in order: a database with all of them pending has no Tollgate schema at all. */

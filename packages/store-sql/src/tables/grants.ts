@@ -30,6 +30,7 @@ export class SqlGrantStore implements GrantStore {
           subject: family.subject,
           created_at: family.createdAt,
           revoked_at: family.revokedAt,
+          dpop_jkt: family.dpopJkt,
         })
         .execute();
       await trx.insertInto('refresh_tokens').values(toTokenRow(token)).execute();
@@ -49,6 +50,7 @@ export class SqlGrantStore implements GrantStore {
         'f.subject as family_subject',
         'f.created_at as family_created_at',
         'f.revoked_at as family_revoked_at',
+        'f.dpop_jkt as family_dpop_jkt',
       ])
       .where('t.token_hash', '=', tokenHash)
       .executeTakeFirst();
@@ -59,6 +61,7 @@ export class SqlGrantStore implements GrantStore {
       subject: row.family_subject,
       createdAt: row.family_created_at,
       revokedAt: row.family_revoked_at,
+      dpopJkt: row.family_dpop_jkt,
     };
     return { token: fromTokenRow(row), family };
   }

@@ -18,6 +18,12 @@ export function grantContract(open: () => Promise<Store>): void {
       assert.equal(await store().grants.findRefreshToken('sha256-of-unknown'), undefined);
     });
 
+    it('keeps the DPoP key a family is bound to', async () => {
+      const bound = family('f1', { dpopJkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' });
+      await store().grants.startFamily(bound, refreshToken('r1', 'f1'), accessToken('a1'));
+      assert.deepEqual((await store().grants.findRefreshToken('sha256-of-r1'))?.family, bound);
+    });
+
     it('keeps a client grant without username apart from a user grant', async () => {
       const clientGrant = refreshToken('r1', 'f1', { username: null, subject: 'client-1' });
       await store().grants.startFamily(family('f1', { subject: 'client-1' }), clientGrant, accessToken('a1'));

@@ -76,7 +76,15 @@ export function signingKey(kid: string, createdAt: number): SigningKeyRecord {
 }
 
 export function family(id: string, overrides: Partial<RefreshTokenFamilyRecord> = {}): RefreshTokenFamilyRecord {
-  return { id, clientId: 'client-1', subject: 'user-alice', createdAt: T0, revokedAt: null, ...overrides };
+  return {
+    id,
+    clientId: 'client-1',
+    subject: 'user-alice',
+    createdAt: T0,
+    revokedAt: null,
+    dpopJkt: null,
+    ...overrides,
+  };
 }
 
 export function refreshToken(
