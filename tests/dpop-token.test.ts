@@ -18,7 +18,8 @@ import {
 } from './support/http.js';
 import { verifyAccessToken } from './support/jwt.js';
 import { discover, insecure, oauth } from './support/oauth.js';
-import { type StandardSeed, seedStandard, USER_API } from './support/seed.js';
+import { addDashboardUser, assertAdminError, signIn } from './support/admin-api.js';
+import { addClient, cliJson, type StandardSeed, seedStandard, USER_API } from './support/seed.js';
 import { introspect } from './support/tokens.js';
 import { startTollgate, type TollgateProcess } from './support/tollgate.js';
 
@@ -158,5 +159,53 @@ describe('DPoP at the token endpoint', () => {
     const proof = await tokenEndpointProof(newKey, server.url);
     const refreshed = assertTokenResponse(await refresh(refreshToken, { dpop: proof }, true), 'DPoP');
     assert.deepEqual(await cnfOf(refreshed.access_token), { jkt: newKey.jkt });
+  });
+
+  describe('an API that takes only DPoP-bound tokens', () => {
+    const ORDERS = 'https://orders.example';
+
+    it('is made so with `apis add --dpop required`, and refuses a token request without a proof', async () => {
+      const added = (await cliJson(server, [
+        'apis',
+        'add',
+        ORDERS,
+        '--scopes',
+        'orders:read',
+        '--dpop',
+        'required',
+      ])) as {
+        dpop?: unknown;
+      };
+      assert.equal(added.dpop, 'required');
+      const client = await addClient(server, 'orders-backend', { scopes: ['orders:read'], apis: [ORDERS] });
+      const grant = { grant_type: 'client_credentials', resource: ORDERS };
+      const refused = await postForm(`${server.url}/token`, grant, { basic: client });
+      const body = assertOAuthError(refused, 400, 'invalid_dpop_proof');
+      assert.equal(body.error_description, `The API ${ORDERS} takes only DPoP-bound tokens: send a DPoP proof`);
+      const proof = await tokenEndpointProof(key, server.url);
+      const bound = assertTokenResponse(
+        await postForm(`${server.url}/token`, grant, { basic: client, headers: { dpop: proof } }),
+        'DPoP',
+      );
+      assert.deepEqual((await verifyAccessToken(server.url, bound.access_token, ORDERS)).payload.cnf, { jkt: key.jkt });
+    });
+
+    it('is switched through the admin API, which refuses a policy other than required or allowed', async () => {
+      await addDashboardUser(server, 'root', 'a long admin password', { admin: true });
+      const admin = await signIn(server.url, 'root', 'a long admin password');
+      const path = `/apis/${encodeURIComponent(USER_API)}`;
+      assertAdminError(await admin.patch(path, { dpop: 'sometimes' }), 400, 'invalid_request');
+      const changed = await admin.patch(path, { dpop: 'required' });
+      assert.equal(changed.status, 200, changed.text);
+      assert.equal(asObject(changed.json).dpop, 'required');
+      try {
+        assertOAuthError(await clientCredentials({}), 400, 'invalid_dpop_proof');
+        assertTokenResponse(await clientCredentials({ dpop: await tokenEndpointProof(key, server.url) }), 'DPoP');
+      } finally {
+        const restored = await admin.patch(path, { dpop: 'allowed' });
+        assert.equal(restored.status, 200, restored.text);
+      }
+      assertTokenResponse(await clientCredentials({}), 'Bearer');
+    });
   });
 });

@@ -21,8 +21,16 @@ describe('tollgate apis', () => {
       '10m',
       ...d,
     ]);
-    assert.deepEqual(Object.keys(api).sort(), ['created_at', 'default', 'identifier', 'scopes', 'token_ttl_seconds']);
+    assert.deepEqual(Object.keys(api).sort(), [
+      'created_at',
+      'default',
+      'dpop',
+      'identifier',
+      'scopes',
+      'token_ttl_seconds',
+    ]);
     assert.equal(api.identifier, API);
+    assert.equal(api.dpop, 'allowed');
     assert.deepEqual(api.scopes, ['read:data', 'write:data']);
     assert.equal(api.token_ttl_seconds, 600);
     assert.equal(api.default, true);
@@ -39,6 +47,15 @@ describe('tollgate apis', () => {
     const table = await ok(['apis', 'list', ...d]);
     assert.match(table, /^IDENTIFIER +DEFAULT +TOKEN TTL +CREATED +SCOPES$/m);
     assert.match(table, /https:\/\/api\.example\.com +10m/);
+  });
+
+  it('takes --dpop required, and refuses any other policy with exit status 2 and one line naming both', async () => {
+    const bound = await okJson<Record<string, unknown>>(['apis', 'add', `${API}/bound`, '--dpop', 'required', ...d]);
+    assert.equal(bound.dpop, 'required');
+    await okJson(['apis', 'remove', `${API}/bound`, ...d]);
+    const result = await run(['apis', 'add', `${API}/sometimes`, '--dpop', 'sometimes', ...d]);
+    assert.equal(result.status, 2, 'a bad value, as for an identifier that is not a URI');
+    assert.equal(result.stderr, 'tollgate: dpop must be required or allowed\n');
   });
 
   it('refuses a duplicate with exit status 1 and one line', async () => {

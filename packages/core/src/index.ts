@@ -46,3 +46,4 @@ export {
   generateEncryptionSecret,
 } from './crypto/index.js';
 export { SIGNING_ALGORITHMS, type SigningAlgorithm, API_TOKEN_PREFIX } from '@tollgate/jwt';
+export { DPOP_POLICIES } from './storage/apis.js';

@@ -12,7 +12,7 @@ import {
 import type { ApiRecord } from '../src/storage/index.js';
 
 function api(identifier: string, scopes: string[]): ApiRecord {
-  return { identifier, scopes, isDefault: false, tokenTtlSeconds: 600, createdAt: 0 };
+  return { identifier, scopes, isDefault: false, tokenTtlSeconds: 600, dpop: 'allowed', createdAt: 0 };
 }
 
 const ORDERS = api('https://orders.example', ['orders:read', 'orders:write']);

@@ -12,6 +12,8 @@ export interface ApisTable {
   /** 0 or 1; a partial unique index allows at most one 1. */
   is_default: number;
   token_ttl_seconds: number;
+  /** 'required' or 'allowed' (DpopPolicy). */
+  dpop: string;
   created_at: number;
 }
 

@@ -1,5 +1,5 @@
 /** `tollgate apis add|list|remove`: the APIs (resource servers) tokens are issued for. */
-import type { ApiView } from '@tollgate/core';
+import type { ApiView, DpopPolicy } from '@tollgate/core';
 import { formatDuration } from '@tollgate/server/values';
 import type { Command } from 'commander';
 import { parseScopes, parseTtl } from '../arguments.js';
@@ -13,6 +13,7 @@ export function apiJson(api: ApiView) {
     scopes: api.scopes,
     default: api.isDefault,
     token_ttl_seconds: api.tokenTtlSeconds,
+    dpop: api.dpop,
     created_at: api.createdAt,
   };
 }
@@ -21,6 +22,7 @@ interface AddOptions extends GlobalOptions {
   scopes: string[];
   default?: boolean;
   tokenTtl?: number;
+  dpop?: DpopPolicy;
 }
 
 export function registerApiCommands(program: Command, cli: Cli): void {
@@ -33,6 +35,8 @@ export function registerApiCommands(program: Command, cli: Cli): void {
     .option('--scopes <scopes>', 'space-separated scopes the API defines', parseScopes, [])
     .option('--default', 'make it the API for token requests that name no resource')
     .option('--token-ttl <duration>', 'access-token lifetime for this API, e.g. 15m', parseTtl)
+    // Core checks the value (one rule for every surface); importing its list here would load core for --version.
+    .option('--dpop <policy>', 'required: issue only DPoP-bound tokens for it (RFC 9449); default allowed')
     .action(async (identifier: string, _options: AddOptions, command: Command) => {
       const options = command.optsWithGlobals<AddOptions>();
       const api = await withOperator(cli, options, (operations) =>
@@ -41,6 +45,7 @@ export function registerApiCommands(program: Command, cli: Cli): void {
           scopes: options.scopes,
           isDefault: options.default === true,
           ...(options.tokenTtl === undefined ? {} : { tokenTtlSeconds: options.tokenTtl }),
+          ...(options.dpop === undefined ? {} : { dpop: options.dpop }),
         }),
       );
       if (options.json) return printJson(cli, apiJson(api));
@@ -50,6 +55,7 @@ export function registerApiCommands(program: Command, cli: Cli): void {
         `  scopes:         ${formatList(api.scopes, '(none)')}`,
         `  token lifetime: ${formatDuration(api.tokenTtlSeconds)}`,
         `  default:        ${api.isDefault ? 'yes' : 'no'}`,
+        `  DPoP:           ${api.dpop}`,
       );
     });
 

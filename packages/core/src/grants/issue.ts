@@ -2,6 +2,7 @@
 import { type AccessTokenClaims, MAX_ACCESS_TOKEN_LIFETIME_SECONDS, signAccessToken } from '@tollgate/jwt';
 import { epochSeconds } from '../clock.js';
 import { randomId, randomToken, sha256Hex } from '../crypto/index.js';
+import { InvalidDpopProof } from '../errors.js';
 import { formatScope } from '../scope.js';
 import type { TokenResponse } from '../service.js';
 import type { IssuedAccessToken, RefreshTokenFamilyRecord, RefreshTokenRecord } from '../storage/index.js';
@@ -18,6 +19,10 @@ export interface MintedAccessToken {
 }
 
 export async function mintAccessToken(context: GrantContext, grant: Grant): Promise<MintedAccessToken> {
+  // Every grant mints here, before it writes anything: the one place an API's DPoP requirement is enforced.
+  if (grant.api.dpop === 'required' && grant.jkt === undefined) {
+    throw new InvalidDpopProof(`The API ${grant.api.identifier} takes only DPoP-bound tokens: send a DPoP proof`);
+  }
   const now = epochSeconds(context.clock);
   // Checked when the API is added or changed; capped again here for a row written before that check, or by hand.
   const expiresIn = Math.min(grant.api.tokenTtlSeconds, MAX_ACCESS_TOKEN_LIFETIME_SECONDS);

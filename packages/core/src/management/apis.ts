@@ -4,7 +4,7 @@ import { AUDIT_ACTIONS, type AuditAction } from '../audit/actions.js';
 import { epochSeconds } from '../clock.js';
 import { InvalidRequest, NotFound } from '../errors.js';
 import { isResourceIdentifier } from '../grants/audience.js';
-import type { ApiRecord } from '../storage/index.js';
+import { type ApiRecord, DPOP_POLICIES, type DpopPolicy } from '../storage/apis.js';
 import { requireAdmin } from './authorize.js';
 import type { ManagementContext } from './context.js';
 import type { Actor, ActorOperations, ApiChanges, ApiInput } from './contract.js';
@@ -47,6 +47,7 @@ export class ApiOperations implements ApiOperationsShape {
       scopes: checkScopes(input.scopes),
       isDefault: input.isDefault === true,
       tokenTtlSeconds: checkTokenTtl(input.tokenTtlSeconds ?? this.#context.defaultAccessTokenTtlSeconds),
+      dpop: checkDpopPolicy(input.dpop ?? 'allowed'),
       createdAt: epochSeconds(this.#context.clock),
     };
     const api = await this.#context.store.apis.add(record, { defaultIfNone: true });
@@ -54,6 +55,7 @@ export class ApiOperations implements ApiOperationsShape {
       scopes: api.scopes,
       isDefault: api.isDefault,
       tokenTtlSeconds: api.tokenTtlSeconds,
+      dpop: api.dpop,
     });
     return apiView(api);
   }
@@ -65,12 +67,14 @@ export class ApiOperations implements ApiOperationsShape {
     if (changes.scopes !== undefined) checked.scopes = checkScopes(changes.scopes);
     if (changes.tokenTtlSeconds !== undefined) checked.tokenTtlSeconds = checkTokenTtl(changes.tokenTtlSeconds);
     if (changes.isDefault !== undefined) checked.isDefault = changes.isDefault;
+    if (changes.dpop !== undefined) checked.dpop = checkDpopPolicy(changes.dpop);
     const api = await this.#context.store.apis.update(identifier, checked);
     if (!api) throw new NotFound(`No API with identifier ${identifier}`);
     const detail: Record<string, unknown> = {};
     if (changes.scopes !== undefined) detail.scopes = api.scopes;
     if (changes.isDefault !== undefined) detail.isDefault = api.isDefault;
     if (changes.tokenTtlSeconds !== undefined) detail.tokenTtlSeconds = api.tokenTtlSeconds;
+    if (changes.dpop !== undefined) detail.dpop = api.dpop;
     await this.#audit(AUDIT_ACTIONS.apiUpdate, identifier, detail);
     return apiView(api);
   }
@@ -111,4 +115,10 @@ export class ApiOperations implements ApiOperationsShape {
 
 function checkTokenTtl(seconds: number): number {
   return checkRange(seconds, 'token lifetime (seconds)', MIN_ACCESS_TOKEN_TTL_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS);
+}
+
+/** The CLI and the admin API check the shape too; this is the rule every surface shares. */
+function checkDpopPolicy(policy: DpopPolicy): DpopPolicy {
+  if (!DPOP_POLICIES.includes(policy)) throw new InvalidRequest('dpop must be required or allowed');
+  return policy;
 }

@@ -5,7 +5,7 @@
  */
 import type { ApiTokenUsageReport } from '@tollgate/jwt';
 import type { PresentedClient } from '../service.js';
-import type { AuditFilter, GrantType } from '../storage/index.js';
+import type { AuditFilter, DpopPolicy, GrantType } from '../storage/index.js';
 import type {
   ApiTokenView,
   ApiView,
@@ -52,6 +52,7 @@ export interface ApiChanges {
   /** Making one API the default un-defaults the previous one. */
   isDefault?: boolean;
   tokenTtlSeconds?: number;
+  dpop?: DpopPolicy;
 }
 
 export interface ApiInput {
@@ -61,6 +62,8 @@ export interface ApiInput {
   isDefault?: boolean;
   /** Omitted: the server's default access-token lifetime. */
   tokenTtlSeconds?: number;
+  /** Omitted: `allowed`, bearer and DPoP-bound tokens alike. */
+  dpop?: DpopPolicy;
 }
 
 export interface ClientChanges {

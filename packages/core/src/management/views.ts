@@ -7,6 +7,7 @@ import type {
   ApiRecord,
   AuditEventRecord,
   ClientRecord,
+  DpopPolicy,
   GrantType,
   SigningKeyRecord,
   UserRecord,
@@ -66,6 +67,7 @@ export interface ApiView {
   scopes: string[];
   isDefault: boolean;
   tokenTtlSeconds: number;
+  dpop: DpopPolicy;
   createdAt: number;
 }
 
@@ -119,8 +121,8 @@ export function userView(user: UserRecord): UserView {
 }
 
 export function apiView(api: ApiRecord): ApiView {
-  const { identifier, scopes, isDefault, tokenTtlSeconds, createdAt } = api;
-  return { identifier, scopes: [...scopes], isDefault, tokenTtlSeconds, createdAt };
+  const { identifier, scopes, isDefault, tokenTtlSeconds, dpop, createdAt } = api;
+  return { identifier, scopes: [...scopes], isDefault, tokenTtlSeconds, dpop, createdAt };
 }
 
 export function clientView(client: ClientRecord): ClientView {

@@ -16,6 +16,7 @@ interface ApiFormValues {
   scopes: string;
   ttlSeconds: string;
   isDefault: boolean;
+  dpopRequired: boolean;
 }
 
 function ApiForm(props: { initial?: ApiView; onSaved: () => void; onCancel: () => void }) {
@@ -25,11 +26,16 @@ function ApiForm(props: { initial?: ApiView; onSaved: () => void; onCancel: () =
     scopes: initial?.scopes.join(' ') ?? '',
     ttlSeconds: initial ? String(initial.tokenTtlSeconds) : '',
     isDefault: initial?.isDefault ?? false,
+    dpopRequired: initial?.dpop === 'required',
   });
   const set = (changes: Partial<ApiFormValues>) => setValues({ ...values, ...changes });
 
   const save = async () => {
-    const body: Record<string, unknown> = { scopes: parseScopes(values.scopes), isDefault: values.isDefault };
+    const body: Record<string, unknown> = {
+      scopes: parseScopes(values.scopes),
+      isDefault: values.isDefault,
+      dpop: values.dpopRequired ? 'required' : 'allowed',
+    };
     if (values.ttlSeconds.trim() !== '') body.tokenTtlSeconds = Number(values.ttlSeconds);
     if (initial) await api.patch(`/apis/${segment(initial.identifier)}`, body);
     else await api.post('/apis', { identifier: values.identifier.trim(), ...body });
@@ -58,6 +64,11 @@ function ApiForm(props: { initial?: ApiView; onSaved: () => void; onCancel: () =
         hint="Of access tokens issued for this API. Empty: the server's default."
       />
       <CheckboxField label="Default API" checked={values.isDefault} onChange={(isDefault) => set({ isDefault })} />
+      <CheckboxField
+        label="Only DPoP-bound tokens"
+        checked={values.dpopRequired}
+        onChange={(dpopRequired) => set({ dpopRequired })}
+      />
     </ActionForm>
   );
 }
@@ -113,6 +124,7 @@ export function ApisPage() {
               <tr key={item.identifier}>
                 <th scope="row" class="mono">
                   {item.identifier} {item.isDefault ? <Badge tone="info">default</Badge> : null}
+                  {item.dpop === 'required' ? <Badge tone="info">DPoP only</Badge> : null}
                 </th>
                 <td data-label="Scopes">{formatList(item.scopes)}</td>
                 <td data-label="Token lifetime">{formatDuration(item.tokenTtlSeconds)}</td>

@@ -1,4 +1,4 @@
-import { type AddApiOptions, type ApiRecord, type ApiStore, Conflict } from '@tollgate/core';
+import { type AddApiOptions, type ApiRecord, type ApiStore, Conflict, type DpopPolicy } from '@tollgate/core';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import { decodeBoolean, decodeStringList, encodeBoolean, encodeJson } from '../json-columns.js';
 import type { ApisTable, Database } from '../schema.js';
@@ -13,7 +13,7 @@ class NoSuchApi extends Error {}
  */
 const MAX_DEFAULT_RACES = 20;
 
-type ApiChanges = Partial<Pick<ApiRecord, 'scopes' | 'tokenTtlSeconds' | 'isDefault'>>;
+type ApiChanges = Partial<Pick<ApiRecord, 'scopes' | 'tokenTtlSeconds' | 'isDefault' | 'dpop'>>;
 
 export class SqlApiStore implements ApiStore {
   readonly #db: Kysely<Database>;
@@ -125,6 +125,7 @@ function toChangedColumns(changes: ApiChanges): Updateable<ApisTable> {
   if (changes.scopes !== undefined) set.scopes = encodeJson(changes.scopes);
   if (changes.tokenTtlSeconds !== undefined) set.token_ttl_seconds = changes.tokenTtlSeconds;
   if (changes.isDefault !== undefined) set.is_default = encodeBoolean(changes.isDefault);
+  if (changes.dpop !== undefined) set.dpop = changes.dpop;
   return set;
 }
 
@@ -134,6 +135,7 @@ function toRow(api: ApiRecord): ApisTable {
     scopes: encodeJson(api.scopes),
     is_default: encodeBoolean(api.isDefault),
     token_ttl_seconds: api.tokenTtlSeconds,
+    dpop: api.dpop,
     created_at: api.createdAt,
   };
 }
@@ -144,6 +146,13 @@ function fromRow(row: Selectable<ApisTable>): ApiRecord {
     scopes: decodeStringList(row.scopes, 'apis.scopes'),
     isDefault: decodeBoolean(row.is_default),
     tokenTtlSeconds: row.token_ttl_seconds,
+    dpop: decodeDpopPolicy(row.dpop),
     createdAt: row.created_at,
   };
+}
+
+/** A value outside the two policies was written by hand: refuse it loudly rather than guess either way. */
+function decodeDpopPolicy(value: string): DpopPolicy {
+  if (value === 'required' || value === 'allowed') return value;
+  throw new Error(`apis.dpop holds ${JSON.stringify(value)}, not one of required, allowed`);
 }

@@ -33,7 +33,8 @@ export function useFreshStore(open: () => Promise<Store>): () => Store {
 }
 
 export function api(identifier: string, overrides: Partial<ApiRecord> = {}): ApiRecord {
-  return { identifier, scopes: ['read', 'write'], isDefault: false, tokenTtlSeconds: 900, createdAt: T0, ...overrides };
+  const defaults = { scopes: ['read', 'write'], isDefault: false, tokenTtlSeconds: 900, dpop: 'allowed' as const };
+  return { identifier, ...defaults, createdAt: T0, ...overrides };
 }
 
 export function user(username: string, overrides: Partial<UserRecord> = {}): UserRecord {

@@ -2,7 +2,7 @@ import { Conflict } from '../../errors.js';
 import type { AddApiOptions, ApiRecord, ApiStore } from '../../storage/index.js';
 import { compareText, copyOf } from './records.js';
 
-type ApiChanges = Partial<Pick<ApiRecord, 'scopes' | 'tokenTtlSeconds' | 'isDefault'>>;
+type ApiChanges = Partial<Pick<ApiRecord, 'scopes' | 'tokenTtlSeconds' | 'isDefault' | 'dpop'>>;
 
 /** Each method runs to completion without awaiting, so "at most one default" holds as in one transaction. */
 export class MemoryApiStore implements ApiStore {
@@ -23,6 +23,7 @@ export class MemoryApiStore implements ApiStore {
     if (changes.isDefault === true) this.#clearDefault();
     if (changes.scopes !== undefined) api.scopes = [...changes.scopes];
     if (changes.tokenTtlSeconds !== undefined) api.tokenTtlSeconds = changes.tokenTtlSeconds;
+    if (changes.dpop !== undefined) api.dpop = changes.dpop;
     if (changes.isDefault !== undefined) api.isDefault = changes.isDefault;
     return copyOf(api);
   }

@@ -1,4 +1,5 @@
 /** /api/v1/apis: the registered APIs (resource servers). Everyone signed in may list them; only admins change them. */
+import { DPOP_POLICIES } from '@tollgate/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { TollgateEndpoints } from '../../tollgate-endpoints.js';
@@ -8,12 +9,15 @@ import { actorOf } from '../../http/admin-session.js';
 import { scopeList, someChange, text } from './inputs.js';
 
 const tokenTtlSeconds = z.number().int().min(1);
+/** RFC 9449: whether the API takes only DPoP-bound tokens. */
+const dpop = z.enum(DPOP_POLICIES);
 
 export const apiBody = z.strictObject({
   identifier: text(2048),
   scopes: scopeList,
   isDefault: z.boolean().optional(),
   tokenTtlSeconds: tokenTtlSeconds.optional(),
+  dpop: dpop.optional(),
 });
 
 export const apiChangesBody = z
@@ -21,8 +25,9 @@ export const apiChangesBody = z
     scopes: scopeList.optional(),
     isDefault: z.boolean().optional(),
     tokenTtlSeconds: tokenTtlSeconds.optional(),
+    dpop: dpop.optional(),
   })
-  .refine(someChange, 'must name at least one of scopes, isDefault, tokenTtlSeconds');
+  .refine(someChange, 'must name at least one of scopes, isDefault, tokenTtlSeconds, dpop');
 
 type IdentifierParams = { identifier: string };
 

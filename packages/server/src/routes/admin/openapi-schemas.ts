@@ -123,6 +123,7 @@ export const VIEW_SCHEMAS: Record<string, JsonSchema> = {
     scopes: strings,
     isDefault: boolean(),
     tokenTtlSeconds: integer(),
+    dpop: { type: 'string', enum: ['required', 'allowed'], description: 'required: only DPoP-bound tokens (RFC 9449)' },
     createdAt: epochSeconds('Creation time'),
   }),
   ClientView: clientView,
