@@ -150,6 +150,31 @@ export class Forbidden extends TollgateError {
   }
 }
 
+/**
+ * RFC 6750 3.1 `invalid_token`: a bearer token presented to a protected resource of ours (the admin API) is
+ * malformed, expired, revoked, for another audience, or its owner may no longer use it.
+ */
+export class InvalidToken extends TollgateError {
+  constructor(description: string, options?: TollgateErrorOptions) {
+    super('ERR_INVALID_TOKEN', 401, 'invalid_token', description, options);
+  }
+}
+
+/** RFC 6750 3.1 `insufficient_scope`: a valid bearer token without the scope the operation needs (`requiredScope`). */
+export class InsufficientScope extends TollgateError {
+  readonly requiredScope: string;
+  constructor(requiredScope: string, options?: TollgateErrorOptions) {
+    super(
+      'ERR_INSUFFICIENT_SCOPE',
+      403,
+      'insufficient_scope',
+      `This operation needs the scope ${requiredScope}`,
+      options,
+    );
+    this.requiredScope = requiredScope;
+  }
+}
+
 /** The store is unreachable or failed; the client sees only a generic message. */
 export class ServiceUnavailable extends TollgateError {
   constructor(options?: TollgateErrorOptions) {

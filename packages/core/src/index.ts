@@ -47,3 +47,6 @@ export {
 } from './crypto/index.js';
 export { SIGNING_ALGORITHMS, type SigningAlgorithm, API_TOKEN_PREFIX } from '@tollgate/jwt';
 export { DPOP_POLICIES } from './storage/apis.js';
+export { ADMIN_SCOPE_ALL, ADMIN_SCOPES, type AdminScope, isAdminScope } from './admin-access/scopes.js';
+export { ADMIN_API_PATH, adminApiIdentifier } from './admin-access/resource.js';
+export type { AdminBearerRequest } from './admin-access/bearer.js';

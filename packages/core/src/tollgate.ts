@@ -4,6 +4,9 @@
  */
 import { type ApiTokenUsageReport, MemoryDpopReplayCache } from '@tollgate/jwt';
 import { MemoryWindowCounter } from '@tollgate/window-counter';
+import { type AdminBearerContext, type AdminBearerRequest, authorizeAdminBearer } from './admin-access/bearer.js';
+import { adminApiRecord, withAdminApi } from './admin-access/resource.js';
+import { AuditLog } from './audit/record.js';
 import { CatalogCache } from './catalog/catalog-cache.js';
 import { epochSeconds, systemClock } from './clock.js';
 import { ClientAuthenticator } from './clients/authenticate.js';
@@ -43,6 +46,7 @@ export class Tollgate implements ManagementSurface {
   readonly #issuer: string;
   readonly #management: Management;
   readonly #signal: RevocationSignal | undefined;
+  readonly #adminBearer: AdminBearerContext;
   #unsubscribeSignal: (() => void) | undefined;
 
   private constructor(config: TollgateConfig, dependencies: TollgateDependencies, keyRing: KeyRing) {
@@ -50,7 +54,8 @@ export class Tollgate implements ManagementSurface {
     this.#signal = dependencies.revocationSignal;
     // Another node's catalog changes arrive by the signal that carries revocations; this node's go out by it.
     this.#catalog = new CatalogCache(dependencies.store, () => this.#signal?.publish(), dependencies.catalogCache);
-    const store = storeWith(dependencies.store, this.#catalog.clients, this.#catalog.apis);
+    const adminApi = adminApiRecord(config.issuer, config.defaultAccessTokenTtlSeconds);
+    const store = storeWith(dependencies.store, this.#catalog.clients, withAdminApi(this.#catalog.apis, adminApi));
     const refreshTokenMaxLifetimeSeconds =
       config.refreshTokenMaxLifetimeSeconds ?? DEFAULT_REFRESH_TOKEN_MAX_LIFETIME_SECONDS;
     const attempts = dependencies.attempts ?? new MemoryWindowCounter({ now: clock });
@@ -75,7 +80,7 @@ export class Tollgate implements ManagementSurface {
     this.#denyList = new DenyList(this.revocationFeed, store.revocations, { clock });
     this.#lookup = {
       store,
-      audiences: () => this.#catalog.apiIdentifiers(),
+      audiences: async () => [...(await this.#catalog.apiIdentifiers()), adminApi.identifier],
       keys: keyRing,
       clock,
       clients,
@@ -92,13 +97,23 @@ export class Tollgate implements ManagementSurface {
       this.revocationFeed.poke();
     });
     this.#management = createManagement(config, {
-      store: storeWith(dependencies.store, this.#catalog.managedClients, this.#catalog.managedApis),
+      store: storeWith(
+        dependencies.store,
+        this.#catalog.managedClients,
+        withAdminApi(this.#catalog.managedApis, adminApi),
+      ),
+      adminApi,
       clock,
       keyRing,
       clients,
       guard,
       onRevoked: () => this.#revoked(),
     });
+    this.#adminBearer = {
+      lookup: this.#lookup,
+      audit: new AuditLog(store.audit, clock),
+      audience: adminApi.identifier,
+    };
   }
 
   /** Loads the signing keys, creating the first one on a fresh store. */
@@ -111,6 +126,19 @@ export class Tollgate implements ManagementSurface {
   /** Management operations authorised and audited for this actor (admin API, dashboard, CLI as `OPERATOR`). */
   as(actor: Actor): ActorOperations {
     return this.#management.as(actor);
+  }
+
+  /**
+   * The actor a bearer token presented to the admin API acts as, once it is valid, meant for the admin API and
+   * holding `requiredScope`; `InvalidToken` or `InsufficientScope` (audited) otherwise. Then use `as(actor)`.
+   */
+  authorizeAdminBearer(request: AdminBearerRequest): Promise<Actor> {
+    return authorizeAdminBearer(this.#adminBearer, request);
+  }
+
+  /** The admin API's RFC 8707 resource identifier: what `resource` a token for it is requested with. */
+  get adminApiIdentifier(): string {
+    return this.#adminBearer.audience;
   }
 
   get sessions(): SessionOperations {

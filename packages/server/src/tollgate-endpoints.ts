@@ -2,6 +2,9 @@
 import type { ManagementSurface, Tollgate } from '@tollgate/core';
 import type { RevocationStreamSource } from './routes/revocations.js';
 
-export type TollgateEndpoints = Pick<Tollgate, 'token' | 'revoke' | 'introspect' | 'jwks' | 'metadata'> &
+export type TollgateEndpoints = Pick<
+  Tollgate,
+  'token' | 'revoke' | 'introspect' | 'jwks' | 'metadata' | 'authorizeAdminBearer'
+> &
   ManagementSurface &
   RevocationStreamSource;

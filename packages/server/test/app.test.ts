@@ -49,6 +49,9 @@ class RecordingCore implements TollgateEndpoints {
   as(): never {
     throw new Error('the admin API is not exercised here');
   }
+  async authorizeAdminBearer(): Promise<never> {
+    throw new Error('the admin API is not exercised here');
+  }
   readonly sessions = {
     signIn: async (): Promise<never> => {
       throw new Error('the admin API is not exercised here');

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type TollgateEndpoints, buildApp } from '../src/app.js';
 import { createLogger } from '../src/logging.js';
+import { ADMIN_SCOPES } from '@tollgate/core';
 import { buildOpenApiDocument, documentedOperations } from '../src/routes/admin/openapi-document.js';
+import { OPERATION_SCOPES } from '../src/routes/admin/operation-scopes.js';
 
 /** Only route registration matters here: no handler is called. */
 const unused = (): never => {
@@ -17,6 +19,7 @@ const core = {
   authenticateClient: unused,
   revocationFeed: { subscribe: () => () => {} },
   as: unused,
+  authorizeAdminBearer: unused,
   sessions: { signIn: unused, resume: unused, signOut: unused },
   reportApiTokenUsage: unused,
 } as unknown as TollgateEndpoints;
@@ -60,9 +63,40 @@ describe('the OpenAPI document', () => {
     assert.equal(document.components.securitySchemes.csrfToken?.name, 'X-CSRF-Token');
     assert.ok(document.components.schemas.Error);
     const revoke = document.paths['/api/v1/tokens/{id}']?.delete;
-    assert.deepEqual(revoke?.security, [{ sessionCookie: [], csrfToken: [] }]);
+    assert.deepEqual(revoke?.security, [
+      { sessionCookie: [], csrfToken: [] },
+      { adminToken: ['tollgate:tokens:write'] },
+    ]);
     assert.ok(revoke?.responses['404'] && revoke.responses['204'] && revoke.responses['401']);
     assert.deepEqual(document.paths['/api/v1/session']?.post?.security, []);
+  });
+
+  it('names exactly one scope or access rule for every route the server registers, and no other', async () => {
+    const registered = await registeredAdminOperations();
+    const tabled = Object.keys(OPERATION_SCOPES).map((key) => key.replace(' ', ' /api/v1'));
+    assert.deepEqual([...tabled].sort(), [...registered].sort());
+    const scopes = new Set<string>(ADMIN_SCOPES);
+    for (const [key, access] of Object.entries(OPERATION_SCOPES)) {
+      assert.ok(scopes.has(access) || access === 'public' || access === 'session', `${key}: ${access}`);
+    }
+  });
+
+  it("lists each operation's bearer scope in its security, with every admin scope in the scheme", () => {
+    const document = buildOpenApiDocument() as {
+      components: { securitySchemes: Record<string, { flows?: { clientCredentials: { scopes: object } } }> };
+      paths: Record<string, Record<string, { security: Array<Record<string, string[]>> }>>;
+    };
+    for (const [key, access] of Object.entries(OPERATION_SCOPES)) {
+      const [method, path] = key.split(' ') as [string, string];
+      const security = document.paths[`/api/v1${path}`]?.[method.toLowerCase()]?.security;
+      const bearer = security?.find((requirement) => 'adminToken' in requirement);
+      if (access === 'public' || access === 'session') assert.equal(bearer, undefined, key);
+      else assert.deepEqual(bearer, { adminToken: [access] }, key);
+    }
+    const scheme = document.components.securitySchemes.adminToken;
+    assert.deepEqual(Object.keys(scheme?.flows?.clientCredentials.scopes ?? {}), [...ADMIN_SCOPES]);
+    assert.deepEqual(document.paths['/api/v1/users']?.post?.security?.[1], { adminToken: ['tollgate:users:write'] });
+    assert.deepEqual(document.paths['/api/v1/session']?.get?.security, [{ sessionCookie: [] }]);
   });
 
   it('refers only to schemas it defines', () => {

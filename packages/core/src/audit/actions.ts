@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = Object.freeze({
   keyRotate: 'key.rotate',
   keyRetire: 'key.retire',
   auditList: 'audit.list',
+  /** A bearer token without the scope an admin API operation needs (always outcome `failure`). */
+  adminScopeDenied: 'admin_api.insufficient_scope',
 });
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];

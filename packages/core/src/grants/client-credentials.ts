@@ -2,6 +2,7 @@
  * RFC 6749 4.4. The client acts on its own behalf: `sub` is the client id (RFC 9068 2.2), and no refresh
  * token is issued (4.4.3), since the client can always authenticate again.
  */
+import { clientAllowance } from '../admin-access/allowance.js';
 import { UnauthorizedClient } from '../errors.js';
 import type { TokenRequest, TokenResponse } from '../service.js';
 import { resolveApi } from './audience.js';
@@ -19,7 +20,8 @@ export async function clientCredentialsGrant(
     throw new UnauthorizedClient('This client may not use the client_credentials grant');
   }
   const api = await resolveApi(context.store.apis, request.resources, client);
-  const scopes = requireGrantedScope(grantScopes(request.params.get('scope'), api.scopes, client.scopes), api, [
+  const allowed = clientAllowance(client.scopes);
+  const scopes = requireGrantedScope(grantScopes(request.params.get('scope'), api.scopes, allowed), api, [
     { label: `client ${client.id}`, scopes: client.scopes },
   ]);
   const grant = { subject: client.id, username: null, client, api, scopes, jkt };

@@ -6,6 +6,7 @@
 import { checkName, checkScopes, printable } from './validate.js';
 import { InvalidRequest, InvalidScope } from '../errors.js';
 import type { ApiRecord } from '../storage/index.js';
+import { isAdminScope } from '../admin-access/scopes.js';
 import { MAX_API_TOKEN_TTL_SECONDS, MIN_API_TOKEN_TTL_SECONDS } from './config.js';
 import type { ManagementConfig } from './contract.js';
 
@@ -53,7 +54,11 @@ export function checkTokenScopes(
   if (scopes.length === 0) throw new InvalidRequest('scopes: choose at least one scope');
   for (const scope of scopes) {
     if (!owner.scopes.includes(scope)) {
-      throw new InvalidScope(`scope "${scope}" is beyond the owner's scopes`);
+      throw new InvalidScope(
+        isAdminScope(scope)
+          ? `scope "${scope}" is an admin scope: only a token of an administrator, or of a client allowed it, may carry it`
+          : `scope "${scope}" is beyond the owner's scopes`,
+      );
     }
     if (!apis.some((api) => api.scopes.includes(scope))) {
       throw new InvalidScope(`scope "${scope}" is not offered by any of the chosen APIs`);

@@ -44,7 +44,7 @@ export class ApiTokenOperations implements TokenOperations {
     const { store, clock, config } = this.#context;
     const name = checkTokenName(input.name);
     const owner = await resolveTokenOwner(this.#context, this.#actor, input.owner);
-    const apis = checkTokenApis(input.apis, await store.apis.list(), owner);
+    const apis = checkTokenApis(input.apis, [...(await store.apis.list()), this.#context.adminApi], owner);
     const scopes = checkTokenScopes(input.scopes, owner, apis);
     const now = epochSeconds(clock);
     const secret = generateApiToken();

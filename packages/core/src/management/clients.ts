@@ -37,7 +37,7 @@ export class ClientOperations implements ClientOperationsShape {
 
   async create(input: ClientInput): Promise<CreatedClientView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientCreate);
-    await checkDefinedScopes(this.#context.store, input.scopes);
+    await checkDefinedScopes(this.#context.store, input.scopes, 'client');
     const grantTypes = checkGrantTypes(input.grantTypes ?? ['client_credentials']);
     const apis = input.apis === undefined || input.apis === null ? null : await this.#checkApis(input.apis);
     const clientSecret = newClientSecret();
@@ -62,7 +62,7 @@ export class ClientOperations implements ClientOperationsShape {
 
   async update(id: string, changes: ClientChanges): Promise<ClientView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientUpdate, id);
-    if (changes.scopes !== undefined) await checkDefinedScopes(this.#context.store, changes.scopes);
+    if (changes.scopes !== undefined) await checkDefinedScopes(this.#context.store, changes.scopes, 'client');
     const checked: ClientChanges = {};
     if (changes.name !== undefined) checked.name = checkName(changes.name, 'client name', 200);
     if (changes.scopes !== undefined) checked.scopes = checkScopes(changes.scopes);

@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/record.js';
 import type { Clock } from '../clock.js';
 import type { ClientAuthenticator } from '../clients/authenticate.js';
 import type { KeyRing } from '../keys/keyring.js';
-import type { Store } from '../storage/index.js';
+import type { ApiRecord, Store } from '../storage/index.js';
 import type { BruteForceGuard } from '../throttle.js';
 import type { ManagementConfig } from './contract.js';
 
@@ -29,6 +29,8 @@ export interface ManagementContext {
   keys: KeySettings;
   /** Lifetime of access tokens for APIs registered without their own. */
   defaultAccessTokenTtlSeconds: number;
+  /** Tollgate's own admin API (admin-access/resource.ts): an API tokens may be for, though never listed. */
+  adminApi: ApiRecord;
   /** Publishes new revocations on the stream at once: this node's feed, other nodes through the signal. */
   onRevoked: () => void;
 }

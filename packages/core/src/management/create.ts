@@ -3,7 +3,7 @@ import { AuditLog } from '../audit/record.js';
 import type { Clock } from '../clock.js';
 import type { ClientAuthenticator } from '../clients/authenticate.js';
 import type { KeyRing } from '../keys/keyring.js';
-import type { Store } from '../storage/index.js';
+import type { ApiRecord, Store } from '../storage/index.js';
 import type { BruteForceGuard } from '../throttle.js';
 import type { TollgateConfig } from '../tollgate-config.js';
 import { resolveManagementConfig } from './config.js';
@@ -29,6 +29,7 @@ export interface ManagementParts {
   clients: ClientAuthenticator;
   guard: BruteForceGuard;
   onRevoked: () => void;
+  adminApi: ApiRecord;
 }
 
 export function createManagement(settings: ManagementSettings, parts: ManagementParts): Management {

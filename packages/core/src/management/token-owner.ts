@@ -11,6 +11,7 @@ import type { OwnerAllowance } from './api-token-rules.js';
 import { requireAdmin } from './authorize.js';
 import type { ManagementContext } from './context.js';
 import type { Actor, ApiTokenInput } from './contract.js';
+import { clientAllowance, userAllowance } from '../admin-access/allowance.js';
 
 export interface ResolvedOwner extends OwnerAllowance {
   kind: ApiTokenOwnerKind;
@@ -30,12 +31,18 @@ export async function resolveTokenOwner(
     const user = await context.store.users.getByUsername(named.username);
     if (!user) throw new NotFound(`No user named ${printable(named.username)}`);
     // Users are not limited to some APIs: a token may be for any registered API.
-    return { kind: 'user', id: user.id, name: user.username, scopes: user.scopes, apis: null };
+    return { kind: 'user', id: user.id, name: user.username, scopes: userAllowance(user), apis: null };
   }
   if (named.kind === 'client') {
     const client = await context.store.clients.get(named.clientId);
     if (!client) throw new NotFound(`No client with id ${printable(named.clientId)}`);
-    return { kind: 'client', id: client.id, name: client.name, scopes: client.scopes, apis: client.apis };
+    return {
+      kind: 'client',
+      id: client.id,
+      name: client.name,
+      scopes: clientAllowance(client.scopes),
+      apis: client.apis,
+    };
   }
   throw new InvalidRequest('owner.kind must be "user" or "client"');
 }
@@ -46,5 +53,5 @@ async function actorAsOwner(context: ManagementContext, actor: Actor): Promise<R
   }
   const user = await context.store.users.getById(actor.userId);
   if (!user || user.disabled) throw new Unauthenticated('Your account is no longer active');
-  return { kind: 'user', id: user.id, name: user.username, scopes: user.scopes, apis: null };
+  return { kind: 'user', id: user.id, name: user.username, scopes: userAllowance(user), apis: null };
 }

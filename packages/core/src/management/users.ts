@@ -38,7 +38,7 @@ export class UserOperations implements UserOperationsShape {
 
   async create(input: UserInput): Promise<UserView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.userCreate, input.username);
-    await checkDefinedScopes(this.#context.store, input.scopes);
+    await checkDefinedScopes(this.#context.store, input.scopes, 'user');
     const username = checkName(input.username, 'username', 256);
     const user: UserRecord = {
       id: randomId('usr_'),
@@ -59,7 +59,7 @@ export class UserOperations implements UserOperationsShape {
     if (id === this.#actor.userId && (changes.disabled === true || changes.isAdmin === false)) {
       throw new InvalidRequest('You cannot disable yourself or take away your own admin rights');
     }
-    if (changes.scopes !== undefined) await checkDefinedScopes(this.#context.store, changes.scopes);
+    if (changes.scopes !== undefined) await checkDefinedScopes(this.#context.store, changes.scopes, 'user');
     const before = await this.#find(id);
     const checked: UserChanges = {};
     if (changes.scopes !== undefined) checked.scopes = checkScopes(changes.scopes);

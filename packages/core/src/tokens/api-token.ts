@@ -2,6 +2,7 @@
  * Introspection and RFC 7009 revocation of API tokens (`tg_...`), which are opaque: found by the SHA-256 of the
  * secret, never by the secret itself.
  */
+import { clientAllowance, userAllowance } from '../admin-access/allowance.js';
 import { AUDIT_ACTIONS } from '../audit/actions.js';
 import { AuditLog } from '../audit/record.js';
 import { epochSeconds } from '../clock.js';
@@ -48,10 +49,10 @@ async function currentOwner(
 ): Promise<{ scopes: readonly string[]; apis: readonly string[] | null; username?: string } | undefined> {
   if (token.ownerKind === 'user') {
     const user = await store.users.getById(token.ownerId);
-    return user && !user.disabled ? { scopes: user.scopes, apis: null, username: user.username } : undefined;
+    return user && !user.disabled ? { scopes: userAllowance(user), apis: null, username: user.username } : undefined;
   }
   const client = await store.clients.get(token.ownerId);
-  return client && { scopes: client.scopes, apis: client.apis };
+  return client && { scopes: clientAllowance(client.scopes), apis: client.apis };
 }
 
 /**

@@ -38,7 +38,8 @@ function mayKnow(client: ActingClient, kind: FoundToken['kind'], response: Activ
   return audiences.some((audience) => client.apis?.includes(audience));
 }
 
-async function describe(context: IntrospectionContext, found: FoundToken): Promise<IntrospectionResponse> {
+/** What a found token is now (revocations, expiry and its owner's current allowance applied); the client aside. */
+export async function describe(context: IntrospectionContext, found: FoundToken): Promise<IntrospectionResponse> {
   if (found.kind === 'api') return introspectApiToken(context, found.token);
   if (found.kind === 'access') return describeAccess(context, found.claims);
   return describeRefresh(context, found);

@@ -3,7 +3,8 @@
  * vocabulary (`unauthenticated`, `forbidden`, `csrf_failed`, `not_found`, `conflict`, `too_many_requests`, ...)
  * instead of RFC 6749's. Statuses and public texts come from the core's errors; 5xx bodies stay generic.
  */
-import { ServiceUnavailable, TollgateError, TooManyAttempts } from '@tollgate/core';
+import { InsufficientScope, ServiceUnavailable, TollgateError, TooManyAttempts } from '@tollgate/core';
+import { BearerError } from '@tollgate/verify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorBody, fastifyClientError, type RenderedError } from './errors.js';
 import { SESSION_COOKIE } from './session-cookie.js';
@@ -21,6 +22,32 @@ export class CsrfFailed extends TollgateError {
   constructor(description: string) {
     super('ERR_CSRF_FAILED', 403, 'invalid_request', description);
   }
+}
+
+/** RFC 6750 3.1 invalid_request: an Authorization header that tries Bearer but is malformed, or more than one. */
+export class MalformedBearer extends TollgateError {
+  constructor(description: string) {
+    super('ERR_BEARER_MALFORMED', 400, 'invalid_request', description);
+  }
+}
+
+/** Realm of the admin API's challenges, Cookie and Bearer alike. */
+const ADMIN_REALM = 'tollgate-admin';
+
+/**
+ * RFC 6750 3: refusals of a bearer request carry a `Bearer` challenge with the error, and `scope` for
+ * insufficient_scope; undefined for every other error (a 401 then gets the session challenge).
+ */
+function bearerChallenge(error: TollgateError): string | undefined {
+  const bearerError = error.oauthError === 'invalid_token' || error.oauthError === 'insufficient_scope';
+  if (!bearerError && !(error instanceof MalformedBearer)) return undefined;
+  return new BearerError({
+    status: error.status as 400 | 401 | 403,
+    error: error.oauthError as 'invalid_request' | 'invalid_token' | 'insufficient_scope',
+    description: error.description,
+    code: 'ERR_BEARER_MALFORMED',
+    ...(error instanceof InsufficientScope ? { scope: error.requiredScope } : {}),
+  }).challenge(ADMIN_REALM);
 }
 
 const NAME_BY_STATUS: Readonly<Record<number, string>> = {
@@ -42,6 +69,7 @@ const SERVER_ERROR: ErrorBody = {
 
 function adminErrorName(error: TollgateError): string {
   if (error.code === 'ERR_CSRF_FAILED') return 'csrf_failed';
+  if (error.oauthError === 'invalid_token' || error.oauthError === 'insufficient_scope') return error.oauthError;
   return NAME_BY_STATUS[error.status] ?? 'invalid_request';
 }
 
@@ -59,7 +87,8 @@ export function renderAdminError(error: unknown, bodyLimitBytes: number): Render
     const headers: Record<string, string> = {};
     // RFC 6585 4: 429 may say when to try again.
     if (error instanceof TooManyAttempts) headers['retry-after'] = String(error.retryAfterSeconds);
-    if (error.status === 401) headers['www-authenticate'] = SESSION_CHALLENGE;
+    const challenge = bearerChallenge(error) ?? (error.status === 401 ? SESSION_CHALLENGE : undefined);
+    if (challenge !== undefined) headers['www-authenticate'] = challenge;
     return {
       status: error.status,
       body: { error: adminErrorName(error), error_description: error.description },

@@ -1,6 +1,7 @@
 /**
- * The admin API's front door, run on every /api/v1 request before its body is read: same-origin check, session
- * cookie, CSRF token. The resumed session becomes the request's `Actor`; authorisation itself is the core's.
+ * The admin API's front door, run on every /api/v1 request before its body is read: a bearer token (admin-bearer.ts),
+ * or else same-origin check, session cookie, CSRF token. The token's owner or the resumed session becomes the
+ * request's `Actor`; authorisation itself is the core's.
  *
  * CSRF defence follows OWASP's cheat sheet: a synchronizer token (the session's `csrfToken`, echoed in
  * `X-CSRF-Token` on every unsafe method) plus an `Origin` check, on top of `SameSite=Strict`.
@@ -13,6 +14,7 @@ import {
   csrfTokenMatches,
 } from '@tollgate/core';
 import type { FastifyRequest } from 'fastify';
+import { type AdminBearerCore, authorizeBearerRequest, bearerTokenOf } from './admin-bearer.js';
 import { CsrfFailed } from './admin-errors.js';
 import { sessionIdFrom } from './session-cookie.js';
 
@@ -36,6 +38,7 @@ function signInFirst(): Unauthenticated {
 }
 
 const sessions = new WeakMap<FastifyRequest, ResumedSession>();
+const bearerActors = new WeakMap<FastifyRequest, Actor>();
 
 /** The session the guard resumed for this request (with the request's address in the actor). */
 export function sessionOf(request: FastifyRequest): ResumedSession {
@@ -44,8 +47,9 @@ export function sessionOf(request: FastifyRequest): ResumedSession {
   return resumed;
 }
 
+/** Who acts: the bearer token's actor (admin-bearer.ts), else the session's. */
 export function actorOf(request: FastifyRequest): Actor {
-  return sessionOf(request).actor;
+  return bearerActors.get(request) ?? sessionOf(request).actor;
 }
 
 /**
@@ -77,14 +81,23 @@ function checkCsrfToken(request: FastifyRequest, expected: string): void {
 }
 
 /** The `onRequest` hook of the /api/v1 scope. */
-export function createAdminGuard(sessionOperations: Pick<SessionOperations, 'resume'>, issuer: () => string) {
+export function createAdminGuard(
+  core: { sessions: Pick<SessionOperations, 'resume'> } & AdminBearerCore,
+  issuer: () => string,
+) {
   return async function guardAdminRequest(request: FastifyRequest): Promise<void> {
     const access = request.routeOptions.config?.adminAccess;
     if (access === 'public') return;
+    const token = access === 'sign-in' ? undefined : bearerTokenOf(request);
+    if (token !== undefined) {
+      const actor = await authorizeBearerRequest(core, request, token);
+      if (actor !== undefined) bearerActors.set(request, actor);
+      return;
+    }
     checkOrigin(request, issuer());
     if (access === 'sign-in') return;
     const sessionId = sessionIdFrom(request.headers.cookie);
-    const resumed = sessionId === undefined ? undefined : await sessionOperations.resume(sessionId);
+    const resumed = sessionId === undefined ? undefined : await core.sessions.resume(sessionId);
     if (resumed === undefined) throw signInFirst();
     checkCsrfToken(request, resumed.session.csrfToken);
     sessions.set(request, { ...resumed, actor: { ...resumed.actor, address: request.ip } });

@@ -27,7 +27,7 @@ export function registerAdminApi(app: FastifyInstance, tollgate: TollgateEndpoin
       admin.setNotFoundHandler(adminNotFound);
       admin.addHook(
         'onRequest',
-        createAdminGuard(tollgate.sessions, () => String(tollgate.metadata().issuer)),
+        createAdminGuard(tollgate, () => String(tollgate.metadata().issuer)),
       );
       registerSessionRoutes(admin, tollgate);
       registerTokenRoutes(admin, tollgate);

@@ -3,16 +3,18 @@
  * of a table; errors, security and parameters are derived from it, and request bodies come from the very zod
  * schemas the routes validate with, so the document cannot drift from what the server accepts.
  */
+import { ADMIN_SCOPE_ALL, ADMIN_SCOPES, type AdminScope } from '@tollgate/core';
 import { z } from 'zod';
 import { keyRotationBody } from './keys.js';
 import { ADMIN_ERROR_CODES, type JsonSchema, VIEW_SCHEMAS, ref, string } from './openapi-schemas.js';
 import { OPERATIONS, type Operation } from './openapi-operations.js';
+import { OPERATION_SCOPES } from './operation-scopes.js';
 import { API_PREFIX } from './prefix.js';
 
 const ERROR_TEXT: Readonly<Record<number, string>> = {
   400: 'invalid_request: a malformed body or query string',
-  401: 'unauthenticated: no valid session (on sign-in: wrong credentials)',
-  403: 'forbidden (an admin operation by a non-admin) or csrf_failed',
+  401: 'unauthenticated: no valid session (on sign-in: wrong credentials); invalid_token: a bad bearer token',
+  403: 'forbidden (an admin operation by a non-admin), csrf_failed, or insufficient_scope (see WWW-Authenticate)',
   404: "not_found (also for another user's token)",
   409: 'conflict: the name is taken',
   413: 'invalid_request: the body is too large',
@@ -33,10 +35,33 @@ function errorsOf(operation: Operation): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
+/** The session (with the CSRF token on unsafe methods), or a bearer token holding the operation's scope. */
 function securityOf(operation: Operation): Array<Record<string, string[]>> {
   if (operation.who === 'anyone') return [];
-  return operation.method === 'get' ? [{ sessionCookie: [] }] : [{ sessionCookie: [], csrfToken: [] }];
+  const session: Record<string, string[]> =
+    operation.method === 'get' ? { sessionCookie: [] } : { sessionCookie: [], csrfToken: [] };
+  const scope = requiredScopeOf(operation);
+  return scope === undefined ? [session] : [session, { adminToken: [scope] }];
 }
+
+function requiredScopeOf(operation: Operation): AdminScope | undefined {
+  const access = OPERATION_SCOPES[`${operation.method.toUpperCase()} ${operation.path}`];
+  return access === undefined || access === 'public' || access === 'session' ? undefined : access;
+}
+
+function descriptionOf(operation: Operation): string {
+  const scope = requiredScopeOf(operation);
+  const bearer = scope === undefined ? '' : ` Bearer token: ${scope} (or ${ADMIN_SCOPE_ALL}).`;
+  return `Who: ${operation.who}.${bearer}`;
+}
+
+const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = Object.fromEntries(
+  ADMIN_SCOPES.map((scope) => {
+    if (scope === ADMIN_SCOPE_ALL) return [scope, 'Every admin operation'];
+    const [, domain, access] = scope.split(':');
+    return [scope, `${access === 'read' ? 'Read' : 'Change'} ${domain}`];
+  }),
+);
 
 function bodySchema(schema: z.ZodType): JsonSchema {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'input' }) as JsonSchema;
@@ -68,7 +93,7 @@ function operationObject(operation: Operation): JsonSchema {
   const parameters = [...pathParameters, ...queryParameters];
   return {
     summary: operation.summary,
-    description: `Who: ${operation.who}.`,
+    description: descriptionOf(operation),
     security: securityOf(operation),
     ...(parameters.length === 0 ? {} : { parameters }),
     ...(operation.body === undefined ? {} : { requestBody: requestBodyOf(operation.body) }),
@@ -100,7 +125,9 @@ export function buildOpenApiDocument(): JsonSchema {
       version: '1',
       description:
         'Sign in with POST /api/v1/session; the answer sets the session cookie and carries the csrfToken to echo in ' +
-        'X-CSRF-Token on every POST, PATCH, PUT and DELETE. Requests from another Origin are refused (403 csrf_failed).',
+        'X-CSRF-Token on every POST, PATCH, PUT and DELETE. Requests from another Origin are refused (403 csrf_failed). ' +
+        'Scripts send `Authorization: Bearer <token>` instead: a client_credentials token requested with ' +
+        "`resource=<issuer>/api/v1`, or an admin's API token for that API, holding the scope each operation names.",
     },
     paths,
     components: {
@@ -112,6 +139,13 @@ export function buildOpenApiDocument(): JsonSchema {
           in: 'header',
           name: 'X-CSRF-Token',
           description: 'The csrfToken of the SessionView',
+        },
+        adminToken: {
+          type: 'oauth2',
+          description:
+            "A bearer token for the resource <issuer>/api/v1: client_credentials (below) or an admin's API token " +
+            '(tg_...) with the same scopes. No CSRF token; a session cookie sent beside it is ignored.',
+          flows: { clientCredentials: { tokenUrl: '/token', scopes: SCOPE_DESCRIPTIONS } },
         },
       },
     },

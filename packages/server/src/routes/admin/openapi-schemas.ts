@@ -36,6 +36,8 @@ export const ADMIN_ERROR_CODES = [
   'unauthenticated',
   'forbidden',
   'csrf_failed',
+  'invalid_token',
+  'insufficient_scope',
   'not_found',
   'conflict',
   'too_many_requests',
