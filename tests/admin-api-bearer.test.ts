@@ -196,6 +196,45 @@ describe('bearer tokens on the admin API', () => {
     assertInvalidToken(await bearer(secret, 'GET', '/users'), 'owner disabled');
   });
 
+  it('lets no narrower scope hand out admin rights: only tollgate:admin makes admins or admin credentials', async () => {
+    const users = await adminToken(automation, 'tollgate:users:write');
+    const newAdmin = { username: 'raised', password: 'a long enough password', scopes: [], isAdmin: true };
+    assertAdminError(await bearer(users, 'POST', '/users', newAdmin), 403, 'forbidden');
+    const aliceId = alice.session?.user.id as string;
+    assertAdminError(await bearer(users, 'PATCH', `/users/${aliceId}`, { isAdmin: true }), 403, 'forbidden');
+    const rootId = root.session?.user.id as string;
+    const takeover = { password: 'the attacker chose this one' };
+    assertAdminError(await bearer(users, 'POST', `/users/${rootId}/password`, takeover), 403, 'forbidden');
+
+    const clients = await adminToken(automation, 'tollgate:clients:write');
+    assertAdminError(
+      await bearer(clients, 'PATCH', `/clients/${reader.clientId}`, { scopes: ['tollgate:admin'] }),
+      403,
+      'forbidden',
+    );
+    assertAdminError(await bearer(clients, 'POST', `/clients/${automation.clientId}/rotate-secret`), 403, 'forbidden');
+    const plain = await bearer(clients, 'POST', '/clients', { name: 'plain', scopes: ['read:data'] });
+    assert.equal(plain.status, 201, plain.text);
+
+    const tokens = await adminToken(automation, 'tollgate:tokens:write');
+    const forRoot = {
+      name: 'for root',
+      apis: [adminApi],
+      scopes: ['tollgate:admin'],
+      owner: { kind: 'user', username: 'root' },
+    };
+    assertAdminError(await bearer(tokens, 'POST', '/tokens', forRoot), 403, 'forbidden');
+
+    const refused = await auditEvents('outcome=failure&action=user.update');
+    assert.deepEqual(refused[0] && [refused[0].actorName, refused[0].target, refused[0].detail], [
+      `client:${automation.clientId}`,
+      aliceId,
+      { reason: 'forbidden', required: 'tollgate:admin' },
+    ]);
+    const rootAfter = (await root.get('/users')).json as { users: Array<{ username: string; isAdmin: boolean }> };
+    assert.deepEqual(rootAfter.users.find((user) => user.username === 'alice')?.isAdmin, false);
+  });
+
   it('refuses admin scopes on the API token of a non-admin', async () => {
     const refused = await alice.post('/tokens', { name: 'sneaky', apis: [adminApi], scopes: ['tollgate:users:read'] });
     const description = assertAdminError(refused, 400, 'invalid_request');

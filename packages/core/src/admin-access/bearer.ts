@@ -72,11 +72,23 @@ async function actorOf(
   if (found.kind === 'api') {
     const { token } = found;
     if (token.ownerKind === 'client') {
-      return { userId: null, name: `client:${token.ownerId} (token ${token.id})`, isAdmin: held.length > 0, address };
+      return {
+        userId: null,
+        name: `client:${token.ownerId} (token ${token.id})`,
+        isAdmin: held.length > 0,
+        address,
+        scopes: held,
+      };
     }
     // `username` is the owner's current name (introspection read the user to check they are enabled).
     const username = described.username ?? token.ownerId;
-    return { userId: token.ownerId, name: `${username} (token ${token.id})`, isAdmin: held.length > 0, address };
+    return {
+      userId: token.ownerId,
+      name: `${username} (token ${token.id})`,
+      isAdmin: held.length > 0,
+      address,
+      scopes: held,
+    };
   }
   const { claims } = found;
   // Users get admin rights from being admins, never from scopes (defined-scopes.ts), so a JWT for the admin API is a
@@ -88,5 +100,5 @@ async function actorOf(
   if ((await context.lookup.store.clients.get(claims.client_id)) === undefined) {
     throw new InvalidToken('The client this token was issued to no longer exists');
   }
-  return { userId: null, name: `client:${claims.client_id}`, isAdmin: held.length > 0, address };
+  return { userId: null, name: `client:${claims.client_id}`, isAdmin: held.length > 0, address, scopes: held };
 }

@@ -18,7 +18,8 @@ import {
   revocationExpiresAt,
   tokenExpiresAt,
 } from './api-token-rules.js';
-import { requireAdmin } from './authorize.js';
+import { isAdminScope } from '../admin-access/scopes.js';
+import { requireAdmin, requireUnlimitedAdmin } from './authorize.js';
 import type { ManagementContext } from './context.js';
 import type { Actor, ActorOperations, ApiTokenInput } from './contract.js';
 import { type ResolvedOwner, resolveTokenOwner } from './token-owner.js';
@@ -46,6 +47,8 @@ export class ApiTokenOperations implements TokenOperations {
     const owner = await resolveTokenOwner(this.#context, this.#actor, input.owner);
     const apis = checkTokenApis(input.apis, [...(await store.apis.list()), this.#context.adminApi], owner);
     const scopes = checkTokenScopes(input.scopes, owner, apis);
+    if (scopes.some(isAdminScope))
+      await requireUnlimitedAdmin(this.#context, this.#actor, AUDIT_ACTIONS.apiTokenCreate);
     const now = epochSeconds(clock);
     const secret = generateApiToken();
     const record: ApiTokenRecord = {
@@ -97,6 +100,10 @@ export class ApiTokenOperations implements TokenOperations {
   async regenerate(id: string): Promise<CreatedApiToken> {
     const { store, clock } = this.#context;
     const token = await this.#find(id, AUDIT_ACTIONS.apiTokenRegenerate);
+    // The new secret is as good as the token: one with admin scopes is handed out only to a full admin.
+    if (token.scopes.some(isAdminScope)) {
+      await requireUnlimitedAdmin(this.#context, this.#actor, AUDIT_ACTIONS.apiTokenRegenerate, token.id);
+    }
     const now = epochSeconds(clock);
     if (isExpired(token.expiresAt, now)) {
       throw new InvalidRequest('This token has expired; create a new one instead');

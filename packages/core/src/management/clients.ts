@@ -7,7 +7,8 @@ import { epochSeconds } from '../clock.js';
 import { hashSecret, randomId, randomToken } from '../crypto/index.js';
 import { InvalidRequest, NotFound } from '../errors.js';
 import type { ClientRecord, GrantType } from '../storage/index.js';
-import { requireAdmin } from './authorize.js';
+import { isAdminScope } from '../admin-access/scopes.js';
+import { requireAdmin, requireUnlimitedAdmin } from './authorize.js';
 import type { ManagementContext } from './context.js';
 import type { Actor, ActorOperations, ClientChanges, ClientInput } from './contract.js';
 import { checkDefinedScopes } from './defined-scopes.js';
@@ -37,6 +38,8 @@ export class ClientOperations implements ClientOperationsShape {
 
   async create(input: ClientInput): Promise<CreatedClientView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientCreate);
+    if (input.scopes.some(isAdminScope))
+      await requireUnlimitedAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientCreate);
     await checkDefinedScopes(this.#context.store, input.scopes, 'client');
     const grantTypes = checkGrantTypes(input.grantTypes ?? ['client_credentials']);
     const apis = input.apis === undefined || input.apis === null ? null : await this.#checkApis(input.apis);
@@ -62,6 +65,9 @@ export class ClientOperations implements ClientOperationsShape {
 
   async update(id: string, changes: ClientChanges): Promise<ClientView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientUpdate, id);
+    if (changes.scopes?.some(isAdminScope)) {
+      await requireUnlimitedAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientUpdate, id);
+    }
     if (changes.scopes !== undefined) await checkDefinedScopes(this.#context.store, changes.scopes, 'client');
     const checked: ClientChanges = {};
     if (changes.name !== undefined) checked.name = checkName(changes.name, 'client name', 200);
@@ -80,6 +86,10 @@ export class ClientOperations implements ClientOperationsShape {
   /** The old secret stops working at once: its hash is replaced. */
   async rotateSecret(id: string): Promise<CreatedClientView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientRotateSecret, id);
+    // The new secret is the service account: one with admin scopes is handed out only to a full admin.
+    if ((await this.#context.store.clients.get(id))?.scopes.some(isAdminScope)) {
+      await requireUnlimitedAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientRotateSecret, id);
+    }
     const clientSecret = newClientSecret();
     const client = await this.#context.store.clients.update(id, { secretHash: await hashSecret(clientSecret) });
     if (!client) throw notFound(id);

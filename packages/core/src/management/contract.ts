@@ -28,6 +28,11 @@ export interface Actor {
   isAdmin: boolean;
   /** Remote address; null from the CLI. */
   address: string | null;
+  /**
+   * The admin scopes of a bearer token the actor acts through; absent for a session and the operator, whom no scope
+   * limits. Handing out admin rights or admin scopes needs `tollgate:admin` (authorize.ts).
+   */
+  scopes?: readonly string[];
 }
 
 export const OPERATOR: Actor = Object.freeze({ userId: null, name: 'cli', isAdmin: true, address: null });

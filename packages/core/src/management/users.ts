@@ -9,7 +9,7 @@ import { hashSecret, randomId } from '../crypto/index.js';
 import { InvalidRequest, NotFound } from '../errors.js';
 import type { UserRecord } from '../storage/index.js';
 import { MAX_PASSWORD_LENGTH } from '../users/verify-password.js';
-import { requireAdmin } from './authorize.js';
+import { requireAdmin, requireUnlimitedAdmin } from './authorize.js';
 import type { ManagementContext } from './context.js';
 import type { Actor, ActorOperations, UserChanges, UserInput } from './contract.js';
 import { checkDefinedScopes } from './defined-scopes.js';
@@ -38,6 +38,9 @@ export class UserOperations implements UserOperationsShape {
 
   async create(input: UserInput): Promise<UserView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.userCreate, input.username);
+    if (input.isAdmin === true) {
+      await requireUnlimitedAdmin(this.#context, this.#actor, AUDIT_ACTIONS.userCreate, input.username);
+    }
     await checkDefinedScopes(this.#context.store, input.scopes, 'user');
     const username = checkName(input.username, 'username', 256);
     const user: UserRecord = {
@@ -56,6 +59,8 @@ export class UserOperations implements UserOperationsShape {
 
   async update(id: string, changes: UserChanges): Promise<UserView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.userUpdate, id);
+    if (changes.isAdmin !== undefined)
+      await requireUnlimitedAdmin(this.#context, this.#actor, AUDIT_ACTIONS.userUpdate, id);
     if (id === this.#actor.userId && (changes.disabled === true || changes.isAdmin === false)) {
       throw new InvalidRequest('You cannot disable yourself or take away your own admin rights');
     }
@@ -85,6 +90,10 @@ export class UserOperations implements UserOperationsShape {
 
   async resetPassword(id: string, password: string): Promise<void> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.userPasswordReset, id);
+    // Whoever sets an admin's password can sign in as that admin.
+    if ((await this.#find(id)).isAdmin) {
+      await requireUnlimitedAdmin(this.#context, this.#actor, AUDIT_ACTIONS.userPasswordReset, id);
+    }
     const passwordHash = await hashSecret(checkPassword(password));
     const user = await this.#context.store.users.update(id, { passwordHash });
     if (!user) throw notFound(id);
