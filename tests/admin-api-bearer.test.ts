@@ -9,8 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { type AdminClient, addDashboardUser, assertAdminError, signIn } from './support/admin-api.js';
 import { assertBearerRefusal } from './support/challenge.js';
 import { type ClientCredentials, type HttpResult, postForm, request } from './support/http.js';
-import { USER_API, addApi, addClient } from './support/seed.js';
+import { USER_API, addApi, addClient, cliJson } from './support/seed.js';
 import { clientCredentialsToken, revoke } from './support/tokens.js';
+import { freePort } from './support/ports.js';
 import { startTollgate, type TollgateProcess } from './support/tollgate.js';
 import { waitUntil } from './support/wait.js';
 
@@ -70,7 +71,10 @@ describe('bearer tokens on the admin API', () => {
   }
 
   before(async () => {
-    server = await startTollgate();
+    // The CLI derives the admin API's identifier from its own issuer, so both are given the same one.
+    const port = await freePort();
+    const issuer = `http://127.0.0.1:${port}`;
+    server = await startTollgate({ env: { TOLLGATE_PORT: String(port), TOLLGATE_ISSUER: issuer } });
     await addApi(server, USER_API, ['read:data', 'write:data'], { isDefault: true });
     await Promise.all([
       addDashboardUser(server, 'root', ROOT_PASSWORD, { admin: true }),
@@ -233,6 +237,25 @@ describe('bearer tokens on the admin API', () => {
     ]);
     const rootAfter = (await root.get('/users')).json as { users: Array<{ username: string; isAdmin: boolean }> };
     assert.deepEqual(rootAfter.users.find((user) => user.username === 'alice')?.isAdmin, false);
+  });
+
+  it("lets the operator make an admin's API token for the admin API from the CLI", async () => {
+    const created = (await cliJson(server, [
+      'tokens',
+      'create',
+      '--user',
+      'root',
+      '--name',
+      'from the cli',
+      '--api',
+      adminApi,
+      '--scope',
+      'tollgate:audit:read',
+    ])) as { secret: string; token: { apis: string[]; scopes: string[] } };
+    assert.deepEqual([created.token.apis, created.token.scopes], [[adminApi], ['tollgate:audit:read']]);
+    const audit = await bearer(created.secret, 'GET', '/audit?limit=1');
+    assert.equal(audit.status, 200, audit.text);
+    assertInsufficientScope(await bearer(created.secret, 'GET', '/users'), 'tollgate:users:read');
   });
 
   it('refuses admin scopes on the API token of a non-admin', async () => {
