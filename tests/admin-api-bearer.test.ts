@@ -188,6 +188,8 @@ describe('bearer tokens on the admin API', () => {
     });
     assert.equal(made.status, 201, made.text);
     assertInsufficientScope(await bearer(secret, 'GET', '/keys'), 'tollgate:keys:read');
+    const used = (await ops.get(`/tokens/${token.id}`)).json as { requestCount: number; lastUsedAt: number | null };
+    assert.deepEqual([used.requestCount, typeof used.lastUsedAt], [1, 'number'], 'the accepted call counts as a use');
     const [event] = await auditEvents('action=user.create&target=made-by-ops');
     assert.deepEqual(event && [event.actorId, event.actorName], [ops.session?.user.id, `ops (token ${token.id})`]);
 

@@ -11,8 +11,10 @@
  */
 import { AUDIT_ACTIONS } from '../audit/actions.js';
 import type { AuditLog } from '../audit/record.js';
+import { epochSeconds } from '../clock.js';
 import { InsufficientScope, InvalidToken } from '../errors.js';
 import type { Actor } from '../management/contract.js';
+import { utcDay } from '../management/usage.js';
 import { parseScope } from '../scope.js';
 import type { IntrospectionResponse } from '../service.js';
 import { describe, type IntrospectionContext } from '../tokens/introspect.js';
@@ -59,7 +61,16 @@ export async function authorizeAdminBearer(context: AdminBearerContext, request:
     });
     throw new InsufficientScope(request.requiredScope);
   }
+  if (found.kind === 'api') await recordUse(context, found.token.jti, request.address);
   return actor;
+}
+
+/** The admin API is its own verifier: it counts an API token's uses as verifiers report theirs (usage-report.ts). */
+async function recordUse(context: AdminBearerContext, jti: string, address: string): Promise<void> {
+  const now = epochSeconds(context.lookup.clock);
+  await context.lookup.store.apiTokens.recordUsage([
+    { jti, api: context.audience, day: utcDay(now), count: 1, lastUsedAt: now, lastUsedAddress: address },
+  ]);
 }
 
 async function actorOf(
