@@ -136,11 +136,6 @@ export class Tollgate implements ManagementSurface {
     return authorizeAdminBearer(this.#adminBearer, request);
   }
 
-  /** The admin API's RFC 8707 resource identifier: what `resource` a token for it is requested with. */
-  get adminApiIdentifier(): string {
-    return this.#adminBearer.audience;
-  }
-
   get sessions(): SessionOperations {
     return this.#management.sessions;
   }

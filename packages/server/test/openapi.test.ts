@@ -97,6 +97,8 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(Object.keys(scheme?.flows?.clientCredentials.scopes ?? {}), [...ADMIN_SCOPES]);
     assert.deepEqual(document.paths['/api/v1/users']?.post?.security?.[1], { adminToken: ['tollgate:users:write'] });
     assert.deepEqual(document.paths['/api/v1/session']?.get?.security, [{ sessionCookie: [] }]);
+    const tokenList = document.paths['/api/v1/tokens']?.get as unknown as { responses: Record<string, unknown> };
+    assert.ok(tokenList.responses['403'], 'a read can be refused for want of its scope');
   });
 
   it('refers only to schemas it defines', () => {

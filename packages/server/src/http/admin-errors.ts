@@ -45,6 +45,7 @@ function bearerChallenge(error: TollgateError): string | undefined {
     status: error.status as 400 | 401 | 403,
     error: error.oauthError as 'invalid_request' | 'invalid_token' | 'insufficient_scope',
     description: error.description,
+    // Only the challenge is used, which does not carry the code.
     code: 'ERR_BEARER_MALFORMED',
     ...(error instanceof InsufficientScope ? { scope: error.requiredScope } : {}),
   }).challenge(ADMIN_REALM);

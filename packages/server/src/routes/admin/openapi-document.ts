@@ -29,7 +29,8 @@ function errorsOf(operation: Operation): number[] {
   if (operation.body !== undefined) statuses.add(413);
   if (operation.path !== '/openapi.json') {
     if (operation.who !== 'anyone') statuses.add(401);
-    if (unsafe || operation.who === 'admin') statuses.add(403);
+    // A bearer token without the operation's scope is refused with 403 insufficient_scope, reads included.
+    if (unsafe || operation.who === 'admin' || requiredScopeOf(operation) !== undefined) statuses.add(403);
   }
   if (operation.path.includes('{')) statuses.add(404);
   return [...statuses].sort((a, b) => a - b);
