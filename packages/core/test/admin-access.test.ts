@@ -12,6 +12,7 @@ const ORDERS: ApiRecord = {
   identifier: 'https://orders.example',
   scopes: ['orders:read'],
   isDefault: true,
+  dpop: 'allowed',
   tokenTtlSeconds: 600,
   createdAt: 1,
 };
