@@ -1,16 +1,9 @@
 /** RFC 8414 authorization server metadata, and where each endpoint lives below the issuer. */
 import { DEFAULT_DPOP_ALGORITHMS, METADATA_EXTENSIONS } from '@tollgate/jwt';
+import { ENDPOINT_PATHS } from './endpoint-paths.js';
 import { SUPPORTED_GRANT_TYPES } from './grants/index.js';
 
-export const ENDPOINT_PATHS = Object.freeze({
-  token: '/token',
-  revocation: '/revoke',
-  introspection: '/introspect',
-  jwks: '/.well-known/jwks.json',
-  metadata: '/.well-known/oauth-authorization-server',
-  revocationStream: '/revocations',
-  apiTokenUsage: '/api-tokens/usage',
-});
+export { ENDPOINT_PATHS };
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
 

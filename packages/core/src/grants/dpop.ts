@@ -5,7 +5,7 @@
  */
 import { DpopProofError, verifyDpopProof } from '@tollgate/jwt';
 import { InvalidDpopProof } from '../errors.js';
-import { ENDPOINT_PATHS } from '../metadata.js';
+import { ENDPOINT_PATHS } from '../endpoint-paths.js';
 import type { TokenRequest } from '../service.js';
 import type { GrantContext } from './context.js';
 
