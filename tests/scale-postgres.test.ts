@@ -27,6 +27,7 @@ const MIGRATIONS = [
   '002_api_tokens_and_dashboard',
   '003_revocation_epoch',
   '004_signing_key_activation',
+  '006_api_token_grace_and_metadata',
 ];
 const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
 

@@ -64,6 +64,10 @@ export type IntrospectionResponse =
       jti?: string;
       /** The key a DPoP-bound access token is bound to (RFC 9449 6.2). */
       cnf?: { jkt: string };
+      /** API tokens only: the owner's metadata, when there is any. */
+      metadata?: Record<string, string | number | boolean>;
+      /** API tokens only: the owner's external id, when set. */
+      external_id?: string;
     };
 
 export type { ClientAuthMethod };

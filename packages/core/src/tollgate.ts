@@ -16,6 +16,7 @@ import { DEFAULT_REFRESH_TOKEN_MAX_LIFETIME_SECONDS } from './grants/refresh-lif
 import { KeyRing } from './keys/keyring.js';
 import type { Actor, ActorOperations, ManagementSurface, SessionOperations } from './management/contract.js';
 import { createManagement } from './management/create.js';
+import { API_TOKEN_REVOCATION_RETENTION_SECONDS } from './management/api-token-rules.js';
 import type { Management } from './management/surface.js';
 import { authorizationServerMetadata } from './metadata.js';
 import { DenyList } from './revocations/deny-list.js';
@@ -179,6 +180,18 @@ export class Tollgate implements ManagementSurface {
   /** Re-reads signing keys (a rotation by another process) and drops expired ones; true when they changed. */
   async reloadKeys(): Promise<boolean> {
     return this.#keyRing.reload();
+  }
+
+  /**
+   * Revokes the previous secrets whose grace period has ended and pushes that out like any revocation, so verifiers
+   * that cached the old secret refuse it too. A server runs this every quarter second; any node may.
+   */
+  async endGracePeriods(): Promise<number> {
+    const { store, clock } = this.#grants;
+    const now = epochSeconds(clock);
+    const ended = await store.apiTokens.endGracePeriods(now, now + API_TOKEN_REVOCATION_RETENTION_SECONDS);
+    if (ended > 0) this.#revoked();
+    return ended;
   }
 
   /** Housekeeping a server runs now and then: forget expired revocations, retired keys, grants and sessions. */

@@ -118,6 +118,13 @@ export interface ApiTokensTable {
   last_used_at: number | null;
   last_used_address: string | null;
   request_count: number;
+  /** The secret replaced with a grace period: its hash (unique), jti and end of grace; all null or none. */
+  previous_token_hash: string | null;
+  previous_jti: string | null;
+  previous_expires_at: number | null;
+  /** JSON object of string, number and boolean values; `{}` for none. */
+  metadata: string;
+  external_id: string | null;
 }
 
 /** Uses per token, API and UTC day (`YYYY-MM-DD`); kept after the token is revoked. */

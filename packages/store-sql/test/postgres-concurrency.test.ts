@@ -65,7 +65,7 @@ describe('PostgreSQL store under concurrent writers', { skip }, () => {
         store.apiTokens.regenerate(
           'tok-cas',
           'sha256-of-tok-cas',
-          { tokenHash: `sha256-of-tok-cas-${i}`, jti: `jti-tok-cas-${i}` },
+          { tokenHash: `sha256-of-tok-cas-${i}`, jti: `jti-tok-cas-${i}`, graceEndsAt: null },
           T0 + 60,
           T0 + 3600,
         ),
@@ -164,7 +164,7 @@ describe('PostgreSQL revocation writers', { skip }, () => {
       s.apiTokens.regenerate(
         'lock-tok-1',
         'sha256-of-lock-tok-1',
-        { tokenHash: 'h-next', jti: 'j-next' },
+        { tokenHash: 'h-next', jti: 'j-next', graceEndsAt: null },
         T0,
         T0 + 3600,
       ),

@@ -7,6 +7,7 @@ export const AUDIT_ACTIONS = Object.freeze({
   signOut: 'session.sign_out',
   apiTokenCreate: 'api_token.create',
   apiTokenRegenerate: 'api_token.regenerate',
+  apiTokenUpdate: 'api_token.update',
   apiTokenRevoke: 'api_token.revoke',
   apiTokenListAll: 'api_token.list',
   apiCreate: 'api.create',

@@ -92,6 +92,18 @@ export function tokenExpiresAt(
   return now + expiresInSeconds;
 }
 
+/** The longest grace period a regeneration may give the old secret: 7 days, as Stripe allows. */
+export const MAX_API_TOKEN_GRACE_SECONDS = 7 * 86_400;
+
+/** When the old secret stops working: null (at once) without a grace period. */
+export function graceEndsAt(graceSeconds: number | undefined, now: number): number | null {
+  if (graceSeconds === undefined) return null;
+  if (!Number.isInteger(graceSeconds) || graceSeconds < 1 || graceSeconds > MAX_API_TOKEN_GRACE_SECONDS) {
+    throw new InvalidRequest(`graceSeconds must be a whole number from 1 to ${MAX_API_TOKEN_GRACE_SECONDS} (7 days)`);
+  }
+  return now + graceSeconds;
+}
+
 /** Until when a replaced or revoked secret's jti stays on the revocation list. */
 export function revocationExpiresAt(tokenExpiresAt: number | null, now: number): number {
   const retained = now + API_TOKEN_REVOCATION_RETENTION_SECONDS;

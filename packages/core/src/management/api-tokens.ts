@@ -10,10 +10,12 @@ import { epochSeconds } from '../clock.js';
 import { randomId, sha256Hex } from '../crypto/index.js';
 import { Conflict, InvalidRequest, NotFound } from '../errors.js';
 import type { ApiTokenRecord } from '../storage/index.js';
+import { checkExternalId, checkTokenMetadata } from './api-token-metadata.js';
 import {
   checkTokenApis,
   checkTokenName,
   checkTokenScopes,
+  graceEndsAt,
   isExpired,
   revocationExpiresAt,
   tokenExpiresAt,
@@ -21,7 +23,7 @@ import {
 import { isAdminScope } from '../admin-access/scopes.js';
 import { requireAdmin, requireUnlimitedAdmin } from './authorize.js';
 import type { ManagementContext } from './context.js';
-import type { Actor, ActorOperations, ApiTokenInput } from './contract.js';
+import type { Actor, ActorOperations, ApiTokenChanges, ApiTokenInput } from './contract.js';
 import { type ResolvedOwner, resolveTokenOwner } from './token-owner.js';
 import { apiTokenView, resolveOwners } from './token-views.js';
 import { checkUsageDays, fillUsage, usageWindow } from './usage.js';
@@ -49,6 +51,8 @@ export class ApiTokenOperations implements TokenOperations {
     const scopes = checkTokenScopes(input.scopes, owner, apis);
     if (scopes.some(isAdminScope))
       await requireUnlimitedAdmin(this.#context, this.#actor, AUDIT_ACTIONS.apiTokenCreate);
+    const metadata = checkTokenMetadata(input.metadata ?? {});
+    const externalId = checkExternalId(input.externalId ?? null);
     const now = epochSeconds(clock);
     const secret = generateApiToken();
     const record: ApiTokenRecord = {
@@ -67,6 +71,9 @@ export class ApiTokenOperations implements TokenOperations {
       lastUsedAt: null,
       lastUsedAddress: null,
       requestCount: 0,
+      previous: null,
+      metadata,
+      externalId,
     };
     await store.apiTokens.add(record);
     await this.#audit(AUDIT_ACTIONS.apiTokenCreate, record.id, 'success', {
@@ -75,6 +82,8 @@ export class ApiTokenOperations implements TokenOperations {
       apis: record.apis,
       scopes,
       expiresAt: record.expiresAt,
+      metadata,
+      externalId,
     });
     return { token: apiTokenView(record, ownerOf(owner), now), secret };
   }
@@ -97,7 +106,7 @@ export class ApiTokenOperations implements TokenOperations {
     return view;
   }
 
-  async regenerate(id: string): Promise<CreatedApiToken> {
+  async regenerate(id: string, options: { graceSeconds?: number } = {}): Promise<CreatedApiToken> {
     const { store, clock } = this.#context;
     const token = await this.#find(id, AUDIT_ACTIONS.apiTokenRegenerate);
     // The new secret is as good as the token: one with admin scopes is handed out only to a full admin.
@@ -105,11 +114,16 @@ export class ApiTokenOperations implements TokenOperations {
       await requireUnlimitedAdmin(this.#context, this.#actor, AUDIT_ACTIONS.apiTokenRegenerate, token.id);
     }
     const now = epochSeconds(clock);
+    const previousExpiresAt = graceEndsAt(options.graceSeconds, now);
     if (isExpired(token.expiresAt, now)) {
       throw new InvalidRequest('This token has expired; create a new one instead');
     }
     const secret = generateApiToken();
-    const next = { tokenHash: sha256Hex(secret), jti: randomId(API_TOKEN_JTI_PREFIX) };
+    const next = {
+      tokenHash: sha256Hex(secret),
+      jti: randomId(API_TOKEN_JTI_PREFIX),
+      graceEndsAt: previousExpiresAt,
+    };
     const updated = await store.apiTokens.regenerate(
       token.id,
       token.tokenHash,
@@ -118,10 +132,28 @@ export class ApiTokenOperations implements TokenOperations {
       revocationExpiresAt(token.expiresAt, now),
     );
     if (!updated) throw new Conflict('The token was regenerated or revoked meanwhile; reload and try again');
-    this.#context.onRevoked();
-    await this.#audit(AUDIT_ACTIONS.apiTokenRegenerate, token.id, 'success', { name: token.name });
+    // Something was revoked unless this is a first regeneration with a grace period.
+    if (previousExpiresAt === null || token.previous !== null) this.#context.onRevoked();
+    await this.#audit(AUDIT_ACTIONS.apiTokenRegenerate, token.id, 'success', {
+      name: token.name,
+      previousSecretExpiresAt: previousExpiresAt,
+    });
     const owner = (await resolveOwners(store, [updated]))(updated);
     return { token: apiTokenView(updated, owner, now), secret };
+  }
+
+  async update(id: string, changes: ApiTokenChanges): Promise<ApiTokenView> {
+    const checked: ApiTokenChanges = {};
+    if (changes.metadata !== undefined) checked.metadata = checkTokenMetadata(changes.metadata);
+    if (changes.externalId !== undefined) checked.externalId = checkExternalId(changes.externalId);
+    if (Object.keys(checked).length === 0) throw new InvalidRequest('Give metadata or externalId to change');
+    const token = await this.#find(id, AUDIT_ACTIONS.apiTokenUpdate);
+    const updated = await this.#context.store.apiTokens.update(token.id, checked);
+    if (!updated) throw new NotFound(notFoundText(id));
+    await this.#audit(AUDIT_ACTIONS.apiTokenUpdate, token.id, 'success', { name: token.name, ...checked });
+    const [view] = await this.#views([updated]);
+    if (!view) throw new NotFound(notFoundText(id));
+    return view;
   }
 
   async revoke(id: string): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import type { ApiTokenUsageReport } from '@tollgate/jwt';
 import type { PresentedClient } from '../service.js';
-import type { AuditFilter, DpopPolicy, GrantType } from '../storage/index.js';
+import type { ApiTokenMetadata, AuditFilter, DpopPolicy, GrantType } from '../storage/index.js';
 import type {
   ApiTokenView,
   ApiView,
@@ -50,6 +50,16 @@ export interface ApiTokenInput {
    * (service account).
    */
   owner?: { kind: 'user'; username: string } | { kind: 'client'; clientId: string };
+  /** Owner-supplied facts for the APIs behind (api-token-metadata.ts has the limits); omitted = none. */
+  metadata?: ApiTokenMetadata;
+  /** The owner's id for whoever the token is for; omitted or null = none. */
+  externalId?: string | null;
+}
+
+/** What `tokens.update` may change; omitted fields stay as they are. */
+export interface ApiTokenChanges {
+  metadata?: ApiTokenMetadata;
+  externalId?: string | null;
 }
 
 export interface ApiChanges {
@@ -108,7 +118,12 @@ export interface ActorOperations {
     /** Own tokens; with `all` (admins only) every token. */
     list(options?: { all?: boolean }): Promise<ApiTokenView[]>;
     get(id: string): Promise<ApiTokenView>;
-    regenerate(id: string): Promise<CreatedApiToken>;
+    /**
+     * A new secret, shown once. Without `graceSeconds` the old one stops working at once; with it (1 s to 7 days)
+     * it keeps working until then, and an older secret still in its grace period stops at once.
+     */
+    regenerate(id: string, options?: { graceSeconds?: number }): Promise<CreatedApiToken>;
+    update(id: string, changes: ApiTokenChanges): Promise<ApiTokenView>;
     revoke(id: string): Promise<void>;
     /** Requests per day over the last `days` days (1..366), today included. */
     usage(id: string, days: number): Promise<UsageSeries>;

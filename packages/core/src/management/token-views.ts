@@ -20,6 +20,10 @@ export function apiTokenView(record: ApiTokenRecord, owner: ApiTokenOwner, now: 
     lastUsedAt,
     lastUsedAddress,
     requestCount,
+    previousSecretExpiresAt:
+      record.previous !== null && record.previous.expiresAt > now ? record.previous.expiresAt : null,
+    metadata: { ...record.metadata },
+    externalId: record.externalId,
     expiringSoon: isExpiringSoon(createdAt, expiresAt, now),
     expired: isExpired(expiresAt, now),
   };

@@ -5,6 +5,7 @@
  */
 import type {
   ApiRecord,
+  ApiTokenMetadata,
   AuditEventRecord,
   ClientRecord,
   DpopPolicy,
@@ -28,6 +29,10 @@ export interface ApiTokenView {
   lastUsedAt: number | null;
   lastUsedAddress: string | null;
   requestCount: number;
+  /** While the secret replaced by a regeneration with a grace period still works: when it stops; else null. */
+  previousSecretExpiresAt: number | null;
+  metadata: ApiTokenMetadata;
+  externalId: string | null;
   /** True when expired, or within the last 7 days or last quarter of its lifetime, whichever is shorter. */
   expiringSoon: boolean;
   expired: boolean;

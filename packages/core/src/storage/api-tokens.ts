@@ -1,6 +1,19 @@
 /** API tokens (personal access tokens and service-account tokens) and their usage. */
 export type ApiTokenOwnerKind = 'user' | 'client';
 
+/** Owner-supplied facts about a token, passed on to the APIs behind (size limits: management/api-token-metadata.ts). */
+export type ApiTokenMetadata = Record<string, string | number | boolean>;
+
+/** The secret a regeneration with a grace period replaced: still accepted until `expiresAt`. */
+export interface PreviousApiTokenSecret {
+  /** SHA-256 (hex) of the old secret. Unique among previous secrets. */
+  tokenHash: string;
+  /** The old secret's jti, which joins the revocation list when the grace period ends. */
+  jti: string;
+  /** End of the grace period, epoch seconds. */
+  expiresAt: number;
+}
+
 /** A long-lived, scoped API token (personal access token). The token itself is never stored, only its SHA-256. */
 export interface ApiTokenRecord {
   /** Stable public id (`tok_...`), kept across regenerations; what URLs and the CLI name. */
@@ -29,6 +42,11 @@ export interface ApiTokenRecord {
   lastUsedAt: number | null;
   lastUsedAddress: string | null;
   requestCount: number;
+  /** The replaced secret during a grace period; null when there is none (or it has ended). */
+  previous: PreviousApiTokenSecret | null;
+  metadata: ApiTokenMetadata;
+  /** The owner's own id for whoever the token is for (a customer id, say); null if none. */
+  externalId: string | null;
 }
 
 /** Uses of one secret reported by verifiers, aggregated per API and UTC day. */
@@ -54,27 +72,46 @@ export interface ApiTokenStore {
   /** Throws `Conflict` if the id, hash or jti exists. */
   add(token: ApiTokenRecord): Promise<void>;
   get(id: string): Promise<ApiTokenRecord | undefined>;
+  /** The token whose current secret, or previous one (grace period, ended or not), has this hash. */
   findByHash(tokenHash: string): Promise<ApiTokenRecord | undefined>;
   /** Oldest first. */
   listByOwner(ownerKind: ApiTokenOwnerKind, ownerId: string): Promise<ApiTokenRecord[]>;
   /** Every token, oldest first. */
   list(): Promise<ApiTokenRecord[]>;
   /**
-   * Regeneration as one compare-and-set: if the token still has `expectedHash`, replaces hash and jti, sets
-   * `regeneratedAt`, and in the same transaction adds the old jti to the revocation list (until
-   * `revocationExpiresAt`). Returns the updated record, or undefined (writing nothing) when the token is gone
-   * or was regenerated meanwhile.
+   * Regeneration as one compare-and-set: if the token still has `expectedHash`, replaces hash and jti and sets
+   * `regeneratedAt`. With `graceEndsAt` null the old jti joins the revocation list (until `revocationExpiresAt`)
+   * in the same transaction; otherwise the old hash and jti become `previous`, accepted until `graceEndsAt`. Either
+   * way a `previous` the token already had is revoked at once: a token has at most one previous secret. Returns
+   * the updated record, or undefined (writing nothing) when the token is gone or was regenerated meanwhile.
    */
   regenerate(
     id: string,
     expectedHash: string,
-    next: { tokenHash: string; jti: string },
+    next: { tokenHash: string; jti: string; graceEndsAt: number | null },
     at: number,
     revocationExpiresAt: number,
   ): Promise<ApiTokenRecord | undefined>;
   /**
-   * Deletes the token and, in the same transaction, adds its jti to the revocation list (until
-   * `revocationExpiresAt`). Returns the deleted record; undefined when there was none. Usage rows are kept.
+   * Ends every grace period whose `previous.expiresAt` <= `now`: clears `previous` and adds its jti to the
+   * revocation list (revoked at `now`, until `revocationExpiresAt`), each token in one transaction. Safe to run
+   * from several nodes at once: each previous secret is revoked once. Returns how many ended.
+   */
+  endGracePeriods(now: number, revocationExpiresAt: number): Promise<number>;
+  /**
+   * Ends one grace period early (its secret was revoked): if the token's previous jti is still `previousJti`, clears
+   * `previous` and revokes that jti (at `revokedAt`, until `revocationExpiresAt`) in one transaction. The current
+   * secret is untouched. Returns whether it did.
+   */
+  revokePrevious(id: string, previousJti: string, revokedAt: number, revocationExpiresAt: number): Promise<boolean>;
+  /** Sets the given fields (others unchanged); returns the updated record, undefined when there is no such token. */
+  update(
+    id: string,
+    changes: { metadata?: ApiTokenMetadata; externalId?: string | null },
+  ): Promise<ApiTokenRecord | undefined>;
+  /**
+   * Deletes the token and, in the same transaction, adds its jti (and its previous secret's) to the revocation
+   * list (until `revocationExpiresAt`). Returns the deleted record; undefined when there was none. Usage rows are kept.
    */
   revoke(id: string, revokedAt: number, revocationExpiresAt: number): Promise<ApiTokenRecord | undefined>;
   /** Deletes every token of an owner the same way (owner deleted); returns how many. */
@@ -85,7 +122,7 @@ export interface ApiTokenStore {
     revocationExpiresAt: number,
   ): Promise<number>;
   /**
-   * In one transaction: for each entry whose jti is a current token, adds `count` to its request count, moves
+   * In one transaction: for each entry whose jti is a token's current or previous jti, adds `count` to its request count, moves
    * last-used forward (never back), and adds `count` to the (token, api, day) usage row. Unknown jtis are skipped.
    */
   recordUsage(entries: readonly ApiTokenUsageEntry[]): Promise<void>;

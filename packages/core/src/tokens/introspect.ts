@@ -40,7 +40,7 @@ function mayKnow(client: ActingClient, kind: FoundToken['kind'], response: Activ
 
 /** What a found token is now (revocations, expiry and its owner's current allowance applied); the client aside. */
 export async function describe(context: IntrospectionContext, found: FoundToken): Promise<IntrospectionResponse> {
-  if (found.kind === 'api') return introspectApiToken(context, found.token);
+  if (found.kind === 'api') return introspectApiToken(context, found);
   if (found.kind === 'access') return describeAccess(context, found.claims);
   return describeRefresh(context, found);
 }

@@ -37,7 +37,8 @@ export interface TokenLookupContext {
 export type FoundToken =
   | { kind: 'access'; claims: AccessTokenClaims }
   | { kind: 'refresh'; token: RefreshTokenRecord; family: RefreshTokenFamilyRecord }
-  | { kind: 'api'; token: ApiTokenRecord };
+  /** `previous`: the secret presented is the one a regeneration with a grace period replaced. */
+  | { kind: 'api'; token: ApiTokenRecord; previous: boolean };
 
 const MAX_TOKEN_LENGTH = 8192;
 
@@ -57,8 +58,9 @@ export async function lookupToken(
 /** The format check refuses typos and guesses without touching the store. */
 async function findApiToken(context: TokenLookupContext, token: string): Promise<FoundToken | undefined> {
   if (checkApiTokenFormat(token) !== 'ok') return undefined;
-  const found = await context.store.apiTokens.findByHash(sha256Hex(token));
-  return found && { kind: 'api', token: found };
+  const tokenHash = sha256Hex(token);
+  const found = await context.store.apiTokens.findByHash(tokenHash);
+  return found && { kind: 'api', token: found, previous: found.tokenHash !== tokenHash };
 }
 
 async function findRefresh(context: TokenLookupContext, token: string): Promise<FoundToken | undefined> {

@@ -23,7 +23,7 @@ export async function revokeToken(
   const found = await lookupToken(context, request.token, request.tokenTypeHint);
   if (!found) return;
   if (found.kind === 'api')
-    return revokeApiToken(context, found.token, { clientId: client.id, remoteAddress: request.remoteAddress });
+    return revokeApiToken(context, found, { clientId: client.id, remoteAddress: request.remoteAddress });
   const owner = found.kind === 'access' ? found.claims.client_id : found.token.clientId;
   // 2.1: the server verifies that the token was issued to the client asking.
   if (owner !== client.id) throw new InvalidRequest('The token was not issued to this client');

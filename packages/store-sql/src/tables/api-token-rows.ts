@@ -1,7 +1,7 @@
 /** Row mapping for `api_tokens`: lists as JSON text, the owner kind checked on the way out. */
-import type { ApiTokenOwnerKind, ApiTokenRecord } from '@tollgate/core';
+import type { ApiTokenMetadata, ApiTokenOwnerKind, ApiTokenRecord, PreviousApiTokenSecret } from '@tollgate/core';
 import type { Selectable } from 'kysely';
-import { decodeStringList, encodeJson } from '../json-columns.js';
+import { decodeObject, decodeStringList, encodeJson } from '../json-columns.js';
 import type { ApiTokensTable } from '../schema.js';
 
 export function toTokenRow(token: ApiTokenRecord): ApiTokensTable {
@@ -21,6 +21,11 @@ export function toTokenRow(token: ApiTokenRecord): ApiTokensTable {
     last_used_at: token.lastUsedAt,
     last_used_address: token.lastUsedAddress,
     request_count: token.requestCount,
+    previous_token_hash: token.previous?.tokenHash ?? null,
+    previous_jti: token.previous?.jti ?? null,
+    previous_expires_at: token.previous?.expiresAt ?? null,
+    metadata: encodeJson(token.metadata),
+    external_id: token.externalId,
   };
 }
 
@@ -41,7 +46,29 @@ export function fromTokenRow(row: Selectable<ApiTokensTable>): ApiTokenRecord {
     lastUsedAt: row.last_used_at,
     lastUsedAddress: row.last_used_address,
     requestCount: row.request_count,
+    previous: decodePrevious(row),
+    metadata: decodeMetadata(row.metadata),
+    externalId: row.external_id,
   };
+}
+
+function decodePrevious(row: Selectable<ApiTokensTable>): PreviousApiTokenSecret | null {
+  const { previous_token_hash: tokenHash, previous_jti: jti, previous_expires_at: expiresAt } = row;
+  if (tokenHash === null && jti === null && expiresAt === null) return null;
+  if (tokenHash === null || jti === null || expiresAt === null) {
+    throw new Error('Stored api_tokens.previous_* columns are only partly set');
+  }
+  return { tokenHash, jti, expiresAt };
+}
+
+function decodeMetadata(text: string): ApiTokenMetadata {
+  const value = decodeObject(text, 'api_tokens.metadata');
+  for (const item of Object.values(value)) {
+    if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
+      throw new Error('Stored api_tokens.metadata holds a value that is not a string, number or boolean');
+    }
+  }
+  return value as ApiTokenMetadata;
 }
 
 /** The owner decides what a token may do, so an unexpected value fails loudly instead of defaulting. */

@@ -7,12 +7,12 @@ import type { ApiTokenUsageEntry, ApiTokenUsageRow } from '@tollgate/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
-/** Applies one entry inside the caller's transaction; an entry whose jti is no current token is skipped. */
+/** Applies one entry inside the caller's transaction; an entry whose jti is no current or previous one is skipped. */
 export async function applyUsage(trx: Kysely<Database>, entry: ApiTokenUsageEntry): Promise<void> {
   const token = await trx
     .updateTable('api_tokens')
     .set((eb) => ({ request_count: eb('request_count', '+', entry.count) }))
-    .where('jti', '=', entry.jti)
+    .where((eb) => eb.or([eb('jti', '=', entry.jti), eb('previous_jti', '=', entry.jti)]))
     .returning('id')
     .executeTakeFirst();
   if (token === undefined) return;

@@ -1,4 +1,5 @@
 import type {
+  ApiTokenMetadata,
   ApiTokenOwnerKind,
   ApiTokenRecord,
   ApiTokenStore,
@@ -11,9 +12,11 @@ import type { Database } from '../schema.js';
 import type { SequencedWrites } from '../sequenced-writes.js';
 import { isUniqueViolation } from '../unique-violation.js';
 import { fromTokenRow, toTokenRow } from './api-token-rows.js';
+import { clearPrevious, endDueGracePeriods, regenerateRow } from './api-token-regenerate.js';
 import { applyUsage, selectUsage } from './api-token-usage.js';
 import { insertOnce } from './insert-once.js';
 import { insertRevocations } from './revocations.js';
+import { encodeJson } from '../json-columns.js';
 
 /** Thrown inside `regenerate`'s transaction to roll it back when the compare-and-set finds no match. */
 class LostRegenerationRace extends Error {}
@@ -49,7 +52,7 @@ export class SqlApiTokenStore implements ApiTokenStore {
     const row = await this.#db
       .selectFrom('api_tokens')
       .selectAll()
-      .where('token_hash', '=', tokenHash)
+      .where((eb) => eb.or([eb('token_hash', '=', tokenHash), eb('previous_token_hash', '=', tokenHash)]))
       .executeTakeFirst();
     return row && fromTokenRow(row);
   }
@@ -71,38 +74,19 @@ export class SqlApiTokenStore implements ApiTokenStore {
     return rows.map(fromTokenRow);
   }
 
-  /**
-   * Compare-and-set in one transaction: read the old jti, then `UPDATE ... WHERE id = ? AND token_hash = ?`.
-   * Exactly one of two concurrent regenerations updates a row (on PostgreSQL the loser waits for the row
-   * lock, re-checks the hash and matches nothing); the loser rolls back and returns undefined. Hash and jti
-   * only ever change together, so a row still holding `expectedHash` still holds the jti read first.
-   */
   async regenerate(
     id: string,
     expectedHash: string,
-    next: { tokenHash: string; jti: string },
+    next: { tokenHash: string; jti: string; graceEndsAt: number | null },
     at: number,
     revocationExpiresAt: number,
   ): Promise<ApiTokenRecord | undefined> {
     try {
       return await this.#db.transaction().execute(async (trx) => {
-        const old = await trx
-          .selectFrom('api_tokens')
-          .select('jti')
-          .where('id', '=', id)
-          .where('token_hash', '=', expectedHash)
-          .executeTakeFirst();
-        if (old === undefined) throw new LostRegenerationRace();
-        const row = await trx
-          .updateTable('api_tokens')
-          .set({ token_hash: next.tokenHash, jti: next.jti, regenerated_at: at })
-          .where('id', '=', id)
-          .where('token_hash', '=', expectedHash)
-          .returningAll()
-          .executeTakeFirst();
-        if (row === undefined) throw new LostRegenerationRace();
-        await insertRevocations(trx, this.#order, [old.jti], at, revocationExpiresAt);
-        return fromTokenRow(row);
+        const result = await regenerateRow(trx, id, expectedHash, next, at);
+        if (result === undefined) throw new LostRegenerationRace();
+        await insertRevocations(trx, this.#order, result.revokedJtis, at, revocationExpiresAt);
+        return fromTokenRow(result.row);
       });
     } catch (error) {
       if (error instanceof LostRegenerationRace) return undefined;
@@ -112,13 +96,44 @@ export class SqlApiTokenStore implements ApiTokenStore {
     }
   }
 
+  async endGracePeriods(now: number, revocationExpiresAt: number): Promise<number> {
+    return endDueGracePeriods(this.#db, this.#order, now, revocationExpiresAt);
+  }
+
+  async revokePrevious(
+    id: string,
+    previousJti: string,
+    revokedAt: number,
+    revocationExpiresAt: number,
+  ): Promise<boolean> {
+    return clearPrevious(this.#db, this.#order, { id, jti: previousJti }, revokedAt, revocationExpiresAt);
+  }
+
+  async update(
+    id: string,
+    changes: { metadata?: ApiTokenMetadata; externalId?: string | null },
+  ): Promise<ApiTokenRecord | undefined> {
+    const set: { metadata?: string; external_id?: string | null } = {};
+    if (changes.metadata !== undefined) set.metadata = encodeJson(changes.metadata);
+    if (changes.externalId !== undefined) set.external_id = changes.externalId;
+    if (Object.keys(set).length === 0) return this.get(id);
+    const row = await this.#db
+      .updateTable('api_tokens')
+      .set(set)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && fromTokenRow(row);
+  }
+
   /** DELETE ... RETURNING hands back exactly the row removed, whose jti then joins the revocation list. */
   async revoke(id: string, revokedAt: number, revocationExpiresAt: number): Promise<ApiTokenRecord | undefined> {
     return this.#db.transaction().execute(async (trx) => {
       const row = await trx.deleteFrom('api_tokens').where('id', '=', id).returningAll().executeTakeFirst();
       if (row === undefined) return undefined;
-      await insertRevocations(trx, this.#order, [row.jti], revokedAt, revocationExpiresAt);
-      return fromTokenRow(row);
+      const token = fromTokenRow(row);
+      await insertRevocations(trx, this.#order, jtisOf(token), revokedAt, revocationExpiresAt);
+      return token;
     });
   }
 
@@ -133,12 +148,12 @@ export class SqlApiTokenStore implements ApiTokenStore {
         .deleteFrom('api_tokens')
         .where('owner_kind', '=', ownerKind)
         .where('owner_id', '=', ownerId)
-        .returning('jti')
+        .returning(['jti', 'previous_jti'])
         .execute();
       await insertRevocations(
         trx,
         this.#order,
-        rows.map((row) => row.jti),
+        rows.flatMap((row) => (row.previous_jti === null ? [row.jti] : [row.jti, row.previous_jti])),
         revokedAt,
         revocationExpiresAt,
       );
@@ -156,4 +171,8 @@ export class SqlApiTokenStore implements ApiTokenStore {
   async listUsage(filter: { fromDay: string; tokenId?: string; api?: string }): Promise<ApiTokenUsageRow[]> {
     return selectUsage(this.#db, filter);
   }
+}
+
+function jtisOf(token: ApiTokenRecord): string[] {
+  return token.previous === null ? [token.jti] : [token.jti, token.previous.jti];
 }

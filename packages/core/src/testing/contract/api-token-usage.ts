@@ -6,7 +6,7 @@ import { apiToken, T0, useFreshStore } from './records.js';
 const A = 'https://a.example.com';
 const B = 'https://b.example.com';
 
-function use(jti: string, overrides: Partial<ApiTokenUsageEntry> = {}): ApiTokenUsageEntry {
+export function use(jti: string, overrides: Partial<ApiTokenUsageEntry> = {}): ApiTokenUsageEntry {
   return { jti, api: A, day: '2023-11-14', count: 1, lastUsedAt: T0, lastUsedAddress: '192.0.2.1', ...overrides };
 }
 
@@ -74,7 +74,13 @@ export function apiTokenUsageContract(open: () => Promise<Store>): void {
 
     it('skips entries whose jti is no current token and still records the rest', async () => {
       await store().apiTokens.add(apiToken('tok_1'));
-      await store().apiTokens.regenerate('tok_1', 'sha256-of-tok_1', { tokenHash: 'h2', jti: 'jti-2' }, T0, T0 + 600);
+      await store().apiTokens.regenerate(
+        'tok_1',
+        'sha256-of-tok_1',
+        { tokenHash: 'h2', jti: 'jti-2', graceEndsAt: null },
+        T0,
+        T0 + 600,
+      );
       await store().apiTokens.recordUsage([
         use('jti-unknown', { count: 5 }),
         use('jti-tok_1', { count: 6 }),

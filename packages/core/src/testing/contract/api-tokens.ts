@@ -68,7 +68,7 @@ export function apiTokenContract(open: () => Promise<Store>): void {
 
     it('regenerates a token that still has the expected hash and revokes the old jti', async () => {
       await store().apiTokens.add(apiToken('tok_1'));
-      const next = { tokenHash: 'sha256-new', jti: 'jti-new' };
+      const next = { tokenHash: 'sha256-new', jti: 'jti-new', graceEndsAt: null };
       const updated = await store().apiTokens.regenerate(
         'tok_1',
         'sha256-of-tok_1',
@@ -76,7 +76,7 @@ export function apiTokenContract(open: () => Promise<Store>): void {
         T0 + 60,
         REVOCATION_EXPIRES_AT,
       );
-      const expected = apiToken('tok_1', { ...next, regeneratedAt: T0 + 60 });
+      const expected = apiToken('tok_1', { tokenHash: next.tokenHash, jti: next.jti, regeneratedAt: T0 + 60 });
       assert.deepEqual(updated, expected);
       assert.deepEqual(await store().apiTokens.findByHash('sha256-new'), expected);
       assert.equal(await store().apiTokens.findByHash('sha256-of-tok_1'), undefined);
@@ -93,14 +93,17 @@ export function apiTokenContract(open: () => Promise<Store>): void {
 
     it('writes nothing when regenerating with a stale hash (the compare-and-set lost)', async () => {
       await store().apiTokens.add(apiToken('tok_1'));
-      const first = { tokenHash: 'sha256-first', jti: 'jti-first' };
+      const first = { tokenHash: 'sha256-first', jti: 'jti-first', graceEndsAt: null };
       assert.ok(await store().apiTokens.regenerate('tok_1', 'sha256-of-tok_1', first, T0 + 1, REVOCATION_EXPIRES_AT));
-      const stale = { tokenHash: 'sha256-second', jti: 'jti-second' };
+      const stale = { tokenHash: 'sha256-second', jti: 'jti-second', graceEndsAt: null };
       assert.equal(
         await store().apiTokens.regenerate('tok_1', 'sha256-of-tok_1', stale, T0 + 2, REVOCATION_EXPIRES_AT),
         undefined,
       );
-      assert.deepEqual(await store().apiTokens.get('tok_1'), apiToken('tok_1', { ...first, regeneratedAt: T0 + 1 }));
+      assert.deepEqual(
+        await store().apiTokens.get('tok_1'),
+        apiToken('tok_1', { tokenHash: first.tokenHash, jti: first.jti, regeneratedAt: T0 + 1 }),
+      );
       assert.equal(await store().revocations.isRevoked('jti-first'), false, 'the current secret stays valid');
       assert.deepEqual(
         (await store().revocations.listSince(0, T0, 10)).map((r) => r.jti),

@@ -6,6 +6,7 @@
 import { describe } from 'node:test';
 import type { Store } from '../../storage/index.js';
 import { apiContract, clientContract, userContract } from './accounts.js';
+import { apiTokenGraceContract } from './api-token-grace.js';
 import { apiTokenUsageContract } from './api-token-usage.js';
 import { apiTokenContract } from './api-tokens.js';
 import { auditContract } from './audit.js';
@@ -26,6 +27,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     revocationContract(open);
     updateContract(open);
     apiTokenContract(open);
+    apiTokenGraceContract(open);
     apiTokenUsageContract(open);
     sessionContract(open);
     auditContract(open);

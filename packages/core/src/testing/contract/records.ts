@@ -131,6 +131,9 @@ export function apiToken(id: string, overrides: Partial<ApiTokenRecord> = {}): A
     lastUsedAt: null,
     lastUsedAddress: null,
     requestCount: 0,
+    previous: null,
+    metadata: {},
+    externalId: null,
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import { Conflict } from '../../errors.js';
 import type {
+  ApiTokenMetadata,
   ApiTokenOwnerKind,
   ApiTokenRecord,
   ApiTokenStore,
@@ -23,7 +24,7 @@ export class MemoryApiTokenStore implements ApiTokenStore {
 
   async add(token: ApiTokenRecord): Promise<void> {
     if (this.#tokens.has(token.id)) throw new Conflict(`An API token with id ${token.id} already exists`);
-    if (this.#find((stored) => stored.tokenHash === token.tokenHash || stored.jti === token.jti)) {
+    if (this.#find((stored) => holdsHash(stored, token.tokenHash) || holdsJti(stored, token.jti))) {
       throw new Conflict(CONFLICTING_RECORD);
     }
     this.#tokens.set(token.id, copyOf(token));
@@ -35,7 +36,7 @@ export class MemoryApiTokenStore implements ApiTokenStore {
   }
 
   async findByHash(tokenHash: string): Promise<ApiTokenRecord | undefined> {
-    const token = this.#find((stored) => stored.tokenHash === tokenHash);
+    const token = this.#find((stored) => holdsHash(stored, tokenHash));
     return token && copyOf(token);
   }
 
@@ -50,18 +51,56 @@ export class MemoryApiTokenStore implements ApiTokenStore {
   async regenerate(
     id: string,
     expectedHash: string,
-    next: { tokenHash: string; jti: string },
+    next: { tokenHash: string; jti: string; graceEndsAt: number | null },
     at: number,
     revocationExpiresAt: number,
   ): Promise<ApiTokenRecord | undefined> {
     const token = this.#tokens.get(id);
     if (token === undefined || token.tokenHash !== expectedHash) return undefined;
-    if (this.#find((other) => other.id !== id && (other.tokenHash === next.tokenHash || other.jti === next.jti))) {
+    if (this.#find((other) => holdsHash(other, next.tokenHash) || holdsJti(other, next.jti))) {
       throw new Conflict('The new token conflicts with an existing one');
     }
-    const oldJti = token.jti;
-    Object.assign(token, { tokenHash: next.tokenHash, jti: next.jti, regeneratedAt: at });
-    this.#revocations.record([oldJti], at, revocationExpiresAt);
+    const revoked = token.previous === null ? [] : [token.previous.jti];
+    const previous =
+      next.graceEndsAt === null ? null : { tokenHash: token.tokenHash, jti: token.jti, expiresAt: next.graceEndsAt };
+    if (previous === null) revoked.push(token.jti);
+    Object.assign(token, { tokenHash: next.tokenHash, jti: next.jti, regeneratedAt: at, previous });
+    this.#revocations.record(revoked, at, revocationExpiresAt);
+    return copyOf(token);
+  }
+
+  async endGracePeriods(now: number, revocationExpiresAt: number): Promise<number> {
+    let ended = 0;
+    for (const token of this.#tokens.values()) {
+      if (token.previous === null || token.previous.expiresAt > now) continue;
+      this.#revocations.record([token.previous.jti], now, revocationExpiresAt);
+      token.previous = null;
+      ended += 1;
+    }
+    return ended;
+  }
+
+  async revokePrevious(
+    id: string,
+    previousJti: string,
+    revokedAt: number,
+    revocationExpiresAt: number,
+  ): Promise<boolean> {
+    const token = this.#tokens.get(id);
+    if (token?.previous?.jti !== previousJti) return false;
+    this.#revocations.record([previousJti], revokedAt, revocationExpiresAt);
+    token.previous = null;
+    return true;
+  }
+
+  async update(
+    id: string,
+    changes: { metadata?: ApiTokenMetadata; externalId?: string | null },
+  ): Promise<ApiTokenRecord | undefined> {
+    const token = this.#tokens.get(id);
+    if (token === undefined) return undefined;
+    if (changes.metadata !== undefined) token.metadata = copyOf(changes.metadata);
+    if (changes.externalId !== undefined) token.externalId = changes.externalId;
     return copyOf(token);
   }
 
@@ -69,7 +108,7 @@ export class MemoryApiTokenStore implements ApiTokenStore {
     const token = this.#tokens.get(id);
     if (token === undefined) return undefined;
     this.#tokens.delete(id);
-    this.#revocations.record([token.jti], revokedAt, revocationExpiresAt);
+    this.#revocations.record(jtisOf(token), revokedAt, revocationExpiresAt);
     return token;
   }
 
@@ -81,18 +120,14 @@ export class MemoryApiTokenStore implements ApiTokenStore {
   ): Promise<number> {
     const owned = this.#oldestFirst().filter(ownedBy(ownerKind, ownerId));
     for (const token of owned) this.#tokens.delete(token.id);
-    this.#revocations.record(
-      owned.map((token) => token.jti),
-      revokedAt,
-      revocationExpiresAt,
-    );
+    this.#revocations.record(owned.flatMap(jtisOf), revokedAt, revocationExpiresAt);
     return owned.length;
   }
 
   /** Reports arrive late and out of order: counts add up, and the newest use wins whatever the order. */
   async recordUsage(entries: readonly ApiTokenUsageEntry[]): Promise<void> {
     for (const entry of entries) {
-      const token = this.#find((stored) => stored.jti === entry.jti);
+      const token = this.#find((stored) => holdsJti(stored, entry.jti));
       if (token === undefined) continue;
       token.requestCount += entry.count;
       if (token.lastUsedAt === null || token.lastUsedAt < entry.lastUsedAt) {
@@ -120,4 +155,17 @@ export class MemoryApiTokenStore implements ApiTokenStore {
 
 function ownedBy(ownerKind: ApiTokenOwnerKind, ownerId: string): (token: ApiTokenRecord) => boolean {
   return (token) => token.ownerKind === ownerKind && token.ownerId === ownerId;
+}
+
+function holdsHash(token: ApiTokenRecord, tokenHash: string): boolean {
+  return token.tokenHash === tokenHash || token.previous?.tokenHash === tokenHash;
+}
+
+function holdsJti(token: ApiTokenRecord, jti: string): boolean {
+  return token.jti === jti || token.previous?.jti === jti;
+}
+
+/** The jtis a revocation of the token must deny: the current secret's and the previous one's. */
+function jtisOf(token: ApiTokenRecord): string[] {
+  return token.previous === null ? [token.jti] : [token.jti, token.previous.jti];
 }
