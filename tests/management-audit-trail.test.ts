@@ -65,7 +65,13 @@ const ACTOR_PLAN: ActorPlan = {
     regenerate: {
       audits: 'api_token.regenerate',
       arrange: ownToken,
-      act: (ops, id) => ops.tokens.regenerate(id),
+      act: (ops, id) => ops.tokens.regenerate(id, { graceSeconds: 3600 }),
+      refusal: 'ERR_NOT_FOUND',
+    },
+    update: {
+      audits: 'api_token.update',
+      arrange: ownToken,
+      act: (ops, id) => ops.tokens.update(id, { metadata: { plan: 'pro' }, externalId: 'cus_123' }),
       refusal: 'ERR_NOT_FOUND',
     },
     revoke: {

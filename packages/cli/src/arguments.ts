@@ -37,6 +37,23 @@ export function parseExpiry(value: string): number | 'never' {
   return seconds;
 }
 
+/**
+ * `--metadata '{"plan":"pro"}'`: a JSON object. Only the syntax is checked here; the server's rules (keys, value
+ * types, size) are the core's, whose errors name the limit.
+ */
+export function parseMetadata(value: string): Record<string, string | number | boolean> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError('use a JSON object such as \'{"plan":"pro"}\'');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidArgumentError('use a JSON object such as \'{"plan":"pro"}\'');
+  }
+  return parsed as Record<string, string | number | boolean>;
+}
+
 /** `--apis https://a.example,https://b.example`. */
 export function parseIdentifiers(value: string): string[] {
   const identifiers = value.split(/[\s,]+/).filter(Boolean);

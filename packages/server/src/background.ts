@@ -1,5 +1,5 @@
 /**
- * The server's housekeeping loops. Both outlive any database outage: a failed round is logged and the next
+ * The server's housekeeping loops. All outlive any database outage: a failed round is logged and the next
  * one runs on schedule, and nothing learnt before the outage (the keys in memory) is thrown away meanwhile.
  */
 import type { Tollgate } from '@tollgate/core';
@@ -16,26 +16,66 @@ export const PURGE_INTERVAL_MS = 10 * 60 * 1000;
  * not every second.
  */
 export function reloadKeysPeriodically(tollgate: Pick<Tollgate, 'reloadKeys'>, logger: Logger): () => void {
+  return repeatQuietly(
+    () => tollgate.reloadKeys(),
+    KEY_RELOAD_INTERVAL_MS,
+    logger,
+    { works: 'reloading signing keys works again', fails: 'reloading signing keys failed; keeping the keys in memory' },
+    (changed) => {
+      if (changed) logger.info('signing keys reloaded');
+    },
+  );
+}
+
+/** A grace period that has ended is revoked within this long (plus the revocation stream's delivery). */
+export const GRACE_SWEEP_INTERVAL_MS = 250;
+
+/**
+ * Ends the API-token grace periods that are due (see Tollgate.endGracePeriods), four times a second, so an old
+ * secret is refused everywhere within a second of its end. Every node does it; each ends a given period once.
+ */
+export function endGracePeriodsPeriodically(tollgate: Pick<Tollgate, 'endGracePeriods'>, logger: Logger): () => void {
+  return repeatQuietly(
+    () => tollgate.endGracePeriods(),
+    GRACE_SWEEP_INTERVAL_MS,
+    logger,
+    { works: 'ending API-token grace periods works again', fails: 'ending API-token grace periods failed' },
+    (ended) => {
+      if (ended > 0) logger.info({ ended }, 'API-token grace periods ended');
+    },
+  );
+}
+
+/**
+ * Runs `task` every `intervalMs`, never two at once; a failure is logged when failing starts and when it stops,
+ * not every round.
+ */
+function repeatQuietly<T>(
+  task: () => Promise<T>,
+  intervalMs: number,
+  logger: Logger,
+  messages: { works: string; fails: string },
+  onDone: (result: T) => void,
+): () => void {
   let running = false;
   let failing = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    tollgate
-      .reloadKeys()
-      .then((changed) => {
-        if (failing) logger.info('reloading signing keys works again');
+    task()
+      .then((result) => {
+        if (failing) logger.info(messages.works);
         failing = false;
-        if (changed) logger.info('signing keys reloaded');
+        onDone(result);
       })
       .catch((error: unknown) => {
-        if (!failing) logger.error({ err: error }, 'reloading signing keys failed; keeping the keys in memory');
+        if (!failing) logger.error({ err: error }, messages.fails);
         failing = true;
       })
       .finally(() => {
         running = false;
       });
-  }, KEY_RELOAD_INTERVAL_MS);
+  }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

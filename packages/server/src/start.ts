@@ -9,7 +9,7 @@ import type { Tollgate } from '@tollgate/core';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
-import { purgePeriodically, reloadKeysPeriodically } from './background.js';
+import { endGracePeriodsPeriodically, purgePeriodically, reloadKeysPeriodically } from './background.js';
 import { warnIfSigningAlgorithmDiffers } from './key-algorithm.js';
 import { type ServerConfig, resolveIssuer } from './config.js';
 import { createLogger } from './logging.js';
@@ -89,6 +89,7 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
   );
   const stopReloading = reloadKeysPeriodically(opened.tollgate, logger);
   const stopPurging = purgePeriodically(opened.tollgate, logger);
+  const stopEndingGrace = endGracePeriodsPeriodically(opened.tollgate, logger);
   const url = `${tls ? 'https' : 'http'}://${hostForUrl(config.host)}:${boundPort(app)}`;
 
   let removeSignalHandlers = () => {};
@@ -103,6 +104,7 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
       }
       stopReloading();
       stopPurging();
+      stopEndingGrace();
       readiness.stop();
       await closeWithin(app, inFlight, config.shutdownGraceSeconds * 1000, logger);
       opened.tollgate.revocationFeed.stop();

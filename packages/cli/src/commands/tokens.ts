@@ -1,14 +1,15 @@
 /**
- * `tollgate tokens create|list|regenerate|revoke`: long-lived API tokens for a user or a client (a service
+ * `tollgate tokens create|list|regenerate|update|revoke`: long-lived API tokens for a user or a client (a service
  * account). Everything goes through the operator's management operations, so each change is authorised and
  * audited exactly as the admin API's; a revocation reaches running servers' revocation stream through the store.
  */
 import type { ApiTokenInput, ApiTokenView, CreatedApiToken } from '@tollgate/core';
 import { type Command, Option } from 'commander';
-import { collectWords, parseExpiry } from '../arguments.js';
+import { collectWords, parseExpiry, parseMetadata, parseTtl } from '../arguments.js';
 import { type Cli, configFor, type GlobalOptions, withOperator } from '../context.js';
 import { UsageError } from '../usage.js';
 import { formatList, formatTime, printJson, printLines, printTable } from '../output.js';
+import { ownerDataLines, registerUpdate } from './token-update.js';
 
 interface OwnerOptions {
   user?: string;
@@ -21,6 +22,13 @@ interface CreateOptions extends GlobalOptions, OwnerOptions {
   scope: string[];
   /** Undefined leaves the configured default (90 days). */
   expires?: number | 'never';
+  metadata?: Record<string, string | number | boolean>;
+  externalId?: string;
+}
+
+interface RegenerateOptions extends GlobalOptions {
+  /** Seconds the old secret keeps working. */
+  grace?: number;
 }
 
 type ListOptions = GlobalOptions & OwnerOptions;
@@ -37,6 +45,8 @@ function inputOf(options: CreateOptions): ApiTokenInput {
   if (options.scope.length === 0) throw new UsageError('name at least one scope with --scope <scope>');
   const input: ApiTokenInput = { name: options.name, apis: options.api, scopes: options.scope, owner };
   if (options.expires !== undefined) input.expiresInSeconds = options.expires === 'never' ? null : options.expires;
+  if (options.metadata !== undefined) input.metadata = options.metadata;
+  if (options.externalId !== undefined) input.externalId = options.externalId;
   return input;
 }
 
@@ -58,6 +68,7 @@ function printCreated(cli: Cli, verb: string, created: CreatedApiToken): void {
     `  apis:    ${formatList(token.apis)}`,
     `  scopes:  ${formatList(token.scopes, '(none)')}`,
     `  expires: ${expiryLabel(token)}`,
+    ...ownerDataLines(token),
     '',
     `  ${created.secret}`,
     '',
@@ -93,6 +104,8 @@ function registerCreate(tokens: Command, cli: Cli): void {
       'lifetime such as 12h, 30d or 90d, or "never" (default: management.apiTokenDefaultTtl, 90d)',
       parseExpiry,
     )
+    .option('--metadata <json>', 'a JSON object passed to the APIs behind, e.g. \'{"plan":"pro"}\'', parseMetadata)
+    .option('--external-id <id>', 'your id for whoever the token is for, e.g. a customer id')
     .action(async (_options: CreateOptions, self: Command) => {
       const options = self.optsWithGlobals<CreateOptions>();
       const input = inputOf(options);
@@ -145,14 +158,20 @@ export function registerTokenCommands(program: Command, cli: Cli): void {
 
   tokens
     .command('regenerate')
-    .description("replace a token's secret; the old secret stops working at once, the new one is shown once")
+    .description(
+      "replace a token's secret (the new one is shown once); the old one stops working at once, or after --grace",
+    )
     .argument('<id>', 'the token id')
-    .action(async (id: string, _options: GlobalOptions, self: Command) => {
-      const options = self.optsWithGlobals<GlobalOptions>();
-      const created = await withOperator(cli, options, (operations) => operations.tokens.regenerate(id));
+    .option('--grace <duration>', 'keep the old secret working this long, such as 1h or 7d (at most 7 days)', parseTtl)
+    .action(async (id: string, _options: RegenerateOptions, self: Command) => {
+      const options = self.optsWithGlobals<RegenerateOptions>();
+      const grace = options.grace === undefined ? {} : { graceSeconds: options.grace };
+      const created = await withOperator(cli, options, (operations) => operations.tokens.regenerate(id, grace));
       if (options.json) return printJson(cli, created);
       printCreated(cli, 'Regenerated', created);
     });
+
+  registerUpdate(tokens, cli);
 
   tokens
     .command('revoke')

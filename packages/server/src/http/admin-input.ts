@@ -56,6 +56,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   boolean: 'true or false',
   array: 'an array',
   object: 'an object',
+  record: 'a JSON object',
   null: 'null',
 };
 

@@ -9,6 +9,7 @@ import { keyRotationBody } from './keys.js';
 import { ADMIN_ERROR_CODES, type JsonSchema, VIEW_SCHEMAS, ref, string } from './openapi-schemas.js';
 import { OPERATIONS, type Operation } from './openapi-operations.js';
 import { OPERATION_SCOPES } from './operation-scopes.js';
+import { regenerateBody } from './tokens.js';
 import { API_PREFIX } from './prefix.js';
 
 const ERROR_TEXT: Readonly<Record<number, string>> = {
@@ -103,8 +104,11 @@ function operationObject(operation: Operation): JsonSchema {
 }
 
 function requestBodyOf(body: z.ZodType): JsonSchema {
-  // Key rotation alone may be sent without a body (the configured algorithm is then used).
-  return { required: body !== keyRotationBody, content: { 'application/json': { schema: bodySchema(body) } } };
+  // Key rotation and regeneration may be sent without a body (the configured algorithm, no grace period).
+  return {
+    required: body !== keyRotationBody && body !== regenerateBody,
+    content: { 'application/json': { schema: bodySchema(body) } },
+  };
 }
 
 /** Every (method, path) the document describes, as `GET /api/v1/tokens/{id}`. */

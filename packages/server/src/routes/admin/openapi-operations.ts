@@ -8,7 +8,7 @@ import { clientBody, clientChangesBody } from './clients.js';
 import { keyRotationBody } from './keys.js';
 import { type JsonSchema, integer, string } from './openapi-schemas.js';
 import { signInBody } from './session.js';
-import { tokenBody } from './tokens.js';
+import { regenerateBody, tokenBody, tokenChangesBody } from './tokens.js';
 import { passwordBody, userBody, userChangesBody } from './users.js';
 
 export type Who = 'anyone' | 'signed in' | 'owner or admin' | 'admin';
@@ -72,10 +72,19 @@ export const OPERATIONS: readonly Operation[] = [
     answer: [200, 'ApiTokenView'],
   },
   {
+    method: 'patch',
+    path: '/tokens/{id}',
+    summary: "Change an API token's metadata or external id",
+    who: 'owner or admin',
+    body: tokenChangesBody,
+    answer: [200, 'ApiTokenView'],
+  },
+  {
     method: 'post',
     path: '/tokens/{id}/regenerate',
-    summary: 'Replace the secret',
+    summary: 'Replace the secret, the old one working on for graceSeconds if given',
     who: 'owner or admin',
+    body: regenerateBody,
     answer: [200, 'CreatedApiToken'],
   },
   { method: 'delete', path: '/tokens/{id}', summary: 'Revoke an API token', who: 'owner or admin', answer: [204] },

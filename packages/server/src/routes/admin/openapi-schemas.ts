@@ -72,6 +72,15 @@ const apiTokenView = object({
   lastUsedAt: nullable(epochSeconds('Last reported use')),
   lastUsedAddress: nullable(string('Address of the last reported caller')),
   requestCount: integer('Reported uses'),
+  previousSecretExpiresAt: nullable(
+    epochSeconds('While the secret replaced with a grace period still works: when it stops'),
+  ),
+  metadata: {
+    type: 'object',
+    additionalProperties: { type: ['string', 'number', 'boolean'] },
+    description: "The owner's metadata, passed to the APIs behind",
+  },
+  externalId: nullable(string("The owner's id for whoever the token is for")),
   expiringSoon: boolean('Expired, or within the last 7 days or last quarter of its lifetime, whichever is shorter'),
   expired: boolean(),
 });

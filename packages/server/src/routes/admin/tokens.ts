@@ -1,6 +1,7 @@
 /**
  * /api/v1/tokens: API tokens, one's own or (admins) anyone's. Another user's token answers 404 like a missing one:
- * the core never reveals that it exists. The secret appears in exactly two answers: create and regenerate.
+ * the core never reveals that it exists. The secret appears in exactly two answers: create and regenerate. Limits
+ * on metadata and grace periods are the core's (management/api-token-metadata.ts, api-token-rules.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -8,7 +9,7 @@ import type { TollgateEndpoints } from '../../tollgate-endpoints.js';
 import { parseInput } from '../../http/admin-input.js';
 import { registerAdminRoutes } from '../../http/admin-routes.js';
 import { actorOf } from '../../http/admin-session.js';
-import { apiList, daysQuery, scopeList, text } from './inputs.js';
+import { apiList, daysQuery, scopeList, someChange, text } from './inputs.js';
 
 /** Ten years: longer is "never", which has its own spelling (null). */
 const MAX_EXPIRY_SECONDS = 10 * 366 * 86_400;
@@ -18,12 +19,40 @@ const owner = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('client'), clientId: text(256) }),
 ]);
 
+/** The shape only: the core checks the counts and sizes, and names the limit a body breaks. */
+const metadata = z
+  .record(
+    z.string(),
+    z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, number or boolean' }),
+    {
+      error: 'must be a JSON object',
+    },
+  )
+  .describe(
+    'At most 20 keys of 1 to 40 characters; string (at most 500 characters), number or boolean values; at most 1024 bytes as JSON',
+  );
+const externalId = text(128).nullable().describe("The owner's id for whoever the token is for (1 to 128 characters)");
+
 export const tokenBody = z.strictObject({
   name: text(100),
   apis: apiList.min(1),
   scopes: scopeList,
   expiresInSeconds: z.number().int().min(60).max(MAX_EXPIRY_SECONDS).nullable().optional(),
   owner: owner.optional(),
+  metadata: metadata.optional(),
+  externalId: externalId.optional(),
+});
+
+export const tokenChangesBody = z
+  .strictObject({ metadata: metadata.optional(), externalId: externalId.optional() })
+  .refine(someChange, 'must name at least one of metadata, externalId');
+
+/** Optional: without it (or without `graceSeconds`) the old secret stops working at once. */
+export const regenerateBody = z.strictObject({
+  graceSeconds: z
+    .number()
+    .optional()
+    .describe('Seconds the old secret keeps working: 1 to 604800 (7 days); omitted, it stops at once'),
 });
 
 const listQuery = z.strictObject({ all: z.enum(['true', 'false']).optional() });
@@ -61,9 +90,18 @@ export function registerTokenRoutes(app: FastifyInstance, tollgate: TollgateEndp
       },
     },
     {
+      method: 'PATCH',
+      url: '/tokens/:id',
+      handler: async (request) =>
+        tokensOf(request).update(idOf(request), parseInput(tokenChangesBody, request.body, 'body')),
+    },
+    {
       method: 'POST',
       url: '/tokens/:id/regenerate',
-      handler: async (request) => tokensOf(request).regenerate(idOf(request)),
+      handler: async (request) => {
+        const { graceSeconds } = parseInput(regenerateBody, request.body ?? {}, 'body');
+        return tokensOf(request).regenerate(idOf(request), graceSeconds === undefined ? {} : { graceSeconds });
+      },
     },
     {
       method: 'GET',
