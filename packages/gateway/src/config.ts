@@ -120,6 +120,17 @@ const route = z.strictObject({
   public: flag.default(false),
   /** Remove the route's prefix before forwarding (`/data/x` → upstream `/x`). */
   stripPrefix: flag.default(false),
+  /**
+   * API tokens' metadata members to pass upstream, each under the header named (`{ plan: X-Customer-Plan }`). A
+   * member the token lacks sends no header. Client-sent copies of every such header are dropped on every route.
+   */
+  forwardMetadata: z
+    .record(z.string({ error: 'must be a metadata key' }).min(1).max(40), headerName, {
+      error: 'must map metadata keys to header names',
+    })
+    .optional(),
+  /** The header that carries an API token's external id upstream (none when the token has none). */
+  forwardExternalId: headerName.optional(),
   /** Per token (`jti`) and per client; for a user's API tokens "client" means the user (see rate-limit.ts). */
   rateLimit: z.strictObject({ perToken: rateWindow.optional(), perClient: rateWindow.optional() }).optional(),
 });
@@ -235,10 +246,20 @@ function checkForwardAuth(
 function checkRoute(
   entry: RouteConfig,
   index: number,
-  config: { audience?: string | undefined },
+  config: { audience?: string | undefined; identityHeaders: Record<string, string> },
   problem: (path: PropertyKey[], message: string) => void,
 ): void {
+  const identity = new Set(Object.values(config.identityHeaders).map((name) => name.toLowerCase()));
   const at = (field: string) => ['routes', index, field];
+  const ownerHeaders = [...Object.values(entry.forwardMetadata ?? {}), entry.forwardExternalId ?? []].flat();
+  const lower = ownerHeaders.map((name) => name.toLowerCase());
+  if (new Set(lower).size !== lower.length) problem(at('forwardMetadata'), 'each header may carry one value');
+  if (lower.some((name) => name.startsWith('x-tollgate-') || identity.has(name))) {
+    problem(at('forwardMetadata'), 'must not name an identity header (X-Tollgate-* or identityHeaders)');
+  }
+  if (entry.public && ownerHeaders.length > 0) {
+    problem(at('forwardMetadata'), 'a public route has no token whose metadata could be forwarded');
+  }
   if (entry.public) {
     if (entry.scopes.length > 0 || entry.anyScopes.length > 0)
       problem(at('scopes'), 'a public route cannot require scopes');

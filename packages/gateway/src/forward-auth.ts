@@ -137,7 +137,7 @@ export async function handleForwardAuth(
     return;
   }
   const headers = {
-    ...(decision.token === undefined ? {} : identityHeaderMap(runtime.policy, decision.token)),
+    ...(decision.token === undefined ? {} : identityHeaderMap(runtime.policy, decision.token, decision.route)),
     ...(decision.rateLimit === undefined ? {} : rateLimitHeaders(decision.rateLimit)),
     'Cache-Control': 'no-store',
     'Content-Length': 0,

@@ -1,13 +1,15 @@
 /**
  * What crosses the gateway in headers. Requests: hop-by-hop headers (RFC 9110 7.6.1) and every header
- * named in `Connection` are dropped; identity headers (the configured names and any `X-Tollgate-*`, in any
- * case and with `_` for `-`) are dropped so a client cannot spoof them, then set from the verified token;
+ * named in `Connection` are dropped; identity headers (the configured names, any `X-Tollgate-*` and every header a
+ * route fills from a token's metadata or external id, in any case and with `_` for `-`) are dropped so a client
+ * cannot spoof them, then set from the verified token;
  * `Authorization` goes only when `forwardToken` is on; `Host` is replaced by the upstream's; X-Forwarded-*
  * are built from the connection (and extended, not replaced, only when the peer is a trusted proxy), and
  * their spellings with `_` are dropped.
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { VerifiedToken } from '@tollgate/verify';
+import type { Route } from './routes.js';
 
 /** RFC 9110 7.6.1 (and the de-facto Keep-Alive / Proxy-Connection), plus HTTP/2's upgrade settings. */
 const HOP_BY_HOP = new Set([
@@ -41,8 +43,13 @@ export interface HeaderPolicy {
   forwardToken: boolean;
 }
 
-export function headerPolicy(identity: IdentityHeaderNames, forwardToken: boolean): HeaderPolicy {
-  const identityLower = new Set(Object.values(identity).map(identityKey));
+/** `ownerHeaders`: the names routes fill from a token's metadata and external id (routes.ts ownerHeaderNames). */
+export function headerPolicy(
+  identity: IdentityHeaderNames,
+  forwardToken: boolean,
+  ownerHeaders: readonly string[] = [],
+): HeaderPolicy {
+  const identityLower = new Set([...Object.values(identity), ...ownerHeaders].map(identityKey));
   return { identity: { ...identity }, identityLower, forwardToken };
 }
 
@@ -182,25 +189,30 @@ export function addForwardingHeaders(scanned: ScannedHeaders, connection: Connec
   if (host !== undefined) scanned.forward.push('X-Forwarded-Host', host);
 }
 
-/** Appends the identity of a verified token under the configured names. */
-export function addIdentityHeaders(forward: string[], policy: HeaderPolicy, token: VerifiedToken): void {
-  forward.push(
-    policy.identity.subject,
-    headerSafe(token.subject),
-    policy.identity.client,
-    headerSafe(token.clientId),
-    policy.identity.scopes,
-    headerSafe(token.scopes.join(' ')),
-  );
+/** Appends the identity of a verified token under the configured names, and what the route forwards of its owner. */
+export function addIdentityHeaders(forward: string[], policy: HeaderPolicy, token: VerifiedToken, route: Route): void {
+  for (const [name, value] of identityPairs(policy, token, route)) forward.push(name, value);
 }
 
 /** The identity as a response header map (forward-auth answers with it). */
-export function identityHeaderMap(policy: HeaderPolicy, token: VerifiedToken): OutgoingHttpHeaders {
-  return {
-    [policy.identity.subject]: headerSafe(token.subject),
-    [policy.identity.client]: headerSafe(token.clientId),
-    [policy.identity.scopes]: headerSafe(token.scopes.join(' ')),
-  };
+export function identityHeaderMap(policy: HeaderPolicy, token: VerifiedToken, route: Route): OutgoingHttpHeaders {
+  return Object.fromEntries(identityPairs(policy, token, route));
+}
+
+function identityPairs(policy: HeaderPolicy, token: VerifiedToken, route: Route): [string, string][] {
+  const pairs: [string, string][] = [
+    [policy.identity.subject, headerSafe(token.subject)],
+    [policy.identity.client, headerSafe(token.clientId)],
+    [policy.identity.scopes, headerSafe(token.scopes.join(' '))],
+  ];
+  for (const [key, header] of route.forwardMetadata) {
+    const value = token.metadata === undefined || !Object.hasOwn(token.metadata, key) ? undefined : token.metadata[key];
+    if (value !== undefined) pairs.push([header, headerSafe(String(value))]);
+  }
+  if (route.forwardExternalId !== undefined && token.externalId !== undefined) {
+    pairs.push([route.forwardExternalId, headerSafe(token.externalId)]);
+  }
+  return pairs;
 }
 
 /**

@@ -84,7 +84,7 @@ async function forwardAllowed(
   { decision, scanned, peer, expectsContinue, entry }: Forwarding,
 ): Promise<void> {
   addForwardingHeaders(scanned, { clientAddress: peer.address, encrypted: isEncrypted(req) });
-  if (decision.token !== undefined) addIdentityHeaders(scanned.forward, runtime.policy, decision.token);
+  if (decision.token !== undefined) addIdentityHeaders(scanned.forward, runtime.policy, decision.token, decision.route);
   // RFC 9110 10.1.1: the client waits for 100 before sending its body; only an authorized request gets it.
   if (expectsContinue) res.writeContinue();
 

@@ -25,6 +25,9 @@ export interface Route {
   public: boolean;
   stripPrefix: boolean;
   rateLimit: { perToken?: RateWindow | undefined; perClient?: RateWindow | undefined } | undefined;
+  /** `[metadata key, header name]` pairs of an API token's metadata to pass upstream. */
+  forwardMetadata: readonly (readonly [key: string, header: string])[];
+  forwardExternalId: string | undefined;
 }
 
 export type RouteMatch =
@@ -112,7 +115,17 @@ function compileRoute(entry: GatewayRouteConfig, index: number, defaultAudience:
     public: entry.public,
     stripPrefix: entry.stripPrefix,
     rateLimit: entry.rateLimit,
+    forwardMetadata: Object.entries(entry.forwardMetadata ?? {}),
+    forwardExternalId: entry.forwardExternalId,
   };
+}
+
+/** Every header name some route fills from a token's metadata or external id: a client may send none of them. */
+export function ownerHeaderNames(routes: readonly Route[]): string[] {
+  return routes.flatMap((route) => [
+    ...route.forwardMetadata.map(([, header]) => header),
+    ...(route.forwardExternalId === undefined ? [] : [route.forwardExternalId]),
+  ]);
 }
 
 /** The path sent upstream: the upstream's base path, then the normalised path (without the prefix if stripped). */

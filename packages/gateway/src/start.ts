@@ -19,7 +19,7 @@ import { hostForUrl, isLoopbackHost, trustedProxies } from '@tollgate/transport'
 import { createRequestHandler } from './proxy.js';
 import type { ForwardAuthEndpoint, GatewayRuntime } from './runtime.js';
 import { type RateLimiter, WindowCounterRateLimiter } from './rate-limit.js';
-import { RouteTable } from './routes.js';
+import { ownerHeaderNames, RouteTable } from './routes.js';
 import { UpstreamPools } from './upstream.js';
 import { createUpgradeHandler } from './websocket.js';
 
@@ -60,7 +60,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     verifier,
     limiter,
     logger,
-    policy: headerPolicy(config.identityHeaders, config.forwardToken),
+    policy: headerPolicy(config.identityHeaders, config.forwardToken, ownerHeaderNames(routes.routes)),
     pools,
     isTrustedProxy: trustedProxies(config.trustProxy),
     forwardAuth: forwardAuthEndpoint(config),

@@ -63,7 +63,7 @@ async function handleUpgrade(
     return;
   }
   addForwardingHeaders(scanned, { clientAddress: peer.address, encrypted: isEncrypted(req) });
-  if (decision.token !== undefined) addIdentityHeaders(scanned.forward, runtime.policy, decision.token);
+  if (decision.token !== undefined) addIdentityHeaders(scanned.forward, runtime.policy, decision.token, decision.route);
   const clientKey = req.headers['sec-websocket-key'] ?? '';
   await openTunnel(runtime, options, { socket, head, clientKey, decision, headers: scanned.forward, entry });
 }

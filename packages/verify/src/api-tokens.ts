@@ -168,7 +168,8 @@ export class ApiTokenVerifier {
       scope: answer.scope,
       ...(answer.username === undefined ? {} : { username: answer.username }),
     };
-    return { token: toVerifiedToken(claims, 'api_token'), reach };
+    const owner = { metadata: answer.metadata, externalId: answer.external_id };
+    return { token: toVerifiedToken(claims, 'api_token', owner), reach };
   }
 }
 

@@ -20,6 +20,10 @@ export interface ActiveIntrospection {
   /** Space-delimited (RFC 6749 3.3); '' when absent. */
   scope: string;
   username: string | undefined;
+  /** A Tollgate API token's owner metadata (an extension member); {} when absent. */
+  metadata: Readonly<Record<string, string | number | boolean>>;
+  /** A Tollgate API token's external id (an extension member). */
+  external_id: string | undefined;
 }
 
 export type IntrospectionResult = ActiveIntrospection | { active: false };
@@ -76,6 +80,21 @@ function audiences(value: unknown): readonly string[] {
   return Object.freeze([...list]);
 }
 
+/** A JSON object of string, number and boolean values, frozen; anything else is a broken answer. */
+function metadataOf(value: unknown): Readonly<Record<string, string | number | boolean>> {
+  if (value === undefined) return Object.freeze({});
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new IntrospectionAnswerError('metadata');
+  const metadata: Record<string, string | number | boolean> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
+      throw new IntrospectionAnswerError('metadata');
+    }
+    metadata[key] = item;
+  }
+  return Object.freeze(metadata);
+}
+
 /** RFC 7662 2.2: only `active` is required; anything but `true` means inactive. The rest is checked when active. */
 export function readIntrospection(body: Record<string, unknown>): IntrospectionResult {
   if (body.active !== true) return { active: false };
@@ -95,5 +114,7 @@ export function readIntrospection(body: Record<string, unknown>): IntrospectionR
     client_id: text(body, 'client_id'),
     scope,
     username: typeof username === 'string' ? username : undefined,
+    metadata: metadataOf(body.metadata),
+    external_id: typeof body.external_id === 'string' ? body.external_id : undefined,
   };
 }

@@ -67,6 +67,13 @@ export interface VerifiedToken {
   scopes: readonly string[];
   /** `jwt` for a JWT access token (verified locally), `api_token` for a Tollgate API token (`tg_...`, introspected). */
   kind: 'jwt' | 'api_token';
+  /**
+   * API tokens only: what the token's owner set as its metadata (string, number and boolean values; `{}` for none).
+   * Changes reach a verifier once its cached verdict expires (`apiTokenCacheTtlMs`).
+   */
+  metadata?: Readonly<Record<string, string | number | boolean>>;
+  /** API tokens only, when set: the owner's id for whoever the token is for (a customer id, say). */
+  externalId?: string;
 }
 
 export type ScopeMode = 'all' | 'any';

@@ -2,8 +2,15 @@
 import type { AccessTokenClaims } from '@tollgate/jwt';
 import type { VerifiedToken } from './types.js';
 
-/** Frozen: the same object is handed out on every cache hit, so no caller can change what the next one sees. */
-export function toVerifiedToken(claims: AccessTokenClaims, kind: VerifiedToken['kind']): VerifiedToken {
+/**
+ * Frozen: the same object is handed out on every cache hit, so no caller can change what the next one sees.
+ * `owner`: an API token's metadata and external id.
+ */
+export function toVerifiedToken(
+  claims: AccessTokenClaims,
+  kind: VerifiedToken['kind'],
+  owner?: { metadata: Readonly<Record<string, string | number | boolean>>; externalId: string | undefined },
+): VerifiedToken {
   return Object.freeze({
     claims: Object.freeze(claims),
     subject: claims.sub,
@@ -11,5 +18,7 @@ export function toVerifiedToken(claims: AccessTokenClaims, kind: VerifiedToken['
     // RFC 6749 3.3: space-delimited; an absent or empty scope means none.
     scopes: Object.freeze(claims.scope.split(' ').filter((scope) => scope !== '')),
     kind,
+    ...(owner === undefined ? {} : { metadata: Object.freeze({ ...owner.metadata }) }),
+    ...(owner?.externalId === undefined ? {} : { externalId: owner.externalId }),
   });
 }
