@@ -78,6 +78,12 @@ function signInVisits(origin: string): Visit[] {
   ];
 }
 
+/** Clicks the button and waits for its dialog: axe must not look before the dialog is there. */
+async function openDialog(page: Page, button: string): Promise<void> {
+  await page.getByRole('button', { name: button }).click();
+  await page.getByRole('dialog').waitFor();
+}
+
 function tokenVisits(token: string): Visit[] {
   let made = 0;
   return [
@@ -105,9 +111,21 @@ function tokenVisits(token: string): Visit[] {
       close: (page) => page.getByRole('button', { name: 'Done', exact: true }).click(),
     },
     {
+      name: 'the regenerate confirmation, with its grace period choice',
+      within: 'dialog[open]',
+      open: (page) => openDialog(page, `Regenerate ${token}`),
+      close: pressEscape,
+    },
+    {
+      name: 'the details form (external id and metadata)',
+      within: 'dialog[open]',
+      open: (page) => openDialog(page, `Details of ${token}`),
+      close: pressEscape,
+    },
+    {
       name: 'the revoke confirmation',
       within: 'dialog[open]',
-      open: (page) => page.getByRole('button', { name: `Revoke ${token}` }).click(),
+      open: (page) => openDialog(page, `Revoke ${token}`),
       close: pressEscape,
     },
   ];

@@ -1,6 +1,7 @@
 /**
  * The dashboard in a real browser (Debian's Chromium over HTTPS): a person signs in, makes an API token, copies
- * and downloads it, calls an API protected by the verify SDK with it, regenerates and revokes it, and finds each
+ * and downloads it, calls an API protected by the verify SDK with it, regenerates it (at once, then with a grace
+ * period), sets its external id and metadata, revokes it, and finds each
  * step in the audit log. The dashboard keeps no secret in Web Storage and runs under the server's strict CSP.
  */
 import assert from 'node:assert/strict';
@@ -177,6 +178,37 @@ describe('dashboard: API tokens in a real browser', () => {
     await refusedSoon(firstSecret, 'the regenerated token’s old secret');
     assert.equal(await callApi(secondSecret), 200);
     await page.getByRole('button', { name: 'Done' }).click();
+  });
+
+  it('regenerates keeping the old secret for an hour: both work, and the row says until when', async () => {
+    await page.getByRole('button', { name: `Regenerate ${TOKEN_NAME}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Regenerate “${TOKEN_NAME}”?` });
+    await dialog.getByLabel('Keep the current secret working').selectOption({ label: '1 hour' });
+    await dialog.getByRole('button', { name: 'Regenerate' }).click();
+    const thirdSecret = (await page.getByTestId('new-secret').textContent()) ?? '';
+    assert.match(thirdSecret, /^tg_/);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page
+      .getByRole('row', { name: new RegExp(TOKEN_NAME) })
+      .getByText(/^Old secret works until /)
+      .waitFor();
+    assert.equal(await callApi(thirdSecret), 200, 'the new secret works');
+    assert.equal(await callApi(secondSecret), 200, 'the old secret works during the grace');
+  });
+
+  it('sets the external id and metadata in Details, refusing metadata that is not a JSON object', async () => {
+    await page.getByRole('button', { name: `Details of ${TOKEN_NAME}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Details of “${TOKEN_NAME}”` });
+    await dialog.getByLabel('External id (optional)').fill('cus_123');
+    await dialog.getByLabel('Metadata (optional)').fill('["pro"]');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('Metadata must be a JSON object, such as {"plan": "pro"}.').waitFor();
+    await dialog.getByLabel('Metadata (optional)').fill('{"plan": "pro"}');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = page.getByRole('row', { name: new RegExp(TOKEN_NAME) });
+    await row.getByText('External id: cus_123').waitFor();
+    await row.getByText('{"plan":"pro"}').waitFor();
   });
 
   it('revokes after confirmation: the token is refused and leaves the list', async () => {

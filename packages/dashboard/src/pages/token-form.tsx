@@ -1,6 +1,6 @@
 /**
- * "+ API token": a name, the APIs it reaches, the scopes (those the chosen APIs offer that the owner holds)
- * and an expiry. Posts an ApiTokenInput and hands the CreatedApiToken to the page. What is typed survives an
+ * "+ API token": a name, the APIs it reaches, the scopes (those the chosen APIs offer that the owner holds),
+ * an expiry, and optionally an external id and metadata for the APIs behind. Posts an ApiTokenInput and hands the CreatedApiToken to the page. What is typed survives an
  * expired session (drafts.ts): it has no secret in it.
  */
 import { useState } from 'preact/hooks';
@@ -10,12 +10,13 @@ import { ActionForm } from '../components/action-form.js';
 import { CheckboxGroup, Field, TextField } from '../components/fields.js';
 import { useKeptDraft } from '../drafts.js';
 import { CUSTOM_EXPIRY_HINT, EXPIRY_CHOICES, NEVER_CHOICE, expiresInSeconds } from './token-expiry.js';
+import { OwnerDataFields, type OwnerDataValues, parseOwnerData } from './token-owner-data.js';
 
 /** The admin API's limit (core's checkTokenName). */
 const MAX_NAME_LENGTH = 100;
 export const TOKEN_DRAFT = 'api-token';
 
-export interface TokenFormValues {
+export interface TokenFormValues extends OwnerDataValues {
   name: string;
   apis: string[];
   scopes: string[];
@@ -23,17 +24,27 @@ export interface TokenFormValues {
   customDate: string;
 }
 
-const EMPTY: TokenFormValues = { name: '', apis: [], scopes: [], expiry: '90', customDate: '' };
+const EMPTY: TokenFormValues = {
+  name: '',
+  apis: [],
+  scopes: [],
+  expiry: '90',
+  customDate: '',
+  metadata: '',
+  externalId: '',
+};
 
 /** A kept draft as stored, checked field by field (it comes back from Web Storage); undefined if not one. */
 export function tokenDraftFrom(value: unknown): TokenFormValues | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { name, apis, scopes, expiry, customDate } = value as Record<string, unknown>;
+  const { name, apis, scopes, expiry, customDate, metadata = '', externalId = '' } = value as Record<string, unknown>;
   const strings = (list: unknown): list is string[] =>
     Array.isArray(list) && list.every((item) => typeof item === 'string');
   if (typeof name !== 'string' || typeof expiry !== 'string' || typeof customDate !== 'string') return undefined;
   if (!strings(apis) || !strings(scopes)) return undefined;
-  return { name, apis, scopes, expiry, customDate };
+  // Drafts kept before these two fields existed have neither.
+  if (typeof metadata !== 'string' || typeof externalId !== 'string') return undefined;
+  return { name, apis, scopes, expiry, customDate, metadata, externalId };
 }
 
 export function offeredScopes(apis: readonly ApiView[], chosen: readonly string[], held: readonly string[]): string[] {
@@ -67,6 +78,7 @@ export function TokenForm(props: {
       apis: chosenApis,
       scopes: chosenScopes,
       expiresInSeconds: expiresInSeconds(values.expiry, values.customDate),
+      ...parseOwnerData(values),
     };
     props.onCreated(await api.post<CreatedApiToken>('/tokens', input));
   };
@@ -138,6 +150,7 @@ export function TokenForm(props: {
           hint={CUSTOM_EXPIRY_HINT}
         />
       ) : null}
+      <OwnerDataFields values={values} onChange={(owner) => set(owner)} />
     </ActionForm>
   );
 }

@@ -1,9 +1,9 @@
-/** API tokens: the signed-in person's tokens, creating one, and per token usage, regenerate and revoke. */
+/** API tokens: the signed-in person's tokens, creating one, and per token usage, details, regenerate and revoke. */
 import { useRef, useState } from 'preact/hooks';
 import { api, segment } from '../api/client.js';
 import type { ApiTokenView, ApiView, CreatedApiToken, SessionView, UsageSeries } from '../api/types.js';
 import { Badge, ErrorMessage, Loaded, Loading } from '../components/feedback.js';
-import { CheckboxField } from '../components/fields.js';
+import { CheckboxField, Field } from '../components/fields.js';
 import { RowAction, Table } from '../components/table.js';
 import { UsageChart } from '../components/usage-chart.js';
 import { type PageDialog, useDialog } from '../components/use-dialog.js';
@@ -13,6 +13,7 @@ import { useReloadWhilePresent } from '../components/use-reload-while-present.js
 import { takeDraft } from '../drafts.js';
 import { formatDate, formatList, formatTime } from '../format.js';
 import { TOKEN_DRAFT, TokenForm, tokenDraftFrom } from './token-form.js';
+import { GRACE_CHOICES, OwnerDataForm, OwnerDataSummary, PreviousSecretNote } from './token-owner-data.js';
 import { TokenSecret } from './token-secret.js';
 
 function ExpiryCell(props: { token: ApiTokenView }) {
@@ -25,6 +26,7 @@ function ExpiryCell(props: { token: ApiTokenView }) {
       ) : token.expiringSoon ? (
         <Badge tone="warn">expiring soon</Badge>
       ) : null}
+      <PreviousSecretNote token={token} />
     </td>
   );
 }
@@ -40,6 +42,7 @@ function TokenUsage(props: { token: ApiTokenView }) {
 }
 
 interface TokenActions {
+  details: (token: ApiTokenView) => void;
   regenerate: (token: ApiTokenView) => void;
   revoke: (token: ApiTokenView) => void;
 }
@@ -50,7 +53,10 @@ function TokenRow(props: { token: ApiTokenView; showOwner: boolean; actions: Tok
   return (
     <>
       <tr>
-        <th scope="row">{token.name}</th>
+        <th scope="row">
+          {token.name}
+          <OwnerDataSummary token={token} />
+        </th>
         {props.showOwner ? (
           <td data-label="Owner">
             {token.owner.name}
@@ -71,6 +77,9 @@ function TokenRow(props: { token: ApiTokenView; showOwner: boolean; actions: Tok
         <td class="row-actions">
           <RowAction label={`Usage of ${token.name}`} expanded={showUsage} onClick={() => setShowUsage(!showUsage)}>
             Usage
+          </RowAction>
+          <RowAction label={`Details of ${token.name}`} onClick={() => actions.details(token)}>
+            Details
           </RowAction>
           <RowAction label={`Regenerate ${token.name}`} onClick={() => actions.regenerate(token)}>
             Regenerate
@@ -94,25 +103,62 @@ function TokenRow(props: { token: ApiTokenView; showOwner: boolean; actions: Tok
 /** How often the list's counts are refreshed while someone is on the page. */
 const REFRESH_EVERY_MS = 30_000;
 
+/** The regeneration's question: how long the current secret keeps working beside the new one. */
+function GraceChoice(props: { onChange: (seconds: number) => void }) {
+  return (
+    <Field label="Keep the current secret working">
+      {(id) => (
+        <select id={id} onChange={(event) => props.onChange(Number(event.currentTarget.value))}>
+          {GRACE_CHOICES.map(([seconds, label]) => (
+            <option key={seconds} value={String(seconds)}>
+              {label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
 /**
- * Regenerate and revoke, each after an "are you sure?". Focus then goes to the new secret, or to the list's heading
- * (`listHeading`): the revoked token's row, and the button that opened the dialog, are about to go.
+ * Details in a form dialog; regenerate and revoke, each after an "are you sure?". Focus then goes to the new secret,
+ * or to the list's heading (`listHeading`): the revoked token's row, and the button that opened the dialog, are about
+ * to go.
  */
 function tokenActions(
   dialog: PageDialog,
   onRegenerated: (created: CreatedApiToken) => void,
-  onRevoked: () => void,
+  onChanged: () => void,
   listHeading: () => HTMLElement | null,
 ): TokenActions {
   const path = (token: ApiTokenView) => `/tokens/${segment(token.id)}`;
+  const saved = () => {
+    dialog.close();
+    onChanged();
+  };
   return {
-    regenerate: (token) =>
+    details: (token) =>
+      dialog.show(`Details of “${token.name}”`, () => (
+        <OwnerDataForm token={token} onSaved={saved} onCancel={dialog.close} />
+      )),
+    regenerate: (token) => {
+      // Fixed when the dialog opens (use-dialog.tsx), so the choice lives here rather than in state.
+      const choice = { graceSeconds: 0 };
       dialog.confirm({
         title: `Regenerate “${token.name}”?`,
         confirmLabel: 'Regenerate',
-        body: <p>A new secret replaces the current one. The current secret stops working at once.</p>,
-        onConfirm: async () => onRegenerated(await api.post<CreatedApiToken>(`${path(token)}/regenerate`)),
-      }),
+        body: (
+          <>
+            <p>A new secret replaces the current one, which stops working at once unless you keep it a while.</p>
+            <GraceChoice onChange={(seconds) => (choice.graceSeconds = seconds)} />
+          </>
+        ),
+        onConfirm: async () => {
+          const body = choice.graceSeconds === 0 ? {} : { graceSeconds: choice.graceSeconds };
+          onRegenerated(await api.post<CreatedApiToken>(`${path(token)}/regenerate`, body));
+        },
+      });
+    },
     revoke: (token) =>
       dialog.confirm({
         title: `Revoke “${token.name}”?`,
@@ -122,7 +168,7 @@ function tokenActions(
         body: <p>Anything using this token loses access at once. This cannot be undone.</p>,
         onConfirm: async () => {
           await api.delete(path(token));
-          onRevoked();
+          onChanged();
         },
       }),
   };
