@@ -140,6 +140,41 @@ routes:
     ]);
   });
 
+  it('takes metadata headers per route, refusing duplicates, identity headers and public routes', () => {
+    const config = parseGatewayConfig({
+      issuer: 'https://auth.example.com',
+      audience: 'https://api.example.com',
+      routes: [
+        {
+          path: '/data',
+          upstream: 'http://127.0.0.1:1',
+          forwardMetadata: { plan: 'X-Customer-Plan' },
+          forwardExternalId: 'X-Customer-Id',
+        },
+      ],
+    });
+    assert.deepEqual(config.routes[0]?.forwardMetadata, { plan: 'X-Customer-Plan' });
+    assert.equal(config.routes[0]?.forwardExternalId, 'X-Customer-Id');
+    const problems = problemsOf(() =>
+      parseGatewayConfig({
+        issuer: 'https://auth.example.com',
+        audience: 'https://api.example.com',
+        routes: [
+          { path: '/a', upstream: 'http://127.0.0.1:1', forwardMetadata: { a: 'X-One', b: 'x-one' } },
+          { path: '/b', upstream: 'http://127.0.0.1:2', forwardExternalId: 'X-Tollgate-Customer' },
+          { path: '/c', upstream: 'http://127.0.0.1:3', public: true, forwardMetadata: { a: 'X-Plan' } },
+          { path: '/d', upstream: 'http://127.0.0.1:4', forwardMetadata: { a: 'Host' } },
+        ],
+      }),
+    );
+    assert.deepEqual([...problems].sort(), [
+      'configuration: routes[0].forwardMetadata: each header may carry one value',
+      'configuration: routes[1].forwardMetadata: must not name an identity header (X-Tollgate-* or identityHeaders)',
+      'configuration: routes[2].forwardMetadata: a public route has no token whose metadata could be forwarded',
+      'configuration: routes[3].forwardMetadata.a: is a header the gateway manages itself',
+    ]);
+  });
+
   it('takes the client secret from TOLLGATE_GATEWAY_CLIENT_SECRET and requires one for a client', () => {
     const file = write('client.yaml', `${VALID}client:\n  clientId: gateway\n`);
     const problems = problemsOf(() => loadGatewayConfig(file, {}));

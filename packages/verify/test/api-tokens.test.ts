@@ -76,6 +76,27 @@ describe('API tokens: refused locally, without a request', () => {
 });
 
 describe('API tokens: introspection', () => {
+  it("hands over the owner's metadata and external id, frozen; {} and none when the answer has neither", async () => {
+    const v = verifier();
+    const metadata = { plan: 'pro', seats: 5, trial: false };
+    const { token } = server.issue(clock.seconds, { metadata, external_id: 'cus_123' });
+    const verified = await v.verify(token);
+    assert.deepEqual(verified.metadata, metadata);
+    assert.equal(verified.externalId, 'cus_123');
+    assert.ok(Object.isFrozen(verified.metadata));
+    const bare = await v.verify(server.issue(clock.seconds).token);
+    assert.deepEqual(bare.metadata, {});
+    assert.equal('externalId' in bare, false);
+  });
+
+  it('takes an answer whose metadata is not an object of plain values for a broken server: 503, never accepted', async () => {
+    const v = verifier();
+    for (const metadata of [['pro'], { nested: { a: 1 } }, 'pro']) {
+      const { token } = server.issue(clock.seconds, { metadata });
+      await assertRefused(v.verify(token), UNAVAILABLE, token);
+    }
+  });
+
   it('accepts an active token for this API, introspected with the client credentials, as kind api_token', async () => {
     const v = verifier();
     const { token, jti } = server.issue(clock.seconds, { exp: clock.seconds + 3600 });
