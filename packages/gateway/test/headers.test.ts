@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { headerPolicy, headerSafe, responseHeadersFrom, scanRequestHeaders } from '../src/headers.js';
+import type { VerifiedToken } from '@tollgate/verify';
+import {
+  headerPolicy,
+  headerSafe,
+  identityHeaderMap,
+  responseHeadersFrom,
+  scanRequestHeaders,
+} from '../src/headers.js';
+import type { Route } from '../src/routes.js';
 
 const policy = headerPolicy({ subject: 'X-User', client: 'X-Tollgate-Client', scopes: 'X-Tollgate-Scopes' }, false);
 
@@ -83,5 +91,54 @@ describe('headerSafe', () => {
     assert.equal(headerSafe('José'), 'Jos%C3%A9');
     assert.equal(headerSafe('a\r\nX-Injected: 1'), 'a%0D%0AX-Injected: 1');
     assert.equal(headerSafe('100%'), '100%25', 'a literal % is encoded so decoding is unambiguous');
+  });
+});
+
+describe('metadata headers', () => {
+  const owner = headerPolicy(
+    { subject: 'X-Tollgate-Subject', client: 'X-Tollgate-Client', scopes: 'X-Tollgate-Scopes' },
+    false,
+    ['X-Customer-Plan', 'X-Customer-Id'],
+  );
+  const route = {
+    forwardMetadata: [
+      ['plan', 'X-Customer-Plan'],
+      ['missing', 'X-Customer-Missing'],
+    ],
+    forwardExternalId: 'X-Customer-Id',
+  } as unknown as Route;
+  const token = (extra: Partial<VerifiedToken>): VerifiedToken => ({
+    claims: {} as VerifiedToken['claims'],
+    subject: 'usr_1',
+    clientId: 'cl_1',
+    scopes: ['read'],
+    kind: 'api_token',
+    ...extra,
+  });
+
+  it('drops client copies of the headers routes fill, in any case and spelt with _', () => {
+    const scanned = scanRequestHeaders(
+      ['X-Customer-Plan', 'forged', 'x_customer_id', 'forged', 'X-Other', 'kept'],
+      owner,
+      false,
+    );
+    assert.deepEqual(scanned.forward, ['X-Other', 'kept']);
+  });
+
+  it("sends the route's members the token has, percent-encoding what is not visible ASCII, and nothing else", () => {
+    const headers = identityHeaderMap(
+      owner,
+      token({ metadata: { plan: 'prö', seats: 5 }, externalId: 'cus_1' }),
+      route,
+    );
+    assert.deepEqual(headers, {
+      'X-Tollgate-Subject': 'usr_1',
+      'X-Tollgate-Client': 'cl_1',
+      'X-Tollgate-Scopes': 'read',
+      'X-Customer-Plan': 'pr%C3%B6',
+      'X-Customer-Id': 'cus_1',
+    });
+    const jwt = identityHeaderMap(owner, token({ kind: 'jwt' }), route);
+    assert.deepEqual(Object.keys(jwt), ['X-Tollgate-Subject', 'X-Tollgate-Client', 'X-Tollgate-Scopes']);
   });
 });
