@@ -17,18 +17,14 @@ import {
   type ThrowawayDatabase,
 } from './support/postgres-database.js';
 import { type ProcessResult, runProcess } from './support/process.js';
+import { MIGRATION_NAMES } from '@tollgate/store-sql';
 import { seedStandard } from './support/seed.js';
 import { assertActive, clientCredentialsToken } from './support/tokens.js';
 import { startTollgate, type TollgateProcess } from './support/tollgate.js';
 
 const skip = await sharedPostgresSkipReason();
-const MIGRATIONS = [
-  '001_initial',
-  '002_api_tokens_and_dashboard',
-  '003_revocation_epoch',
-  '004_signing_key_activation',
-  '006_api_token_grace_and_metadata',
-];
+/** Every migration this version knows, in order: what `migrate` applies to an empty database. */
+const MIGRATIONS = MIGRATION_NAMES;
 const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
 
 /** The CLI with nothing from the outer environment that could point it at another database. */
