@@ -288,17 +288,26 @@ class ServerUnderTest implements TollgateProcess {
   }
 }
 
+/**
+ * A free port is free when asked for, not when the server binds it: another process on the machine may take it in
+ * between. Only that failure is retried, on a fresh port; anything else fails at once.
+ */
+const PORT_ATTEMPTS = 3;
+
 export async function startTollgate(options: StartOptions = {}): Promise<TollgateProcess> {
   installExitHooks();
-  // A test that chose its database (a cluster sharing one) gets none of its own.
-  const database = options.env?.DATABASE_URL === undefined ? await createTestDatabase() : NO_TEST_DATABASE;
-  const server = new ServerUnderTest(options, await freePort(), database);
-  try {
-    await server.launch();
-    await database.assertMigrated();
-  } catch (error) {
-    await server.stop();
-    throw error;
+  for (let attempt = 1; ; attempt += 1) {
+    // A test that chose its database (a cluster sharing one) gets none of its own; stopping drops one it got.
+    const database = options.env?.DATABASE_URL === undefined ? await createTestDatabase() : NO_TEST_DATABASE;
+    const server = new ServerUnderTest(options, await freePort(), database);
+    try {
+      await server.launch();
+      await database.assertMigrated();
+      return server;
+    } catch (error) {
+      await server.stop();
+      const portTaken = error instanceof Error && error.message.includes('EADDRINUSE');
+      if (!portTaken || attempt === PORT_ATTEMPTS) throw error;
+    }
   }
-  return server;
 }
