@@ -18,7 +18,14 @@ export interface ClientCredentials {
 const REQUEST_TIMEOUT_MS = 15_000;
 
 export async function request(url: string, init: RequestInit = {}): Promise<HttpResult> {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).catch(
+    (error: unknown) => {
+      // undici says only "fetch failed"; the cause (ECONNREFUSED: nothing listens; ECONNRESET: it hung up) is the clue.
+      const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+      const why = cause === undefined ? '' : ` (${String(cause.code ?? cause.message)})`;
+      throw new Error(`${init.method ?? 'GET'} ${url}: ${(error as Error).message}${why}`, { cause: error });
+    },
+  );
   const text = await response.text();
   let json: unknown;
   try {
