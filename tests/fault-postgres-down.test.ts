@@ -83,8 +83,14 @@ describe('the cluster with PostgreSQL down', { skip }, () => {
     }
   });
 
-  it('answers token requests with 503 temporarily_unavailable within seconds once PostgreSQL stops', async () => {
+  it('answers token requests with 503 temporarily_unavailable within seconds once PostgreSQL stops', async (t) => {
     await postgres.stop();
+    t.after(() => {
+      // A node that died with the database is the bug itself: say so with its last words, not as "fetch failed".
+      for (const node of nodes) {
+        assert.ok(node.alive(), `${node.url} exited when PostgreSQL stopped:\n${node.output().slice(-3000)}`);
+      }
+    });
     for (const node of nodes) {
       const grant = { grant_type: 'client_credentials' };
       const token = () => postForm(`${node.url}/token`, grant, { basic: seed.backend });

@@ -16,6 +16,7 @@ export const OPERATION_SCOPES: Readonly<Record<string, OperationAccess>> = Objec
   'GET /tokens': 'tollgate:tokens:read',
   'POST /tokens': 'tollgate:tokens:write',
   'GET /tokens/{id}': 'tollgate:tokens:read',
+  'PATCH /tokens/{id}': 'tollgate:tokens:write',
   'POST /tokens/{id}/regenerate': 'tollgate:tokens:write',
   'DELETE /tokens/{id}': 'tollgate:tokens:write',
   'GET /tokens/{id}/usage': 'tollgate:tokens:read',
