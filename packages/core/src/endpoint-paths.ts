@@ -1,5 +1,6 @@
 /** Where each endpoint lives below the issuer: the metadata publishes them, the token endpoint checks DPoP `htu`. */
 export const ENDPOINT_PATHS = Object.freeze({
+  authorization: '/authorize',
   token: '/token',
   revocation: '/revoke',
   introspection: '/introspect',

@@ -10,6 +10,7 @@ export type OAuthErrorName =
   | 'invalid_grant'
   | 'unauthorized_client'
   | 'unsupported_grant_type'
+  | 'unsupported_response_type'
   | 'invalid_scope'
   | 'invalid_target'
   | 'unsupported_token_type'
@@ -88,6 +89,20 @@ export class UnauthorizedClient extends TollgateError {
 export class UnsupportedGrantType extends TollgateError {
   constructor(description: string, options?: TollgateErrorOptions) {
     super('ERR_UNSUPPORTED_GRANT_TYPE', 400, 'unsupported_grant_type', description, options);
+  }
+}
+
+/** RFC 6749 4.1.2.1: the authorization endpoint serves `response_type=code` only. */
+export class UnsupportedResponseType extends TollgateError {
+  constructor(description: string, options?: TollgateErrorOptions) {
+    super('ERR_UNSUPPORTED_RESPONSE_TYPE', 400, 'unsupported_response_type', description, options);
+  }
+}
+
+/** RFC 6749 4.1.2.1: the user (or the server) refused the authorization request. */
+export class AccessDenied extends TollgateError {
+  constructor(description: string, options?: TollgateErrorOptions) {
+    super('ERR_ACCESS_DENIED', 403, 'access_denied', description, options);
   }
 }
 

@@ -14,6 +14,7 @@ export { MIN_PASSWORD_LENGTH } from './management/users.js';
 export { MIN_ACCESS_TOKEN_TTL_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from './management/apis.js';
 export { DEFAULT_KEY_PROPAGATION_DELAY_SECONDS } from './management/keys.js';
 export { ENDPOINT_PATHS } from './metadata.js';
+export * from './authorization/index.js';
 export * from './management/contract.js';
 export type * from './management/views.js';
 export {

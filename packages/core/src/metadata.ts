@@ -10,13 +10,18 @@ const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
 export function authorizationServerMetadata(issuer: string): Record<string, unknown> {
   return {
     issuer,
+    authorization_endpoint: issuer + ENDPOINT_PATHS.authorization,
     token_endpoint: issuer + ENDPOINT_PATHS.token,
     jwks_uri: issuer + ENDPOINT_PATHS.jwks,
     revocation_endpoint: issuer + ENDPOINT_PATHS.revocation,
     introspection_endpoint: issuer + ENDPOINT_PATHS.introspection,
     grant_types_supported: SUPPORTED_GRANT_TYPES,
-    // No authorization endpoint: Tollgate serves no redirect-based flow, so no response types.
-    response_types_supported: [],
+    // The authorization code flow only (no implicit grant, RFC 9700 2.1.2), with PKCE S256 for every client.
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    code_challenge_methods_supported: ['S256'],
+    // RFC 9207: authorization responses carry `iss`.
+    authorization_response_iss_parameter_supported: true,
     token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
     revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,

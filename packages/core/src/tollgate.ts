@@ -7,6 +7,13 @@ import { MemoryWindowCounter } from '@tollgate/window-counter';
 import { type AdminBearerContext, type AdminBearerRequest, authorizeAdminBearer } from './admin-access/bearer.js';
 import { adminApiRecord, withAdminApi } from './admin-access/resource.js';
 import { AuditLog } from './audit/record.js';
+import {
+  type ApprovalContext,
+  approveAuthorization,
+  type Credentials,
+  denyAuthorization,
+} from './authorization/approve.js';
+import { type AuthorizationRequest, checkAuthorizationRequest } from './authorization/request.js';
 import { CatalogCache } from './catalog/catalog-cache.js';
 import { epochSeconds, systemClock } from './clock.js';
 import { ClientAuthenticator } from './clients/authenticate.js';
@@ -36,10 +43,13 @@ import { type IntrospectionContext, introspectToken } from './tokens/introspect.
 import { revokeToken } from './tokens/revoke.js';
 import type { TollgateConfig, TollgateDependencies } from './tollgate-config.js';
 
+const USED_CODE_MEMORY_SECONDS = 86_400;
+
 export class Tollgate implements ManagementSurface {
   /** Revocations as a stream, for GET /revocations. */
   readonly revocationFeed: RevocationFeed;
   readonly #grants: GrantContext;
+  readonly #approvals: ApprovalContext;
   readonly #lookup: IntrospectionContext;
   readonly #catalog: CatalogCache;
   readonly #denyList: DenyList;
@@ -77,6 +87,7 @@ export class Tollgate implements ManagementSurface {
       onRevoked: () => this.#revoked(),
       dpopReplay: dependencies.dpopReplay ?? new MemoryDpopReplayCache({ now: clock }),
     };
+    this.#approvals = { store, guard, clock };
     this.revocationFeed = new RevocationFeed(store.revocations, { ...dependencies.revocationFeed, clock });
     this.#denyList = new DenyList(this.revocationFeed, store.revocations, { clock });
     this.#lookup = {
@@ -153,6 +164,28 @@ export class Tollgate implements ManagementSurface {
     return handleTokenRequest(this.#grants, request);
   }
 
+  /**
+   * Checks an authorization request (RFC 6749 4.1.1). Throws a `TollgateError` the user must see when the client or
+   * its redirect URI is not valid, and an `AuthorizationRedirect` (to the client, with the error) for the rest.
+   */
+  checkAuthorization(params: ReadonlyMap<string, string>, resources: readonly string[]): Promise<AuthorizationRequest> {
+    return checkAuthorizationRequest(this.#grants.store, this.#issuer, params, resources);
+  }
+
+  /** Signs the user in and returns the redirect that carries a new code (RFC 6749 4.1.2). */
+  approveAuthorization(
+    request: AuthorizationRequest,
+    credentials: Credentials,
+    remoteAddress: string,
+  ): Promise<string> {
+    return approveAuthorization(this.#approvals, request, credentials, remoteAddress);
+  }
+
+  /** The redirect that tells the client the user declined (`access_denied`). */
+  denyAuthorization(request: AuthorizationRequest): string {
+    return denyAuthorization(request);
+  }
+
   async revoke(request: RevocationRequest): Promise<void> {
     await revokeToken(this.#lookup, request);
     this.#revoked();
@@ -201,6 +234,8 @@ export class Tollgate implements ManagementSurface {
     const revocations = await store.revocations.removeExpired(now);
     const keys = await store.keys.removeExpired(now);
     const grants = await store.grants.removeExpired(now);
+    // A used code is kept a day past its expiry, so a late replay still revokes what it issued.
+    await store.codes.removeExpired(now - USED_CODE_MEMORY_SECONDS);
     const sessions = await this.#management.purgeExpiredSessions(now);
     return { revocations, keys, grants, sessions };
   }
@@ -229,6 +264,7 @@ function storeWith(store: Store, clients: Store['clients'], apis: Store['apis'])
     users: store.users,
     keys: store.keys,
     grants: store.grants,
+    codes: store.codes,
     revocations: store.revocations,
     apiTokens: store.apiTokens,
     sessions: store.sessions,

@@ -12,6 +12,7 @@ import { SqlApiTokenStore } from './tables/api-tokens.js';
 import { SqlApiStore } from './tables/apis.js';
 import { SqlAuditStore } from './tables/audit.js';
 import { SqlClientStore } from './tables/clients.js';
+import { SqlAuthorizationCodeStore } from './tables/codes.js';
 import { SqlGrantStore } from './tables/grants.js';
 import { SqlKeyStore } from './tables/keys.js';
 import { SqlRevocationStore } from './tables/revocations.js';
@@ -26,6 +27,7 @@ export class KyselyStore implements Store {
   readonly clients: SqlClientStore;
   readonly keys: SqlKeyStore;
   readonly grants: SqlGrantStore;
+  readonly codes: SqlAuthorizationCodeStore;
   readonly revocations: SqlRevocationStore;
   readonly apiTokens: SqlApiTokenStore;
   readonly sessions: SqlSessionStore;
@@ -42,6 +44,7 @@ export class KyselyStore implements Store {
     this.clients = new SqlClientStore(db);
     this.keys = new SqlKeyStore(db);
     this.grants = new SqlGrantStore(db, order);
+    this.codes = new SqlAuthorizationCodeStore(db);
     this.revocations = new SqlRevocationStore(db, order);
     this.apiTokens = new SqlApiTokenStore(db, order);
     this.sessions = new SqlSessionStore(db);

@@ -38,6 +38,12 @@ export interface ClientsTable {
   /** JSON array of grant type names. */
   grant_types: string;
   created_at: number;
+  /** 0 or 1; added by migration 005 (existing clients 0). A public client's secret_hash is empty. */
+  is_public: number;
+  /** JSON array of redirect URIs; added by migration 005 (existing clients none). */
+  redirect_uris: string;
+  /** 0 or 1; added by migration 005 (existing clients 1). */
+  first_party: number;
 }
 
 export interface SigningKeysTable {
@@ -161,6 +167,25 @@ export interface AuditEventsTable {
   detail: string | null;
 }
 
+/** Authorization codes by SHA-256 (hex); the `issued_*` and `family_id` columns are set by the redemption. */
+export interface AuthorizationCodesTable {
+  code_hash: string;
+  client_id: string;
+  redirect_uri: string;
+  code_challenge: string;
+  subject: string;
+  username: string;
+  /** JSON array of scope strings. */
+  scopes: string;
+  audience: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+  issued_jti: string | null;
+  issued_expires_at: number | null;
+  family_id: string | null;
+}
+
 export interface Database {
   apis: ApisTable;
   users: UsersTable;
@@ -169,6 +194,7 @@ export interface Database {
   refresh_token_families: RefreshTokenFamiliesTable;
   refresh_tokens: RefreshTokensTable;
   family_access_tokens: FamilyAccessTokensTable;
+  authorization_codes: AuthorizationCodesTable;
   revocations: RevocationsTable;
   revocation_epoch: RevocationEpochTable;
   api_tokens: ApiTokensTable;

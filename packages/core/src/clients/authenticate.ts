@@ -52,16 +52,27 @@ export class ClientAuthenticator {
    * `allowPublic` and the login is enabled; otherwise `invalid_client`.
    */
   async authenticate(presented: PresentedClient, remoteAddress: string, allowPublic: boolean): Promise<ActingClient> {
-    if (presented.method === 'none') return this.#publicClient(presented.clientId, allowPublic);
+    if (presented.method === 'none') {
+      if (presented.clientId !== undefined && presented.clientId !== LOGIN_CLIENT_ID) {
+        return this.#registeredPublicClient(presented.clientId, allowPublic);
+      }
+      return this.#loginClient(allowPublic);
+    }
     const client = await this.#verifyOnce(presented.clientId, presented.clientSecret, remoteAddress);
     if (!client) throw new InvalidClient('Client authentication failed');
     return client;
   }
 
-  #publicClient(clientId: string | undefined, allowPublic: boolean): ActingClient {
-    if (clientId !== undefined && clientId !== LOGIN_CLIENT_ID) {
-      throw new InvalidClient('This client must authenticate with its client secret');
-    }
+  /** A registered public client (RFC 6749 2.1) names itself by `client_id` alone; a confidential one may not. */
+  async #registeredPublicClient(clientId: string, allowPublic: boolean): Promise<ActingClient> {
+    const client = clientId.length <= MAX_SECRET_LENGTH ? await this.#clients.get(clientId) : undefined;
+    if (client === undefined) throw new InvalidClient('Client authentication failed');
+    if (!client.public) throw new InvalidClient('This client must authenticate with its client secret');
+    if (!allowPublic) throw new InvalidClient('Client authentication is required');
+    return actingClient(client);
+  }
+
+  #loginClient(allowPublic: boolean): ActingClient {
     if (!allowPublic || !this.#publicLogin) {
       throw new InvalidClient('Client authentication is required');
     }
@@ -94,7 +105,7 @@ export class ClientAuthenticator {
   ): Promise<ActingClient | undefined> {
     const client = secret.length <= MAX_SECRET_LENGTH ? await this.#clients.get(clientId) : undefined;
     const memo = client === undefined ? undefined : this.#memo.get(client.id);
-    if (client && memo && memo.secretHash === client.secretHash) {
+    if (client && !client.public && memo && memo.secretHash === client.secretHash) {
       if (!constantTimeEqual(memo.digest, digest)) {
         // Known wrong without argon2, but still a guess: counted (or refused) before the answer goes out.
         await this.#guard.admit(subject);
@@ -108,7 +119,9 @@ export class ClientAuthenticator {
     let valid: boolean;
     try {
       // An unknown client costs one argon2 verification too, so it cannot be told from a wrong secret by timing.
-      valid = client ? await verifySecret(client.secretHash, secret) : await verifyAgainstDummy(secret);
+      // A public client has no secret: whatever it sends is wrong, at the same cost.
+      valid =
+        client && !client.public ? await verifySecret(client.secretHash, secret) : await verifyAgainstDummy(secret);
     } catch (error) {
       await attempt.abandoned();
       throw error;
@@ -134,6 +147,6 @@ function actingClient(client: ClientRecord): ActingClient {
     scopes: client.scopes,
     apis: client.apis,
     grantTypes: client.grantTypes,
-    confidential: true,
+    confidential: !client.public,
   };
 }

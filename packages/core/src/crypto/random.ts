@@ -45,6 +45,11 @@ export function sha256Hex(value: string): string {
   return hash('sha256', value, 'hex');
 }
 
+/** SHA-256 of the UTF-8 string, base64url without padding: the PKCE S256 transformation (RFC 7636 4.2). */
+export function sha256Base64url(value: string): string {
+  return hash('sha256', value, 'base64url');
+}
+
 /**
  * Compares two secrets in constant time. Both sides are hashed first so the comparison always runs over 32 bytes:
  * timingSafeEqual alone throws on different lengths, and an early length check would leak the length.

@@ -1,6 +1,7 @@
-/** The token endpoint's dispatch: one handler per grant type (RFC 6749 4.3, 4.4, 6). */
+/** The token endpoint's dispatch: one handler per grant type (RFC 6749 4.1, 4.3, 4.4, 6). */
 import { InvalidRequest, UnsupportedGrantType } from '../errors.js';
 import type { TokenRequest, TokenResponse } from '../service.js';
+import { authorizationCodeGrant } from './authorization-code.js';
 import { clientCredentialsGrant } from './client-credentials.js';
 import type { GrantContext, GrantHandler } from './context.js';
 import { proofKeyOf } from './dpop.js';
@@ -11,6 +12,7 @@ const HANDLERS: ReadonlyMap<string, GrantHandler> = new Map<string, GrantHandler
   ['password', passwordGrant],
   ['client_credentials', clientCredentialsGrant],
   ['refresh_token', refreshTokenGrant],
+  ['authorization_code', authorizationCodeGrant],
 ]);
 
 export async function handleTokenRequest(context: GrantContext, request: TokenRequest): Promise<TokenResponse> {
@@ -28,7 +30,7 @@ function handlerFor(context: GrantContext, request: TokenRequest): GrantHandler 
     throw new InvalidRequest('The grant_type parameter is required');
   }
   const handler = HANDLERS.get(grantType);
-  if (!handler) throw new UnsupportedGrantType('Supported grant types: password, client_credentials, refresh_token');
+  if (!handler) throw new UnsupportedGrantType(`Supported grant types: ${SUPPORTED_GRANT_TYPES.join(', ')}`);
   return handler;
 }
 

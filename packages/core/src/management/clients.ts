@@ -6,19 +6,19 @@ import { AUDIT_ACTIONS, type AuditAction } from '../audit/actions.js';
 import { epochSeconds } from '../clock.js';
 import { hashSecret, randomId, randomToken } from '../crypto/index.js';
 import { InvalidRequest, NotFound } from '../errors.js';
-import type { ClientRecord, GrantType } from '../storage/index.js';
+import type { ClientRecord } from '../storage/index.js';
 import { isAdminScope } from '../admin-access/scopes.js';
 import { requireAdmin, requireUnlimitedAdmin } from './authorize.js';
+import { checkClientKind } from './client-rules.js';
 import type { ManagementContext } from './context.js';
 import type { Actor, ActorOperations, ClientChanges, ClientInput } from './contract.js';
 import { checkDefinedScopes } from './defined-scopes.js';
 import { revokeEverythingOf } from './owner-revocation.js';
 import { checkName, checkScopes } from './validate.js';
-import { type ClientView, type CreatedClientView, clientView } from './views.js';
+import { type ClientView, type CreatedClientView, type CreatedPublicClientView, clientView } from './views.js';
 
 /** Client secrets carry a prefix so secret scanners recognise a leaked one. */
 export const CLIENT_SECRET_PREFIX = 'tgs_';
-const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'refresh_token'];
 
 type ClientOperationsShape = ActorOperations['clients'];
 
@@ -36,21 +36,23 @@ export class ClientOperations implements ClientOperationsShape {
     return (await this.#context.store.clients.list()).map(clientView);
   }
 
-  async create(input: ClientInput): Promise<CreatedClientView> {
+  create(input: ClientInput & { public?: false }): Promise<CreatedClientView>;
+  create(input: ClientInput): Promise<CreatedClientView | CreatedPublicClientView>;
+  async create(input: ClientInput): Promise<CreatedClientView | CreatedPublicClientView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientCreate);
     if (input.scopes.some(isAdminScope))
       await requireUnlimitedAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientCreate);
     await checkDefinedScopes(this.#context.store, input.scopes, 'client');
-    const grantTypes = checkGrantTypes(input.grantTypes ?? ['client_credentials']);
+    const kind = checkClientKind(input);
     const apis = input.apis === undefined || input.apis === null ? null : await this.#checkApis(input.apis);
-    const clientSecret = newClientSecret();
+    const clientSecret = kind.public ? null : newClientSecret();
     const record: ClientRecord = {
       id: randomId('cl_'),
       name: checkName(input.name, 'client name', 200),
-      secretHash: await hashSecret(clientSecret),
+      secretHash: clientSecret === null ? '' : await hashSecret(clientSecret),
       scopes: checkScopes(input.scopes),
       apis,
-      grantTypes,
+      ...kind,
       createdAt: epochSeconds(this.#context.clock),
     };
     await this.#context.store.clients.add(record);
@@ -59,6 +61,9 @@ export class ClientOperations implements ClientOperationsShape {
       name: client.name,
       scopes: client.scopes,
       apis: client.apis,
+      public: client.public,
+      redirectUris: client.redirectUris,
+      firstParty: client.firstParty,
     });
     return { client, clientSecret };
   }
@@ -90,6 +95,7 @@ export class ClientOperations implements ClientOperationsShape {
     if ((await this.#context.store.clients.get(id))?.scopes.some(isAdminScope)) {
       await requireUnlimitedAdmin(this.#context, this.#actor, AUDIT_ACTIONS.clientRotateSecret, id);
     }
+    if ((await this.#context.store.clients.get(id))?.public) throw new InvalidRequest('A public client has no secret');
     const clientSecret = newClientSecret();
     const client = await this.#context.store.clients.update(id, { secretHash: await hashSecret(clientSecret) });
     if (!client) throw notFound(id);
@@ -124,15 +130,4 @@ function notFound(id: string): NotFound {
 
 function newClientSecret(): string {
   return CLIENT_SECRET_PREFIX + randomToken(32);
-}
-
-function checkGrantTypes(values: readonly string[]): GrantType[] {
-  const grants: GrantType[] = [];
-  for (const value of values) {
-    const grant = GRANT_TYPES.find((known) => known === value);
-    if (!grant) throw new InvalidRequest(`grant types: "${value}" is not one of ${GRANT_TYPES.join(', ')}`);
-    if (!grants.includes(grant)) grants.push(grant);
-  }
-  if (grants.length === 0) throw new InvalidRequest('grant types: name at least one');
-  return grants;
 }

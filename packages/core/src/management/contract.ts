@@ -13,6 +13,7 @@ import type {
   ClientView,
   CreatedApiToken,
   CreatedClientView,
+  CreatedPublicClientView,
   KeyView,
   SessionView,
   UsageSeries,
@@ -93,8 +94,17 @@ export interface ClientInput {
   scopes: string[];
   /** Omitted or null: every registered API. */
   apis?: string[] | null;
-  /** Defaults to `['client_credentials']`. */
+  /**
+   * Defaults to `['client_credentials']`, or `['authorization_code', 'refresh_token']` for a public client or one
+   * with redirect URIs.
+   */
   grantTypes?: GrantType[];
+  /** No secret (an SPA, a native app): only the code flow with PKCE, and refresh tokens. Default false. */
+  public?: boolean;
+  /** Where the code flow may send users back; matched exactly (a loopback IP redirect on any port). */
+  redirectUris?: string[];
+  /** False: a third-party client, whose users see a consent screen and which may not use the password grant. */
+  firstParty?: boolean;
 }
 
 export interface UserChanges {
@@ -140,7 +150,8 @@ export interface ActorOperations {
   };
   clients: {
     list(): Promise<ClientView[]>;
-    create(input: ClientInput): Promise<CreatedClientView>;
+    create(input: ClientInput & { public?: false }): Promise<CreatedClientView>;
+    create(input: ClientInput): Promise<CreatedClientView | CreatedPublicClientView>;
     /** Tokens already issued keep what they were issued with until they expire. */
     update(id: string, changes: ClientChanges): Promise<ClientView>;
     /** A new secret, shown once; the old one stops working at once. */

@@ -82,6 +82,9 @@ export interface ClientView {
   scopes: string[];
   apis: string[] | null;
   grantTypes: GrantType[];
+  public: boolean;
+  redirectUris: string[];
+  firstParty: boolean;
   createdAt: number;
 }
 
@@ -89,6 +92,12 @@ export interface CreatedClientView {
   client: ClientView;
   /** Shown once. */
   clientSecret: string;
+}
+
+/** A public client has no secret to show. */
+export interface CreatedPublicClientView {
+  client: ClientView;
+  clientSecret: null;
 }
 
 export interface KeyView {
@@ -132,7 +141,17 @@ export function apiView(api: ApiRecord): ApiView {
 
 export function clientView(client: ClientRecord): ClientView {
   const { id, name, scopes, apis, grantTypes, createdAt } = client;
-  return { id, name, scopes: [...scopes], apis: apis && [...apis], grantTypes: [...grantTypes], createdAt };
+  return {
+    id,
+    name,
+    scopes: [...scopes],
+    apis: apis && [...apis],
+    grantTypes: [...grantTypes],
+    public: client.public,
+    redirectUris: [...client.redirectUris],
+    firstParty: client.firstParty,
+    createdAt,
+  };
 }
 
 export function keyView(key: SigningKeyRecord, signingKid: string | undefined): KeyView {

@@ -23,6 +23,7 @@ export {
   api,
   apiToken,
   auditEvent,
+  authorizationCode,
   client,
   family,
   refreshToken,

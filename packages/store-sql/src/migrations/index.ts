@@ -16,6 +16,7 @@ import * as initial from './001_initial.js';
 import * as apiTokensAndDashboard from './002_api_tokens_and_dashboard.js';
 import * as revocationEpoch from './003_revocation_epoch.js';
 import * as signingKeyActivation from './004_signing_key_activation.js';
+import * as authorizationCodes from './005_authorization_codes.js';
 import * as apiTokenGraceAndMetadata from './006_api_token_grace_and_metadata.js';
 import * as dpopBinding from './007_dpop_binding.js';
 
@@ -24,6 +25,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '002_api_tokens_and_dashboard': apiTokensAndDashboard,
   '003_revocation_epoch': revocationEpoch,
   '004_signing_key_activation': signingKeyActivation,
+  '005_authorization_codes': authorizationCodes,
   '006_api_token_grace_and_metadata': apiTokenGraceAndMetadata,
   '007_dpop_binding': dpopBinding,
 };

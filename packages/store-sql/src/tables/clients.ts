@@ -1,6 +1,6 @@
 import type { ClientRecord, ClientStore, GrantType } from '@tollgate/core';
 import type { Kysely, Selectable, Updateable } from 'kysely';
-import { decodeStringList, encodeJson } from '../json-columns.js';
+import { decodeBoolean, decodeStringList, encodeBoolean, encodeJson } from '../json-columns.js';
 import type { ClientsTable, Database } from '../schema.js';
 import { insertOnce } from './insert-once.js';
 
@@ -68,6 +68,9 @@ function toRow(client: ClientRecord): ClientsTable {
     apis: client.apis === null ? null : encodeJson(client.apis),
     grant_types: encodeJson(client.grantTypes),
     created_at: client.createdAt,
+    is_public: encodeBoolean(client.public),
+    redirect_uris: encodeJson(client.redirectUris),
+    first_party: encodeBoolean(client.firstParty),
   };
 }
 
@@ -80,6 +83,9 @@ function fromRow(row: Selectable<ClientsTable>): ClientRecord {
     apis: row.apis === null ? null : decodeStringList(row.apis, 'clients.apis'),
     // Only `add` writes this column, and it takes `GrantType[]`.
     grantTypes: decodeStringList(row.grant_types, 'clients.grant_types') as GrantType[],
+    public: decodeBoolean(row.is_public),
+    redirectUris: decodeStringList(row.redirect_uris, 'clients.redirect_uris'),
+    firstParty: decodeBoolean(row.first_party),
     createdAt: row.created_at,
   };
 }

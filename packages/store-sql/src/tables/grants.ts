@@ -21,21 +21,7 @@ export class SqlGrantStore implements GrantStore {
     token: RefreshTokenRecord,
     accessToken: IssuedAccessToken,
   ): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('refresh_token_families')
-        .values({
-          id: family.id,
-          client_id: family.clientId,
-          subject: family.subject,
-          created_at: family.createdAt,
-          revoked_at: family.revokedAt,
-          dpop_jkt: family.dpopJkt,
-        })
-        .execute();
-      await trx.insertInto('refresh_tokens').values(toTokenRow(token)).execute();
-      await recordAccessToken(trx, family.id, accessToken);
-    });
+    await this.#db.transaction().execute((trx) => insertFamily(trx, family, token, accessToken));
   }
 
   async findRefreshToken(
@@ -182,6 +168,28 @@ export class SqlGrantStore implements GrantStore {
       return Number(removed.numDeletedRows);
     });
   }
+}
+
+/** A new family with its first refresh token and access token, inside the caller's transaction. */
+export async function insertFamily(
+  trx: Transaction<Database>,
+  family: RefreshTokenFamilyRecord,
+  token: RefreshTokenRecord,
+  accessToken: IssuedAccessToken,
+): Promise<void> {
+  await trx
+    .insertInto('refresh_token_families')
+    .values({
+      id: family.id,
+      client_id: family.clientId,
+      subject: family.subject,
+      created_at: family.createdAt,
+      revoked_at: family.revokedAt,
+      dpop_jkt: family.dpopJkt,
+    })
+    .execute();
+  await trx.insertInto('refresh_tokens').values(toTokenRow(token)).execute();
+  await recordAccessToken(trx, family.id, accessToken);
 }
 
 async function recordAccessToken(

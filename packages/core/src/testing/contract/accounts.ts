@@ -133,6 +133,18 @@ export function clientContract(open: () => Promise<Store>): void {
       assert.equal(await store().clients.get('svc-unknown'), undefined);
     });
 
+    it('keeps a public, third-party client with its redirect URIs', async () => {
+      const spa = client('web', {
+        secretHash: '',
+        public: true,
+        firstParty: false,
+        redirectUris: ['https://app.example/callback', 'http://127.0.0.1/cb'],
+        grantTypes: ['authorization_code', 'refresh_token'],
+      });
+      await store().clients.add(spa);
+      assert.deepEqual(await store().clients.get('web'), spa);
+    });
+
     it('refuses a duplicate client id with Conflict', async () => {
       await store().clients.add(client('svc'));
       await assert.rejects(store().clients.add(client('svc', { name: 'Other' })), conflictNaming('svc'));

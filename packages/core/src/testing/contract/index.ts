@@ -10,6 +10,7 @@ import { apiTokenGraceContract } from './api-token-grace.js';
 import { apiTokenUsageContract } from './api-token-usage.js';
 import { apiTokenContract } from './api-tokens.js';
 import { auditContract } from './audit.js';
+import { codeContract } from './codes.js';
 import { copiesContract } from './copies.js';
 import { grantContract } from './grants.js';
 import { keyContract } from './keys.js';
@@ -24,6 +25,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     clientContract(open);
     keyContract(open);
     grantContract(open);
+    codeContract(open);
     revocationContract(open);
     updateContract(open);
     apiTokenContract(open);

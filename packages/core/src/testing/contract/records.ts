@@ -3,6 +3,7 @@ import type {
   ApiRecord,
   ApiTokenRecord,
   AuditEventRecord,
+  AuthorizationCodeRecord,
   ClientRecord,
   IssuedAccessToken,
   RefreshTokenFamilyRecord,
@@ -58,6 +59,9 @@ export function client(id: string, overrides: Partial<ClientRecord> = {}): Clien
     scopes: ['read'],
     apis: null,
     grantTypes: ['client_credentials'],
+    public: false,
+    redirectUris: [],
+    firstParty: true,
     createdAt: T0,
     ...overrides,
   };
@@ -105,6 +109,28 @@ export function refreshToken(
     createdAt: T0,
     expiresAt: T0 + 86_400,
     consumedAt: null,
+    ...overrides,
+  };
+}
+
+/** A code of user alice for `client-1`, live for 60 s from T0; its hash is derived from the name. */
+export function authorizationCode(
+  name: string,
+  overrides: Partial<AuthorizationCodeRecord> = {},
+): AuthorizationCodeRecord {
+  return {
+    codeHash: `sha256-of-${name}`,
+    clientId: 'client-1',
+    redirectUri: 'https://app.example/callback',
+    codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    subject: 'user-alice',
+    username: 'alice',
+    scopes: ['read'],
+    audience: 'https://api.example.com',
+    createdAt: T0,
+    expiresAt: T0 + 60,
+    consumedAt: null,
+    issued: null,
     ...overrides,
   };
 }

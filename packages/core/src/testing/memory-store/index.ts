@@ -11,6 +11,7 @@ import { MemoryApiTokenStore } from './api-tokens.js';
 import { MemoryApiStore } from './apis.js';
 import { MemoryAuditStore } from './audit.js';
 import { MemoryClientStore } from './clients.js';
+import { MemoryAuthorizationCodeStore } from './codes.js';
 import { MemoryGrantStore } from './grants.js';
 import { MemoryKeyStore } from './keys.js';
 import { MemoryRevocationStore } from './revocations.js';
@@ -24,6 +25,7 @@ export class MemoryStore implements Store {
   readonly keys = new MemoryKeyStore();
   readonly revocations = new MemoryRevocationStore();
   readonly grants = new MemoryGrantStore(this.revocations);
+  readonly codes = new MemoryAuthorizationCodeStore(this.grants);
   readonly apiTokens = new MemoryApiTokenStore(this.revocations);
   readonly sessions = new MemorySessionStore();
   readonly audit = new MemoryAuditStore();

@@ -7,13 +7,16 @@ import { registerAdminRoutes } from '../../http/admin-routes.js';
 import { actorOf } from '../../http/admin-session.js';
 import { apiList, scopeList, someChange, text } from './inputs.js';
 
-export const GRANT_TYPES = ['password', 'client_credentials', 'refresh_token'] as const;
+export const GRANT_TYPES = ['password', 'client_credentials', 'refresh_token', 'authorization_code'] as const;
 
 export const clientBody = z.strictObject({
   name: text(100),
   scopes: scopeList,
   apis: apiList.nullable().optional(),
   grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).optional(),
+  public: z.boolean().optional(),
+  redirectUris: z.array(text(2048)).max(20).optional(),
+  firstParty: z.boolean().optional(),
 });
 
 export const clientChangesBody = z

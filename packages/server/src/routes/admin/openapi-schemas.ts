@@ -97,7 +97,10 @@ const clientView = object({
   name: string(),
   scopes: strings,
   apis: nullable(strings),
-  grantTypes: arrayOf(oneOfValues(['password', 'client_credentials', 'refresh_token'])),
+  grantTypes: arrayOf(oneOfValues(['password', 'client_credentials', 'refresh_token', 'authorization_code'])),
+  public: boolean('No secret: the code flow with PKCE only (SPAs, native apps)'),
+  redirectUris: arrayOf(string()),
+  firstParty: boolean('False: users see a consent screen'),
   createdAt: epochSeconds('Creation time'),
 });
 
@@ -138,7 +141,10 @@ export const VIEW_SCHEMAS: Record<string, JsonSchema> = {
     createdAt: epochSeconds('Creation time'),
   }),
   ClientView: clientView,
-  CreatedClientView: object({ client: ref('ClientView'), clientSecret: string('Shown once') }),
+  CreatedClientView: object({
+    client: ref('ClientView'),
+    clientSecret: nullable(string('Shown once; null for a public client')),
+  }),
   KeyView: object({
     kid: string(),
     alg: string(),
