@@ -5,7 +5,7 @@ import { InvalidArgumentError } from 'commander';
 import { loadData } from './context.js';
 import { UsageError } from './usage.js';
 
-const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'refresh_token'];
+const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'refresh_token', 'authorization_code'];
 
 /** `--scopes "read:data write:data"`: space-separated, as the OAuth `scope` parameter (RFC 6749 3.3). */
 export function parseScopes(value: string): string[] {
@@ -68,6 +68,11 @@ export function parseGrants(value: string): GrantType[] {
   if (unknown !== undefined) throw new InvalidArgumentError(`"${unknown}" is not one of ${GRANT_TYPES.join(', ')}`);
   if (grants.length === 0) throw new InvalidArgumentError('name at least one grant type');
   return grants as GrantType[];
+}
+
+/** A repeatable option: `--redirect-uri https://a/cb --redirect-uri http://127.0.0.1/cb`. */
+export function collectValues(value: string, previous: readonly string[] = []): string[] {
+  return [...previous, value];
 }
 
 /** `--token-ttl 15m`, in seconds. */

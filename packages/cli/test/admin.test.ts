@@ -196,7 +196,10 @@ describe('tollgate clients', () => {
       'client_secret',
       'grant_types',
       'name',
+      'public',
+      'redirect_uris',
       'scopes',
+      'third_party',
     ]);
     assert.equal(typeof client.client_id, 'string');
     assert.equal(typeof client.client_secret, 'string');
@@ -212,6 +215,42 @@ describe('tollgate clients', () => {
     assert.match(out, /^ {2}client_id: +\S+$/m);
     assert.match(out, /^ {2}client_secret: +\S+$/m);
     assert.match(out, /shown once/);
+  });
+
+  it('adds a public client for the code flow: no secret, its redirect URIs, third-party when asked', async () => {
+    const redirect = ['--redirect-uri', 'https://app.example/callback', '--redirect-uri', 'http://127.0.0.1/cb'];
+    const web = await okJson<Record<string, unknown>>(['clients', 'add', 'web', '--public', ...redirect, ...d]);
+    assert.equal(web.client_secret, null);
+    assert.equal(web.public, true);
+    assert.equal(web.third_party, false);
+    assert.deepEqual(web.redirect_uris, ['https://app.example/callback', 'http://127.0.0.1/cb']);
+    assert.deepEqual(web.grant_types, ['authorization_code', 'refresh_token']);
+    const out = await ok(['clients', 'add', 'partner', '--third-party', ...redirect, ...d]);
+    assert.match(out, /^Added third-party client partner$/m);
+    assert.match(out, /^ {2}client_secret: +\S+$/m);
+  });
+
+  it('refuses a public client other grants, a third party the password grant, and an http redirect', async () => {
+    const redirect = ['--redirect-uri', 'https://app.example/callback'];
+    for (const args of [
+      ['--public', '--grants', 'client_credentials', ...redirect],
+      ['--third-party', '--grants', 'password authorization_code', ...redirect],
+      ['--redirect-uri', 'http://app.example/callback'],
+      ['--public'],
+    ]) {
+      const result = await run(['clients', 'add', 'x', ...args, ...d]);
+      assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+    }
+    const dropped = await okJson<Record<string, unknown>>([
+      'clients',
+      'add',
+      'y',
+      '--grants',
+      'password refresh_token',
+      '--no-password-grant',
+      ...d,
+    ]);
+    assert.deepEqual(dropped.grant_types, ['refresh_token']);
   });
 
   it('removes a client', async () => {

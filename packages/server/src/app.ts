@@ -18,6 +18,7 @@ import { pathOf } from './logging.js';
 import type { Readiness } from './readiness.js';
 import { registerAdminApi } from './routes/admin/index.js';
 import { registerApiTokenUsageRoute } from './routes/api-token-usage.js';
+import { registerAuthorizeRoute } from './routes/authorize.js';
 import { type DashboardOptions, registerDashboardRoutes } from './routes/dashboard.js';
 import { registerDiscoveryRoute } from './routes/discovery.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -103,6 +104,7 @@ export function buildApp(
   app.setNotFoundHandler(notFound);
 
   registerHealthRoutes(app, options.readiness);
+  registerAuthorizeRoute(app, tollgate);
   registerTokenRoute(app, tollgate);
   registerRevokeRoute(app, tollgate);
   registerIntrospectRoute(app, tollgate);

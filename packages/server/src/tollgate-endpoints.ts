@@ -4,7 +4,15 @@ import type { RevocationStreamSource } from './routes/revocations.js';
 
 export type TollgateEndpoints = Pick<
   Tollgate,
-  'token' | 'revoke' | 'introspect' | 'jwks' | 'metadata' | 'authorizeAdminBearer'
+  | 'token'
+  | 'revoke'
+  | 'introspect'
+  | 'jwks'
+  | 'metadata'
+  | 'checkAuthorization'
+  | 'approveAuthorization'
+  | 'denyAuthorization'
+  | 'authorizeAdminBearer'
 > &
   ManagementSurface &
   RevocationStreamSource;

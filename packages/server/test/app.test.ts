@@ -36,6 +36,16 @@ class RecordingCore implements TollgateEndpoints {
   metadata() {
     return { issuer: 'http://127.0.0.1:8080' };
   }
+  // The authorization endpoint is exercised by the integration tests (tests/authorization-code*.test.ts).
+  async checkAuthorization(): Promise<never> {
+    throw new Error('the authorization endpoint is not exercised here');
+  }
+  async approveAuthorization(): Promise<never> {
+    throw new Error('the authorization endpoint is not exercised here');
+  }
+  denyAuthorization(): never {
+    throw new Error('the authorization endpoint is not exercised here');
+  }
   async authenticateClient(): Promise<{ clientId: string }> {
     throw new Error('the revocation stream is not exercised here');
   }

@@ -1,7 +1,7 @@
 /** `tollgate clients add|list|remove`: applications that authenticate with a client id and secret. */
-import type { ClientView, CreatedClientView } from '@tollgate/core';
+import type { ClientView, CreatedClientView, CreatedPublicClientView } from '@tollgate/core';
 import type { Command } from 'commander';
-import { parseGrants, parseIdentifiers, parseScopes } from '../arguments.js';
+import { collectValues, parseGrants, parseIdentifiers, parseScopes } from '../arguments.js';
 import { type Cli, type GlobalOptions, withOperator } from '../context.js';
 import { formatList, formatTime, printJson, printLines, printTable } from '../output.js';
 
@@ -13,11 +13,14 @@ export function clientJson(client: ClientView) {
     scopes: client.scopes,
     apis: client.apis,
     grant_types: client.grantTypes,
+    public: client.public,
+    redirect_uris: client.redirectUris,
+    third_party: !client.firstParty,
     created_at: client.createdAt,
   };
 }
 
-function createdClientJson({ client, clientSecret }: CreatedClientView) {
+function createdClientJson({ client, clientSecret }: CreatedClientView | CreatedPublicClientView) {
   return {
     client_id: client.id,
     client_secret: clientSecret,
@@ -25,6 +28,9 @@ function createdClientJson({ client, clientSecret }: CreatedClientView) {
     scopes: client.scopes,
     apis: client.apis,
     grant_types: client.grantTypes,
+    public: client.public,
+    redirect_uris: client.redirectUris,
+    third_party: !client.firstParty,
   };
 }
 
@@ -32,6 +38,28 @@ interface AddOptions extends GlobalOptions {
   scopes: string[];
   apis?: string[];
   grants?: ReturnType<typeof parseGrants>;
+  public?: boolean;
+  redirectUri?: string[];
+  thirdParty?: boolean;
+  /** Commander's `--no-password-grant`: false when given. */
+  passwordGrant: boolean;
+}
+
+function printCreated(cli: Cli, { client, clientSecret }: CreatedClientView | CreatedPublicClientView): void {
+  printLines(
+    cli,
+    `Added ${client.public ? 'public ' : ''}${client.firstParty ? '' : 'third-party '}client ${client.name}`,
+    `  client_id:     ${client.id}`,
+    ...(clientSecret === null ? [] : [`  client_secret: ${clientSecret}`]),
+    `  scopes:        ${formatList(client.scopes, '(none)')}`,
+    `  apis:          ${formatList(client.apis)}`,
+    `  grant types:   ${client.grantTypes.join(' ')}`,
+    ...(client.redirectUris.length === 0 ? [] : [`  redirect URIs: ${client.redirectUris.join(' ')}`]),
+    '',
+    clientSecret === null
+      ? 'A public client has no secret: it proves each code with PKCE instead.'
+      : 'The client secret is shown once: store it now. Tollgate keeps only a hash of it.',
+  );
 }
 
 export function registerClientCommands(program: Command, cli: Cli): void {
@@ -49,32 +77,34 @@ export function registerClientCommands(program: Command, cli: Cli): void {
     )
     .option(
       '--grants <grants>',
-      'grant types: client_credentials, password, refresh_token (default: client_credentials)',
+      'grant types: client_credentials, password, refresh_token, authorization_code (default: client_credentials, ' +
+        'or authorization_code refresh_token with --redirect-uri or --public)',
       parseGrants,
     )
+    .option('--public', 'a public client (SPA, mobile or desktop app): no secret, the code flow with PKCE only')
+    .option(
+      '--redirect-uri <uri>',
+      'where the code flow may send users back (repeatable; http://127.0.0.1/... matches any port)',
+      collectValues,
+    )
+    .option('--third-party', 'an application you do not run: users see a consent screen, no password grant')
+    .option('--no-password-grant', 'refuse the password grant even if --grants names it')
     .action(async (name: string, _options: AddOptions, command: Command) => {
       const options = command.optsWithGlobals<AddOptions>();
+      const grants = options.passwordGrant ? options.grants : options.grants?.filter((grant) => grant !== 'password');
       const created = await withOperator(cli, options, (operations) =>
         operations.clients.create({
           name,
           scopes: options.scopes,
           ...(options.apis === undefined ? {} : { apis: options.apis }),
-          ...(options.grants === undefined ? {} : { grantTypes: options.grants }),
+          ...(grants === undefined ? {} : { grantTypes: grants }),
+          public: options.public === true,
+          redirectUris: options.redirectUri ?? [],
+          firstParty: options.thirdParty !== true,
         }),
       );
       if (options.json) return printJson(cli, createdClientJson(created));
-      const { client, clientSecret } = created;
-      printLines(
-        cli,
-        `Added client ${client.name}`,
-        `  client_id:     ${client.id}`,
-        `  client_secret: ${clientSecret}`,
-        `  scopes:        ${formatList(client.scopes, '(none)')}`,
-        `  apis:          ${formatList(client.apis)}`,
-        `  grant types:   ${client.grantTypes.join(' ')}`,
-        '',
-        'The client secret is shown once: store it now. Tollgate keeps only a hash of it.',
-      );
+      printCreated(cli, created);
     });
 
   clients

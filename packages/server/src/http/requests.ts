@@ -11,7 +11,7 @@ import { presentedClient } from './client-auth.js';
 const CLIENT_PARAMETERS = ['client_id', 'client_secret'];
 
 /**
- * What the token endpoint recognises, over every grant (RFC 6749 4.3.2, 4.4.2, 6; RFC 8707 2): a parameter a grant
+ * What the token endpoint recognises, over every grant (RFC 6749 4.1.3, 4.3.2, 4.4.2, 6; RFC 7636 4.5; RFC 8707 2): a parameter a grant
  * reads must be listed here, or the body parser drops it.
  */
 export const TOKEN_PARAMETERS: ReadonlySet<string> = new Set([
@@ -22,6 +22,9 @@ export const TOKEN_PARAMETERS: ReadonlySet<string> = new Set([
   'scope',
   'refresh_token',
   'resource',
+  'code',
+  'redirect_uri',
+  'code_verifier',
 ]);
 
 /** What revocation (RFC 7009 2.1) and introspection (RFC 7662 2.1) recognise. */

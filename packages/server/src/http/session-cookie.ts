@@ -15,11 +15,16 @@ const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]{1,512}$/;
  * cookie appears twice the request is ambiguous and counts as not signed in.
  */
 export function sessionIdFrom(cookieHeader: string | undefined): string | undefined {
+  return cookieFrom(cookieHeader, SESSION_COOKIE);
+}
+
+/** The value of the cookie `name`, or undefined when absent, repeated or not made of cookie-octets. */
+export function cookieFrom(cookieHeader: string | undefined, name: string): string | undefined {
   if (cookieHeader === undefined) return undefined;
   let found: string | undefined;
   for (const pair of cookieHeader.split(';')) {
     const equals = pair.indexOf('=');
-    if (equals === -1 || pair.slice(0, equals).trim() !== SESSION_COOKIE) continue;
+    if (equals === -1 || pair.slice(0, equals).trim() !== name) continue;
     if (found !== undefined) return undefined;
     found = unquote(pair.slice(equals + 1).trim());
   }
