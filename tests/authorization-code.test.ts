@@ -232,7 +232,7 @@ describe('authorization code flow over HTTP', () => {
     const headers = page.result.headers;
     assert.equal(headers.get('cache-control'), 'no-store');
     assert.equal(headers.get('x-frame-options'), 'DENY');
-    assert.equal(headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(headers.get('referrer-policy'), 'same-origin');
     assert.match(
       headers.get('content-security-policy') ?? '',
       /^default-src 'none'; style-src 'sha256-[^']+'; frame-ancestors 'none'/,

@@ -17,7 +17,8 @@ export const SCREENSHOTS_DIR = process.env.TOLLGATE_SCREENSHOT_DIR
 /** Every Playwright wait in these tests is bounded by this (actions, assertions, navigations). */
 export const UI_TIMEOUT_MS = 10_000;
 
-export function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches, such as `--host-resolver-rules` to send a made-up host to a local server. */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     timeout: 30_000,
@@ -30,6 +31,7 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
       '--disable-quic',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

@@ -37,7 +37,9 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fr
     "frame-ancestors 'none'; base-uri 'none'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: with it Chrome sends `Origin: null` on the form's own POST, which the CSRF check refuses.
+  // same-origin still tells no other site (the client's redirect URI included) where the user came from.
+  'referrer-policy': 'same-origin',
 });
 
 function layout(title: string, body: Html): string {
