@@ -155,6 +155,7 @@ function counting(store: MemoryStore, calls: string[]): Store {
     'clients',
     'keys',
     'grants',
+    'codes',
     'revocations',
     'apiTokens',
     'sessions',
