@@ -14,6 +14,7 @@ import {
   denyAuthorization,
 } from './authorization/approve.js';
 import { type AuthorizationRequest, checkAuthorizationRequest } from './authorization/request.js';
+import { AuditLog } from './audit/record.js';
 import { CatalogCache } from './catalog/catalog-cache.js';
 import { epochSeconds, systemClock } from './clock.js';
 import { ClientAuthenticator } from './clients/authenticate.js';
@@ -87,7 +88,7 @@ export class Tollgate implements ManagementSurface {
       onRevoked: () => this.#revoked(),
       dpopReplay: dependencies.dpopReplay ?? new MemoryDpopReplayCache({ now: clock }),
     };
-    this.#approvals = { store, guard, clock };
+    this.#approvals = { store, guard, clock, audit: new AuditLog(store.audit, clock) };
     this.revocationFeed = new RevocationFeed(store.revocations, { ...dependencies.revocationFeed, clock });
     this.#denyList = new DenyList(this.revocationFeed, store.revocations, { clock });
     this.#lookup = {

@@ -24,7 +24,7 @@ describe('authorization_code grant (RFC 6749 4.1.3)', () => {
   });
   afterEach(() => harness.close());
 
-  async function code(): Promise<string> {
+  function authorizationRequest() {
     const params = new Map([
       ['response_type', 'code'],
       ['client_id', clientId],
@@ -32,7 +32,11 @@ describe('authorization_code grant (RFC 6749 4.1.3)', () => {
       ['code_challenge', CHALLENGE],
       ['code_challenge_method', 'S256'],
     ]);
-    const request = await harness.tollgate.checkAuthorization(params, []);
+    return harness.tollgate.checkAuthorization(params, []);
+  }
+
+  async function code(): Promise<string> {
+    const request = await authorizationRequest();
     const location = await harness.tollgate.approveAuthorization(request, USER, '192.0.2.1');
     return new URL(location).searchParams.get('code') ?? '';
   }
@@ -66,6 +70,23 @@ describe('authorization_code grant (RFC 6749 4.1.3)', () => {
     const late = await code();
     harness.advance(60);
     await refusedWith(redeem(late), 'The authorization code is invalid or expired');
+  });
+
+  it('audits each sign-in on the page as authorization.sign_in, with the client as target', async () => {
+    await code();
+    const request = await authorizationRequest();
+    await assert.rejects(
+      harness.tollgate.approveAuthorization(request, { ...USER, password: 'wrong' }, '192.0.2.1'),
+      (error: unknown) => error instanceof TollgateError && error.code === 'unauthenticated',
+    );
+    const events = await harness.tollgate.as(OPERATOR).audit.list({ action: 'authorization.sign_in' });
+    assert.deepEqual(
+      events.map(({ actorName, target, outcome, detail }) => ({ actorName, target, outcome, detail })),
+      [
+        { actorName: 'alice', target: clientId, outcome: 'failure', detail: { reason: 'bad_credentials' } },
+        { actorName: 'alice', target: clientId, outcome: 'success', detail: null },
+      ],
+    );
   });
 
   it('refuses the code of a user disabled since they signed in', async () => {

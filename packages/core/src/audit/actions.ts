@@ -5,6 +5,7 @@
 export const AUDIT_ACTIONS = Object.freeze({
   signIn: 'session.sign_in',
   signOut: 'session.sign_out',
+  authorizationSignIn: 'authorization.sign_in',
   apiTokenCreate: 'api_token.create',
   apiTokenRegenerate: 'api_token.regenerate',
   apiTokenUpdate: 'api_token.update',

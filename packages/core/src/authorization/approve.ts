@@ -3,6 +3,8 @@
  * dashboard check it, behind the same brute-force guard and at the same cost for unknown users) issues a code; a
  * refusal sends `access_denied` back to the client.
  */
+import { AUDIT_ACTIONS } from '../audit/actions.js';
+import type { AuditLog } from '../audit/record.js';
 import { epochSeconds, type Clock } from '../clock.js';
 import { randomToken, sha256Hex } from '../crypto/index.js';
 import { AccessDenied, TollgateError, Unauthenticated } from '../errors.js';
@@ -22,8 +24,10 @@ const BAD_CREDENTIALS = 'Invalid username or password';
 
 export interface ApprovalContext {
   store: Pick<Store, 'users' | 'codes'>;
+  /** Sign-ins here are audited as `authorization.sign_in`, target the client, as the dashboard's are. */
   guard: BruteForceGuard;
   clock: Clock;
+  audit: AuditLog;
 }
 
 export interface Credentials {
@@ -42,11 +46,28 @@ export async function approveAuthorization(
   credentials: Credentials,
   remoteAddress: string,
 ): Promise<string> {
-  const { user, verified } = await verifyUserPassword(context.store.users, context.guard, {
-    ...credentials,
-    remoteAddress,
-  });
-  if (!user || !verified) throw new Unauthenticated(BAD_CREDENTIALS);
+  const audited = (userId: string | null, outcome: 'success' | 'failure', reason?: string) =>
+    context.audit.record(
+      { userId, name: credentials.username, address: remoteAddress },
+      {
+        action: AUDIT_ACTIONS.authorizationSignIn,
+        target: request.client.id,
+        outcome,
+        detail: reason === undefined ? null : { reason },
+      },
+    );
+  let checked: Awaited<ReturnType<typeof verifyUserPassword>>;
+  try {
+    checked = await verifyUserPassword(context.store.users, context.guard, { ...credentials, remoteAddress });
+  } catch (error) {
+    await audited(null, 'failure', 'too_many_attempts');
+    throw error;
+  }
+  const { user, verified } = checked;
+  if (!user || !verified) {
+    await audited(user?.id ?? null, 'failure', 'bad_credentials');
+    throw new Unauthenticated(BAD_CREDENTIALS);
+  }
   let scopes: string[];
   try {
     scopes = requireGrantedScope(grantScopes(request.requestedScope, request.scopes, user.scopes), request.api, [
@@ -73,6 +94,7 @@ export async function approveAuthorization(
     issued: null,
   };
   await context.store.codes.add(record);
+  await audited(user.id, 'success');
   return authorizationResponseUrl(request.target, { code });
 }
 

@@ -12,6 +12,7 @@ const PAGE_SIZE = 50;
 const ACTIONS = [
   'session.sign_in',
   'session.sign_out',
+  'authorization.sign_in',
   'api_token.create',
   'api_token.regenerate',
   'api_token.revoke',
