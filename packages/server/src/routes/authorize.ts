@@ -39,12 +39,10 @@ type Authorizer = Pick<
 >;
 
 export function registerAuthorizeRoute(app: FastifyInstance, tollgate: Authorizer): void {
-  const errorHandler = (error: unknown, request: FastifyRequest, reply: FastifyReply) =>
-    sendError(error, request, reply);
   app.route({
     method: ['GET', 'HEAD'],
     url: AUTHORIZE_PATH,
-    errorHandler,
+    errorHandler: sendError,
     handler: async (request, reply) => {
       const { params, resources } = queryParameters(request.url);
       const checked = await tollgate.checkAuthorization(params, resources);
@@ -56,13 +54,14 @@ export function registerAuthorizeRoute(app: FastifyInstance, tollgate: Authorize
   app.route({
     method: 'POST',
     url: AUTHORIZE_PATH,
-    errorHandler,
+    errorHandler: sendError,
     config: { parameters: FORM_PARAMETERS },
     handler: async (request, reply) => {
       const { params, resources } = parametersOf(request.body);
       checkSignInCsrf(request, String(tollgate.metadata().issuer), params.get('csrf_token'));
-      const request_ = new Map([...params].filter(([name]) => AUTHORIZATION_PARAMETERS.has(name)));
-      const checked = await tollgate.checkAuthorization(request_, resources);
+      // The form carries the authorization request it was shown for: checked again from scratch.
+      const carried = new Map([...params].filter(([name]) => AUTHORIZATION_PARAMETERS.has(name)));
+      const checked = await tollgate.checkAuthorization(carried, resources);
       if (params.get('decision') === 'deny') return redirect(reply, tollgate.denyAuthorization(checked));
       return signIn(tollgate, checked, params, request, reply);
     },
