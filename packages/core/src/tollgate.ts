@@ -14,7 +14,6 @@ import {
   denyAuthorization,
 } from './authorization/approve.js';
 import { type AuthorizationRequest, checkAuthorizationRequest } from './authorization/request.js';
-import { AuditLog } from './audit/record.js';
 import { CatalogCache } from './catalog/catalog-cache.js';
 import { epochSeconds, systemClock } from './clock.js';
 import { ClientAuthenticator } from './clients/authenticate.js';
