@@ -26,7 +26,10 @@ export interface AccessTokenClaims {
   scope: string;
   nbf?: number;
   username?: string;
-  /** RFC 9449 6.1: the token is bound to the DPoP key with this RFC 7638 thumbprint. */
+  /**
+   * RFC 7800 confirmation: `jkt` binds the token to a DPoP key (RFC 9449 6.1). A token with it must come with a proof
+   * signed by that key; the verify SDK and the gateway refuse it as a plain bearer token (RFC 9449 7.2).
+   */
   cnf?: { jkt: string };
 }
 

@@ -30,25 +30,30 @@ function optionalString(payload: Record<string, unknown>, claim: string): string
   return value;
 }
 
+/** An RFC 7638 SHA-256 thumbprint in base64url: 43 characters. */
+const JKT = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * RFC 7800 3.1 `cnf` with RFC 9449 6.1's `jkt`. Any other confirmation method (mTLS `x5t#S256`, a `jwk`, ...) is
+ * one no Tollgate verifier can check, so such a token is refused rather than accepted as an unbound bearer token.
+ */
+function confirmation(payload: Record<string, unknown>): { jkt: string } | undefined {
+  const cnf = payload.cnf;
+  if (cnf === undefined) return undefined;
+  if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) throw refuse('ERR_TOKEN_CLAIM_INVALID', 'cnf');
+  const { jkt, ...others } = cnf as Record<string, unknown>;
+  if (typeof jkt !== 'string' || !JKT.test(jkt) || Object.keys(others).length > 0) {
+    throw refuse('ERR_TOKEN_CLAIM_INVALID', 'cnf');
+  }
+  return { jkt };
+}
+
 /** RFC 7519 4.1.3 allows an array; Tollgate tokens name exactly one audience, so only `"a"` or `["a"]` pass. */
 function singleAudience(payload: Record<string, unknown>, audiences: readonly string[]): string {
   let aud = payload.aud;
   if (Array.isArray(aud) && aud.length === 1) aud = aud[0];
   if (typeof aud !== 'string' || !audiences.includes(aud)) throw refuse('ERR_TOKEN_AUDIENCE_INVALID', 'aud');
   return aud;
-}
-
-/**
- * RFC 7800 3.1 / RFC 9449 6.1: `cnf` names the key the token is bound to. Only `jkt` is understood; a `cnf` without
- * one binds the token to something this verifier cannot check, so the token is refused rather than taken as bearer.
- */
-function confirmation(payload: Record<string, unknown>): { jkt: string } | undefined {
-  const cnf = payload.cnf;
-  if (cnf === undefined) return undefined;
-  if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) throw refuse('ERR_TOKEN_CLAIM_INVALID', 'cnf');
-  const jkt = (cnf as Record<string, unknown>).jkt;
-  if (typeof jkt !== 'string' || jkt.length === 0) throw refuse('ERR_TOKEN_CLAIM_INVALID', 'cnf');
-  return { jkt };
 }
 
 /** RFC 7519 4.1.4 / 4.1.5 / 4.1.6, each with the same leeway for clock skew. */
