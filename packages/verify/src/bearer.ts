@@ -11,6 +11,8 @@ import type { BearerRequest, HeaderSource } from './types.js';
  * (RFC 9110 11.1). Anything else, a second token or a comma included, does not match.
  */
 const BEARER_CREDENTIALS = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9\-._~+/]+=*)$/;
+/** RFC 9449 7.1: `DPoP` followed by the token as a token68, the same grammar; the scheme is case-insensitive too. */
+const DPOP_CREDENTIALS = /^[Dd][Pp][Oo][Pp] +([A-Za-z0-9\-._~+/]+=*)$/;
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 /** RFC 9110 11.4: `credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]`, the scheme being a `token`. */
 const AUTH_SCHEME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?: |$)/;
@@ -18,6 +20,8 @@ const AUTH_SCHEME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?: |$)/;
 const AUTH_PARAM_START = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+[ \t]*=/;
 
 const MALFORMED_HEADER = 'The Authorization header must be "Bearer" followed by one access token';
+const MALFORMED_DPOP_HEADER = 'The Authorization header must be "DPoP" followed by one access token';
+const SEVERAL_PROOFS = 'The request must not carry more than one DPoP header';
 const SEVERAL_HEADERS = 'The request must not carry more than one Authorization header';
 const QUERY_REFUSED = 'tokens in the query string are not accepted';
 const SEVERAL_METHODS = 'The request must not carry the access token in more than one place';
@@ -37,20 +41,26 @@ function isFetchHeaders(headers: HeaderSource): headers is Headers {
  * headers, so Node callers should pass `req.headersDistinct` (string[] per name) to have duplicates refused; a fetch
  * Headers object joins them with ", ", which the grammar then refuses (a b64token has no comma).
  */
-function authorizationValues(headers: HeaderSource): string[] {
+function headerValues(headers: HeaderSource, lowerName: string): string[] {
   if (isFetchHeaders(headers)) {
-    const value = headers.get('authorization');
+    const value = headers.get(lowerName);
     return value === null ? [] : [value];
   }
   const values: string[] = [];
   // Keys are compared ignoring case: a hand-built object may hold both `Authorization` and `authorization`.
   for (const name of Object.keys(headers)) {
-    if (name.length !== 13 || name.toLowerCase() !== 'authorization') continue;
+    if (name.length !== lowerName.length || name.toLowerCase() !== lowerName) continue;
     const value = headers[name];
     if (typeof value === 'string') values.push(value);
     else if (Array.isArray(value)) values.push(...value);
   }
   return values;
+}
+
+/** The credentials of an Authorization header: the scheme the client used and its token. */
+export interface Credentials {
+  scheme: 'Bearer' | 'DPoP';
+  token: string;
 }
 
 /**
@@ -61,6 +71,31 @@ function authorizationValues(headers: HeaderSource): string[] {
 export function parseAuthorizationHeader(value: string): string {
   const match = BEARER_CREDENTIALS.exec(value);
   if (match !== null) return match[1] as string;
+  return parseOther(value);
+}
+
+/** Bearer or DPoP credentials (RFC 6750 2.1, RFC 9449 7.1); anything else as parseAuthorizationHeader answers it. */
+export function parseCredentials(value: string): Credentials {
+  const bearer = BEARER_CREDENTIALS.exec(value);
+  if (bearer !== null) return { scheme: 'Bearer', token: bearer[1] as string };
+  const dpop = DPOP_CREDENTIALS.exec(value);
+  if (dpop !== null) return { scheme: 'DPoP', token: dpop[1] as string };
+  // `DPoP` glued to nothing or followed by more than one token: a DPoP attempt gone wrong (`DPoPx` is another scheme).
+  if (/^dpop(?![!#$%&'*+\-.^_`|~0-9A-Za-z])/i.test(value)) {
+    const description = value.includes(',') ? SEVERAL_HEADERS : MALFORMED_DPOP_HEADER;
+    throw new BearerError({
+      status: 400,
+      error: 'invalid_request',
+      description,
+      code: 'ERR_BEARER_MALFORMED',
+      scheme: 'DPoP',
+    });
+  }
+  return { scheme: 'Bearer', token: parseOther(value) };
+}
+
+/** What is neither well-formed Bearer nor DPoP credentials: another scheme (401, bare) or a malformed header (400). */
+function parseOther(value: string): never {
   // `Bearer` glued to its token or followed by anything else is a Bearer attempt gone wrong, not another scheme.
   if (!/^bearer/i.test(value) && AUTH_SCHEME.test(value)) {
     if (joinsSeveralCredentials(value)) throw BearerError.invalidRequest(SEVERAL_HEADERS);
@@ -126,15 +161,50 @@ function tokenFromQuery(tokens: readonly string[], allowQueryToken: boolean): st
  * those are not allowed, and for a token sent in more than one way (RFC 6750 2: clients MUST NOT use more than one).
  */
 export function extractBearerToken(request: BearerRequest, options: ExtractOptions = {}): string {
-  const headerValues = authorizationValues(request.headers);
+  return extract(request, options, parseAuthorizationHeader);
+}
+
+/**
+ * The credentials of a request: as extractBearerToken, and `Authorization: DPoP <token>` too (RFC 9449 7.1). A
+ * query token is a Bearer one (RFC 6750 2.3); DPoP has no query form.
+ */
+export function extractCredentials(request: BearerRequest, options: ExtractOptions = {}): Credentials {
+  return extract<Credentials>(request, options, parseCredentials, (token) => ({ scheme: 'Bearer', token }));
+}
+
+function extract<T>(
+  request: BearerRequest,
+  options: ExtractOptions,
+  parse: (header: string) => T,
+  fromQueryToken: (token: string) => T = (token) => token as T,
+): T {
+  const authorization = headerValues(request.headers, 'authorization');
   const fromQuery = queryTokens(request.url);
-  if (headerValues.length > 1) throw BearerError.invalidRequest(SEVERAL_HEADERS);
-  const [header] = headerValues;
+  if (authorization.length > 1) throw BearerError.invalidRequest(SEVERAL_HEADERS);
+  const [header] = authorization;
   if (fromQuery.length > 0) {
     const token = tokenFromQuery(fromQuery, options.allowQueryToken === true);
     if (header !== undefined) throw BearerError.invalidRequest(SEVERAL_METHODS);
-    return token;
+    return fromQueryToken(token);
   }
   if (header === undefined) throw BearerError.missing();
-  return parseAuthorizationHeader(header);
+  return parse(header);
+}
+
+/**
+ * The one `DPoP` header of a request (RFC 9449 4.3 step 1: not more than one), or undefined. A fetch Headers object
+ * joins repeated ones with ", ", which no compact JWS contains, so the proof check refuses them as malformed.
+ */
+export function extractDpopProof(request: BearerRequest): string | undefined {
+  const values = headerValues(request.headers, 'dpop');
+  if (values.length > 1) {
+    throw new BearerError({
+      status: 401,
+      error: 'invalid_dpop_proof',
+      description: SEVERAL_PROOFS,
+      code: 'ERR_DPOP_HEADER_MALFORMED',
+      scheme: 'DPoP',
+    });
+  }
+  return values[0];
 }

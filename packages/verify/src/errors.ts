@@ -3,11 +3,33 @@
  * client-safe description, the `scope` attribute, and a stable `code` for programs and logs. Nothing taken from a
  * token or a header value ever goes into a message.
  */
-import type { TokenErrorCode, TokenValidationError } from '@tollgate/jwt';
+import type { DpopErrorCode, DpopProofError, TokenErrorCode, TokenValidationError } from '@tollgate/jwt';
 import { renderChallenge } from './challenge.js';
 
 export type BearerErrorStatus = 400 | 401 | 403 | 503;
-export type BearerErrorName = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
+/** RFC 6750 3.1, plus RFC 9449 7.1 and 9 for refused DPoP proofs and nonces. */
+export type BearerErrorName =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'temporarily_unavailable'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
+
+/** Which authentication scheme a refusal is about: the one the request used (RFC 9449 7.1, 7.2). */
+export type AuthScheme = 'Bearer' | 'DPoP';
+
+/**
+ * The schemes the refusing API accepts, each challenged in the one WWW-Authenticate header (RFC 9110 11.6.1,
+ * RFC 9449 7.2): `Bearer` when plain bearer tokens are accepted, `DPoP` (with its `algs`) when proofs are.
+ */
+export interface AcceptedSchemes {
+  bearer: boolean;
+  /** The proof algorithms, when DPoP is accepted. */
+  dpopAlgorithms: readonly string[] | undefined;
+}
+
+const BEARER_ONLY: AcceptedSchemes = Object.freeze({ bearer: true, dpopAlgorithms: undefined });
 
 /** Stable codes: the token codes of @tollgate/jwt plus the verifier's own. */
 export type BearerErrorCode =
@@ -28,7 +50,17 @@ export type BearerErrorCode =
   /** Introspection answered `active: false`: unknown, expired, revoked or regenerated. */
   | 'ERR_API_TOKEN_INACTIVE'
   /** Introspection failed (server down, 5xx, refused our credentials, unusable answer): never a reason to accept. */
-  | 'ERR_INTROSPECTION_UNAVAILABLE';
+  | 'ERR_INTROSPECTION_UNAVAILABLE'
+  /** Refused DPoP proofs (RFC 9449 4.3), replays and nonces: the codes of @tollgate/jwt's DpopProofError. */
+  | DpopErrorCode
+  /** The API takes only DPoP-bound tokens (`dpop: 'required'`) and the request used `Bearer`. */
+  | 'ERR_DPOP_REQUIRED'
+  /** A DPoP-bound token (`cnf.jkt`) presented as a plain bearer token (RFC 9449 7.2). */
+  | 'ERR_TOKEN_DPOP_BOUND'
+  /** The `DPoP` scheme with a token bound to no key. */
+  | 'ERR_TOKEN_NOT_DPOP_BOUND'
+  /** More than one DPoP header, or one with the `Bearer` scheme's grammar broken under `DPoP`. */
+  | 'ERR_DPOP_HEADER_MALFORMED';
 
 export interface BearerErrorInit {
   status: BearerErrorStatus;
@@ -37,6 +69,12 @@ export interface BearerErrorInit {
   /** Space-delimited scopes for the `scope` attribute (insufficient_scope only). */
   scope?: string;
   code: BearerErrorCode;
+  /** The scheme the error attributes belong to. Default `Bearer`. */
+  scheme?: AuthScheme;
+  /** The schemes challenged. Default: Bearer only. */
+  accepted?: AcceptedSchemes;
+  /** RFC 9449 9: the nonce to send in `DPoP-Nonce` (with use_dpop_nonce). */
+  dpopNonce?: string;
 }
 
 /** The client-facing sentence for each token code (RFC 6750 3 `error_description`). */
@@ -64,6 +102,11 @@ export class BearerError extends Error {
   readonly scope: string | undefined;
   /** Stable, for programs and logs; not part of the wire format. */
   readonly code: BearerErrorCode;
+  /** The scheme the request used, whose challenge carries the error attributes. */
+  readonly scheme: AuthScheme;
+  readonly accepted: AcceptedSchemes;
+  /** A fresh server nonce for the `DPoP-Nonce` response header (RFC 9449 9), with use_dpop_nonce. */
+  readonly dpopNonce: string | undefined;
 
   constructor(init: BearerErrorInit) {
     super(init.description ?? 'No access token was presented');
@@ -73,6 +116,30 @@ export class BearerError extends Error {
     this.description = init.description;
     this.scope = init.scope;
     this.code = init.code;
+    this.scheme = init.scheme ?? 'Bearer';
+    this.accepted = init.accepted ?? BEARER_ONLY;
+    this.dpopNonce = init.dpopNonce;
+  }
+
+  /** The same refusal, challenged for the schemes an API accepts and about the scheme the request used. */
+  withScheme(accepted: AcceptedSchemes, scheme: AuthScheme = this.scheme, dpopNonce = this.dpopNonce): BearerError {
+    const { status, error, description, scope, code } = this;
+    const init: BearerErrorInit = { status, error, code, scheme, accepted };
+    if (description !== undefined) init.description = description;
+    if (scope !== undefined) init.scope = scope;
+    if (dpopNonce !== undefined) init.dpopNonce = dpopNonce;
+    return new BearerError(init);
+  }
+
+  /** A refused DPoP proof (RFC 9449 4.3, 7.1): invalid_dpop_proof, use_dpop_nonce or, for the key binding, invalid_token. */
+  static fromDpop(error: DpopProofError): BearerError {
+    return new BearerError({
+      status: 401,
+      error: error.error,
+      description: error.description,
+      code: error.code,
+      scheme: 'DPoP',
+    });
   }
 
   /** No credentials at all: 401 with a bare `Bearer realm` challenge and no error code (RFC 6750 3). */
@@ -127,11 +194,27 @@ export class BearerError extends Error {
     return new BearerError({ status: 503, error: 'temporarily_unavailable', description, code });
   }
 
-  /** The `WWW-Authenticate` value (RFC 6750 3): `Bearer realm="..."` plus error attributes when there is an error. */
+  /**
+   * The `WWW-Authenticate` value (RFC 6750 3, RFC 9449 7.1): a challenge per accepted scheme in one header, the error
+   * attributes only on the scheme the request used, e.g.
+   * `Bearer realm="api", DPoP realm="api", error="invalid_dpop_proof", error_description="...", algs="ES256 EdDSA"`.
+   */
   challenge(realm: string): string {
-    if (this.error === undefined) return renderChallenge('Bearer', { realm });
-    const { error, description, scope } = this;
-    return renderChallenge('Bearer', { realm, error, description, scope });
+    const { error, description, scope, accepted } = this;
+    const attributes = error === undefined ? {} : { error, description, scope };
+    // An error about a scheme this API does not challenge (a malformed `Bearer` header where only DPoP is taken)
+    // goes on the one it does, so it is never lost.
+    const scheme =
+      accepted.bearer && (this.scheme === 'Bearer' || accepted.dpopAlgorithms === undefined) ? 'Bearer' : 'DPoP';
+    const challenges: string[] = [];
+    if (accepted.bearer) {
+      challenges.push(renderChallenge('Bearer', scheme === 'Bearer' ? { realm, ...attributes } : { realm }));
+    }
+    const algs = accepted.dpopAlgorithms;
+    if (algs !== undefined) {
+      challenges.push(renderChallenge('DPoP', scheme === 'DPoP' ? { realm, ...attributes, algs } : { realm, algs }));
+    }
+    return challenges.join(', ');
   }
 
   /** JSON body `{error, error_description, scope?}`; null for a bare challenge, which has no body to speak of. */

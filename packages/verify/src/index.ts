@@ -23,14 +23,28 @@ export { requireScopes } from './scopes.js';
  * `challenge(realm)` renders WWW-Authenticate, `body()` the JSON body.
  */
 export { BearerError } from './errors.js';
-export type { BearerErrorCode, BearerErrorInit, BearerErrorName, BearerErrorStatus } from './errors.js';
-export { type ExtractOptions, extractBearerToken, parseAuthorizationHeader } from './bearer.js';
+export type {
+  AcceptedSchemes,
+  AuthScheme,
+  BearerErrorCode,
+  BearerErrorInit,
+  BearerErrorName,
+  BearerErrorStatus,
+} from './errors.js';
+export {
+  type Credentials,
+  type ExtractOptions,
+  extractBearerToken,
+  extractCredentials,
+  parseAuthorizationHeader,
+} from './bearer.js';
 export { FetchError } from './http.js';
 export { importJwk, importJwks } from '@tollgate/jwt';
 export type { FirstSyncOutcome, RevocationStatus } from './revocations.js';
 /**
- * DPoP (RFC 9449) building blocks, ahead of the verifier checking proofs itself: the replay cache a verifier (or
- * gateway) keeps proofs in, and the `WWW-Authenticate: DPoP` challenge of RFC 9449 7.1.
+ * DPoP (RFC 9449): authenticate() checks `Authorization: DPoP` requests and their proofs itself (VerifierOptions.dpop);
+ * these are its parts for callers that need them: the replay cache a verifier (or gateway) keeps proofs in, and the
+ * `WWW-Authenticate: DPoP` challenge of RFC 9449 7.1.
  */
 export { type DpopReplayCache, type MemoryDpopReplayCacheOptions, MemoryDpopReplayCache } from '@tollgate/jwt';
 export { type DpopChallengeError, type DpopChallengeInit, dpopChallenge } from './challenge.js';

@@ -1,5 +1,6 @@
 /** createVerifier's options, checked once and eagerly: a caller mistake is a TypeError at start-up, not at request time. */
 import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from '@tollgate/jwt';
+import { type NormalizedDpopOptions, normalizeDpopOptions } from './dpop.js';
 import type { VerifierOptions } from './types.js';
 
 const DEFAULT_TOLERANCE_SECONDS = 5;
@@ -30,6 +31,7 @@ export interface NormalizedOptions {
   jwksRefreshIntervalMs: number;
   fetch: typeof fetch;
   now: () => number;
+  dpop: NormalizedDpopOptions;
 }
 
 function issuerOption(value: unknown): string {
@@ -119,6 +121,7 @@ export function normalizeVerifierOptions(options: VerifierOptions): NormalizedOp
     DEFAULT_TOLERANCE_SECONDS,
     Number.NEGATIVE_INFINITY,
   );
+  const now = functionOption(options.now, 'now', Date.now);
   return Object.freeze({
     issuer: issuerOption(options.issuer),
     audiences,
@@ -150,6 +153,7 @@ export function normalizeVerifierOptions(options: VerifierOptions): NormalizedOp
     ),
     // Looked up per call, not captured: fetch is then always called as the global it is.
     fetch: functionOption<typeof fetch>(options.fetch, 'fetch', (input, init) => globalThis.fetch(input, init)),
-    now: functionOption(options.now, 'now', Date.now),
+    now,
+    dpop: normalizeDpopOptions(options.dpop, now),
   });
 }

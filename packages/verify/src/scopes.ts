@@ -1,6 +1,9 @@
 /** Scope checks for a verified token: all-of or any-of, refused with RFC 6750 3.1 insufficient_scope (403). */
-import { BearerError } from './errors.js';
+import { DEFAULT_DPOP_ALGORITHMS } from '@tollgate/jwt';
+import { type AcceptedSchemes, BearerError } from './errors.js';
 import type { ScopeMode, VerifiedToken } from './types.js';
+
+const DPOP_ONLY: AcceptedSchemes = Object.freeze({ bearer: false, dpopAlgorithms: DEFAULT_DPOP_ALGORITHMS });
 
 /** RFC 6749 3.3: `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -30,5 +33,8 @@ export function requireScopes(token: VerifiedToken, scopes: string | readonly st
     mode === 'all'
       ? required.every((scope) => granted.includes(scope))
       : required.some((scope) => granted.includes(scope));
-  if (!satisfied) throw BearerError.insufficientScope(required, mode);
+  if (satisfied) return;
+  const refusal = BearerError.insufficientScope(required, mode);
+  // A DPoP-bound token came with the DPoP scheme (the verifier takes it no other way): the challenge names that.
+  throw token.claims?.cnf === undefined ? refusal : refusal.withScheme(DPOP_ONLY, 'DPoP');
 }

@@ -4,7 +4,42 @@
  * @tollgate/jwt, RFC 6750 errors, scope checks, a verified-token cache and the revocation stream.
  * No dependency on the Tollgate server.
  */
-import type { AccessTokenClaims } from '@tollgate/jwt';
+import type { AccessTokenClaims, SigningAlgorithm } from '@tollgate/jwt';
+import type { DpopReplayCache } from './dpop-replay.js';
+
+/**
+ * Per API: `allowed` takes plain bearer tokens and DPoP-bound ones with their proofs; `required` takes only the
+ * latter, answering a `Bearer` request with a bare `DPoP` challenge. A DPoP-bound token is never taken as a plain
+ * bearer token (RFC 9449 7.2), in either mode.
+ */
+export type DpopMode = 'allowed' | 'required';
+
+/** How DPoP proofs (RFC 9449) are checked. Every field is optional. */
+export interface DpopOptions {
+  /** Default `allowed`; a call may choose per API (VerifyOptions.dpop). */
+  mode?: DpopMode;
+  /** Proof algorithms accepted, and named in the challenge's `algs`. Default `['ES256', 'EdDSA']`. */
+  algorithms?: readonly SigningAlgorithm[];
+  /** How old a proof's `iat` may be, in seconds. Default 60, clamped to [1, 600]. */
+  maxAgeSeconds?: number;
+  /** How far ahead of this clock `iat` may be, in seconds. Default 10, clamped to [0, 300]. */
+  clockSkewSeconds?: number;
+  /**
+   * Where proof `jti`s are remembered for their window (RFC 9449 11.1). Default: a MemoryDpopReplayCache of this
+   * process. Several processes serving one API must share one (createRedisDpopReplayCache of @tollgate/redis), or a
+   * proof refused as a replay at one is accepted at another.
+   */
+  replayCache?: DpopReplayCache;
+  /** Require server nonces (RFC 9449 9) by default; a call may choose per API (VerifyOptions.dpopNonce). */
+  requireNonce?: boolean;
+  /**
+   * The secret nonces are made with (at least 32 bytes). Default: random per verifier, which is right for one process
+   * only: processes that share an API must share the secret, or one's nonce is refused by the other.
+   */
+  nonceSecret?: Uint8Array;
+  /** How long a nonce stays current, in seconds; a nonce is accepted for up to twice that. Default 60. */
+  nonceSeconds?: number;
+}
 
 export interface VerifierOptions {
   /** The Tollgate issuer (origin). Metadata comes from `<issuer>/.well-known/oauth-authorization-server`. */
@@ -45,6 +80,8 @@ export interface VerifierOptions {
   jwksRefetchIntervalMs?: number;
   /** Periodic JWKS refresh. Default 300 000, at least 1 000. After a failed fetch it retries sooner (1 s, doubling). */
   jwksRefreshIntervalMs?: number;
+  /** DPoP proofs (RFC 9449): accepted by default (mode `allowed`), see DpopOptions. */
+  dpop?: DpopOptions;
   /** For tests and custom transports; defaults to globalThis.fetch. */
   fetch?: typeof fetch;
   /** Milliseconds since the epoch; defaults to Date.now. */
@@ -93,6 +130,14 @@ export interface BearerRequest {
    * API-token uses ("last used from"); never used for a decision. The adapters fill it in where the runtime knows it.
    */
   remoteAddress?: string;
+  /** The request method (RFC 9110 9), which a DPoP proof's `htm` must be. Needed when the request uses DPoP. */
+  method?: string;
+  /**
+   * The absolute URL the client addressed (RFC 9110 7.1 target URI): the API's public origin and the request path.
+   * A DPoP proof's `htu` must be it, query and fragment aside (RFC 9449 4.3). Needed when the request uses DPoP; the
+   * framework adapters fill it in (see ProtectOptions.publicUrl).
+   */
+  targetUri?: string;
 }
 
 /** Per-call options of verify() and authenticate(). */
@@ -103,6 +148,10 @@ export interface VerifyOptions {
    * several of them is judged for the one being called. Default: any of the verifier's audiences.
    */
   audience?: string;
+  /** This API's DPoP mode; default the verifier's (`dpop.mode`). */
+  dpop?: DpopMode;
+  /** Whether this API requires DPoP server nonces; default the verifier's (`dpop.requireNonce`). */
+  dpopNonce?: boolean;
 }
 
 export interface Verifier {

@@ -14,9 +14,10 @@ import {
   validateAccessToken,
 } from '@tollgate/jwt';
 import { ApiTokenVerifier } from './api-tokens.js';
-import { extractBearerToken } from './bearer.js';
+import { extractCredentials, extractDpopProof } from './bearer.js';
 import { TokenCache, tokenDigest } from './cache.js';
 import { DenyList } from './deny-list.js';
+import { DpopCheck, dpopCall } from './dpop.js';
 import { BearerError } from './errors.js';
 import { RemoteKeyStore } from './keys.js';
 import { HTTP_TIMEOUT_MS, type NormalizedOptions, normalizeVerifierOptions } from './options.js';
@@ -49,6 +50,7 @@ class TollgateVerifier implements Verifier {
   readonly #denyList: DenyList;
   readonly #revocations: RevocationStream | undefined;
   readonly #apiTokens: ApiTokenVerifier;
+  readonly #dpop: DpopCheck;
   /** Aborts introspection and usage requests on close. */
   readonly #closing = new AbortController();
   #initialSync: Promise<FirstSyncOutcome | undefined> | undefined;
@@ -84,6 +86,7 @@ class TollgateVerifier implements Verifier {
               if (retiredKeyOf(jti) !== undefined) this.#keyRetired();
             },
           });
+    this.#dpop = new DpopCheck(options.dpop, options.now);
     this.#apiTokens = new ApiTokenVerifier({
       issuer: options.issuer,
       audiences: options.audiences,
@@ -111,8 +114,47 @@ class TollgateVerifier implements Verifier {
 
   async authenticate(request: BearerRequest, options?: VerifyOptions): Promise<VerifiedToken> {
     const audience = this.#audienceOf(options);
-    const token = extractBearerToken(request, { allowQueryToken: this.#options.allowQueryToken });
-    return this.#check(token, request.remoteAddress, audience);
+    const call = dpopCall(this.#options.dpop, options, audience ?? (this.#options.audiences[0] as string));
+    const accepted = this.#dpop.accepted(call.mode);
+    try {
+      return await this.#authenticate(request, audience, call);
+    } catch (error) {
+      // Every refusal challenges the schemes this API takes, in one header (RFC 9449 7.2).
+      throw error instanceof BearerError ? error.withScheme(accepted) : error;
+    }
+  }
+
+  /**
+   * RFC 6750 2 and RFC 9449 7: `Bearer` takes only unbound tokens (7.2: a DPoP-bound one is refused, never downgraded),
+   * `DPoP` only bound ones with a proof of their key.
+   */
+  async #authenticate(
+    request: BearerRequest,
+    audience: string | undefined,
+    call: ReturnType<typeof dpopCall>,
+  ): Promise<VerifiedToken> {
+    const { scheme, token } = extractCredentials(request, { allowQueryToken: this.#options.allowQueryToken });
+    if (scheme === 'Bearer') {
+      // RFC 6750 3.1: an unsupported scheme gets a bare challenge, here one naming DPoP only.
+      if (call.mode === 'required') throw new BearerError({ status: 401, error: undefined, code: 'ERR_DPOP_REQUIRED' });
+      const verified = await this.#check(token, request.remoteAddress, audience);
+      if (verified.claims.cnf !== undefined) {
+        throw BearerError.invalidToken('The access token is DPoP-bound and needs a DPoP proof', 'ERR_TOKEN_DPOP_BOUND');
+      }
+      return verified;
+    }
+    try {
+      const proof = extractDpopProof(request);
+      const verified = await this.#check(token, request.remoteAddress, audience);
+      const jkt = verified.claims.cnf?.jkt;
+      if (jkt === undefined) {
+        throw BearerError.invalidToken('The access token is not bound to a DPoP key', 'ERR_TOKEN_NOT_DPOP_BOUND');
+      }
+      await this.#dpop.check(request, proof, token, jkt, call);
+      return verified;
+    } catch (error) {
+      throw error instanceof BearerError ? error.withScheme(error.accepted, 'DPoP') : error;
+    }
   }
 
   /** A caller mistake (an audience this verifier was not made for) is a TypeError, not a refusal. */

@@ -49,7 +49,10 @@ describe('examples', () => {
         assert.equal(JSON.parse(allowed.body).subject, 'usr_alice');
         const refused = await rawGet(`${url}/data`);
         assert.equal(refused.status, 401);
-        assert.match(refused.headers['www-authenticate'] ?? '', /^Bearer realm="[^"]+"$/);
+        assert.match(
+          refused.headers['www-authenticate'] ?? '',
+          /^Bearer realm="[^"]+", DPoP realm="[^"]+", algs="ES256 EdDSA"$/,
+        );
         const noScope = await rawGet(`${url}/data`, {
           authorization: `Bearer ${await issuer.token({ scope: 'write:data' })}`,
         });

@@ -14,6 +14,8 @@ import { type Verifier, createVerifier } from '../src/index.js';
 
 export const AUDIENCE = 'https://api.example.com';
 export const REALM = 'https://api.example.com';
+/** The bare challenge of an API that takes both schemes (RFC 9449 7.2), as every verifier does by default. */
+export const BARE_CHALLENGE = `Bearer realm="${REALM}", DPoP realm="${REALM}", algs="ES256 EdDSA"`;
 
 interface Key {
   kid: string;
@@ -112,8 +114,16 @@ export interface RawResponse {
 
 /** node:http sends each value of an array as its own header line, which fetch cannot do. */
 export function rawGet(url: string, headers: Record<string, string | string[]> = {}): Promise<RawResponse> {
+  return rawRequest('GET', url, headers);
+}
+
+export function rawRequest(
+  method: string,
+  url: string,
+  headers: Record<string, string | string[]> = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: 'GET', headers, agent: false }, (response) => {
+    const outgoing = request(url, { method, headers, agent: false }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
@@ -169,10 +179,10 @@ export function describeAdapter(name: string, startApp: StartApp): void {
       assert.deepEqual(JSON.parse(response.body), { subject: 'usr_alice' });
     });
 
-    it('answers a request without a token with 401 and a bare Bearer realm challenge, no error', async () => {
+    it('answers a request without a token with 401 and bare Bearer and DPoP challenges, no error', async () => {
       const response = await rawGet(`${app.url}/data`);
       assert.equal(response.status, 401);
-      assert.equal(response.headers['www-authenticate'], `Bearer realm="${REALM}"`);
+      assert.equal(response.headers['www-authenticate'], BARE_CHALLENGE);
       assert.equal(response.headers['cache-control'], 'no-store');
       assert.equal(response.body, '');
     });
@@ -207,7 +217,7 @@ export function describeAdapter(name: string, startApp: StartApp): void {
       for (const authorization of ['Basic dXNlcjpwYXNz', 'Digest username="a", realm="b", nonce="c"', 'Token abc']) {
         const response = await rawGet(`${app.url}/data`, { authorization });
         assert.equal(response.status, 401, authorization);
-        assert.equal(response.headers['www-authenticate'], `Bearer realm="${REALM}"`);
+        assert.equal(response.headers['www-authenticate'], BARE_CHALLENGE);
         assert.equal(response.headers['cache-control'], 'no-store');
         assert.equal(response.body, '');
       }

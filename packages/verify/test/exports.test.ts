@@ -13,6 +13,7 @@ describe('the public surface of @tollgate/verify', () => {
       'createVerifier',
       'dpopChallenge',
       'extractBearerToken',
+      'extractCredentials',
       'importJwk',
       'importJwks',
       'parseAuthorizationHeader',

@@ -41,10 +41,13 @@ export function tollgate(verifier: Verifier, options: ProtectOptions = {}): Requ
     try {
       // headersDistinct keeps every Authorization header, so a second one is refused rather than ignored.
       // req.ip follows the app's `trust proxy` setting: the caller as the app itself sees it.
+      // req.protocol and req.host follow `trust proxy` too: X-Forwarded-* count only when the app says so.
       token = await guard.check({
         headers: req.headersDistinct,
+        method: req.method,
         url: req.originalUrl,
         remoteAddress: req.ip ?? req.socket.remoteAddress,
+        origin: () => (req.host === undefined ? undefined : `${req.protocol}://${req.host}`),
       });
     } catch (error) {
       if (error instanceof BearerError) refuse(res, error, guard.realm);

@@ -40,10 +40,13 @@ export function tollgate(verifier: Verifier, options: ProtectOptions = {}): Toll
     try {
       // headersDistinct keeps every Authorization header, so a second one is refused rather than ignored.
       // request.ip follows Fastify's `trustProxy` option.
+      // request.protocol and request.host follow `trustProxy` too.
       request.auth = await guard.check({
         headers: request.raw.headersDistinct,
+        method: request.method,
         url: request.url,
         remoteAddress: request.ip,
+        origin: () => (request.host === '' ? undefined : `${request.protocol}://${request.host}`),
       });
     } catch (error) {
       if (error instanceof BearerError) return refuse(reply, error, guard.realm);

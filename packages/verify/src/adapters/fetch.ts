@@ -41,7 +41,14 @@ export function createAuthenticator(
     try {
       // A fetch Headers object joins repeated Authorization headers with ", ", which the Bearer grammar refuses.
       // A fetch Request carries no peer address: API-token usage is reported without one.
-      return await guard.check({ headers: request.headers, url: request.url });
+      // The runtime built request.url; its origin is what the runtime was told (usually the Host header).
+      const url = new URL(request.url);
+      return await guard.check({
+        headers: request.headers,
+        method: request.method,
+        url: url.pathname + url.search,
+        origin: () => url.origin,
+      });
     } catch (error) {
       if (error instanceof BearerError) return refusalResponse(error, guard.realm);
       throw error;

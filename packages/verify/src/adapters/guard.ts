@@ -5,7 +5,7 @@
  */
 import type { BearerError } from '../errors.js';
 import { requireScopes } from '../scopes.js';
-import type { BearerRequest, ScopeMode, Verifier, VerifiedToken } from '../types.js';
+import type { BearerRequest, DpopMode, ScopeMode, Verifier, VerifiedToken, VerifyOptions } from '../types.js';
 
 export interface ProtectOptions {
   /** Scopes the route needs (a space-delimited string or a list). Without them any valid token passes. */
@@ -14,6 +14,29 @@ export interface ProtectOptions {
   mode?: ScopeMode;
   /** `realm` of the WWW-Authenticate challenge. Default: the verifier's own (its first audience). */
   realm?: string;
+  /**
+   * The public URL of the app's root, e.g. `https://api.example.com` (or `https://example.com/api` when a proxy
+   * mounts the app there): DPoP proofs must name it plus the request path (RFC 9449 4.3 `htu`). Without it the
+   * origin is the framework's view of the request: the Host header, and X-Forwarded-* only where the framework's
+   * own proxy setting trusts them (Express `trust proxy`, Fastify `trustProxy`). Set it: the Host header is the
+   * client's choice, so without it a proof made for another host of the same path passes here.
+   */
+  publicUrl?: string;
+  /** This API's DPoP mode (`allowed` or `required`); default the verifier's. */
+  dpop?: DpopMode;
+  /** Whether this API requires DPoP server nonces; default the verifier's. */
+  dpopNonce?: boolean;
+}
+
+/** What an adapter knows of a request; the guard turns it into the BearerRequest the verifier checks. */
+export interface AdapterRequest {
+  headers: BearerRequest['headers'];
+  method?: string | undefined;
+  /** The request target as the app sees it: a path and query. */
+  url?: string | undefined;
+  remoteAddress?: string | undefined;
+  /** The framework's idea of the request's origin (`https://host:port`), used when there is no publicUrl. */
+  origin?: () => string | undefined;
 }
 
 /** An RFC 6750 3 refusal ready to write: status, headers, and a JSON body (empty for a bare challenge). */
@@ -26,7 +49,7 @@ export interface Refusal {
 export interface Guard {
   readonly realm: string;
   /** Authenticates the request and checks the scopes; throws BearerError when refused. */
-  check(request: BearerRequest): Promise<VerifiedToken>;
+  check(request: AdapterRequest): Promise<VerifiedToken>;
 }
 
 /** RFC 6749 3.3 scope-token, as requireScopes checks it. */
@@ -39,14 +62,56 @@ export function createGuard(verifier: Verifier, options: ProtectOptions = {}): G
   const checkScopes = options.scopes === undefined ? undefined : scopeCheck(options.scopes, options.mode);
   if (options.scopes === undefined) modeOption(options.mode);
   const realm = realmOption(options.realm) ?? realmOf(verifier);
+  const publicUrl = publicUrlOption(options.publicUrl);
+  const verifyOptions = dpopOptions(options);
   return {
     realm,
     async check(request) {
-      const token = await verifier.authenticate(request);
+      const { headers, method, url, remoteAddress, origin } = request;
+      const bearerRequest: BearerRequest = { headers };
+      if (url !== undefined) bearerRequest.url = url;
+      if (method !== undefined) bearerRequest.method = method;
+      if (remoteAddress !== undefined) bearerRequest.remoteAddress = remoteAddress;
+      // An unknown origin (no Host header) makes an unusable URI: a DPoP proof is then refused, never a 500.
+      bearerRequest.targetUri = `${publicUrl ?? origin?.() ?? ''}${pathOf(url)}`;
+      const token = await verifier.authenticate(bearerRequest, verifyOptions);
       checkScopes?.(token);
       return token;
     },
   };
+}
+
+/** The path of a request target; an absolute-form target (RFC 9112 3.2.2) keeps only its path, never its host. */
+function pathOf(url: string | undefined): string {
+  if (url === undefined || url.startsWith('/')) return url ?? '/';
+  return URL.canParse(url) ? new URL(url).pathname : '/';
+}
+
+function publicUrlOption(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
+  if (
+    url === undefined ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.username !== '' ||
+    url.password !== '' ||
+    url.search !== '' ||
+    url.hash !== ''
+  ) {
+    throw new TypeError('options.publicUrl must be an http(s) URL without credentials, query or fragment');
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function dpopOptions(options: ProtectOptions): VerifyOptions | undefined {
+  const { dpop, dpopNonce } = options;
+  if (dpop !== undefined && dpop !== 'allowed' && dpop !== 'required') {
+    throw new TypeError("options.dpop must be 'allowed' or 'required'");
+  }
+  if (dpopNonce !== undefined && typeof dpopNonce !== 'boolean')
+    throw new TypeError('options.dpopNonce must be a boolean');
+  if (dpop === undefined && dpopNonce === undefined) return undefined;
+  return { ...(dpop === undefined ? {} : { dpop }), ...(dpopNonce === undefined ? {} : { dpopNonce }) };
 }
 
 /** A scope check with its options validated now: throws BearerError 403 insufficient_scope when it fails. */
@@ -76,6 +141,8 @@ export function refusalOf(error: BearerError, realm: string): Refusal {
     'www-authenticate': error.challenge(realm),
     'cache-control': 'no-store',
   };
+  // RFC 9449 9: the nonce a use_dpop_nonce refusal asks the client to use.
+  if (error.dpopNonce !== undefined) headers['dpop-nonce'] = error.dpopNonce;
   const body = error.body();
   if (body === null) return { status: error.status, headers, body: '' };
   headers['content-type'] = 'application/json; charset=utf-8';

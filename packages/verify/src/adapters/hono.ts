@@ -39,10 +39,14 @@ export function tollgate(verifier: Verifier, options: ProtectOptions = {}): Midd
     let token: VerifiedToken;
     try {
       // A fetch Headers object joins repeated Authorization headers with ", ", which the Bearer grammar refuses.
+      // The runtime built the URL; its origin is what the runtime was told (usually the Host header).
+      const url = new URL(c.req.url);
       token = await guard.check({
         headers: c.req.raw.headers,
-        url: c.req.url,
+        method: c.req.method,
+        url: url.pathname + url.search,
         remoteAddress: nodeRemoteAddress(c.env),
+        origin: () => url.origin,
       });
     } catch (error) {
       if (error instanceof BearerError) return refusalResponse(error, guard.realm);

@@ -11,6 +11,7 @@
  * ```
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { BearerError } from '../errors.js';
 import type { VerifiedToken } from '../types.js';
 import { type ProtectOptions, createGuard, refusalOf } from './guard.js';
@@ -28,6 +29,12 @@ export interface NodeProtectOptions extends ProtectOptions {
    * client then gets a generic 500. Default: the error is printed to stderr.
    */
   onError?: (error: unknown, req: IncomingMessage) => void;
+}
+
+function originOf(req: IncomingMessage): string | undefined {
+  const host = req.headers.host;
+  if (host === undefined || host === '') return undefined;
+  return `${(req.socket as TLSSocket).encrypted === true ? 'https' : 'http'}://${host}`;
 }
 
 const SERVER_ERROR_BODY = JSON.stringify({
@@ -51,7 +58,15 @@ export function protect<Req extends IncomingMessage = IncomingMessage, Res exten
     options.onError ?? ((error: unknown) => console.error('@tollgate/verify: verification failed', error));
   return (req, res) => {
     // headersDistinct keeps every Authorization header, so a second one is refused rather than ignored.
-    guard.check({ headers: req.headersDistinct, url: req.url, remoteAddress: req.socket.remoteAddress }).then(
+    const check = guard.check({
+      headers: req.headersDistinct,
+      method: req.method,
+      url: req.url,
+      remoteAddress: req.socket.remoteAddress,
+      // The Host header as received; X-Forwarded-* never (whoever sends them, node:http cannot tell a proxy).
+      origin: () => originOf(req),
+    });
+    check.then(
       (token) => handler(req, res, token),
       (error: unknown) => {
         if (error instanceof BearerError) {
