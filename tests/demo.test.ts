@@ -110,7 +110,11 @@ describe('tollgate demo', () => {
     const { server, gateway } = urlsOf(story);
     assert.equal(server, `http://127.0.0.1:${ports.server}`);
     assert.equal(gateway, `http://127.0.0.1:${ports.gateway}`);
-    assert.equal(steps[2]?.expectChallenge, `Bearer realm="${DEMO_API}"`, 'step 3 shows the bare challenge');
+    assert.equal(
+      steps[2]?.expectChallenge,
+      `Bearer realm="${DEMO_API}", DPoP realm="${DEMO_API}", algs="ES256 EdDSA"`,
+      'step 3 shows the bare challenges',
+    );
     assert.match(steps[3]?.expectChallenge ?? '', /error="insufficient_scope".*scope="validate:email"/);
     assert.match(
       steps[5]?.expectChallenge ?? '',

@@ -9,7 +9,12 @@ import type { HttpResult } from './http.js';
 export interface Challenge {
   scheme: string;
   params: Record<string, string>;
+  /** What follows this challenge in the same header: the next ones (`DPoP algs="..."`, RFC 9449 7.2), or ''. */
+  rest: string;
 }
+
+/** A new challenge starts with its scheme: a token followed by a space or the end, not by `=`. */
+const NEXT_SCHEME = /^\s*[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?: |$)/;
 
 const PARAM = /^\s*([!#$%&'*+\-.^_`|~0-9A-Za-z]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([!#$%&'*+\-.^_`|~0-9A-Za-z]+))\s*(,|$)/;
 
@@ -18,7 +23,7 @@ export function parseChallenge(header: string): Challenge {
   const scheme = space === -1 ? header : header.slice(0, space);
   let rest = space === -1 ? '' : header.slice(space + 1);
   const params: Record<string, string> = {};
-  while (rest.trim() !== '') {
+  while (rest.trim() !== '' && !NEXT_SCHEME.test(rest)) {
     const match = PARAM.exec(rest);
     assert.ok(match, `WWW-Authenticate is not a list of auth-params: ${header}`);
     const name = (match[1] as string).toLowerCase();
@@ -26,7 +31,7 @@ export function parseChallenge(header: string): Challenge {
     params[name] = match[2] === undefined ? (match[3] as string) : match[2].replace(/\\(.)/g, '$1');
     rest = rest.slice(match[0].length);
   }
-  return { scheme, params };
+  return { scheme, params, rest: rest.trim() };
 }
 
 export interface ExpectedRefusal {

@@ -5,7 +5,10 @@
  * and run in this order; the first refusal wins.
  */
 import { BearerError, type Verifier, type VerifiedToken, requireScopes } from '@tollgate/verify';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
+import { type ScannedHeaders, requestOrigin } from './headers.js';
+import { isEncrypted } from './net.js';
 import { normaliseRequestTarget } from './path.js';
 import {
   type RateLimitDecision,
@@ -53,6 +56,8 @@ export interface Authorizer {
   verifier: Verifier | undefined;
   limiter: RateLimiter;
   logger: Logger;
+  /** The configured public URL: DPoP proofs name it plus the normalised path. */
+  publicUrl?: string | undefined;
 }
 
 export interface RequestFacts {
@@ -61,8 +66,28 @@ export interface RequestFacts {
   target: string;
   /** Every Authorization header value received. */
   authorization: readonly string[];
+  /** Every DPoP header value received. */
+  dpop?: readonly string[];
+  /** The origin as the connection tells it (see requestOrigin), for DPoP when no publicUrl is configured. */
+  origin?: string | undefined;
   /** The caller's address (see net.ts callerAddress), for API-token usage reports. */
   remoteAddress?: string | undefined;
+}
+
+/** The facts of a request the gateway received itself (proxied or upgraded), from its one pass over the headers. */
+export function receivedRequestFacts(
+  req: IncomingMessage,
+  scanned: ScannedHeaders,
+  remoteAddress: string | undefined,
+): RequestFacts {
+  return {
+    method: req.method ?? 'GET',
+    target: req.url ?? '',
+    authorization: scanned.authorization,
+    dpop: scanned.dpop,
+    origin: requestOrigin(scanned, isEncrypted(req)),
+    remoteAddress,
+  };
 }
 
 export async function authorize(authorizer: Authorizer, request: RequestFacts): Promise<Decision> {
@@ -82,7 +107,7 @@ export async function authorize(authorizer: Authorizer, request: RequestFacts): 
   const { route } = match;
   if (route.public) return allowed(route, target, undefined, undefined);
 
-  const verified = await verifyFor(authorizer, route, request);
+  const verified = await verifyFor(authorizer, route, request, target.path);
   if ('refusal' in verified) return refused(verified.refusal, target.path, route);
   const { token } = verified;
   const scopeRefusal = checkScopes(route, token);
@@ -108,23 +133,28 @@ function allowed(
   return { allowed: true, route, path: target.path, query: target.query, token, rateLimit };
 }
 
+/** One value as it is, several as a list (which the SDK refuses rather than pick one), none as undefined. */
+function headerValue(values: readonly string[]): string | string[] | undefined {
+  return values.length === 1 ? values[0] : values.length === 0 ? undefined : [...values];
+}
+
 async function verifyFor(
   authorizer: Authorizer,
   route: Route,
   request: RequestFacts,
+  path: string,
 ): Promise<{ token: VerifiedToken } | { refusal: Refusal }> {
-  const { authorization } = request;
   const { verifier } = authorizer;
   if (verifier === undefined || route.audience === undefined) throw new Error(`no verifier for route ${route.index}`);
-  // The SDK sees every value, so several Authorization headers are refused (400) instead of one being picked.
-  const header =
-    authorization.length === 1 ? authorization[0] : authorization.length === 0 ? undefined : [...authorization];
   try {
     // The target goes along so that a token in the query string is refused (RFC 6750 2.3, 5.3), not forwarded.
+    // DPoP proofs name the public URL and the path as normalised here: what was matched is what was proven.
     const bearerRequest = {
-      headers: { authorization: header },
+      headers: { authorization: headerValue(request.authorization), dpop: headerValue(request.dpop ?? []) },
       url: request.target,
       remoteAddress: request.remoteAddress,
+      method: request.method,
+      targetUri: `${authorizer.publicUrl ?? request.origin ?? ''}${path}`,
     };
     return { token: await verifier.authenticate(bearerRequest, route.verifyOptions) };
   } catch (error) {
@@ -152,11 +182,10 @@ function refusalFromVerifier(error: unknown, realm: string, logger: Logger): Ref
 
 /** RFC 6750 3: the challenge in WWW-Authenticate, the same error in the JSON body. */
 export function bearerRefusal(error: BearerError, realm: string): Refusal {
-  return {
-    status: error.status,
-    headers: { 'WWW-Authenticate': error.challenge(realm) },
-    body: error.body(),
-  };
+  const headers: Record<string, string> = { 'WWW-Authenticate': error.challenge(realm) };
+  // RFC 9449 9: the nonce a use_dpop_nonce refusal asks the client to use.
+  if (error.dpopNonce !== undefined) headers['DPoP-Nonce'] = error.dpopNonce;
+  return { status: error.status, headers, body: error.body() };
 }
 
 export function jsonRefusal(status: number, error: string, description: string): Refusal {

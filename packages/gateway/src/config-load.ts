@@ -18,6 +18,8 @@ import { type GatewayConfig, gatewayConfigSchema } from './config.js';
 /** Settings taken from the environment: secrets (a Redis URL may carry a password) are better kept out of files. */
 export const CLIENT_SECRET_VARIABLE = 'TOLLGATE_GATEWAY_CLIENT_SECRET';
 export const REDIS_URL_VARIABLE = 'REDIS_URL';
+/** The DPoP nonce secret; the primary of `--workers` also hands its workers one this way. */
+export const DPOP_NONCE_SECRET_VARIABLE = 'TOLLGATE_GATEWAY_DPOP_NONCE_SECRET';
 
 /** Fields holding paths: in the config file they are relative to the file's folder, as in the server's config. */
 const PATH_FIELDS = new Set(['listen.tls.certFile', 'listen.tls.keyFile']);
@@ -64,6 +66,10 @@ function applyEnvironment(layers: Layers, env: Env): void {
   // The secret completes a configured client; alone it would be a client without an id.
   if (secret !== undefined && secret !== '' && isMapping(layers.input.client)) {
     layers.set(['client', 'clientSecret'], secret, { setting: CLIENT_SECRET_VARIABLE });
+  }
+  const nonceSecret = env[DPOP_NONCE_SECRET_VARIABLE];
+  if (nonceSecret !== undefined && nonceSecret !== '') {
+    layers.set(['dpopNonceSecret'], nonceSecret, { setting: DPOP_NONCE_SECRET_VARIABLE });
   }
   const redisUrl = env[REDIS_URL_VARIABLE];
   // The variable alone turns Redis on; a `redis` section in the file may still set the key prefix.

@@ -100,6 +100,16 @@ const issuerUrl = z.string({ error: 'must be the issuer URL' }).superRefine((val
   }
 });
 
+/** RFC 9449: per API, plain bearer tokens are taken beside DPoP-bound ones (`allowed`) or refused (`required`). */
+export const DPOP_MODES = ['allowed', 'required'] as const;
+const dpopMode = z.enum(DPOP_MODES, { error: `must be one of ${DPOP_MODES.join(', ')}` });
+
+/**
+ * The URL clients address the gateway by, which DPoP proofs name (`htu`, RFC 9449 4.3): an origin, with a base path
+ * when a proxy in front mounts the gateway under one. Kept as that origin and path, without a trailing slash.
+ */
+const publicUrl = upstreamUrl.transform(({ origin, basePath }) => `${origin}${basePath}`);
+
 const rateWindow = z.strictObject({
   requests: integer(1, 1_000_000_000),
   windowSeconds: integer(1, 86_400),
@@ -133,6 +143,10 @@ const route = z.strictObject({
   forwardExternalId: headerName.optional(),
   /** Per token (`jti`) and per client; for a user's API tokens "client" means the user (see rate-limit.ts). */
   rateLimit: z.strictObject({ perToken: rateWindow.optional(), perClient: rateWindow.optional() }).optional(),
+  /** This route's DPoP mode; default the top-level `dpop`. */
+  dpop: dpopMode.optional(),
+  /** Whether this route requires DPoP server nonces; default the top-level `dpopNonce`. */
+  dpopNonce: flag.optional(),
 });
 
 const trustProxy = z
@@ -156,6 +170,23 @@ const fields = z.strictObject({
   trustProxy: trustProxy.optional(),
   issuer: issuerUrl,
   audience: z.string({ error: 'must be an API identifier' }).min(1).optional(),
+  /**
+   * The URL clients address the gateway by, which DPoP proofs must name. Without it the origin is the request's
+   * Host header (X-Forwarded-Host/Proto only from trustProxy peers), which a client chooses.
+   */
+  publicUrl: publicUrl.optional(),
+  /** DPoP (RFC 9449) for every route: `allowed` (default) or `required`; a route may say otherwise. */
+  dpop: dpopMode.default('allowed'),
+  /** Require DPoP server nonces (RFC 9449 9) on every route; a route may say otherwise. */
+  dpopNonce: flag.default(false),
+  /**
+   * The secret DPoP nonces are made with (at least 32 characters), the same on every gateway serving one API; may
+   * come from TOLLGATE_GATEWAY_DPOP_NONCE_SECRET. Default: random per start, shared by the workers of one start.
+   */
+  dpopNonceSecret: z
+    .string({ error: 'must be a string' })
+    .min(32, { error: 'must be at least 32 characters' })
+    .optional(),
   /**
    * A Tollgate client for the revocation stream, API-token introspection and usage reports (without it, API tokens
    * are refused); the secret may come from TOLLGATE_GATEWAY_CLIENT_SECRET.

@@ -90,6 +90,13 @@ function underscoredIdentity(req: IncomingMessage, runtime: GatewayRuntime): { p
   return name === undefined ? undefined : { problem: `${name} is an identity header spelt with "_"` };
 }
 
+/** The original request's origin as the proxy names it (publicUrl, when configured, is used instead). */
+function forwardedOrigin(req: IncomingMessage): string | undefined {
+  const host = exactlyOne(req, 'x-forwarded-host') ?? exactlyOne(req, 'host');
+  if (host === undefined) return undefined;
+  return `${exactlyOne(req, 'x-forwarded-proto') ?? 'http'}://${host}`;
+}
+
 /** Several values are not picked from: which one the proxy set would be a guess. */
 function exactlyOne(req: IncomingMessage, name: string): string | undefined {
   const values = req.headersDistinct[name];
@@ -119,9 +126,12 @@ export async function handleForwardAuth(
     return;
   }
   const authorization = req.headersDistinct.authorization ?? [];
+  const dpop = req.headersDistinct.dpop ?? [];
   const forwardedFor = req.headersDistinct['x-forwarded-for']?.join(', ');
   const remoteAddress = callerAddress(peer.address, peer.trusted, forwardedFor);
-  const decision = await authorize(runtime, { ...original, authorization, remoteAddress });
+  // The asking proxy is trusted (originalRequest checked): its X-Forwarded-Proto/Host name the original origin.
+  const origin = forwardedOrigin(req);
+  const decision = await authorize(runtime, { ...original, authorization, dpop, origin, remoteAddress });
   const logged = {
     ...entry,
     method: original.method,

@@ -2,8 +2,9 @@
  * What crosses the gateway in headers. Requests: hop-by-hop headers (RFC 9110 7.6.1) and every header
  * named in `Connection` are dropped; identity headers (the configured names, any `X-Tollgate-*` and every header a
  * route fills from a token's metadata or external id, in any case and with `_` for `-`) are dropped so a client
- * cannot spoof them, then set from the verified token;
- * `Authorization` goes only when `forwardToken` is on; `Host` is replaced by the upstream's; X-Forwarded-*
+ * cannot spoof them, then set from the verified token; `Authorization` goes only when `forwardToken` is on; `DPoP`
+ * never (the gateway checked the proof, and an upstream has no use for a single-use proof of a request it does not
+ * see as the client sent it); `Host` is replaced by the upstream's; X-Forwarded-*
  * are built from the connection (and extended, not replaced, only when the peer is a trusted proxy), and
  * their spellings with `_` are dropped.
  */
@@ -67,6 +68,8 @@ export interface ScannedHeaders {
   forward: string[];
   /** Every Authorization value the client sent (more than one is refused). */
   authorization: string[];
+  /** Every DPoP proof header the client sent (more than one is refused, RFC 9449 4.3). */
+  dpop: string[];
   host: string | undefined;
   /** Incoming forwarding headers, kept only from trusted proxies. */
   forwardedFor: string | undefined;
@@ -100,6 +103,7 @@ export function scanRequestHeaders(rawHeaders: readonly string[], policy: Header
   const scanned: ScannedHeaders = {
     forward: [],
     authorization: [],
+    dpop: [],
     host: undefined,
     forwardedFor: undefined,
     forwardedProto: undefined,
@@ -113,6 +117,8 @@ export function scanRequestHeaders(rawHeaders: readonly string[], policy: Header
     if (lower === 'authorization') {
       scanned.authorization.push(value);
       if (policy.forwardToken) scanned.forward.push(name, value);
+    } else if (lower === 'dpop') {
+      scanned.dpop.push(value);
     } else if (lower === 'host') {
       scanned.host ??= value;
     } else if (FORWARDING.has(lower)) {
@@ -176,6 +182,16 @@ export interface ConnectionFacts {
   /** The peer's address, IPv4-mapped IPv6 already unmapped. */
   clientAddress: string | undefined;
   encrypted: boolean;
+}
+
+/**
+ * The origin the client addressed, as far as the connection tells: the scheme of the connection and the Host header,
+ * or a trusted proxy's X-Forwarded-Proto/Host (recorded only from trusted peers). Used for DPoP without publicUrl.
+ */
+export function requestOrigin(scanned: ScannedHeaders, encrypted: boolean): string | undefined {
+  const host = scanned.forwardedHost ?? scanned.host;
+  if (host === undefined) return undefined;
+  return `${scanned.forwardedProto ?? (encrypted ? 'https' : 'http')}://${host}`;
 }
 
 /** Appends X-Forwarded-For/Proto/Host to `forward`. */

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AccessLogEntry, logAccess } from './access-log.js';
-import { type Allowed, authorize, jsonRefusal } from './authorize.js';
+import { type Allowed, authorize, jsonRefusal, receivedRequestFacts } from './authorize.js';
 import { handleForwardAuth, isForwardAuthTarget } from './forward-auth.js';
 import { type ScannedHeaders, addForwardingHeaders, addIdentityHeaders, scanRequestHeaders } from './headers.js';
 import { callerAddress } from '@tollgate/transport';
@@ -50,7 +50,7 @@ async function handleRequest(
 
   const scanned = scanRequestHeaders(req.rawHeaders, runtime.policy, peer.trusted);
   const remoteAddress = callerAddress(peer.address, peer.trusted, scanned.forwardedFor);
-  const decision = await authorize(runtime, { method, target, authorization: scanned.authorization, remoteAddress });
+  const decision = await authorize(runtime, receivedRequestFacts(req, scanned, remoteAddress));
   const entry = {
     method,
     rawTarget: target,

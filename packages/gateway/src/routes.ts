@@ -2,6 +2,7 @@
  * The route table: the longest configured prefix wins, matched on whole segments of the normalised path
  * (`/data` matches `/data` and `/data/x`, never `/database`). Only the path decides; `Host` never does.
  */
+import type { VerifyOptions } from '@tollgate/verify';
 import type { GatewayConfig, GatewayRouteConfig } from './config.js';
 
 export interface RateWindow {
@@ -18,8 +19,8 @@ export interface Route {
   upstream: { origin: string; basePath: string };
   /** The API identifier tokens must carry; undefined only on public routes. */
   audience: string | undefined;
-  /** `{ audience }` for the verifier, made once rather than per request. */
-  verifyOptions: { audience: string } | undefined;
+  /** `{ audience, dpop, dpopNonce }` for the verifier, made once rather than per request. */
+  verifyOptions: VerifyOptions | undefined;
   scopes: readonly string[];
   anyScopes: readonly string[];
   public: boolean;
@@ -44,8 +45,13 @@ export class RouteTable {
   readonly #lowerPrefixes = new Set<string>();
   readonly #upperCasePrefixes: boolean;
 
-  constructor(config: Pick<GatewayConfig, 'routes' | 'audience'>) {
-    this.routes = config.routes.map((entry, index) => compileRoute(entry, index, config.audience));
+  constructor(config: Pick<GatewayConfig, 'routes' | 'audience'> & Partial<Pick<GatewayConfig, 'dpop' | 'dpopNonce'>>) {
+    const defaults = {
+      audience: config.audience,
+      dpop: config.dpop ?? 'allowed',
+      dpopNonce: config.dpopNonce ?? false,
+    };
+    this.routes = config.routes.map((entry, index) => compileRoute(entry, index, defaults));
     for (const route of this.routes) {
       const group = this.#byPrefix.get(route.prefix);
       if (group === undefined) this.#byPrefix.set(route.prefix, [route]);
@@ -101,15 +107,23 @@ function acceptsMethod(route: Route, method: string): boolean {
   return methods === undefined || methods.has(method) || (method === 'HEAD' && methods.has('GET'));
 }
 
-function compileRoute(entry: GatewayRouteConfig, index: number, defaultAudience: string | undefined): Route {
-  const audience = entry.public ? undefined : (entry.audience ?? defaultAudience);
+interface RouteDefaults {
+  audience: string | undefined;
+  dpop: GatewayConfig['dpop'];
+  dpopNonce: boolean;
+}
+
+function compileRoute(entry: GatewayRouteConfig, index: number, defaults: RouteDefaults): Route {
+  const audience = entry.public ? undefined : (entry.audience ?? defaults.audience);
+  const dpop = entry.dpop ?? defaults.dpop;
+  const dpopNonce = entry.dpopNonce ?? defaults.dpopNonce;
   return {
     index,
     prefix: entry.path,
     methods: entry.methods === undefined ? undefined : new Set(entry.methods),
     upstream: entry.upstream,
     audience,
-    verifyOptions: audience === undefined ? undefined : { audience },
+    verifyOptions: audience === undefined ? undefined : Object.freeze({ audience, dpop, dpopNonce }),
     scopes: entry.scopes,
     anyScopes: entry.anyScopes,
     public: entry.public,

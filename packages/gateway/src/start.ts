@@ -8,8 +8,8 @@ import { type Server, createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createRedisWindowCounter } from '@tollgate/redis';
-import { type Verifier, createVerifier } from '@tollgate/verify';
+import { createRedisDpopReplayCache, createRedisWindowCounter } from '@tollgate/redis';
+import { type DpopOptions, MemoryDpopReplayCache, type Verifier, createVerifier } from '@tollgate/verify';
 import { MemoryWindowCounter, type WindowCounter } from '@tollgate/window-counter';
 import type { DestinationStream, Logger } from 'pino';
 import { createGatewayLogger } from './access-log.js';
@@ -49,7 +49,8 @@ export interface RunningGateway {
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createGatewayLogger({ level: config.logLevel, destination: options.logDestination });
   const routes = new RouteTable(config);
-  const verifier = await startVerifier(config, routes.audiences(), options);
+  const replayCache = createReplayCache(config, logger, options);
+  const verifier = await startVerifier(config, routes.audiences(), { ...options, replayCache });
   const limiter = options.rateLimiter ?? createRateLimiter(config, logger, options);
   const pools = new UpstreamPools(
     routes.routes.map((route) => route.upstream.origin),
@@ -64,6 +65,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     pools,
     isTrustedProxy: trustedProxies(config.trustProxy),
     forwardAuth: forwardAuthEndpoint(config),
+    publicUrl: config.publicUrl,
   };
   const tunnels = new Set<Duplex>();
   const server = await createServer(config);
@@ -75,7 +77,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   try {
     await listen(server, config.listen.host, config.listen.port);
   } catch (error) {
-    await Promise.all([pools.close(), limiter.close?.(), verifier?.close()]);
+    await Promise.all([pools.close(), limiter.close?.(), verifier?.close(), replayCache.close?.()]);
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -91,6 +93,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await pools.close();
       await verifier?.close();
       await limiter.close?.();
+      await replayCache.close?.();
       await flushLog(logger);
     });
     return closing;
@@ -137,16 +140,42 @@ function createRateLimiter(config: GatewayConfig, logger: Logger, { now, counter
   return new WindowCounterRateLimiter(shared, clock);
 }
 
+type ReplayCache = NonNullable<DpopOptions['replayCache']> & { close?: () => Promise<void> };
+
+/**
+ * DPoP proofs seen (RFC 9449 11.1): in Redis when configured, so a proof used at one gateway or worker is refused at
+ * every other; in this process's memory otherwise (and while Redis is unreachable).
+ */
+function createReplayCache(config: GatewayConfig, logger: Logger, { now }: GatewayOptions): ReplayCache {
+  const clock = now === undefined ? {} : { now };
+  const memory = new MemoryDpopReplayCache(clock);
+  if (config.redis === undefined) return memory;
+  return createRedisDpopReplayCache({
+    url: config.redis.url,
+    keyPrefix: config.redis.keyPrefix,
+    logger,
+    fallback: memory,
+    ...clock,
+  });
+}
+
+/** How the verifier checks DPoP proofs: the replay cache, and the nonce secret every worker of a start shares. */
+function dpopOptions(config: GatewayConfig, replayCache: ReplayCache): DpopOptions {
+  const secret = config.dpopNonceSecret;
+  return { replayCache, ...(secret === undefined ? {} : { nonceSecret: new TextEncoder().encode(secret) }) };
+}
+
 /** The one verifier for the issuer, with every protected route's audience; none when every route is public. */
 async function startVerifier(
   config: GatewayConfig,
   audiences: readonly string[],
-  options: GatewayOptions,
+  options: GatewayOptions & { replayCache: ReplayCache },
 ): Promise<Verifier | undefined> {
   if (audiences.length === 0) return undefined;
   const verifier = createVerifier({
     issuer: config.issuer,
     audience: audiences,
+    dpop: dpopOptions(config, options.replayCache),
     ...(config.client?.clientSecret === undefined
       ? {}
       : { client: { clientId: config.client.clientId, clientSecret: config.client.clientSecret } }),

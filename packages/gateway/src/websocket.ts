@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type AccessLogEntry, logAccess } from './access-log.js';
-import { type Allowed, type Refusal, authorize, jsonRefusal } from './authorize.js';
+import { type Allowed, type Refusal, authorize, jsonRefusal, receivedRequestFacts } from './authorize.js';
 import { addForwardingHeaders, addIdentityHeaders, scanRequestHeaders } from './headers.js';
 import { callerAddress } from '@tollgate/transport';
 import { isEncrypted, peerOf, refuseInsecure } from './net.js';
@@ -55,7 +55,7 @@ async function handleUpgrade(
     return;
   }
   const remoteAddress = callerAddress(peer.address, peer.trusted, scanned.forwardedFor);
-  const decision = await authorize(runtime, { method, target, authorization: scanned.authorization, remoteAddress });
+  const decision = await authorize(runtime, receivedRequestFacts(req, scanned, remoteAddress));
   const entry = { ...base, route: decision.route, path: decision.path, token: decision.token };
   if (!decision.allowed) {
     writeRefusalToSocket(socket, decision.refusal);

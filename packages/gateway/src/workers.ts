@@ -7,10 +7,12 @@
  * worker the way SIGTERM stops one gateway, waiting for all of them.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import { MemoryWindowCounter } from '@tollgate/window-counter';
 import type { Logger } from 'pino';
 import { createGatewayLogger } from './access-log.js';
 import type { GatewayConfig } from './config.js';
+import { DPOP_NONCE_SECRET_VARIABLE } from './config-load.js';
 import { IpcWindowCounter, serveWindowCounter } from './ipc-window-counter.js';
 import { type GatewayOptions, type RunningGateway, startGateway } from './start.js';
 
@@ -64,14 +66,21 @@ class Primary {
   #failed = false;
   #closing: Promise<number> | undefined;
 
+  /** Handed to every worker when the config names none, so a DPoP nonce from one worker passes at the others. */
+  readonly #env: Record<string, string>;
+
   constructor(config: GatewayConfig, logger: Logger) {
     this.#counter = config.redis === undefined ? new MemoryWindowCounter() : undefined;
     this.#logger = logger;
+    this.#env =
+      config.dpopNonceSecret === undefined
+        ? { [DPOP_NONCE_SECRET_VARIABLE]: randomBytes(32).toString('base64url') }
+        : {};
   }
 
   /** Starts one worker; resolves with its URL once it listens. */
   fork(): Promise<string> {
-    const worker = cluster.fork();
+    const worker = cluster.fork(this.#env);
     this.#live.add(worker);
     if (this.#counter !== undefined) serveWindowCounter(worker, this.#counter);
     return new Promise((resolve, reject) => {

@@ -32,7 +32,7 @@ describe('Authorization schemes other than Bearer at the gateway', () => {
     for (const authorization of schemes) {
       const reply = await send(gateway.url, '/data/items', { headers: { authorization } });
       assert.equal(reply.status, 401, authorization);
-      assert.equal(reply.headers['www-authenticate'], `Bearer realm="${API}"`);
+      assert.equal(reply.headers['www-authenticate'], `Bearer realm="${API}", DPoP realm="${API}", algs="ES256 EdDSA"`);
       assert.equal(reply.text, '');
     }
     assert.equal(upstream.received.length, 0);

@@ -49,6 +49,34 @@ describe('loadGatewayConfig', () => {
     assert.ok(Object.isFrozen(config.routes[0]));
   });
 
+  it('reads the DPoP settings: defaults, per route, the public URL, and the nonce secret from the environment', () => {
+    const defaults = loadGatewayConfig(write('dpop-defaults.yaml', VALID), {});
+    assert.equal(defaults.dpop, 'allowed');
+    assert.equal(defaults.dpopNonce, false);
+    assert.equal(defaults.publicUrl, undefined);
+    const file = write(
+      'dpop.yaml',
+      `${VALID}    dpop: required\n    dpopNonce: true\npublicUrl: https://API.example.com/base/\ndpop: required\n`,
+    );
+    const secret = 'x'.repeat(32);
+    const config = loadGatewayConfig(file, { TOLLGATE_GATEWAY_DPOP_NONCE_SECRET: secret });
+    assert.equal(config.publicUrl, 'https://api.example.com/base');
+    assert.equal(config.dpop, 'required');
+    assert.equal(config.routes[0]?.dpop, 'required');
+    assert.equal(config.routes[0]?.dpopNonce, true);
+    assert.equal(config.dpopNonceSecret, secret);
+    const bad = write('dpop-bad.yaml', `${VALID}    dpop: sometimes\npublicUrl: https://api.example.com/?a=1\n`);
+    const problems = problemsOf(() => loadGatewayConfig(bad, { TOLLGATE_GATEWAY_DPOP_NONCE_SECRET: 'short' }));
+    assert.deepEqual(
+      [...problems].sort(),
+      [
+        `${bad}:8: routes[0].dpop: must be one of allowed, required`,
+        `${bad}:9: publicUrl: must not contain credentials, a query or a fragment`,
+        'dpopNonceSecret (from TOLLGATE_GATEWAY_DPOP_NONCE_SECRET): must be at least 32 characters',
+      ].sort(),
+    );
+  });
+
   it('names the file, the line and the field of every problem', () => {
     const file = write(
       'gateway.yaml',

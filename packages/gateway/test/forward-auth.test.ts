@@ -74,7 +74,10 @@ describe('forward-auth for nginx, Traefik and Envoy', () => {
   it('answers 401 with a bare challenge without a token and invalid_token for a bad one', async () => {
     const bare = await send(gateway.url, '/_tollgate/auth', { headers: nginx('GET', '/api/items') });
     assert.equal(bare.status, 401);
-    assert.match(String(bare.headers['www-authenticate']), /^Bearer realm="[^"]+"$/);
+    assert.match(
+      String(bare.headers['www-authenticate']),
+      /^Bearer realm="[^"]+", DPoP realm="[^"]+", algs="ES256 EdDSA"$/,
+    );
     const bad = await send(traefikGateway.url, '/_tollgate/auth', {
       headers: { authorization: 'Bearer a.b.c', ...traefik('GET', '/api/items') },
     });

@@ -57,7 +57,10 @@ describe('the gateway in front of an API without auth', () => {
     const before = protectedApi.received.length;
     const reply = await send(gateway.url, '/data');
     assert.equal(reply.status, 401);
-    assert.match(String(reply.headers['www-authenticate']), /^Bearer realm="https:\/\/api\.example\.test"$/);
+    assert.match(
+      String(reply.headers['www-authenticate']),
+      /^Bearer realm="https:\/\/api\.example\.test", DPoP realm="https:\/\/api\.example\.test", algs="ES256 EdDSA"$/,
+    );
     assert.equal(protectedApi.received.length, before);
   });
 

@@ -6,7 +6,7 @@
  * Format contract (tests/demo.test.ts follows it): a step starts with `# <n>. `, says `Expect <status>`
  * when it has one, may show `#      WWW-Authenticate: <value>`, and its command follows, continued with ` \`.
  */
-import { BearerError } from '@tollgate/verify';
+import { type AcceptedSchemes, BearerError } from '@tollgate/verify';
 import { DEMO_API, DEMO_API_SCOPES, DEMO_USERNAME, DEMO_USER_SCOPES, GATEWAY_CLIENT_NAME } from './seed.js';
 
 export interface DemoRoute {
@@ -59,6 +59,9 @@ function overview(facts: StoryFacts): string[] {
   ];
 }
 
+/** The gateway's routes take Bearer and DPoP (RFC 9449 7.2): a 401 challenges both, as the gateway does. */
+const GATEWAY_SCHEMES: AcceptedSchemes = { bearer: true, dpopAlgorithms: ['ES256', 'EdDSA'] };
+
 function steps(facts: StoryFacts): string[] {
   const realm = DEMO_API;
   const bearer = '-H "Authorization: Bearer $TOKEN"';
@@ -74,7 +77,7 @@ function steps(facts: StoryFacts): string[] {
     `curl -i ${data} ${bearer}`,
     '',
     '# 3. Call it without a token. Expect 401, with a challenge that says what to send:',
-    `#      WWW-Authenticate: ${BearerError.missing().challenge(realm)}`,
+    `#      WWW-Authenticate: ${BearerError.missing().withScheme(GATEWAY_SCHEMES).challenge(realm)}`,
     `curl -i ${data}`,
     '',
     `# 4. Call a route that needs a scope ${DEMO_USERNAME} was not given. Expect 403:`,
@@ -86,7 +89,7 @@ function steps(facts: StoryFacts): string[] {
     `curl -i ${facts.serverUrl}/revoke -d "token=$TOKEN"`,
     '',
     '# 6. Call /data with it again: the gateway heard of the revocation within a second. Expect 401:',
-    `#      WWW-Authenticate: ${BearerError.revoked().challenge(realm)}`,
+    `#      WWW-Authenticate: ${BearerError.revoked().withScheme(GATEWAY_SCHEMES).challenge(realm)}`,
     `curl -i ${data} ${bearer}`,
   ];
 }
