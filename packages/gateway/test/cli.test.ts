@@ -3,77 +3,15 @@
  * skipped, saying so, when only this package was compiled.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type TestContext, after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { BIN, SKIP, cleanEnv, isRunning, startGatewayCommand, waitFor } from './support/command.js';
 import { send } from './support/http.js';
 import { API, startIssuer, type TestIssuer } from './support/issuer.js';
 import { startUpstream, type TestUpstream } from './support/upstream.js';
-
-// dist/test/cli.test.js → packages/cli/bin/tollgate.js
-const BIN = fileURLToPath(new URL('../../../cli/bin/tollgate.js', import.meta.url));
-const BUILT = fileURLToPath(new URL('../../../cli/dist/src/commands/gateway.js', import.meta.url));
-const SKIP = existsSync(BUILT) ? false : 'the CLI is not built (run npm run build)';
-
-function cleanEnv(): NodeJS.ProcessEnv {
-  // REDIS_URL (set by CI for the Redis tests) would make every gateway here share rate limits through Redis.
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('TOLLGATE_') && name !== 'REDIS_URL'),
-  );
-}
-
-/**
- * Polls `probe` until it returns something truthy; fails after 60 s: a bound, not an expectation. Two workers each
- * loading the bundle took over 10 s under a load average of 20, which failed a correct gateway.
- */
-async function waitFor<T>(probe: () => T | undefined | false, what: string): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-interface GatewayCommand {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-  /** Everything printed on stdout so far. */
-  stdout(): string;
-}
-
-/** Runs `tollgate gateway <args>` in `cwd` and waits for its listening line; stopped after the test whatever happens. */
-async function startGatewayCommand(
-  context: TestContext,
-  cwd: string,
-  args: readonly string[],
-): Promise<GatewayCommand> {
-  const child = spawn(process.execPath, [BIN, 'gateway', ...args], { cwd, env: cleanEnv() });
-  context.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  const url = await waitFor(() => /^Tollgate gateway listening on (\S+)$/m.exec(stdout)?.[1], 'the listening line');
-  return { child, url, exited, stdout: () => stdout };
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('tollgate gateway', { skip: SKIP }, () => {
   let issuer: TestIssuer;
