@@ -155,3 +155,42 @@ describe('DPoP at the gateway', () => {
     assert.equal((await call('/strict', token, key.proof({ htm: 'GET', htu, token, nonce }))).status, 200);
   });
 });
+
+describe('DPoP at the forward-auth endpoint (Traefik)', () => {
+  let issuer: TestIssuer;
+  let gateway: TestGateway;
+  const key = new ProofKey('EdDSA');
+
+  before(async () => {
+    issuer = await startIssuer();
+    gateway = await startTestGateway(issuer.url, {
+      publicUrl: PUBLIC_URL,
+      trustProxy: ['127.0.0.1'],
+      forwardAuth: { enabled: true, mode: 'traefik' },
+      routes: [{ path: '/api', upstream: 'http://127.0.0.1:9' }],
+    });
+  });
+
+  after(async () => {
+    await gateway.close();
+    await issuer.close();
+  });
+
+  it('checks the proof against the request the proxy names, and refuses its replay', async () => {
+    const token = await issuer.token({ cnf: { jkt: key.jkt } });
+    const proof = key.proof({ htm: 'POST', htu: `${PUBLIC_URL}/api/items`, token });
+    const check = () =>
+      send(gateway.url, '/_tollgate/auth', {
+        headers: {
+          authorization: `DPoP ${token}`,
+          dpop: proof,
+          'X-Forwarded-Method': 'POST',
+          'X-Forwarded-Uri': '/api/items?limit=5',
+        },
+      });
+    const first = await check();
+    assert.equal(first.status, 200, first.text);
+    assert.equal(first.headers['x-tollgate-subject'], 'user-42');
+    assertRefused(await check(), dpopError('invalid_dpop_proof', 'The DPoP proof was already used'));
+  });
+});
