@@ -194,3 +194,32 @@ describe('DPoP at the forward-auth endpoint (Traefik)', () => {
     assertRefused(await check(), dpopError('invalid_dpop_proof', 'The DPoP proof was already used'));
   });
 });
+
+describe('DPoP at a gateway without publicUrl', () => {
+  let issuer: TestIssuer;
+  let upstream: TestUpstream;
+  let gateway: TestGateway;
+  const key = new ProofKey();
+
+  before(async () => {
+    issuer = await startIssuer();
+    upstream = await startUpstream();
+    gateway = await startTestGateway(issuer.url, { routes: [{ path: '/data', upstream: upstream.url }] });
+  });
+
+  after(async () => {
+    await gateway.close();
+    await Promise.all([issuer.close(), upstream.close()]);
+  });
+
+  it('takes the Host header, and X-Forwarded-Host only from a trusted proxy (none here)', async () => {
+    const token = await issuer.token({ cnf: { jkt: key.jkt } });
+    const forwarded = { 'x-forwarded-host': 'api.example.test', 'x-forwarded-proto': 'https' };
+    const call = (proof: string) =>
+      send(gateway.url, '/data', { headers: { authorization: `DPoP ${token}`, dpop: proof, ...forwarded } });
+    const forForwarded = key.proof({ htm: 'GET', htu: 'https://api.example.test/data', token });
+    assertRefused(await call(forForwarded), dpopError('invalid_dpop_proof', 'The DPoP proof is for another URI'));
+    const forHost = key.proof({ htm: 'GET', htu: `${gateway.url}/data`, token });
+    assert.equal((await call(forHost)).status, 200);
+  });
+});
