@@ -49,8 +49,12 @@ export interface RunningGateway {
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createGatewayLogger({ level: config.logLevel, destination: options.logDestination });
   const routes = new RouteTable(config);
-  const replayCache = createReplayCache(config, logger, options);
-  const verifier = await startVerifier(config, routes.audiences(), { ...options, replayCache });
+  const audiences = routes.audiences();
+  // Only protected routes see proofs: a gateway of public routes opens no Redis connection for them.
+  const replayCache = audiences.length === 0 ? undefined : createReplayCache(config, logger, options);
+  const verifier =
+    replayCache &&
+    (await startVerifier(config, audiences, { ...options, replayCache }).catch(closeAndRethrow(replayCache)));
   const limiter = options.rateLimiter ?? createRateLimiter(config, logger, options);
   const pools = new UpstreamPools(
     routes.routes.map((route) => route.upstream.origin),
@@ -77,7 +81,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   try {
     await listen(server, config.listen.host, config.listen.port);
   } catch (error) {
-    await Promise.all([pools.close(), limiter.close?.(), verifier?.close(), replayCache.close?.()]);
+    await Promise.all([pools.close(), limiter.close?.(), verifier?.close(), replayCache?.close?.()]);
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -93,7 +97,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await pools.close();
       await verifier?.close();
       await limiter.close?.();
-      await replayCache.close?.();
+      await replayCache?.close?.();
       await flushLog(logger);
     });
     return closing;
@@ -165,13 +169,20 @@ function dpopOptions(config: GatewayConfig, replayCache: ReplayCache): DpopOptio
   return { replayCache, ...(secret === undefined ? {} : { nonceSecret: new TextEncoder().encode(secret) }) };
 }
 
-/** The one verifier for the issuer, with every protected route's audience; none when every route is public. */
+/** Closes what was opened for a start that failed, then fails as it did. */
+function closeAndRethrow(resource: { close?: () => Promise<void> }): (error: unknown) => Promise<never> {
+  return async (error) => {
+    await resource.close?.();
+    throw error;
+  };
+}
+
+/** The one verifier for the issuer, with every protected route's audience. */
 async function startVerifier(
   config: GatewayConfig,
   audiences: readonly string[],
   options: GatewayOptions & { replayCache: ReplayCache },
-): Promise<Verifier | undefined> {
-  if (audiences.length === 0) return undefined;
+): Promise<Verifier> {
   const verifier = createVerifier({
     issuer: config.issuer,
     audience: audiences,
