@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
+import { ProofKey } from './support/dpop-client.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { startIssuer, type TestIssuer } from './support/issuer.js';
 import { startUpstream, type TestUpstream } from './support/upstream.js';
@@ -80,6 +81,24 @@ describe('WebSocket upgrades through the gateway', () => {
     await once(socket, 'close');
     const logged = gateway.logs().find((line) => line.mode === 'websocket' && line.path === '/live/feed');
     assert.equal(logged?.status, 101);
+  });
+
+  it('opens a WebSocket for a DPoP-bound token with its proof, without passing the proof on, and only once', async () => {
+    const key = new ProofKey('EdDSA');
+    const token = await issuer.token({ cnf: { jkt: key.jkt } });
+    // No publicUrl here: the proof names the Host the client used, scheme from the connection.
+    const headers = {
+      authorization: `DPoP ${token}`,
+      dpop: key.proof({ htm: 'GET', htu: `${gateway.url}/live/dpop`, token }),
+    };
+    const opened = await open(`${wsUrl}/live/dpop`, headers);
+    assert.ok(typeof opened !== 'number', `handshake refused with ${String(opened)}`);
+    const handshake = JSON.parse(await opened.next()) as { headers: Record<string, string> };
+    assert.equal(handshake.headers['x-tollgate-subject'], 'user-42');
+    assert.equal(handshake.headers.dpop, undefined);
+    opened.socket.close();
+    await once(opened.socket, 'close');
+    assert.equal(await open(`${wsUrl}/live/dpop`, headers), 401, 'the replayed proof opened a second socket');
   });
 
   it('refuses a handshake without a token with 401, before reaching the upstream', async () => {
