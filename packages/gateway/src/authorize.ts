@@ -35,6 +35,8 @@ export interface Allowed {
   /** Undefined on public routes. */
   token: VerifiedToken | undefined;
   rateLimit: RateLimitDecision | undefined;
+  /** The `DPoP-Nonce` to answer with (RFC 9449 8.2), on a route that requires nonces. */
+  dpopNonce?: string | undefined;
 }
 
 export interface Refused {
@@ -114,14 +116,23 @@ export async function authorize(authorizer: Authorizer, request: RequestFacts): 
   if (scopeRefusal !== undefined) return refused(scopeRefusal, target.path, route, token);
 
   // Without limits there is nothing to wait for: no await, no extra turn of the microtask queue.
-  if (route.rateLimit === undefined) return allowed(route, target, token, undefined);
+  if (route.rateLimit === undefined) return withNonce(authorizer, allowed(route, target, token, undefined));
   const rateLimit = await applyRateLimits(authorizer.limiter, route, rateLimitKeys(token));
   if (rateLimit !== undefined && !rateLimit.allowed) {
     const refusal = jsonRefusal(429, 'rate_limited', 'too many requests; retry later');
     Object.assign(refusal.headers, rateLimitHeaders(rateLimit));
     return refused(refusal, target.path, route, token);
   }
-  return allowed(route, target, token, rateLimit);
+  return withNonce(authorizer, allowed(route, target, token, rateLimit));
+}
+
+/** RFC 9449 8.2: on a route that requires nonces, every answer hands out the current one. */
+function withNonce(authorizer: Authorizer, decision: Allowed): Allowed {
+  const nonce = decision.route.verifyOptions?.dpopNonce
+    ? authorizer.verifier?.dpopNonce(decision.route.verifyOptions)
+    : undefined;
+  if (nonce !== undefined) decision.dpopNonce = nonce;
+  return decision;
 }
 
 function allowed(

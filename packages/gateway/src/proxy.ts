@@ -68,6 +68,13 @@ async function handleRequest(
   await forwardAllowed(runtime, req, res, { decision, scanned, peer, expectsContinue, entry });
 }
 
+/** What the gateway adds to the upstream's answer: rate-limit headers, and a DPoP nonce (RFC 9449 8.2). */
+function answerHeaders(decision: Allowed): Record<string, string> | undefined {
+  const headers = decision.rateLimit === undefined ? undefined : rateLimitHeaders(decision.rateLimit);
+  if (decision.dpopNonce === undefined) return headers;
+  return { ...headers, 'DPoP-Nonce': decision.dpopNonce };
+}
+
 interface Forwarding {
   decision: Allowed;
   scanned: ScannedHeaders;
@@ -93,7 +100,7 @@ async function forwardAllowed(
     path: upstreamPathFor(route, decision.path, decision.query),
     headers: scanned.forward,
     hasBody: scanned.hasBody,
-    responseHeaders: decision.rateLimit === undefined ? undefined : rateLimitHeaders(decision.rateLimit),
+    responseHeaders: answerHeaders(decision),
   });
   if (outcome.kind === 'bad_gateway' || outcome.kind === 'timeout') {
     // The client may still be sending a body nobody will read: close the connection after answering.

@@ -117,6 +117,11 @@ export class DpopCheck {
     return { bearer: mode === 'allowed', dpopAlgorithms: this.#options.algorithms };
   }
 
+  /** The nonce to hand out now (`DPoP-Nonce`, RFC 9449 8.2) when the call requires nonces; else undefined. */
+  currentNonce(call: DpopCall): string | undefined {
+    return call.requireNonce ? this.#noncesFor(call.audience).current() : undefined;
+  }
+
   /**
    * Checks the request's proof for `token`, bound to `jkt` (RFC 9449 7.1); throws BearerError. The proof's `jti`
    * is remembered only once everything else holds, so a refused proof does not burn a retry's chance.

@@ -169,6 +169,12 @@ export interface Verifier {
    */
   revocationStatus(): { connected: boolean; staleMs: number; revokedCount: number };
   /**
+   * The DPoP nonce to send now in a `DPoP-Nonce` response header (RFC 9449 8.2) for an API that requires nonces
+   * (`dpop.requireNonce`, or `{ dpopNonce: true }` per call), so the client's next proof carries a fresh one instead of
+   * being refused with use_dpop_nonce. Undefined when the API requires none. The adapters send it on every answer.
+   */
+  dpopNonce(options?: VerifyOptions): string | undefined;
+  /**
    * Stops timers and the stream, and sends the pending API-token usage reports. Afterwards verify() still works for
    * JWTs with the keys already known, without any I/O; API tokens then fail with 503.
    */

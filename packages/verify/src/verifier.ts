@@ -186,6 +186,11 @@ class TollgateVerifier implements Verifier {
     return verified;
   }
 
+  dpopNonce(options?: VerifyOptions): string | undefined {
+    const audience = this.#audienceOf(options) ?? (this.#options.audiences[0] as string);
+    return this.#dpop.currentNonce(dpopCall(this.#options.dpop, options, audience));
+  }
+
   revocationStatus(): { connected: boolean; staleMs: number; revokedCount: number } {
     // Without client credentials there is no stream: it has never heard anything.
     return this.#revocations?.status() ?? { connected: false, staleMs: Number.POSITIVE_INFINITY, revokedCount: 0 };

@@ -82,10 +82,14 @@ const ADAPTERS: Record<string, (verifier: Verifier) => Promise<App>> = {
     );
     return serve(
       serveFetch(async (request) => {
-        const authenticate = authenticators.get(new URL(request.url).pathname);
+        const path = new URL(request.url).pathname;
+        const authenticate = authenticators.get(path);
         if (authenticate === undefined) return new Response(null, { status: 404 });
         const auth = await authenticate(request);
-        return auth instanceof Response ? auth : new Response('ok');
+        if (auth instanceof Response) return auth;
+        // The fetch adapter returns the token, not the answer: the app sends the nonce itself.
+        const nonce = verifier.dpopNonce({ dpopNonce: ROUTES[path]?.dpopNonce ?? false });
+        return new Response('ok', { headers: nonce === undefined ? {} : { 'dpop-nonce': nonce } });
       }),
     );
   },
@@ -220,7 +224,7 @@ for (const [name, start] of Object.entries(ADAPTERS)) {
       assert.equal(response.body, '');
     });
 
-    it('with a nonce required, answers use_dpop_nonce with a DPoP-Nonce, and takes the proof that carries it', async () => {
+    it('with a nonce required, answers use_dpop_nonce with a DPoP-Nonce, takes the proof that carries it, and sends the next', async () => {
       const token = await boundToken();
       const url = `${PUBLIC_URL}/strict`;
       const first = await send('/strict', token, client.proof({ method: 'GET', url, token }));
@@ -233,6 +237,12 @@ for (const [name, start] of Object.entries(ADAPTERS)) {
       assert.ok(typeof nonce === 'string' && /^[A-Za-z0-9_-]{43}$/.test(nonce), String(nonce));
       const retried = await send('/strict', token, client.proof({ method: 'GET', url, token, nonce }));
       assert.equal(retried.status, 200, retried.body);
+      // RFC 9449 8.2: the answer carries the nonce for the next proof; /data requires none, so sends none.
+      // (The same nonce, unless the 60 s slot turned in between: compared by shape, not value.)
+      assert.match(String(retried.headers['dpop-nonce']), /^[A-Za-z0-9_-]{43}$/);
+      const data = await send('/data', token, client.proof({ method: 'GET', url: `${PUBLIC_URL}/data`, token }));
+      assert.equal(data.status, 200);
+      assert.equal(data.headers['dpop-nonce'], undefined);
     });
 
     it('answers a request without credentials with both bare challenges', async () => {

@@ -55,6 +55,9 @@ export function tollgate(verifier: Verifier, options: ProtectOptions = {}): Requ
       return;
     }
     req.auth = token;
+    // RFC 9449 8.2: a fresh nonce with every answer, so the client's next proof is not refused for an old one.
+    const nonce = guard.dpopNonce();
+    if (nonce !== undefined) res.set('DPoP-Nonce', nonce);
     next();
   };
 }

@@ -52,6 +52,9 @@ export function tollgate(verifier: Verifier, options: ProtectOptions = {}): Toll
       if (error instanceof BearerError) return refuse(reply, error, guard.realm);
       throw error;
     }
+    // RFC 9449 8.2: a fresh nonce with every answer, so the client's next proof is not refused for an old one.
+    const nonce = guard.dpopNonce();
+    if (nonce !== undefined) reply.header('dpop-nonce', nonce);
     return undefined;
   };
 }

@@ -19,7 +19,8 @@ import { type Guard, type ProtectOptions, createGuard, refusalResponse } from '.
 export type { ProtectOptions } from './guard.js';
 
 /**
- * Authenticates `request` (and checks the scopes, if given). A refusal comes back as a Response with the status,
+ * Authenticates `request` (and checks the scopes, if given). With nonces required, send
+ * `verifier.dpopNonce(options)` as the `DPoP-Nonce` of your answer (RFC 9449 8.2): this adapter cannot set it. A refusal comes back as a Response with the status,
  * WWW-Authenticate (RFC 6750 3), `Cache-Control: no-store` and a JSON body (none for the bare 401). Errors that are
  * not a verdict on the token are thrown.
  */

@@ -50,6 +50,8 @@ export interface Guard {
   readonly realm: string;
   /** Authenticates the request and checks the scopes; throws BearerError when refused. */
   check(request: AdapterRequest): Promise<VerifiedToken>;
+  /** The `DPoP-Nonce` to send with an answer (RFC 9449 8.2), when this API requires nonces. */
+  dpopNonce(): string | undefined;
 }
 
 /** RFC 6749 3.3 scope-token, as requireScopes checks it. */
@@ -78,6 +80,8 @@ export function createGuard(verifier: Verifier, options: ProtectOptions = {}): G
       checkScopes?.(token);
       return token;
     },
+    // Optional chaining: a stand-in verifier in a test may not have it.
+    dpopNonce: () => verifier.dpopNonce?.(verifyOptions),
   };
 }
 

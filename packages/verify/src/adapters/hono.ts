@@ -53,6 +53,9 @@ export function tollgate(verifier: Verifier, options: ProtectOptions = {}): Midd
       throw error;
     }
     c.set('auth', token);
+    // RFC 9449 8.2: a fresh nonce with every answer, so the client's next proof is not refused for an old one.
+    const nonce = guard.dpopNonce();
+    if (nonce !== undefined) c.header('DPoP-Nonce', nonce);
     await next();
     return undefined;
   };

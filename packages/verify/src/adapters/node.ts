@@ -67,7 +67,12 @@ export function protect<Req extends IncomingMessage = IncomingMessage, Res exten
       origin: () => originOf(req),
     });
     check.then(
-      (token) => handler(req, res, token),
+      (token) => {
+        // RFC 9449 8.2: a fresh nonce with every answer, so the client's next proof is not refused for an old one.
+        const nonce = guard.dpopNonce();
+        if (nonce !== undefined) res.setHeader('DPoP-Nonce', nonce);
+        return handler(req, res, token);
+      },
       (error: unknown) => {
         if (error instanceof BearerError) {
           const refusal = refusalOf(error, guard.realm);
