@@ -3,6 +3,7 @@
  * gateway normalised it, each refusal is the exact RFC answer, and the proof never reaches the upstream.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ProofKey } from './support/dpop-client.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
@@ -225,5 +226,50 @@ describe('DPoP at a gateway without publicUrl', () => {
     assertRefused(await call(forForwarded), dpopError('invalid_dpop_proof', 'The DPoP proof is for another URI'));
     const forHost = key.proof({ htm: 'GET', htu: `${gateway.url}/data`, token });
     assert.equal((await call(forHost)).status, 200);
+  });
+});
+
+/** A port nothing listens on: taken, then given back. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('the DPoP replay cache of a gateway with redis', () => {
+  /** The Redis outage warnings a gateway logs once both its rate-limit connection and any other gave up. */
+  async function outageWarnings(routes: unknown[]): Promise<string[]> {
+    const issuer = await startIssuer();
+    const redis = { url: `redis://127.0.0.1:${await closedPort()}` };
+    const gateway = await startTestGateway(issuer.url, { redis, routes });
+    try {
+      const warnings = () =>
+        gateway
+          .logs()
+          .map((line) => String(line.msg))
+          .filter((msg) => msg.includes('Redis unreachable'));
+      const deadline = Date.now() + 30_000;
+      while (!warnings().some((msg) => msg.startsWith('rate limits'))) {
+        assert.ok(Date.now() < deadline, 'the rate limiter never reported Redis unreachable');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return warnings();
+    } finally {
+      await gateway.close();
+      await issuer.close();
+    }
+  }
+
+  it('is opened for protected routes, and not at all when every route is public', async () => {
+    const route = { path: '/data', upstream: 'http://127.0.0.1:9' };
+    const isReplayWarning = (msg: string) => msg.startsWith('DPoP replay cache');
+    // The replay cache connects before the verifier starts, the rate limiter after: once the rate limiter has given
+    // up on Redis, a replay cache that exists has too.
+    const protectedWarnings = await outageWarnings([route]);
+    assert.ok(protectedWarnings.some(isReplayWarning), protectedWarnings.join('\n'));
+    const publicWarnings = await outageWarnings([{ ...route, public: true }]);
+    assert.deepEqual(publicWarnings.filter(isReplayWarning), []);
   });
 });
