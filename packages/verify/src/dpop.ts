@@ -14,7 +14,7 @@ import {
   createDpopNonces,
   verifyDpopProof,
 } from '@tollgate/jwt';
-import { type DpopReplayCache, MemoryDpopReplayCache } from './dpop-replay.js';
+import { type DpopReplayCache, MemoryDpopReplayCache } from '@tollgate/jwt';
 import { type AcceptedSchemes, BearerError } from './errors.js';
 import type { BearerRequest, DpopMode, DpopOptions } from './types.js';
 

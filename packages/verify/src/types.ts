@@ -5,7 +5,7 @@
  * No dependency on the Tollgate server.
  */
 import type { AccessTokenClaims, SigningAlgorithm } from '@tollgate/jwt';
-import type { DpopReplayCache } from './dpop-replay.js';
+import type { DpopReplayCache } from '@tollgate/jwt';
 
 /**
  * Per API: `allowed` takes plain bearer tokens and DPoP-bound ones with their proofs; `required` takes only the
