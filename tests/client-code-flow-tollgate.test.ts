@@ -1,7 +1,8 @@
 /**
  * @tollgate/client's code flow against Tollgate's own authorization endpoint (client-code-flow.test.ts runs the
- * DPoP cases against oidc-provider: Tollgate does not serve DPoP). The user signs in on the hosted page, read and
- * posted back over HTTP (support/code-flow.ts); the loopback helper receives the redirect on the port it chose.
+ * same flow, and its DPoP cases, against oidc-provider). The user signs in on the hosted page, read and posted back
+ * over HTTP (support/code-flow.ts); the loopback helper receives the redirect on the port it chose. Tollgate's
+ * metadata offers DPoP, so the client's default (`dpop: 'auto'`) binds the tokens to its key.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -38,7 +39,7 @@ describe('@tollgate/client code flow against Tollgate', () => {
     return answer.headers.get('location') ?? '';
   }
 
-  it('signs in through the loopback helper on a port it picks, with Bearer tokens that introspect active', async () => {
+  it('signs in through the loopback helper on a port it picks, with DPoP-bound tokens that introspect active', async () => {
     const client = createClient({ issuer: server.url, clientId: native.clientId });
     const tokens = await loginWithLoopback(client, {
       scope: 'read:data',
@@ -49,8 +50,10 @@ describe('@tollgate/client code flow against Tollgate', () => {
         await delivered.text();
       },
     });
-    assert.equal(tokens.tokenType, 'Bearer');
+    assert.equal(tokens.tokenType, 'DPoP');
     const claims = await assertActive(server.url, seed.backend, tokens.accessToken, 'the loopback sign-in token');
+    assert.equal(claims.token_type, 'DPoP');
+    assert.match(String((claims.cnf as { jkt?: unknown } | undefined)?.jkt), /^[A-Za-z0-9_-]{43}$/);
     assert.equal(claims.client_id, native.clientId);
     assert.equal(claims.username, seed.user.username);
   });

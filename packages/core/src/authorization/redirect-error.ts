@@ -4,7 +4,9 @@
  * the user itself, never redirecting to a URI that is not registered (RFC 6749 3.1.2.4).
  */
 import type { TollgateError } from '../errors.js';
-import { authorizationResponseUrl } from './response.js';
+import { authorizationResponseUrl, type RedirectTarget } from './response.js';
+
+export type { RedirectTarget };
 
 export class AuthorizationRedirect extends Error {
   /** Where the user agent is sent: the redirect URI with `error`, `error_description`, `state` and `iss`. */
@@ -20,12 +22,4 @@ export class AuthorizationRedirect extends Error {
       error_description: error.description,
     });
   }
-}
-
-/** Where an authorization response goes, and what it always carries. */
-export interface RedirectTarget {
-  redirectUri: string;
-  state: string | undefined;
-  /** RFC 9207: the issuer, so the client can tell which server answered (mix-up defence). */
-  issuer: string;
 }

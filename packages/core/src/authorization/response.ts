@@ -1,5 +1,12 @@
 /** The authorization response (RFC 6749 4.1.2): parameters added to the redirect URI's query. */
-import type { RedirectTarget } from './redirect-error.js';
+
+/** Where an authorization response goes, and what it always carries. */
+export interface RedirectTarget {
+  redirectUri: string;
+  state: string | undefined;
+  /** RFC 9207: the issuer, so the client can tell which server answered (mix-up defence). */
+  issuer: string;
+}
 
 /**
  * RFC 6749 3.1.2: the redirect URI may carry a query of its own, which is kept; the response parameters are added
