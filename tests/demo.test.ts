@@ -122,6 +122,19 @@ describe('tollgate demo', () => {
     );
   });
 
+  it("shows a DPoP-bound token served with its own key and refused with another key's proof (RFC 9449 7.1)", () => {
+    assert.match(story, /got a DPoP token, bound to a key it generated/);
+    assert.match(story, /GET \/data with a proof from that key: +200\n/);
+    assert.match(story, /GET \/data with the same token, another key's proof: 401\n/);
+    // RFC 9449 7.1: the DPoP challenge carries the error; the Bearer one beside it says Bearer is accepted too.
+    const challenge = /WWW-Authenticate: (.*)\n/.exec(story.slice(story.indexOf("another key's proof")))?.[1];
+    assert.equal(
+      challenge,
+      `Bearer realm="${DEMO_API}", DPoP realm="${DEMO_API}", error="invalid_token", ` +
+        'error_description="Invalid DPoP key binding", algs="ES256 EdDSA"',
+    );
+  });
+
   it('keeps logs off stdout and secrets out of the logs', () => {
     assert.ok(!story.includes('"level"'), 'no JSON log line in the story');
     assert.ok(!demo.stderr().includes(passwordOf(story)), 'the password never reaches a log');

@@ -32,6 +32,7 @@ export type {
 } from './oauth/authorization.js';
 export { memoryStorage, type TokenStorage, webStorage, type WebStorageLike } from './session/storage.js';
 export { generateDpopKeyPair } from './dpop/key.js';
+export { dpopProof } from './dpop/proof.js';
 export type { DpopKeyPairSource } from './dpop/signer.js';
 export type { ResourceAccess } from './resource/access.js';
 export type { FetchLike } from './lib/fetch-like.js';

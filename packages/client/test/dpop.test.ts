@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { dpopKeyFrom, generateDpopKeyPair } from '../src/dpop/key.js';
 import { DpopNonces } from '../src/dpop/nonces.js';
-import { createDpopProof, htuOf } from '../src/dpop/proof.js';
+import { createDpopProof, dpopProof, htuOf } from '../src/dpop/proof.js';
 
 const NOW_MS = 1_700_000_000_000;
 
@@ -15,6 +15,22 @@ describe('DPoP proofs (RFC 9449 4)', () => {
     const key = await dpopKeyFrom(pair);
     assert.deepEqual(Object.keys(key.publicJwk).sort(), ['crv', 'kty', 'x', 'y']);
     assert.equal(key.thumbprint, await calculateJwkThumbprint(key.publicJwk, 'sha256'));
+  });
+
+  it('makes a proof for a request it does not send itself, from a key pair, bound to the token', async () => {
+    const pair = await generateDpopKeyPair();
+    const proof = await dpopProof(pair, { method: 'GET', url: 'https://api.example.com/data?x=1', accessToken: 'at' });
+    const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, {
+      typ: 'dpop+jwt',
+      algorithms: ['ES256'],
+    });
+    assert.equal(payload.htm, 'GET');
+    assert.equal(payload.htu, 'https://api.example.com/data');
+    assert.equal(payload.ath, createHash('sha256').update('at').digest('base64url'));
+    assert.equal(
+      await calculateJwkThumbprint(protectedHeader.jwk ?? {}, 'sha256'),
+      (await dpopKeyFrom(pair)).thumbprint,
+    );
   });
 
   it('refuses a private key that could be exported, and one of another algorithm', async () => {

@@ -14,6 +14,7 @@ describe('the public surface of @tollgate/client', () => {
       'OAuthError',
       'TollgateClient',
       'createClient',
+      'dpopProof',
       'generateDpopKeyPair',
       'memoryStorage',
       'webStorage',

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { OPERATOR } from '@tollgate/core';
 import type { ServerConfig } from '@tollgate/server/bootstrap';
+import { dpopLines, playDpop } from './dpop.js';
 import { ensureDemoSeed, DEMO_API } from './seed.js';
 import { DEMO_ROUTES, demoStory } from './story.js';
 import { startSampleApi } from './upstream.js';
@@ -88,6 +89,12 @@ async function startAll(options: DemoOptions, running: Running): Promise<string>
     startGateway(gatewayConfig, { logDestination: options.stderr }),
   );
   running.add(() => gateway.close());
+  const dpop = await playDpop({
+    serverUrl: server.url,
+    gatewayUrl: gateway.url,
+    password: seed.password,
+    apiIsDefault: seed.apiIsDefault,
+  });
   return demoStory({
     serverUrl: server.url,
     gatewayUrl: gateway.url,
@@ -96,6 +103,7 @@ async function startAll(options: DemoOptions, running: Running): Promise<string>
     password: seed.password,
     apiIsDefault: seed.apiIsDefault,
     created: seed.created,
+    dpop: dpopLines(dpop),
   });
 }
 

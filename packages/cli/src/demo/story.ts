@@ -29,6 +29,8 @@ export interface StoryFacts {
   /** When the demo API is not the default, the login must name it (RFC 8707 `resource`). */
   apiIsDefault: boolean;
   created: readonly string[];
+  /** What the DPoP act printed (dpop.ts), shown before the curl steps. */
+  dpop: readonly string[];
 }
 
 /** JSON in single quotes for the shell: the values are ours and contain no `'`. */
@@ -95,5 +97,5 @@ function steps(facts: StoryFacts): string[] {
 }
 
 export function demoStory(facts: StoryFacts): string {
-  return [...overview(facts), '', ...steps(facts), '', 'Ctrl-C stops all three.', ''].join('\n');
+  return [...overview(facts), '', ...facts.dpop, '', ...steps(facts), '', 'Ctrl-C stops all three.', ''].join('\n');
 }

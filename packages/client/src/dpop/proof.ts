@@ -3,7 +3,7 @@
  * towards an API, to the access token. WebCrypto's ECDSA signature is already r || s, the JWS form (RFC 7518 3.4).
  */
 import { base64url, randomBase64url, sha256Base64url } from '../lib/base64url.js';
-import type { DpopKey } from './key.js';
+import { type DpopKey, dpopKeyFrom } from './key.js';
 
 export interface ProofInput {
   /** The request's method (RFC 9449 4.2 `htm`). */
@@ -44,4 +44,15 @@ export async function createDpopProof(key: DpopKey, input: ProofInput): Promise<
     new TextEncoder().encode(signingInput),
   );
   return `${signingInput}.${base64url(new Uint8Array(signature))}`;
+}
+
+/**
+ * A proof for a request this library does not send itself (another HTTP client, a WebSocket handshake): for `url`
+ * and `method`, made with `pair` (from generateDpopKeyPair), bound to `accessToken` when it goes to an API.
+ */
+export async function dpopProof(
+  pair: CryptoKeyPair,
+  request: { method: string; url: string; accessToken?: string; nonce?: string },
+): Promise<string> {
+  return createDpopProof(await dpopKeyFrom(pair), { ...request, nowMs: Date.now() });
 }
