@@ -208,4 +208,51 @@ describe('DPoP at the token endpoint', () => {
       assertTokenResponse(await clientCredentials({}), 'Bearer');
     });
   });
+
+  describe('a client that gets only DPoP-bound tokens (RFC 9449 5.2)', () => {
+    it('is made so with `clients add --dpop required`, and its token requests need a proof', async () => {
+      const created = (await cliJson(server, [
+        'clients',
+        'add',
+        'bound-backend',
+        '--scopes',
+        'read:data',
+        '--dpop',
+        'required',
+      ])) as { client_id: string; client_secret: string; dpop?: unknown };
+      assert.equal(created.dpop, 'required');
+      const client = { clientId: created.client_id, clientSecret: created.client_secret };
+      const grant = { grant_type: 'client_credentials' };
+      const refused = assertOAuthError(
+        await postForm(`${server.url}/token`, grant, { basic: client }),
+        400,
+        'invalid_dpop_proof',
+      );
+      assert.equal(
+        refused.error_description,
+        `The client ${client.clientId} gets only DPoP-bound tokens: send a DPoP proof`,
+      );
+      const proof = await tokenEndpointProof(key, server.url);
+      assertTokenResponse(
+        await postForm(`${server.url}/token`, grant, { basic: client, headers: { dpop: proof } }),
+        'DPoP',
+      );
+    });
+
+    it('is switched through the admin API, and says so in the client view', async () => {
+      const admin = await signIn(server.url, 'root', 'a long admin password');
+      const path = `/clients/${encodeURIComponent(seed.backend.clientId)}`;
+      assertAdminError(await admin.patch(path, { dpop: 'always' }), 400, 'invalid_request');
+      const changed = await admin.patch(path, { dpop: 'required' });
+      assert.equal(changed.status, 200, changed.text);
+      assert.equal(asObject(changed.json).dpop, 'required');
+      try {
+        assertOAuthError(await clientCredentials({}), 400, 'invalid_dpop_proof');
+      } finally {
+        const restored = await admin.patch(path, { dpop: 'allowed' });
+        assert.equal(restored.status, 200, restored.text);
+      }
+      assertTokenResponse(await clientCredentials({}), 'Bearer');
+    });
+  });
 });

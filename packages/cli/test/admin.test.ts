@@ -194,6 +194,7 @@ describe('tollgate clients', () => {
       'apis',
       'client_id',
       'client_secret',
+      'dpop',
       'grant_types',
       'name',
       'public',
@@ -205,6 +206,7 @@ describe('tollgate clients', () => {
     assert.equal(typeof client.client_secret, 'string');
     assert.deepEqual(client.apis, [API]);
     assert.deepEqual(client.grant_types, ['client_credentials', 'refresh_token']);
+    assert.equal(client.dpop, 'allowed');
     const listed = await ok(['clients', 'list', '--json', ...d]);
     assert.ok(listed.includes(client.client_id as string));
     assert.ok(!listed.includes(client.client_secret as string), 'the secret is never shown again');

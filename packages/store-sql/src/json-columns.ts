@@ -1,3 +1,4 @@
+import type { DpopPolicy } from '@tollgate/core';
 /**
  * Lists and JWKs are stored as JSON text so one schema serves SQLite and PostgreSQL. Decoding checks the
  * shape, so a hand-edited or corrupted row fails loudly here instead of deep inside token logic.
@@ -31,4 +32,10 @@ export function encodeBoolean(value: boolean): number {
 
 export function decodeBoolean(value: number): boolean {
   return value !== 0;
+}
+
+/** A DpopPolicy column: a value outside the two was written by hand, so refuse it loudly rather than guess either way. */
+export function decodeDpopPolicy(value: string, column: string): DpopPolicy {
+  if (value === 'required' || value === 'allowed') return value;
+  throw new Error(`${column} holds ${JSON.stringify(value)}, not one of required, allowed`);
 }

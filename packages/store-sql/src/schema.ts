@@ -44,6 +44,8 @@ export interface ClientsTable {
   redirect_uris: string;
   /** 0 or 1; added by migration 005 (existing clients 1). */
   first_party: number;
+  /** 'required' or 'allowed' (DpopPolicy); added by migration 007 (existing clients 'allowed'). */
+  dpop: string;
 }
 
 export interface SigningKeysTable {

@@ -1,5 +1,5 @@
 /** `tollgate clients add|list|remove`: applications that authenticate with a client id and secret. */
-import type { ClientView, CreatedClientView, CreatedPublicClientView } from '@tollgate/core';
+import type { ClientView, CreatedClientView, CreatedPublicClientView, DpopPolicy } from '@tollgate/core';
 import type { Command } from 'commander';
 import { collectValues, parseGrants, parseIdentifiers, parseScopes } from '../arguments.js';
 import { type Cli, type GlobalOptions, withOperator } from '../context.js';
@@ -16,6 +16,7 @@ export function clientJson(client: ClientView) {
     public: client.public,
     redirect_uris: client.redirectUris,
     third_party: !client.firstParty,
+    dpop: client.dpop,
     created_at: client.createdAt,
   };
 }
@@ -31,6 +32,7 @@ function createdClientJson({ client, clientSecret }: CreatedClientView | Created
     public: client.public,
     redirect_uris: client.redirectUris,
     third_party: !client.firstParty,
+    dpop: client.dpop,
   };
 }
 
@@ -43,6 +45,7 @@ interface AddOptions extends GlobalOptions {
   thirdParty?: boolean;
   /** Commander's `--no-password-grant`: false when given. */
   passwordGrant: boolean;
+  dpop?: DpopPolicy;
 }
 
 function printCreated(cli: Cli, { client, clientSecret }: CreatedClientView | CreatedPublicClientView): void {
@@ -55,6 +58,7 @@ function printCreated(cli: Cli, { client, clientSecret }: CreatedClientView | Cr
     `  apis:          ${formatList(client.apis)}`,
     `  grant types:   ${client.grantTypes.join(' ')}`,
     ...(client.redirectUris.length === 0 ? [] : [`  redirect URIs: ${client.redirectUris.join(' ')}`]),
+    ...(client.dpop === 'required' ? ['  DPoP:          required'] : []),
     '',
     clientSecret === null
       ? 'A public client has no secret: it proves each code with PKCE instead.'
@@ -89,6 +93,8 @@ export function registerClientCommands(program: Command, cli: Cli): void {
     )
     .option('--third-party', 'an application you do not run: users see a consent screen, no password grant')
     .option('--no-password-grant', 'refuse the password grant even if --grants names it')
+    // Core checks the value, as for `apis add --dpop`.
+    .option('--dpop <policy>', 'required: issue it only DPoP-bound tokens (RFC 9449); default allowed')
     .action(async (name: string, _options: AddOptions, command: Command) => {
       const options = command.optsWithGlobals<AddOptions>();
       const grants = options.passwordGrant ? options.grants : options.grants?.filter((grant) => grant !== 'password');
@@ -101,6 +107,7 @@ export function registerClientCommands(program: Command, cli: Cli): void {
           public: options.public === true,
           redirectUris: options.redirectUri ?? [],
           firstParty: options.thirdParty !== true,
+          ...(options.dpop === undefined ? {} : { dpop: options.dpop }),
         }),
       );
       if (options.json) return printJson(cli, createdClientJson(created));

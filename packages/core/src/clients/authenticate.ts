@@ -8,7 +8,7 @@
 import { constantTimeEqual, sha256Hex, verifyAgainstDummy, verifySecret } from '../crypto/index.js';
 import { InvalidClient } from '../errors.js';
 import type { PresentedClient } from '../service.js';
-import type { ClientRecord, ClientStore, GrantType } from '../storage/index.js';
+import type { ClientRecord, ClientStore, DpopPolicy, GrantType } from '../storage/index.js';
 import type { AttemptSubject, BruteForceGuard } from '../throttle.js';
 
 /** The built-in public client behind the simple `{username, password}` login. */
@@ -21,6 +21,8 @@ export interface ActingClient {
   apis: readonly string[] | null;
   grantTypes: readonly GrantType[];
   confidential: boolean;
+  /** `required`: only DPoP-bound tokens for this client (RFC 9449 5.2). */
+  dpop: DpopPolicy;
 }
 
 const LOGIN_CLIENT: ActingClient = Object.freeze({
@@ -29,6 +31,7 @@ const LOGIN_CLIENT: ActingClient = Object.freeze({
   apis: null,
   grantTypes: Object.freeze(['password', 'refresh_token'] as GrantType[]),
   confidential: false,
+  dpop: 'allowed',
 });
 
 const MAX_SECRET_LENGTH = 512;
@@ -148,5 +151,6 @@ function actingClient(client: ClientRecord): ActingClient {
     apis: client.apis,
     grantTypes: client.grantTypes,
     confidential: !client.public,
+    dpop: client.dpop,
   };
 }

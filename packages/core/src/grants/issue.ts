@@ -19,10 +19,8 @@ export interface MintedAccessToken {
 }
 
 export async function mintAccessToken(context: GrantContext, grant: Grant): Promise<MintedAccessToken> {
-  // Every grant mints here, before it writes anything: the one place an API's DPoP requirement is enforced.
-  if (grant.api.dpop === 'required' && grant.jkt === undefined) {
-    throw new InvalidDpopProof(`The API ${grant.api.identifier} takes only DPoP-bound tokens: send a DPoP proof`);
-  }
+  // Every grant mints here, before it writes anything: the one place the DPoP requirements are enforced.
+  if (grant.jkt === undefined) refuseUnbound(grant);
   const now = epochSeconds(context.clock);
   // Checked when the API is added or changed; capped again here for a row written before that check, or by hand.
   const expiresIn = Math.min(grant.api.tokenTtlSeconds, MAX_ACCESS_TOKEN_LIFETIME_SECONDS);
@@ -84,4 +82,14 @@ export function tokenResponse(grant: Grant, access: MintedAccessToken, refreshTo
   };
   if (refreshToken !== undefined) response.refresh_token = refreshToken;
   return response;
+}
+
+/** An API or a client that takes only DPoP-bound tokens (RFC 9449 5.2) refuses a request without a proof. */
+function refuseUnbound(grant: Grant): void {
+  if (grant.api.dpop === 'required') {
+    throw new InvalidDpopProof(`The API ${grant.api.identifier} takes only DPoP-bound tokens: send a DPoP proof`);
+  }
+  if (grant.client.dpop === 'required') {
+    throw new InvalidDpopProof(`The client ${grant.client.id} gets only DPoP-bound tokens: send a DPoP proof`);
+  }
 }

@@ -4,12 +4,12 @@ import { AUDIT_ACTIONS, type AuditAction } from '../audit/actions.js';
 import { epochSeconds } from '../clock.js';
 import { InvalidRequest, NotFound } from '../errors.js';
 import { isResourceIdentifier } from '../grants/audience.js';
-import { type ApiRecord, DPOP_POLICIES, type DpopPolicy } from '../storage/apis.js';
+import type { ApiRecord } from '../storage/apis.js';
 import { requireAdmin } from './authorize.js';
 import type { ManagementContext } from './context.js';
 import type { Actor, ActorOperations, ApiChanges, ApiInput } from './contract.js';
 import { checkUsageDays, fillUsage, usageWindow } from './usage.js';
-import { checkRange, checkScopes } from './validate.js';
+import { checkDpopPolicy, checkRange, checkScopes } from './validate.js';
 import { type ApiView, type UsageSeries, apiView } from './views.js';
 
 export const MIN_ACCESS_TOKEN_TTL_SECONDS = 60;
@@ -115,10 +115,4 @@ export class ApiOperations implements ApiOperationsShape {
 
 function checkTokenTtl(seconds: number): number {
   return checkRange(seconds, 'token lifetime (seconds)', MIN_ACCESS_TOKEN_TTL_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS);
-}
-
-/** The CLI and the admin API check the shape too; this is the rule every surface shares. */
-function checkDpopPolicy(policy: DpopPolicy): DpopPolicy {
-  if (!DPOP_POLICIES.includes(policy)) throw new InvalidRequest('dpop must be required or allowed');
-  return policy;
 }

@@ -14,7 +14,7 @@ import type { ManagementContext } from './context.js';
 import type { Actor, ActorOperations, ClientChanges, ClientInput } from './contract.js';
 import { checkDefinedScopes } from './defined-scopes.js';
 import { revokeEverythingOf } from './owner-revocation.js';
-import { checkName, checkScopes } from './validate.js';
+import { checkDpopPolicy, checkName, checkScopes } from './validate.js';
 import { type ClientView, type CreatedClientView, type CreatedPublicClientView, clientView } from './views.js';
 
 /** Client secrets carry a prefix so secret scanners recognise a leaked one. */
@@ -53,6 +53,7 @@ export class ClientOperations implements ClientOperationsShape {
       scopes: checkScopes(input.scopes),
       apis,
       ...kind,
+      dpop: checkDpopPolicy(input.dpop ?? 'allowed'),
       createdAt: epochSeconds(this.#context.clock),
     };
     await this.#context.store.clients.add(record);
@@ -64,6 +65,7 @@ export class ClientOperations implements ClientOperationsShape {
       public: client.public,
       redirectUris: client.redirectUris,
       firstParty: client.firstParty,
+      dpop: client.dpop,
     });
     return { client, clientSecret };
   }
@@ -78,12 +80,14 @@ export class ClientOperations implements ClientOperationsShape {
     if (changes.name !== undefined) checked.name = checkName(changes.name, 'client name', 200);
     if (changes.scopes !== undefined) checked.scopes = checkScopes(changes.scopes);
     if (changes.apis !== undefined) checked.apis = changes.apis === null ? null : await this.#checkApis(changes.apis);
+    if (changes.dpop !== undefined) checked.dpop = checkDpopPolicy(changes.dpop);
     const client = await this.#context.store.clients.update(id, checked);
     if (!client) throw notFound(id);
     const detail: Record<string, unknown> = {};
     if (changes.name !== undefined) detail.name = client.name;
     if (changes.scopes !== undefined) detail.scopes = client.scopes;
     if (changes.apis !== undefined) detail.apis = client.apis;
+    if (changes.dpop !== undefined) detail.dpop = client.dpop;
     await this.#audit(AUDIT_ACTIONS.clientUpdate, id, detail);
     return clientView(client);
   }

@@ -87,6 +87,7 @@ export interface ClientChanges {
   scopes?: string[];
   /** Null: every registered API. */
   apis?: string[] | null;
+  dpop?: DpopPolicy;
 }
 
 export interface ClientInput {
@@ -105,6 +106,8 @@ export interface ClientInput {
   redirectUris?: string[];
   /** False: a third-party client, whose users see a consent screen and which may not use the password grant. */
   firstParty?: boolean;
+  /** `required`: only DPoP-bound tokens (RFC 9449 5.2 `dpop_bound_access_tokens`). Default `allowed`. */
+  dpop?: DpopPolicy;
 }
 
 export interface UserChanges {

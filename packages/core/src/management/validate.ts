@@ -1,6 +1,7 @@
 /** Checks shared by the management operations; each failure is an `InvalidRequest` naming the field. */
 import { InvalidRequest } from '../errors.js';
 import { isScopeToken } from '../scope.js';
+import { DPOP_POLICIES, type DpopPolicy } from '../storage/apis.js';
 
 export function checkScopes(scopes: readonly string[], field = 'scopes'): string[] {
   const unique: string[] = [];
@@ -32,4 +33,10 @@ export function checkRange(value: number, field: string, min: number, max: numbe
 /** Echo user input in an error without letting it forge log lines. */
 export function printable(value: string): string {
   return value.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
+}
+
+/** An API's or a client's DPoP policy; the CLI and the admin API check the shape too, this is the rule they share. */
+export function checkDpopPolicy(policy: DpopPolicy): DpopPolicy {
+  if (!DPOP_POLICIES.includes(policy)) throw new InvalidRequest('dpop must be required or allowed');
+  return policy;
 }

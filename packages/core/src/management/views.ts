@@ -85,6 +85,7 @@ export interface ClientView {
   public: boolean;
   redirectUris: string[];
   firstParty: boolean;
+  dpop: DpopPolicy;
   createdAt: number;
 }
 
@@ -150,6 +151,7 @@ export function clientView(client: ClientRecord): ClientView {
     public: client.public,
     redirectUris: [...client.redirectUris],
     firstParty: client.firstParty,
+    dpop: client.dpop,
     createdAt,
   };
 }

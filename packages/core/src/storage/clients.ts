@@ -1,4 +1,6 @@
 /** OAuth clients (RFC 6749 2). */
+import type { DpopPolicy } from './apis.js';
+
 export type GrantType = 'password' | 'client_credentials' | 'refresh_token' | 'authorization_code';
 
 export interface ClientRecord {
@@ -20,6 +22,8 @@ export interface ClientRecord {
   /** API identifiers the client may get tokens for; `null` means every registered API. */
   apis: string[] | null;
   grantTypes: GrantType[];
+  /** `required`: the token endpoint issues this client only DPoP-bound tokens (RFC 9449 5.2). */
+  dpop: DpopPolicy;
   createdAt: number;
 }
 
@@ -32,6 +36,6 @@ export interface ClientStore {
   /** Changes the given fields; undefined when there is no such client. */
   update(
     id: string,
-    changes: Partial<Pick<ClientRecord, 'name' | 'secretHash' | 'scopes' | 'apis'>>,
+    changes: Partial<Pick<ClientRecord, 'name' | 'secretHash' | 'scopes' | 'apis' | 'dpop'>>,
   ): Promise<ClientRecord | undefined>;
 }

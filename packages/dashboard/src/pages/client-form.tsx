@@ -7,7 +7,7 @@ import { api, segment } from '../api/client.js';
 import type { ApiView, ClientView, CreatedClientView } from '../api/types.js';
 import { ActionForm } from '../components/action-form.js';
 import { Loading } from '../components/feedback.js';
-import { CheckboxGroup, ScopesField, TextField } from '../components/fields.js';
+import { CheckboxField, CheckboxGroup, ScopesField, TextField } from '../components/fields.js';
 import { useLoad } from '../components/use-load.js';
 import { parseScopes } from '../format.js';
 
@@ -26,9 +26,15 @@ export function ClientForm(props: {
   const [scopes, setScopes] = useState(initial?.scopes.join(' ') ?? '');
   const [apis, setApis] = useState<string[]>(initial?.apis ?? []);
   const [grantTypes, setGrantTypes] = useState<string[]>(initial?.grantTypes ?? ['client_credentials']);
+  const [dpopRequired, setDpopRequired] = useState(initial?.dpop === 'required');
 
   const save = async () => {
-    const common = { name: name.trim(), scopes: parseScopes(scopes), apis: apis.length === 0 ? null : apis };
+    const common = {
+      name: name.trim(),
+      scopes: parseScopes(scopes),
+      apis: apis.length === 0 ? null : apis,
+      dpop: dpopRequired ? 'required' : 'allowed',
+    };
     if (initial) {
       await api.patch(`/clients/${segment(initial.id)}`, common);
       props.onSaved();
@@ -52,6 +58,7 @@ export function ClientForm(props: {
       {initial ? null : (
         <CheckboxGroup legend="Grant types" options={GRANT_TYPES} selected={grantTypes} onChange={setGrantTypes} />
       )}
+      <CheckboxField label="Only DPoP-bound tokens" checked={dpopRequired} onChange={setDpopRequired} />
     </ActionForm>
   );
 }

@@ -80,7 +80,10 @@ export function ClientsPage() {
                 </td>
                 <td data-label="Scopes">{formatList(item.scopes)}</td>
                 <td data-label="APIs">{formatList(item.apis, 'any')}</td>
-                <td data-label="Grant types">{formatList(item.grantTypes)}</td>
+                <td data-label="Grant types">
+                  {formatList(item.grantTypes)}
+                  {item.dpop === 'required' ? ' (DPoP only)' : ''}
+                </td>
                 <td data-label="Created">{formatDate(item.createdAt)}</td>
                 <td class="row-actions">
                   <RowAction label={`Edit ${item.name}`} onClick={() => edit(item)}>

@@ -1,6 +1,6 @@
-import { type AddApiOptions, type ApiRecord, type ApiStore, Conflict, type DpopPolicy } from '@tollgate/core';
+import { type AddApiOptions, type ApiRecord, type ApiStore, Conflict } from '@tollgate/core';
 import type { Kysely, Selectable, Updateable } from 'kysely';
-import { decodeBoolean, decodeStringList, encodeBoolean, encodeJson } from '../json-columns.js';
+import { decodeBoolean, decodeDpopPolicy, decodeStringList, encodeBoolean, encodeJson } from '../json-columns.js';
 import type { ApisTable, Database } from '../schema.js';
 import { isUniqueViolation } from '../unique-violation.js';
 
@@ -146,13 +146,7 @@ function fromRow(row: Selectable<ApisTable>): ApiRecord {
     scopes: decodeStringList(row.scopes, 'apis.scopes'),
     isDefault: decodeBoolean(row.is_default),
     tokenTtlSeconds: row.token_ttl_seconds,
-    dpop: decodeDpopPolicy(row.dpop),
+    dpop: decodeDpopPolicy(row.dpop, 'apis.dpop'),
     createdAt: row.created_at,
   };
-}
-
-/** A value outside the two policies was written by hand: refuse it loudly rather than guess either way. */
-function decodeDpopPolicy(value: string): DpopPolicy {
-  if (value === 'required' || value === 'allowed') return value;
-  throw new Error(`apis.dpop holds ${JSON.stringify(value)}, not one of required, allowed`);
 }

@@ -1,6 +1,6 @@
 import type { ClientRecord, ClientStore, GrantType } from '@tollgate/core';
 import type { Kysely, Selectable, Updateable } from 'kysely';
-import { decodeBoolean, decodeStringList, encodeBoolean, encodeJson } from '../json-columns.js';
+import { decodeBoolean, decodeDpopPolicy, decodeStringList, encodeBoolean, encodeJson } from '../json-columns.js';
 import type { ClientsTable, Database } from '../schema.js';
 import { insertOnce } from './insert-once.js';
 
@@ -47,7 +47,7 @@ export class SqlClientStore implements ClientStore {
   }
 }
 
-type ClientChanges = Partial<Pick<ClientRecord, 'name' | 'secretHash' | 'scopes' | 'apis'>>;
+type ClientChanges = Partial<Pick<ClientRecord, 'name' | 'secretHash' | 'scopes' | 'apis' | 'dpop'>>;
 
 /** `apis: null` is a change too ("every API"), so only `undefined` means "leave as is". */
 function toChangedColumns(changes: ClientChanges): Updateable<ClientsTable> {
@@ -56,6 +56,7 @@ function toChangedColumns(changes: ClientChanges): Updateable<ClientsTable> {
   if (changes.secretHash !== undefined) set.secret_hash = changes.secretHash;
   if (changes.scopes !== undefined) set.scopes = encodeJson(changes.scopes);
   if (changes.apis !== undefined) set.apis = changes.apis === null ? null : encodeJson(changes.apis);
+  if (changes.dpop !== undefined) set.dpop = changes.dpop;
   return set;
 }
 
@@ -71,6 +72,7 @@ function toRow(client: ClientRecord): ClientsTable {
     is_public: encodeBoolean(client.public),
     redirect_uris: encodeJson(client.redirectUris),
     first_party: encodeBoolean(client.firstParty),
+    dpop: client.dpop,
   };
 }
 
@@ -86,6 +88,7 @@ function fromRow(row: Selectable<ClientsTable>): ClientRecord {
     public: decodeBoolean(row.is_public),
     redirectUris: decodeStringList(row.redirect_uris, 'clients.redirect_uris'),
     firstParty: decodeBoolean(row.first_party),
+    dpop: decodeDpopPolicy(row.dpop, 'clients.dpop'),
     createdAt: row.created_at,
   };
 }

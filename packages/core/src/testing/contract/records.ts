@@ -62,6 +62,7 @@ export function client(id: string, overrides: Partial<ClientRecord> = {}): Clien
     public: false,
     redirectUris: [],
     firstParty: true,
+    dpop: 'allowed',
     createdAt: T0,
     ...overrides,
   };

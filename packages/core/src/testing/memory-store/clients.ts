@@ -2,7 +2,7 @@ import { Conflict } from '../../errors.js';
 import type { ClientRecord, ClientStore } from '../../storage/index.js';
 import { compareText, copyOf } from './records.js';
 
-type ClientChanges = Partial<Pick<ClientRecord, 'name' | 'secretHash' | 'scopes' | 'apis'>>;
+type ClientChanges = Partial<Pick<ClientRecord, 'name' | 'secretHash' | 'scopes' | 'apis' | 'dpop'>>;
 
 export class MemoryClientStore implements ClientStore {
   readonly #clients = new Map<string, ClientRecord>();
@@ -33,6 +33,7 @@ export class MemoryClientStore implements ClientStore {
     if (changes.secretHash !== undefined) client.secretHash = changes.secretHash;
     if (changes.scopes !== undefined) client.scopes = [...changes.scopes];
     if (changes.apis !== undefined) client.apis = changes.apis === null ? null : [...changes.apis];
+    if (changes.dpop !== undefined) client.dpop = changes.dpop;
     return copyOf(client);
   }
 }

@@ -1,16 +1,13 @@
 /** /api/v1/apis: the registered APIs (resource servers). Everyone signed in may list them; only admins change them. */
-import { DPOP_POLICIES } from '@tollgate/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { TollgateEndpoints } from '../../tollgate-endpoints.js';
 import { parseInput } from '../../http/admin-input.js';
 import { registerAdminRoutes } from '../../http/admin-routes.js';
 import { actorOf } from '../../http/admin-session.js';
-import { scopeList, someChange, text } from './inputs.js';
+import { dpopPolicy as dpop, scopeList, someChange, text } from './inputs.js';
 
 const tokenTtlSeconds = z.number().int().min(1);
-/** RFC 9449: whether the API takes only DPoP-bound tokens. */
-const dpop = z.enum(DPOP_POLICIES);
 
 export const apiBody = z.strictObject({
   identifier: text(2048),

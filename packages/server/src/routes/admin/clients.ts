@@ -5,7 +5,7 @@ import type { TollgateEndpoints } from '../../tollgate-endpoints.js';
 import { parseInput } from '../../http/admin-input.js';
 import { registerAdminRoutes } from '../../http/admin-routes.js';
 import { actorOf } from '../../http/admin-session.js';
-import { apiList, scopeList, someChange, text } from './inputs.js';
+import { apiList, dpopPolicy, scopeList, someChange, text } from './inputs.js';
 
 export const GRANT_TYPES = ['password', 'client_credentials', 'refresh_token', 'authorization_code'] as const;
 
@@ -17,11 +17,17 @@ export const clientBody = z.strictObject({
   public: z.boolean().optional(),
   redirectUris: z.array(text(2048)).max(20).optional(),
   firstParty: z.boolean().optional(),
+  dpop: dpopPolicy.optional(),
 });
 
 export const clientChangesBody = z
-  .strictObject({ name: text(100).optional(), scopes: scopeList.optional(), apis: apiList.nullable().optional() })
-  .refine(someChange, 'must name at least one of name, scopes, apis');
+  .strictObject({
+    name: text(100).optional(),
+    scopes: scopeList.optional(),
+    apis: apiList.nullable().optional(),
+    dpop: dpopPolicy.optional(),
+  })
+  .refine(someChange, 'must name at least one of name, scopes, apis, dpop');
 
 type IdParams = { id: string };
 

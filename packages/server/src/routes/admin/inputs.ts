@@ -1,4 +1,5 @@
 /** Building blocks of the admin API's input schemas, so every route words the same problem the same way. */
+import { DPOP_POLICIES } from '@tollgate/core';
 import { z } from 'zod';
 
 /** A non-empty string of at most `max` characters. */
@@ -13,6 +14,9 @@ export const scopeList = z
 
 /** API identifiers are absolute URIs (RFC 8707 2); the core checks that they are registered. */
 export const apiList = z.array(text(2048)).max(100);
+
+/** RFC 9449: whether an API takes, or a client gets, only DPoP-bound tokens. */
+export const dpopPolicy = z.enum(DPOP_POLICIES);
 
 /** A decimal integer in a query string. */
 export function queryInteger(min: number, max: number) {

@@ -101,6 +101,7 @@ const clientView = object({
   public: boolean('No secret: the code flow with PKCE only (SPAs, native apps)'),
   redirectUris: arrayOf(string()),
   firstParty: boolean('False: users see a consent screen'),
+  dpop: oneOfValues(['required', 'allowed']),
   createdAt: epochSeconds('Creation time'),
 });
 
@@ -137,7 +138,7 @@ export const VIEW_SCHEMAS: Record<string, JsonSchema> = {
     scopes: strings,
     isDefault: boolean(),
     tokenTtlSeconds: integer(),
-    dpop: { type: 'string', enum: ['required', 'allowed'], description: 'required: only DPoP-bound tokens (RFC 9449)' },
+    dpop: oneOfValues(['required', 'allowed']),
     createdAt: epochSeconds('Creation time'),
   }),
   ClientView: clientView,
