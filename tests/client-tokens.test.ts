@@ -1,5 +1,6 @@
 /**
- * @tollgate/client getting and keeping tokens from a real Tollgate: the JSON login, client_credentials (renewed
+ * @tollgate/client getting and keeping tokens from a real Tollgate (bearer tokens, `dpop: false`, but for the first
+ * case, which checks the default binds them since Tollgate offers DPoP): the JSON login, client_credentials (renewed
  * by asking again, as it has no refresh token), a refused refresh token ending the session, sign-out revoking
  * the refresh token (RFC 7009), and a Web Storage adapter sharing tokens between clients.
  */
@@ -47,22 +48,31 @@ describe('@tollgate/client getting tokens from Tollgate', () => {
   });
   after(() => world?.stop());
 
-  it('signs in with the JSON login and sends the Bearer token to an API', async () => {
+  it('signs in with the JSON login and, as Tollgate offers DPoP, sends the token bound to its key to an API', async () => {
     const recorder = recordingFetch();
     const client = createClient({ issuer: world.server.url, fetch: recorder.fetch });
     const tokens = await client.login(world.user);
-    assert.equal(tokens.tokenType, 'Bearer');
+    assert.equal(tokens.tokenType, 'DPoP', "dpop: 'auto' binds the tokens when the metadata offers DPoP");
     assert.equal(tokens.lifetimeSeconds, TOKEN_TTL_SECONDS);
     assert.equal(typeof tokens.refreshToken, 'string');
+    assert.deepEqual(claimsOf(tokens.accessToken).cnf, { jkt: await client.dpopThumbprint() });
     assert.equal((await callJson(client, world.readApi.url)).subject, claimsOf(tokens.accessToken).sub);
     const [login] = recorder.grants('login');
     assert.deepEqual(JSON.parse(login?.body ?? ''), world.user, 'exactly {"username", "password"}');
-    // Tollgate does not offer DPoP (yet), so `dpop: 'auto'` sent no proof.
-    assert.ok(recorder.requests.every((request) => request.dpop === undefined));
+    assert.equal(login?.dpop?.header.typ, 'dpop+jwt', 'the login carried a proof');
+    assert.equal(login?.dpop?.payload.htu, `${world.server.url}/token`);
+  });
+
+  it('signs in with the JSON login and sends a Bearer token when told not to use DPoP', async () => {
+    const client = createClient({ issuer: world.server.url, dpop: false });
+    const tokens = await client.login(world.user);
+    assert.equal(tokens.tokenType, 'Bearer');
+    assert.equal(claimsOf(tokens.accessToken).cnf, undefined);
+    assert.equal((await callJson(client, world.readApi.url)).subject, claimsOf(tokens.accessToken).sub);
   });
 
   it('reports a refused login as an OAuthError and keeps no tokens', async () => {
-    const client = createClient({ issuer: world.server.url });
+    const client = createClient({ issuer: world.server.url, dpop: false });
     await assert.rejects(client.login({ ...world.user, password: 'wrong' }), (error: unknown) => {
       assert.ok(error instanceof OAuthError);
       assert.equal(error.error, 'invalid_grant');
@@ -76,7 +86,13 @@ describe('@tollgate/client getting tokens from Tollgate', () => {
   it(`gets a service token by client_credentials, and one new token for ${CONCURRENT_REQUESTS} concurrent requests after it expires`, async () => {
     const recorder = recordingFetch();
     const clock = movableClock();
-    const client = createClient({ issuer: world.server.url, ...world.service, fetch: recorder.fetch, now: clock.now });
+    const client = createClient({
+      issuer: world.server.url,
+      ...world.service,
+      fetch: recorder.fetch,
+      now: clock.now,
+      dpop: false,
+    });
     const tokens = await client.clientCredentials({ scope: 'read:data' });
     assert.equal(tokens.refreshToken, undefined);
     assert.equal((await callJson(client, world.readApi.url)).clientId, world.service.clientId);
@@ -93,7 +109,7 @@ describe('@tollgate/client getting tokens from Tollgate', () => {
 
   it('ends the session when the server refuses the refresh token, and forgets the tokens', async () => {
     const clock = movableClock();
-    const client = createClient({ issuer: world.server.url, now: clock.now });
+    const client = createClient({ issuer: world.server.url, now: clock.now, dpop: false });
     const tokens = await client.login(world.user);
     await revoke(world.server.url, undefined, tokens.refreshToken as string);
     clock.advance(PAST_EXPIRY_MS);
@@ -107,7 +123,7 @@ describe('@tollgate/client getting tokens from Tollgate', () => {
   });
 
   it('signs out by revoking the refresh token at the server (RFC 7009), then has no tokens', async () => {
-    const client = createClient({ issuer: world.server.url });
+    const client = createClient({ issuer: world.server.url, dpop: false });
     const { refreshToken } = await client.login(world.user);
     await client.logout();
     const refused = await refreshRequest(world.server.url, refreshToken as string);
@@ -118,11 +134,11 @@ describe('@tollgate/client getting tokens from Tollgate', () => {
 
   it('keeps tokens in Web Storage, where a second client (a reload, another tab) finds them', async () => {
     const storage = mapStorage();
-    const first = createClient({ issuer: world.server.url, storage: webStorage(storage, 'app.tokens') });
+    const first = createClient({ issuer: world.server.url, storage: webStorage(storage, 'app.tokens'), dpop: false });
     const tokens = await first.login(world.user);
     const stored = JSON.parse(storage.items.get('app.tokens') ?? '') as TokenSet;
     assert.equal(stored.accessToken, tokens.accessToken);
-    const second = createClient({ issuer: world.server.url, storage: webStorage(storage, 'app.tokens') });
+    const second = createClient({ issuer: world.server.url, storage: webStorage(storage, 'app.tokens'), dpop: false });
     assert.equal((await callJson(second, world.readApi.url)).subject, claimsOf(tokens.accessToken).sub);
     await second.logout();
     assert.equal(storage.items.has('app.tokens'), false);

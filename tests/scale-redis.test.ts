@@ -49,7 +49,7 @@ describe('a node with Redis', { skip: await redisSkipReason() }, () => {
   after(() => server?.stop());
 
   it('shares its revocation signal and attempt counters through Redis and serves as usual', async () => {
-    assert.match(server.output(), /sharing revocation signals and attempt counters through Redis/);
+    assert.match(server.output(), /sharing revocation signals, attempt counters and DPoP proofs seen through Redis/);
     await assertServes(server, seed);
     assert.doesNotMatch(server.output(), /Redis unreachable/);
   });
