@@ -142,6 +142,16 @@ const signedIn = async (sessions: SessionOperations): Promise<string> =>
 function sessionPlan(sessions: SessionOperations): SessionPlan {
   return {
     signIn: { audits: 'session.sign_in', act: (ops) => ops.signIn('root', PASSWORD, ADDRESS) },
+    // This harness signs in with passwords: the code sign-in is refused before anything happens (the flow's own
+    // audit is in tests/dashboard-oauth-sign-in.test.ts).
+    signInWithCode: {
+      audits: null,
+      act: (ops) =>
+        rejectsWithCode(
+          ops.signInWithCode({ code: 'tgc_x', redirectUri: 'x', codeVerifier: 'x' }, ADDRESS),
+          'forbidden',
+        ),
+    },
     resume: { audits: READ, arrange: () => signedIn(sessions), act: (ops, id) => ops.resume(id) },
     signOut: {
       audits: 'session.sign_out',

@@ -5,7 +5,7 @@
 import { Agent } from 'undici';
 import { cliJson, type StandardSeed, seedStandard } from './seed.js';
 import { makeSelfSignedCertificate, type SelfSignedCertificate } from './tls.js';
-import { startTollgate, type TollgateProcess } from './tollgate.js';
+import { type StartOptions, startTollgate, type TollgateProcess } from './tollgate.js';
 
 export const ADMIN = { username: 'root', password: 'admin password for tests' };
 
@@ -18,7 +18,10 @@ export interface DashboardServer {
   stop(): Promise<void>;
 }
 
-export async function startDashboardServer(): Promise<DashboardServer> {
+/** `options`: more of the server's configuration, such as `dashboard.signIn`. */
+export async function startDashboardServer(
+  options: Pick<StartOptions, 'env' | 'config'> = {},
+): Promise<DashboardServer> {
   const certificate = makeSelfSignedCertificate();
   let server: TollgateProcess | undefined;
   const agent = new Agent({ connect: { ca: certificate.certPem } });
@@ -28,7 +31,7 @@ export async function startDashboardServer(): Promise<DashboardServer> {
     certificate.remove();
   };
   try {
-    server = await startTollgate({ tls: { certFile: certificate.certFile, keyFile: certificate.keyFile } });
+    server = await startTollgate({ ...options, tls: { certFile: certificate.certFile, keyFile: certificate.keyFile } });
     const seed = await seedStandard(server);
     await cliJson(
       server,

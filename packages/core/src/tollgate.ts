@@ -13,6 +13,7 @@ import {
   type Credentials,
   denyAuthorization,
 } from './authorization/approve.js';
+import { type BuiltInClient, dashboardClient } from './authorization/dashboard-client.js';
 import { type AuthorizationRequest, checkAuthorizationRequest } from './authorization/request.js';
 import { CatalogCache } from './catalog/catalog-cache.js';
 import { epochSeconds, systemClock } from './clock.js';
@@ -58,6 +59,8 @@ export class Tollgate implements ManagementSurface {
   readonly #management: Management;
   readonly #signal: RevocationSignal | undefined;
   readonly #adminBearer: AdminBearerContext;
+  /** The built-in dashboard client, when the dashboard signs in through the authorization code flow. */
+  readonly #dashboardClient: BuiltInClient | undefined;
   #unsubscribeSignal: (() => void) | undefined;
 
   private constructor(config: TollgateConfig, dependencies: TollgateDependencies, keyRing: KeyRing) {
@@ -87,6 +90,7 @@ export class Tollgate implements ManagementSurface {
       onRevoked: () => this.#revoked(),
       dpopReplay: dependencies.dpopReplay ?? new MemoryDpopReplayCache({ now: clock }),
     };
+    this.#dashboardClient = config.management?.dashboardSignIn === 'oauth' ? dashboardClient(config.issuer) : undefined;
     this.#approvals = { store, guard, clock, audit: new AuditLog(store.audit, clock) };
     this.revocationFeed = new RevocationFeed(store.revocations, { ...dependencies.revocationFeed, clock });
     this.#denyList = new DenyList(this.revocationFeed, store.revocations, { clock });
@@ -169,7 +173,7 @@ export class Tollgate implements ManagementSurface {
    * its redirect URI is not valid, and an `AuthorizationRedirect` (to the client, with the error) for the rest.
    */
   checkAuthorization(params: ReadonlyMap<string, string>, resources: readonly string[]): Promise<AuthorizationRequest> {
-    return checkAuthorizationRequest(this.#grants.store, this.#issuer, params, resources);
+    return checkAuthorizationRequest(this.#grants.store, this.#issuer, params, resources, this.#dashboardClient);
   }
 
   /** Signs the user in and returns the redirect that carries a new code (RFC 6749 4.1.2). */

@@ -20,6 +20,7 @@ import { registerAdminApi } from './routes/admin/index.js';
 import { registerApiTokenUsageRoute } from './routes/api-token-usage.js';
 import { registerAuthorizeRoute } from './routes/authorize.js';
 import { type DashboardOptions, registerDashboardRoutes } from './routes/dashboard.js';
+import { registerDashboardSignInRoutes } from './routes/dashboard-sign-in.js';
 import { registerDiscoveryRoute } from './routes/discovery.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerIntrospectRoute } from './routes/introspect.js';
@@ -116,6 +117,7 @@ export function buildApp(
   });
   registerApiTokenUsageRoute(app, tollgate);
   registerAdminApi(app, tollgate, config.bodyLimitBytes);
+  registerDashboardSignInRoutes(app, tollgate, options.dashboard?.signIn ?? 'password');
   registerDashboardRoutes(app, options.dashboard);
   return app;
 }

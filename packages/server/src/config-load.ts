@@ -39,6 +39,7 @@ export const ENVIRONMENT_VARIABLES = {
   TOLLGATE_ALLOW_NEVER_EXPIRING_API_TOKENS: 'management.allowNeverExpiringApiTokens',
   TOLLGATE_SESSION_TTL: 'management.sessionTtl',
   TOLLGATE_SESSION_IDLE_TIMEOUT: 'management.sessionIdleTimeout',
+  TOLLGATE_DASHBOARD_SIGN_IN: 'dashboard.signIn',
 } as const;
 
 /** Command-line flags (as the CLI names them) and the config field each one sets. */

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import {
+  DASHBOARD_SIGN_IN_METHODS,
   DEFAULT_BRUTE_FORCE_LIMITS,
   SIGNING_ALGORITHMS,
   MAX_ACCESS_TOKEN_TTL_SECONDS,
@@ -113,6 +114,15 @@ const management = z
   }))
   .prefault({});
 
+/** How people sign in to the dashboard: a password form, or the authorization code flow (docs/api-tokens.md). */
+const dashboard = z
+  .strictObject({
+    signIn: z
+      .enum(DASHBOARD_SIGN_IN_METHODS, { error: `must be one of ${DASHBOARD_SIGN_IN_METHODS.join(', ')}` })
+      .default('password'),
+  })
+  .prefault({});
+
 const fields = z.strictObject({
   host: z.string().min(1, { error: 'must not be empty' }).default('127.0.0.1'),
   port: integer(0, 65_535).default(8080),
@@ -165,6 +175,7 @@ const fields = z.strictObject({
     .default(64 * KIB),
   bruteForce,
   management,
+  dashboard,
   logLevel,
 });
 

@@ -31,7 +31,7 @@ export function tollgateConfigOf(config: ServerConfig): TollgateConfig {
     clockToleranceSeconds: config.clockToleranceSeconds,
     passwordLogin: config.passwordLogin,
     bruteForce: config.bruteForce,
-    management: config.management,
+    management: { ...config.management, dashboardSignIn: config.dashboard.signIn },
   };
 }
 

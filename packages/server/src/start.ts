@@ -71,7 +71,8 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
   let app: FastifyInstance;
   let inFlight: RequestsInFlight;
   try {
-    app = buildApp(opened.tollgate, config, logger, { readiness, ...(tls ? { tls } : {}) });
+    const dashboard = { signIn: config.dashboard.signIn };
+    app = buildApp(opened.tollgate, config, logger, { readiness, dashboard, ...(tls ? { tls } : {}) });
     inFlight = new RequestsInFlight(app.server);
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {

@@ -66,6 +66,9 @@ class RecordingCore implements TollgateEndpoints {
     signIn: async (): Promise<never> => {
       throw new Error('the admin API is not exercised here');
     },
+    signInWithCode: async (): Promise<never> => {
+      throw new Error('the admin API is not exercised here');
+    },
     resume: async () => undefined,
     signOut: async () => {},
   };

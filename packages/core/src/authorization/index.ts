@@ -3,3 +3,11 @@ export { AUTHORIZATION_PARAMETERS, type AuthorizationRequest } from './request.j
 export { AuthorizationRedirect, type RedirectTarget } from './redirect-error.js';
 export { AUTHORIZATION_CODE_TTL_SECONDS, type Credentials } from './approve.js';
 export { redirectUriProblem } from './redirect-uri.js';
+export { s256Challenge } from './pkce.js';
+export {
+  DASHBOARD_CALLBACK_PATH,
+  DASHBOARD_CLIENT_ID,
+  dashboardClient,
+  dashboardRedirectUri,
+  type BuiltInClient,
+} from './dashboard-client.js';

@@ -15,3 +15,8 @@ export function verifierMatches(challenge: string, verifier: string): boolean {
   if (!VERIFIER.test(verifier)) return false;
   return constantTimeEqual(sha256Base64url(verifier), challenge);
 }
+
+/** RFC 7636 4.2: the S256 challenge of a verifier, for a client of our own (the dashboard's sign-in). */
+export function s256Challenge(verifier: string): string {
+  return sha256Base64url(verifier);
+}

@@ -7,6 +7,7 @@ import { resolveApi } from '../grants/audience.js';
 import { grantScopes, requireGrantedScope } from '../grants/scopes.js';
 import { InvalidRequest, TollgateError, UnauthorizedClient, UnsupportedResponseType } from '../errors.js';
 import type { ApiRecord, ClientRecord, Store } from '../storage/index.js';
+import type { BuiltInClient } from './dashboard-client.js';
 import { isS256Challenge } from './pkce.js';
 import { AuthorizationRedirect, type RedirectTarget } from './redirect-error.js';
 import { redirectUriMatches } from './redirect-uri.js';
@@ -46,8 +47,9 @@ export async function checkAuthorizationRequest(
   issuer: string,
   params: ReadonlyMap<string, string>,
   resources: readonly string[],
+  builtIn?: BuiltInClient,
 ): Promise<AuthorizationRequest> {
-  const { client, redirectUri } = await clientAndRedirect(store, params);
+  const { client, redirectUri } = await clientAndRedirect(store, params, builtIn?.client);
   const state = params.get('state');
   const target: RedirectTarget = { redirectUri, state: state?.slice(0, MAX_STATE_LENGTH), issuer };
   try {
@@ -59,7 +61,10 @@ export async function checkAuthorizationRequest(
       throw new InvalidRequest(`The state parameter is longer than ${MAX_STATE_LENGTH} characters`);
     }
     const codeChallenge = checkCodeChallenge(params);
-    const api = await resolveApi(store.apis, resources, { ...client, confidential: !client.public });
+    const api =
+      builtIn !== undefined && client === builtIn.client
+        ? builtIn.api
+        : await resolveApi(store.apis, resources, { ...client, confidential: !client.public });
     const requestedScope = params.get('scope');
     const scopes = requireGrantedScope(grantScopes(requestedScope, api.scopes, client.scopes), api, [
       { label: `client ${client.id}`, scopes: client.scopes },
@@ -75,10 +80,16 @@ export async function checkAuthorizationRequest(
 async function clientAndRedirect(
   store: Pick<Store, 'clients'>,
   params: ReadonlyMap<string, string>,
+  builtIn: ClientRecord | undefined,
 ): Promise<{ client: ClientRecord; redirectUri: string }> {
   const clientId = params.get('client_id');
   if (clientId === undefined) throw new InvalidRequest('The client_id parameter is required');
-  const client = clientId.length <= MAX_CLIENT_ID_LENGTH ? await store.clients.get(clientId) : undefined;
+  const client =
+    clientId === builtIn?.id
+      ? builtIn
+      : clientId.length <= MAX_CLIENT_ID_LENGTH
+        ? await store.clients.get(clientId)
+        : undefined;
   if (client === undefined) throw new InvalidRequest('The client_id names no registered client');
   const redirectUri = params.get('redirect_uri');
   if (redirectUri === undefined) throw new InvalidRequest('The redirect_uri parameter is required');

@@ -4,6 +4,7 @@
  * A code is used once: the redemption is a compare-and-set in the store, and a code presented again revokes
  * everything its first use issued (RFC 6749 4.1.2, RFC 9700 4.5.1).
  */
+import { DASHBOARD_CLIENT_ID } from '../authorization/dashboard-client.js';
 import { verifierMatches } from '../authorization/pkce.js';
 import { epochSeconds } from '../clock.js';
 import type { ActingClient } from '../clients/authenticate.js';
@@ -36,7 +37,8 @@ export async function authorizationCodeGrant(
   if (!client.grantTypes.includes('authorization_code')) {
     throw new UnauthorizedClient('This client may not use the authorization_code grant');
   }
-  if (!code) throw new InvalidGrant(INVALID);
+  // The dashboard's codes open a session (management/session-code.ts), never tokens, even for a stored namesake.
+  if (!code || code.clientId === DASHBOARD_CLIENT_ID) throw new InvalidGrant(INVALID);
   if (code.clientId !== client.id) {
     if (!client.confidential) throw new InvalidClient('Client authentication is required for this code');
     throw new InvalidGrant('The authorization code was issued to another client');

@@ -1,11 +1,12 @@
 /** Defaults and bounds of `TollgateConfig.management`; checked once when the core opens. */
-import type { ManagementConfig } from './contract.js';
+import { DASHBOARD_SIGN_IN_METHODS, type ManagementConfig } from './contract.js';
 
 const DAY_SECONDS = 86_400;
 
 export const DEFAULT_MANAGEMENT_CONFIG: ManagementConfig = Object.freeze({
   apiTokenDefaultTtlSeconds: 90 * DAY_SECONDS,
   allowNeverExpiringApiTokens: false,
+  dashboardSignIn: 'password',
   sessionTtlSeconds: 8 * 3600,
   sessionIdleTimeoutSeconds: 30 * 60,
 });
@@ -19,6 +20,9 @@ export function resolveManagementConfig(partial: Partial<ManagementConfig> = {})
   seconds(config.apiTokenDefaultTtlSeconds, 'apiTokenDefaultTtlSeconds', MIN_API_TOKEN_TTL_SECONDS);
   if (config.apiTokenDefaultTtlSeconds > MAX_API_TOKEN_TTL_SECONDS) {
     throw new TypeError(`management.apiTokenDefaultTtlSeconds must be at most ${MAX_API_TOKEN_TTL_SECONDS}`);
+  }
+  if (!DASHBOARD_SIGN_IN_METHODS.includes(config.dashboardSignIn)) {
+    throw new TypeError(`management.dashboardSignIn must be one of ${DASHBOARD_SIGN_IN_METHODS.join(', ')}`);
   }
   seconds(config.sessionTtlSeconds, 'sessionTtlSeconds', 60);
   seconds(config.sessionIdleTimeoutSeconds, 'sessionIdleTimeoutSeconds', 60);

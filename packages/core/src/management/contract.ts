@@ -188,6 +188,13 @@ export interface SignedIn {
   session: SessionView;
 }
 
+/** The callback's half of the dashboard's authorization code flow. */
+export interface CodeSignIn {
+  code: string;
+  redirectUri: string;
+  codeVerifier: string;
+}
+
 /** What a session id resolves to on each request. */
 export interface ResumedSession {
   actor: Actor;
@@ -202,6 +209,12 @@ export interface SessionOperations {
    * Audits `session.sign_in` (success or failure).
    */
   signIn(username: string, password: string, address: string): Promise<SignedIn>;
+  /**
+   * Redeems a code of the built-in dashboard client (RFC 6749 4.1.3 with PKCE) and opens a session for the user who
+   * signed in at the authorization endpoint. A bad, used or expired code, a redirect URI that differs or a wrong
+   * verifier give `Unauthenticated`; with `dashboardSignIn: password` it is `Forbidden`. Audits `session.sign_in`.
+   */
+  signInWithCode(redemption: CodeSignIn, address: string): Promise<SignedIn>;
   /** Undefined when unknown, expired, idle too long, or the user is disabled or gone. Moves the idle clock on. */
   resume(sessionId: string): Promise<ResumedSession | undefined>;
   /** Ends the session (idempotent). Audits `session.sign_out`. */
@@ -221,12 +234,21 @@ export interface ManagementSurface {
   ): Promise<void>;
 }
 
+export type DashboardSignIn = 'password' | 'oauth';
+export const DASHBOARD_SIGN_IN_METHODS: readonly DashboardSignIn[] = Object.freeze(['password', 'oauth']);
+
 /** Server-side settings of the management surface (TollgateConfig.management; every field has a default). */
 export interface ManagementConfig {
   /** Default lifetime of a new API token: 90 days. */
   apiTokenDefaultTtlSeconds: number;
   /** Whether a token may be created with no expiry. Default false. */
   allowNeverExpiringApiTokens: boolean;
+  /**
+   * How people sign in to the dashboard: `password` (POST /api/v1/session) or `oauth` (the authorization code flow
+   * through the hosted sign-in page, with the built-in dashboard client; the password sign-in is then refused).
+   * Default `password`.
+   */
+  dashboardSignIn: DashboardSignIn;
   /** Absolute session lifetime. Default 8 hours. */
   sessionTtlSeconds: number;
   /** A session ends after this long without a request. Default 30 minutes. */

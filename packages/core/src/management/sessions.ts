@@ -6,11 +6,12 @@
 import { AUDIT_ACTIONS } from '../audit/actions.js';
 import { epochSeconds } from '../clock.js';
 import { randomToken, sha256Hex } from '../crypto/index.js';
-import { Unauthenticated } from '../errors.js';
+import { Forbidden, Unauthenticated } from '../errors.js';
 import type { SessionRecord, UserRecord } from '../storage/index.js';
 import { verifyUserPassword } from '../users/verify-password.js';
 import type { ManagementContext } from './context.js';
-import type { Actor, ResumedSession, SessionOperations, SignedIn } from './contract.js';
+import type { Actor, CodeSignIn, ResumedSession, SessionOperations, SignedIn } from './contract.js';
+import { CodeRefused, redeemDashboardCode } from './session-code.js';
 import { type SessionView, userView } from './views.js';
 
 /**
@@ -27,6 +28,8 @@ const SESSION_ID_BYTES = 32;
 /** base64url of 32 bytes is 43 characters; anything much longer is not ours and is not even hashed. */
 const MAX_SESSION_ID_LENGTH = 64;
 const BAD_CREDENTIALS = 'Invalid username or password';
+/** A refused code names no user: the audit entry's actor name for it. */
+const DASHBOARD_CODE_ACTOR = 'dashboard sign-in';
 
 export class Sessions implements SessionOperations {
   readonly #context: ManagementContext;
@@ -36,7 +39,8 @@ export class Sessions implements SessionOperations {
   }
 
   async signIn(username: string, password: string, address: string): Promise<SignedIn> {
-    const { store, guard, clock, config } = this.#context;
+    const { store, guard } = this.#context;
+    this.#requireSignIn('password');
     const attempt = { userId: null, name: username, address };
     let checked: Awaited<ReturnType<typeof verifyUserPassword>>;
     try {
@@ -50,6 +54,37 @@ export class Sessions implements SessionOperations {
       await this.#audit({ ...attempt, userId: user?.id ?? null }, 'failure', { reason: 'bad_credentials' });
       throw new Unauthenticated(BAD_CREDENTIALS);
     }
+    return this.#open(user, address, null);
+  }
+
+  async signInWithCode(redemption: CodeSignIn, address: string): Promise<SignedIn> {
+    this.#requireSignIn('oauth');
+    let user: UserRecord;
+    try {
+      user = await redeemDashboardCode(this.#context, redemption);
+    } catch (error) {
+      if (error instanceof CodeRefused) {
+        const attempt = { userId: null, name: DASHBOARD_CODE_ACTOR, address };
+        await this.#audit(attempt, 'failure', { method: 'authorization_code', reason: error.reason });
+      }
+      throw error;
+    }
+    return this.#open(user, address, { method: 'authorization_code' });
+  }
+
+  /** Each way in refuses to work when the configuration says the dashboard signs in the other way. */
+  #requireSignIn(method: 'password' | 'oauth'): void {
+    const configured = this.#context.config.dashboardSignIn;
+    if (configured === method) return;
+    throw new Forbidden(
+      configured === 'oauth'
+        ? 'The dashboard signs in with Tollgate (dashboard.signIn is oauth): password sign-in here is turned off'
+        : 'The dashboard signs in with a password (dashboard.signIn is password): sign-in with Tollgate is turned off',
+    );
+  }
+
+  async #open(user: UserRecord, address: string, detail: Record<string, unknown> | null): Promise<SignedIn> {
+    const { store, clock, config } = this.#context;
     const sessionId = randomToken(SESSION_ID_BYTES);
     const now = epochSeconds(clock);
     const record: SessionRecord = {
@@ -62,7 +97,7 @@ export class Sessions implements SessionOperations {
       address,
     };
     await store.sessions.add(record);
-    await this.#audit(actorOf(user, address), 'success', null);
+    await this.#audit(actorOf(user, address), 'success', detail);
     return { sessionId, session: this.#view(record, user) };
   }
 

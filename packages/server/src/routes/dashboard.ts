@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DashboardSignIn } from '@tollgate/core';
 import { type StaticAsset, chooseEncoding, etagOf, loadStaticAssets, notModified } from '../http/static-assets.js';
 
 export const DASHBOARD_PATH = '/dashboard';
@@ -41,6 +42,8 @@ export async function dashboardAssetsDir(): Promise<string | undefined> {
 export interface DashboardOptions {
   /** Defaults to the dashboard package's dist folder. */
   assetsDir?: () => Promise<string | undefined>;
+  /** How people sign in (`dashboard.signIn`); `oauth` adds the routes of dashboard-sign-in.ts. Default `password`. */
+  signIn?: DashboardSignIn;
 }
 
 type Assets = ReadonlyMap<string, StaticAsset> | undefined;
