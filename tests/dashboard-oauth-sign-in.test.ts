@@ -6,8 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { openSignIn, submitSignIn } from './support/code-flow.js';
 import { launchBrowser, newDashboardContext } from './support/dashboard-browser.js';
 import { ADMIN, type DashboardServer, startDashboardServer } from './support/dashboard-server.js';
+import { cliJson } from './support/seed.js';
 import { startTollgate, type TollgateProcess } from './support/tollgate.js';
 
 const SESSION_COOKIE = '__Host-tollgate_session';
@@ -145,6 +147,39 @@ describe('dashboard sign-in through the authorization code flow', () => {
     } finally {
       await fresh.close();
     }
+  });
+});
+
+describe('a dashboard sign-in code', () => {
+  const alice = { username: 'alice', password: 'alice password for tests' };
+  let server: TollgateProcess;
+  before(async () => {
+    // Plain HTTP on loopback, so the hosted page can be driven with the code-flow helpers' fetch.
+    server = await startTollgate({ env: { TOLLGATE_DASHBOARD_SIGN_IN: 'oauth' } });
+    await cliJson(server, ['users', 'add', alice.username, '--password-stdin'], { stdin: `${alice.password}\n` });
+  });
+  after(() => server?.stop());
+
+  it('opens one session: the same answer presented again is refused', async () => {
+    const started = await fetch(`${server.url}/dashboard/sign-in/start`, { redirect: 'manual' });
+    const stateCookie = cookiesSet(started).get(STATE_COOKIE);
+    const hosted = await openSignIn(new URL(started.headers.get('location') ?? '', server.url).href);
+    const answer = await submitSignIn(server.url, hosted, alice);
+    assert.equal(answer.status, 303);
+    const callbackUrl = answer.headers.get('location') ?? '';
+    assert.ok(callbackUrl.startsWith(`${server.url}/dashboard/callback?code=tgc_`), callbackUrl);
+    const redeem = () =>
+      fetch(callbackUrl, { redirect: 'manual', headers: { cookie: `${STATE_COOKIE}=${stateCookie}` } });
+
+    const first = await redeem();
+    assert.equal(first.headers.get('location'), '/dashboard/');
+    const session = cookiesSet(first).get(SESSION_COOKIE);
+    const me = await fetch(`${server.url}/api/v1/session`, { headers: { cookie: `${SESSION_COOKIE}=${session}` } });
+    assert.equal(((await me.json()) as { user: { username: string } }).user.username, alice.username);
+
+    const again = await redeem();
+    assert.equal(again.headers.get('location'), '/dashboard/?sign_in_error=code_rejected');
+    assert.equal(cookiesSet(again).has(SESSION_COOKIE), false);
   });
 });
 
