@@ -188,6 +188,15 @@ describe('configuration errors name the field and its source: file and line, var
     );
   });
 
+  it('signs the dashboard in with a password unless dashboard.signIn says oauth, and refuses anything else', () => {
+    assert.equal(loadConfig().dashboard.signIn, 'password');
+    const file = configFile('dashboard.yaml', 'dashboard:\n  signIn: oauth\n');
+    assert.equal(loadConfig({ configFile: file }).dashboard.signIn, 'oauth');
+    assert.equal(loadConfig({ env: { TOLLGATE_DASHBOARD_SIGN_IN: 'oauth' } }).dashboard.signIn, 'oauth');
+    const [problem] = problemsOf(() => loadConfig({ env: { TOLLGATE_DASHBOARD_SIGN_IN: 'sso' } }));
+    assert.equal(problem, 'dashboard.signIn (from TOLLGATE_DASHBOARD_SIGN_IN): must be one of password, oauth');
+  });
+
   it('refuses a duration of the wrong type', () => {
     const file = configFile('ttl.yaml', 'refreshTokenTtl: true\n');
     const [problem] = problemsOf(() => loadConfig({ configFile: file }));
