@@ -118,11 +118,15 @@ describe('dashboard sign-in through the authorization code flow', () => {
     assert.deepEqual(answer, { location: '/dashboard/?sign_in_error=state_mismatch', session: undefined });
   });
 
-  it('refuses an answer without the state cookie, a denial, and a code that cannot be redeemed', async () => {
+  it('refuses an answer without the state cookie, from another issuer, a denial, and a code that cannot be redeemed', async () => {
     const { cookie, authorize } = await start();
     const state = authorize.searchParams.get('state') ?? '';
     assert.deepEqual(await callback({ code: 'tgc_x', state, iss: origin }), {
       location: '/dashboard/?sign_in_error=expired',
+      session: undefined,
+    });
+    assert.deepEqual(await callback({ code: 'tgc_x', state, iss: 'https://evil.example' }, cookie), {
+      location: '/dashboard/?sign_in_error=wrong_issuer',
       session: undefined,
     });
     assert.deepEqual(await callback({ error: 'access_denied', state, iss: origin }, cookie), {

@@ -85,7 +85,8 @@ async function finishSignIn(
   const presentedState = query.get('state');
   if (presentedState === null || !csrfTokenMatches(state, presentedState)) return { failure: 'state_mismatch' };
   const issuer = String(tollgate.metadata().issuer);
-  if (query.get('iss') !== null && query.get('iss') !== issuer) return { failure: 'wrong_issuer' };
+  // Our own authorization endpoint always sends iss: one without it did not come from there.
+  if (query.get('iss') !== issuer) return { failure: 'wrong_issuer' };
   const error = query.get('error');
   if (error !== null) return { failure: error === 'access_denied' ? 'access_denied' : 'authorization_failed' };
   const code = query.get('code');
