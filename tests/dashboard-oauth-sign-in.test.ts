@@ -164,7 +164,7 @@ describe('a dashboard sign-in code', () => {
   });
   after(() => server?.stop());
 
-  it('opens one session: the same answer presented again is refused', async () => {
+  it('opens one session, for its own PKCE verifier only: the same answer presented again is refused', async () => {
     const started = await fetch(`${server.url}/dashboard/sign-in/start`, { redirect: 'manual' });
     const stateCookie = cookiesSet(started).get(STATE_COOKIE);
     const hosted = await openSignIn(new URL(started.headers.get('location') ?? '', server.url).href);
@@ -172,8 +172,14 @@ describe('a dashboard sign-in code', () => {
     assert.equal(answer.status, 303);
     const callbackUrl = answer.headers.get('location') ?? '';
     assert.ok(callbackUrl.startsWith(`${server.url}/dashboard/callback?code=tgc_`), callbackUrl);
-    const redeem = () =>
-      fetch(callbackUrl, { redirect: 'manual', headers: { cookie: `${STATE_COOKIE}=${stateCookie}` } });
+    const redeem = (cookieValue = stateCookie) =>
+      fetch(callbackUrl, { redirect: 'manual', headers: { cookie: `${STATE_COOKIE}=${cookieValue}` } });
+
+    // The right state with another PKCE verifier: refused (RFC 7636 4.6), and the code is not used up by it.
+    const state = new URL(callbackUrl).searchParams.get('state');
+    const wrongVerifier = await redeem(`${state}.${'A'.repeat(43)}`);
+    assert.equal(wrongVerifier.headers.get('location'), '/dashboard/?sign_in_error=code_rejected');
+    assert.equal(cookiesSet(wrongVerifier).has(SESSION_COOKIE), false);
 
     const first = await redeem();
     assert.equal(first.headers.get('location'), '/dashboard/');
