@@ -41,6 +41,16 @@ function CharacterCount(props: { used: number; max: number }) {
   );
 }
 
+/** A required password: `current-password` to sign in, `new-password` where one is chosen (so managers offer one). */
+export function PasswordField(props: {
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  autoComplete: 'current-password' | 'new-password';
+}) {
+  return <TextField {...props} type="password" required />;
+}
+
 export function TextField(props: {
   label: string;
   value: string;

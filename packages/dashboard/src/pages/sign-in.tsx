@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client.js';
 import type { SessionView } from '../api/types.js';
 import { ErrorMessage, Loading } from '../components/feedback.js';
-import { TextField } from '../components/fields.js';
+import { PasswordField, TextField } from '../components/fields.js';
 import { useAction } from '../components/use-action.js';
 import { type SignInMethod, fetchSignInMethod, takeSignInFailure } from './sign-in-method.js';
 
@@ -58,14 +58,7 @@ function PasswordForm(props: { onSignedIn: (session: SessionView) => void }) {
   return (
     <form onSubmit={submit} aria-labelledby="sign-in-title">
       <TextField label="Username" value={username} onInput={setUsername} required autoComplete="username" autoFocus />
-      <TextField
-        label="Password"
-        type="password"
-        value={password}
-        onInput={setPassword}
-        required
-        autoComplete="current-password"
-      />
+      <PasswordField label="Password" value={password} onInput={setPassword} autoComplete="current-password" />
       <ErrorMessage message={error} />
       <button type="submit" class="primary wide" disabled={busy}>
         {busy ? 'Signing in…' : 'Sign in'}

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, segment } from '../api/client.js';
 import type { UserView } from '../api/types.js';
 import { ActionForm } from '../components/action-form.js';
-import { CheckboxField, ScopesField, TextField } from '../components/fields.js';
+import { CheckboxField, ScopesField, PasswordField, TextField } from '../components/fields.js';
 import { parseScopes } from '../format.js';
 
 interface FormProps {
@@ -23,14 +23,7 @@ export function CreateUserForm(props: FormProps) {
   return (
     <ActionForm submitLabel="Create user" onSubmit={save} onCancel={props.onCancel}>
       <TextField label="Username" value={username} onInput={setUsername} required autoComplete="off" />
-      <TextField
-        label="Password"
-        type="password"
-        value={password}
-        onInput={setPassword}
-        required
-        autoComplete="new-password"
-      />
+      <PasswordField label="Password" value={password} onInput={setPassword} autoComplete="new-password" />
       <ScopesField value={scopes} onInput={setScopes} />
       <CheckboxField label="Administrator" checked={isAdmin} onChange={setIsAdmin} />
     </ActionForm>
@@ -61,14 +54,7 @@ export function ResetPasswordForm(props: FormProps & { user: UserView }) {
   return (
     <ActionForm submitLabel="Reset password" onSubmit={save} onCancel={props.onCancel}>
       <p>{props.user.username} is signed out everywhere and must use the new password.</p>
-      <TextField
-        label="New password"
-        type="password"
-        value={password}
-        onInput={setPassword}
-        required
-        autoComplete="new-password"
-      />
+      <PasswordField label="New password" value={password} onInput={setPassword} autoComplete="new-password" />
     </ActionForm>
   );
 }
