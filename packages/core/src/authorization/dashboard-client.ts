@@ -32,6 +32,8 @@ export function dashboardClient(issuer: string): BuiltInClient {
     scopes: [],
     apis: null,
     grantTypes: ['authorization_code' as const],
+    // The server redeems its codes itself, with no proof: the session cookie is what the browser holds.
+    dpop: 'allowed' as const,
     createdAt: 0,
   });
   const api: ApiRecord = Object.freeze({
