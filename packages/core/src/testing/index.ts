@@ -16,7 +16,7 @@
  *
  * Not for production code: the suite imports node:test.
  */
-export { describeStoreContract } from './contract/index.js';
+export { CONTRACT_DOMAINS, type ContractDomain, describeStoreContract } from './contract/index.js';
 export { MemoryStore } from './memory-store/index.js';
 export {
   accessToken,
