@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type AdminClient, addDashboardUser, assertAdminError, signIn } from './support/admin-api.js';
 import { assertBearerRefusal } from './support/challenge.js';
-import { type ClientCredentials, type HttpResult, postForm, request } from './support/http.js';
+import { assertTokenResponse, type ClientCredentials, type HttpResult, postForm, request } from './support/http.js';
+import { dpopKey, tokenEndpointProof } from './support/dpop.js';
 import { USER_API, addApi, addClient, cliJson } from './support/seed.js';
 import { clientCredentialsToken, revoke } from './support/tokens.js';
 import { freePort } from './support/ports.js';
@@ -292,6 +293,19 @@ describe('bearer tokens on the admin API', () => {
     assert.equal((await bearer(token, 'GET', '/users')).status, 200);
     assert.equal((await root.delete(`/clients/${doomed.clientId}`)).status, 204);
     assertInvalidToken(await bearer(token, 'GET', '/users'), 'deleted client');
+  });
+
+  it('refuses a DPoP-bound token presented as a bearer token (RFC 9449 7.2), however good its scope', async () => {
+    const params = { grant_type: 'client_credentials', resource: adminApi, scope: 'tollgate:users:read' };
+    const issued = await postForm(`${server.url}/token`, params, {
+      basic: automation,
+      // The proof names the token endpoint under the issuer, which this server was given apart from its port.
+      headers: { dpop: await tokenEndpointProof(await dpopKey(), root.session?.issuer ?? '') },
+    });
+    const bound = assertTokenResponse(issued, 'DPoP').access_token;
+    const refused = await bearer(bound, 'GET', '/users');
+    assertInvalidToken(refused, 'a DPoP-bound token as Bearer');
+    assert.match(refused.headers.get('www-authenticate') ?? '', /DPoP-bound/);
   });
 
   it('issues admin tokens only for scopes the client is allowed', async () => {

@@ -46,6 +46,11 @@ export async function authorizeAdminBearer(context: AdminBearerContext, request:
   if (found === undefined || found.kind === 'refresh') throw new InvalidToken(NOT_VALID);
   const described = await describe(context.lookup, found);
   if (!described.active) throw new InvalidToken(NOT_VALID);
+  // RFC 9449 7.2: a DPoP-bound token is good only with a proof of its key, which this bearer-only API never checks;
+  // taking it as a bearer token would let whoever stole it use it.
+  if (described.cnf !== undefined) {
+    throw new InvalidToken('The access token is DPoP-bound; the admin API takes bearer tokens: request one without a proof');
+  }
   const audiences = typeof described.aud === 'string' ? [described.aud] : described.aud;
   if (!audiences.includes(context.audience)) {
     throw new InvalidToken(`The access token is not meant for this API (RFC 8707: request it for ${context.audience})`);
