@@ -7,13 +7,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type AdminClient, addDashboardUser, assertAdminError, signIn } from './support/admin-api.js';
-import { type GatewayUnderTest, startGatewayFor } from './support/gateway.js';
+import type { GatewayUnderTest } from './support/gateway.js';
 import { type ClientCredentials, request } from './support/http.js';
-import { type ProtectedApi, startProtectedApi } from './support/protected.js';
-import { addApi, addClient, cliJson, USER_API } from './support/seed.js';
+import type { ProtectedApi } from './support/protected.js';
+import { addApi, cliJson, USER_API } from './support/seed.js';
 import { assertActive } from './support/tokens.js';
 import { startTollgate, type TollgateProcess } from './support/tollgate.js';
-import { type ReceivedRequest, type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
+import type { ReceivedRequest, RecordingUpstream } from './support/upstream.js';
+import { startVerifiers } from './support/verifiers.js';
 
 const PASSWORD = 'alice has a long password';
 const METADATA = { plan: 'pro', seats: 5, trial: false };
@@ -36,29 +37,19 @@ describe('API token metadata and external id', () => {
     await addApi(server, USER_API, ['read:data'], { isDefault: true });
     await addDashboardUser(server, 'alice', PASSWORD, { scopes: ['read:data'] });
     alice = await signIn(server.url, 'alice', PASSWORD);
-    verifierClient = await addClient(server, 'verifiers', { scopes: ['read:data'] });
-    upstream = await startRecordingUpstream();
-    gateway = await startGatewayFor({
-      issuer: server.url,
-      audience: USER_API,
-      client: verifierClient,
-      routes: [
+    // Caching off at the SDK: a change must show at the next request, not after the cache's 30 s.
+    ({ verifierClient, upstream, gateway, sdkApi } = await startVerifiers(server, USER_API, {
+      routes: (upstreamUrl) => [
         {
           path: '/data',
-          upstream: upstream.url,
+          upstream: upstreamUrl,
           forwardMetadata: { plan: 'X-Customer-Plan', seats: 'X-Customer-Seats', trial: 'X-Customer-Trial' },
           forwardExternalId: 'X-Customer-Id',
         },
-        { path: '/plain', upstream: upstream.url },
+        { path: '/plain', upstream: upstreamUrl },
       ],
-    });
-    // Caching off: a change must show at the next request, not after the cache's 30 s.
-    sdkApi = await startProtectedApi({
-      issuer: server.url,
-      audience: USER_API,
-      client: verifierClient,
-      apiTokenCacheTtlMs: 0,
-    });
+      sdk: { apiTokenCacheTtlMs: 0 },
+    }));
   });
   after(async () => {
     await Promise.all([gateway?.close(), sdkApi?.close(), upstream?.close()]);

@@ -133,6 +133,8 @@ export interface ApiTokensTable {
   /** JSON object of string, number and boolean values; `{}` for none. */
   metadata: string;
   external_id: string | null;
+  /** RFC 7638 thumbprint of the DPoP key the token is bound to; added by migration 007 (existing tokens null). */
+  dpop_jkt: string | null;
 }
 
 /** Uses per token, API and UTC day (`YYYY-MM-DD`); kept after the token is revoked. */

@@ -167,6 +167,8 @@ export class ApiTokenVerifier {
       client_id: answer.client_id,
       scope: answer.scope,
       ...(answer.username === undefined ? {} : { username: answer.username }),
+      // A token bound to a DPoP key at creation: the verifier then requires a proof of that key (RFC 9449 7).
+      ...(answer.cnf === undefined ? {} : { cnf: answer.cnf }),
     };
     const owner = { metadata: answer.metadata, externalId: answer.external_id };
     return { token: toVerifiedToken(claims, 'api_token', owner), reach };

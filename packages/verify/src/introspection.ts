@@ -24,6 +24,8 @@ export interface ActiveIntrospection {
   metadata: Readonly<Record<string, string | number | boolean>>;
   /** A Tollgate API token's external id (an extension member). */
   external_id: string | undefined;
+  /** RFC 9449 6.2: the DPoP key a bound token must be used with. */
+  cnf: { jkt: string } | undefined;
 }
 
 export type IntrospectionResult = ActiveIntrospection | { active: false };
@@ -95,6 +97,14 @@ function metadataOf(value: unknown): Readonly<Record<string, string | number | b
   return Object.freeze(metadata);
 }
 
+/** RFC 9449 6.2 `cnf.jkt`; a `cnf` this verifier cannot check is a broken answer, never an unbound token. */
+function confirmationOf(value: unknown): { jkt: string } | undefined {
+  if (value === undefined) return undefined;
+  const jkt = typeof value === 'object' && value !== null ? (value as { jkt?: unknown }).jkt : undefined;
+  if (typeof jkt !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(jkt)) throw new IntrospectionAnswerError('cnf');
+  return Object.freeze({ jkt });
+}
+
 /** RFC 7662 2.2: only `active` is required; anything but `true` means inactive. The rest is checked when active. */
 export function readIntrospection(body: Record<string, unknown>): IntrospectionResult {
   if (body.active !== true) return { active: false };
@@ -116,5 +126,6 @@ export function readIntrospection(body: Record<string, unknown>): IntrospectionR
     username: typeof username === 'string' ? username : undefined,
     metadata: metadataOf(body.metadata),
     external_id: typeof body.external_id === 'string' ? body.external_id : undefined,
+    cnf: confirmationOf(body.cnf),
   };
 }

@@ -24,6 +24,7 @@ interface CreateOptions extends GlobalOptions, OwnerOptions {
   expires?: number | 'never';
   metadata?: Record<string, string | number | boolean>;
   externalId?: string;
+  dpopJkt?: string;
 }
 
 interface RegenerateOptions extends GlobalOptions {
@@ -47,6 +48,7 @@ function inputOf(options: CreateOptions): ApiTokenInput {
   if (options.expires !== undefined) input.expiresInSeconds = options.expires === 'never' ? null : options.expires;
   if (options.metadata !== undefined) input.metadata = options.metadata;
   if (options.externalId !== undefined) input.externalId = options.externalId;
+  if (options.dpopJkt !== undefined) input.dpopJkt = options.dpopJkt;
   return input;
 }
 
@@ -106,6 +108,7 @@ function registerCreate(tokens: Command, cli: Cli): void {
     )
     .option('--metadata <json>', 'a JSON object passed to the APIs behind, e.g. \'{"plan":"pro"}\'', parseMetadata)
     .option('--external-id <id>', 'your id for whoever the token is for, e.g. a customer id')
+    .option('--dpop-jkt <thumbprint>', "bind it to a DPoP key (RFC 9449): the key's RFC 7638 SHA-256 thumbprint")
     .action(async (_options: CreateOptions, self: Command) => {
       const options = self.optsWithGlobals<CreateOptions>();
       const input = inputOf(options);

@@ -56,3 +56,14 @@ export function checkExternalId(value: unknown): string | null {
   if (typeof value !== 'string') throw new InvalidRequest('externalId must be a string or null');
   return checkName(value, 'externalId', MAX_EXTERNAL_ID_LENGTH);
 }
+
+/** An RFC 7638 SHA-256 thumbprint in base64url is 43 characters; anything else cannot name a DPoP key. */
+const JWK_THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
+
+export function checkDpopThumbprint(value: string | null): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string' || !JWK_THUMBPRINT.test(value)) {
+    throw new InvalidRequest('dpopJkt must be the RFC 7638 SHA-256 thumbprint of the DPoP public key (43 base64url characters)');
+  }
+  return value;
+}

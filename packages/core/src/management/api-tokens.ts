@@ -10,7 +10,7 @@ import { epochSeconds } from '../clock.js';
 import { randomId, sha256Hex } from '../crypto/index.js';
 import { Conflict, InvalidRequest, NotFound } from '../errors.js';
 import type { ApiTokenRecord } from '../storage/index.js';
-import { checkExternalId, checkTokenMetadata } from './api-token-metadata.js';
+import { checkDpopThumbprint, checkExternalId, checkTokenMetadata } from './api-token-metadata.js';
 import {
   checkTokenApis,
   checkTokenName,
@@ -53,6 +53,7 @@ export class ApiTokenOperations implements TokenOperations {
       await requireUnlimitedAdmin(this.#context, this.#actor, AUDIT_ACTIONS.apiTokenCreate);
     const metadata = checkTokenMetadata(input.metadata ?? {});
     const externalId = checkExternalId(input.externalId ?? null);
+    const dpopJkt = checkDpopThumbprint(input.dpopJkt ?? null);
     const now = epochSeconds(clock);
     const secret = generateApiToken();
     const record: ApiTokenRecord = {
@@ -74,6 +75,7 @@ export class ApiTokenOperations implements TokenOperations {
       previous: null,
       metadata,
       externalId,
+      dpopJkt,
     };
     await store.apiTokens.add(record);
     await this.#audit(AUDIT_ACTIONS.apiTokenCreate, record.id, 'success', {
@@ -84,6 +86,7 @@ export class ApiTokenOperations implements TokenOperations {
       expiresAt: record.expiresAt,
       metadata,
       externalId,
+      dpopJkt,
     });
     return { token: apiTokenView(record, ownerOf(owner), now), secret };
   }

@@ -55,6 +55,11 @@ export interface ApiTokenInput {
   metadata?: ApiTokenMetadata;
   /** The owner's id for whoever the token is for; omitted or null = none. */
   externalId?: string | null;
+  /**
+   * Binds the token to a DPoP key (RFC 9449): the RFC 7638 SHA-256 thumbprint of its public key. Verifiers then take
+   * the token only with a proof made with that key. Omitted or null: a bearer token.
+   */
+  dpopJkt?: string | null;
 }
 
 /** What `tokens.update` may change; omitted fields stay as they are. */

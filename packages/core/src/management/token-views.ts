@@ -24,6 +24,7 @@ export function apiTokenView(record: ApiTokenRecord, owner: ApiTokenOwner, now: 
       record.previous !== null && record.previous.expiresAt > now ? record.previous.expiresAt : null,
     metadata: { ...record.metadata },
     externalId: record.externalId,
+    dpopJkt: record.dpopJkt,
     expiringSoon: isExpiringSoon(createdAt, expiresAt, now),
     expired: isExpired(expiresAt, now),
   };

@@ -33,6 +33,8 @@ export interface ApiTokenView {
   previousSecretExpiresAt: number | null;
   metadata: ApiTokenMetadata;
   externalId: string | null;
+  /** The DPoP key the token is bound to (RFC 7638 thumbprint); null: a bearer token. */
+  dpopJkt: string | null;
   /** True when expired, or within the last 7 days or last quarter of its lifetime, whichever is shorter. */
   expiringSoon: boolean;
   expired: boolean;

@@ -47,6 +47,8 @@ export interface ApiTokenRecord {
   metadata: ApiTokenMetadata;
   /** The owner's own id for whoever the token is for (a customer id, say); null if none. */
   externalId: string | null;
+  /** RFC 7638 thumbprint of the DPoP key the token is bound to at creation (RFC 9449); null: a bearer token. */
+  dpopJkt: string | null;
 }
 
 /** Uses of one secret reported by verifiers, aggregated per API and UTC day. */

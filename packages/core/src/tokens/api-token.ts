@@ -49,6 +49,11 @@ export async function introspectApiToken(
   if (owner.username !== undefined) response.username = owner.username;
   if (Object.keys(token.metadata).length > 0) response.metadata = { ...token.metadata };
   if (token.externalId !== null) response.external_id = token.externalId;
+  // RFC 9449 6.2: a token bound at creation is DPoP-typed, and the verifier learns which key must prove it.
+  if (token.dpopJkt !== null) {
+    response.token_type = 'DPoP';
+    response.cnf = { jkt: token.dpopJkt };
+  }
   return response;
 }
 

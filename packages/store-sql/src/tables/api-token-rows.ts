@@ -26,6 +26,7 @@ export function toTokenRow(token: ApiTokenRecord): ApiTokensTable {
     previous_expires_at: token.previous?.expiresAt ?? null,
     metadata: encodeJson(token.metadata),
     external_id: token.externalId,
+    dpop_jkt: token.dpopJkt,
   };
 }
 
@@ -49,6 +50,7 @@ export function fromTokenRow(row: Selectable<ApiTokensTable>): ApiTokenRecord {
     previous: decodePrevious(row),
     metadata: decodeMetadata(row.metadata),
     externalId: row.external_id,
+    dpopJkt: row.dpop_jkt,
   };
 }
 

@@ -161,6 +161,7 @@ export function apiToken(id: string, overrides: Partial<ApiTokenRecord> = {}): A
     previous: null,
     metadata: {},
     externalId: null,
+    dpopJkt: null,
     ...overrides,
   };
 }

@@ -81,6 +81,7 @@ const apiTokenView = object({
     description: "The owner's metadata, passed to the APIs behind",
   },
   externalId: nullable(string("The owner's id for whoever the token is for")),
+  dpopJkt: nullable(string('RFC 7638 thumbprint of the DPoP key the token is bound to (RFC 9449); null: bearer')),
   expiringSoon: boolean('Expired, or within the last 7 days or last quarter of its lifetime, whichever is shorter'),
   expired: boolean(),
 });

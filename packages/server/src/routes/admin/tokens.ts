@@ -41,6 +41,8 @@ export const tokenBody = z.strictObject({
   owner: owner.optional(),
   metadata: metadata.optional(),
   externalId: externalId.optional(),
+  // Core checks the shape (a 43-character RFC 7638 thumbprint) and says so; here it is any short string.
+  dpopJkt: text(64).nullable().optional().describe('RFC 7638 thumbprint of the DPoP key the token is bound to'),
 });
 
 export const tokenChangesBody = z
