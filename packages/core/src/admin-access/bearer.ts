@@ -49,7 +49,9 @@ export async function authorizeAdminBearer(context: AdminBearerContext, request:
   // RFC 9449 7.2: a DPoP-bound token is good only with a proof of its key, which this bearer-only API never checks;
   // taking it as a bearer token would let whoever stole it use it.
   if (described.cnf !== undefined) {
-    throw new InvalidToken('The access token is DPoP-bound; the admin API takes bearer tokens: request one without a proof');
+    throw new InvalidToken(
+      'The access token is DPoP-bound; the admin API takes bearer tokens: request one without a proof',
+    );
   }
   const audiences = typeof described.aud === 'string' ? [described.aud] : described.aud;
   if (!audiences.includes(context.audience)) {

@@ -63,7 +63,9 @@ const JWK_THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 export function checkDpopThumbprint(value: string | null): string | null {
   if (value === null) return null;
   if (typeof value !== 'string' || !JWK_THUMBPRINT.test(value)) {
-    throw new InvalidRequest('dpopJkt must be the RFC 7638 SHA-256 thumbprint of the DPoP public key (43 base64url characters)');
+    throw new InvalidRequest(
+      'dpopJkt must be the RFC 7638 SHA-256 thumbprint of the DPoP public key (43 base64url characters)',
+    );
   }
   return value;
 }
