@@ -68,6 +68,12 @@ export function createPool(options: PoolOptions, purpose: 'serving' | 'migrating
   // An idle connection that breaks (server restart, network) is dropped by the pool and the next query
   // opens a new one or fails with its own error; without a listener the 'error' event would end the process.
   pool.on('error', () => {});
+  // The pool listens only while a connection is idle. One checked out between two queries (inside a transaction)
+  // when PostgreSQL goes away emits 'error' with nobody listening, which ended the whole server: its next query
+  // fails with its own error instead, and the pool discards it when it is released with that error.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 
