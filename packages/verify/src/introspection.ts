@@ -3,6 +3,7 @@
  * not know, and a strict reading of the answer. An answer we cannot read is a failure of the server, never a verdict
  * on the token: the caller turns it into 503, not into an acceptance.
  */
+import { isJwkThumbprint } from '@tollgate/jwt';
 import { fetchJsonObject, type HttpOptions } from './http.js';
 
 /** What an active answer must carry to become a VerifiedToken. */
@@ -101,7 +102,7 @@ function metadataOf(value: unknown): Readonly<Record<string, string | number | b
 function confirmationOf(value: unknown): { jkt: string } | undefined {
   if (value === undefined) return undefined;
   const jkt = typeof value === 'object' && value !== null ? (value as { jkt?: unknown }).jkt : undefined;
-  if (typeof jkt !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(jkt)) throw new IntrospectionAnswerError('cnf');
+  if (!isJwkThumbprint(jkt)) throw new IntrospectionAnswerError('cnf');
   return Object.freeze({ jkt });
 }
 

@@ -10,7 +10,7 @@ import type { TokenRequest } from '../service.js';
 import type { GrantContext } from './context.js';
 
 /** The RFC 7638 thumbprint of the proof's key, or undefined for a request without a proof (a bearer token). */
-export async function proofKeyOf(
+export async function proofThumbprintOf(
   context: Pick<GrantContext, 'issuer' | 'clock' | 'dpopReplay'>,
   request: TokenRequest,
 ): Promise<string | undefined> {

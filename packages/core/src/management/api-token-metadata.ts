@@ -2,6 +2,7 @@
  * The owner's metadata and external id on an API token: passed to the APIs behind it (introspection, the SDK's
  * verified token, gateway headers), so they are kept small and plain. Every refusal names the limit it hit.
  */
+import { isJwkThumbprint } from '@tollgate/jwt';
 import { InvalidRequest } from '../errors.js';
 import type { ApiTokenMetadata } from '../storage/index.js';
 import { checkName, printable } from './validate.js';
@@ -57,12 +58,9 @@ export function checkExternalId(value: unknown): string | null {
   return checkName(value, 'externalId', MAX_EXTERNAL_ID_LENGTH);
 }
 
-/** An RFC 7638 SHA-256 thumbprint in base64url is 43 characters; anything else cannot name a DPoP key. */
-const JWK_THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
-
 export function checkDpopThumbprint(value: string | null): string | null {
   if (value === null) return null;
-  if (typeof value !== 'string' || !JWK_THUMBPRINT.test(value)) {
+  if (!isJwkThumbprint(value)) {
     throw new InvalidRequest(
       'dpopJkt must be the RFC 7638 SHA-256 thumbprint of the DPoP public key (43 base64url characters)',
     );

@@ -6,7 +6,7 @@
 export { type DpopErrorCode, type DpopErrorName, DpopProofError } from './errors.js';
 export { DEFAULT_DPOP_ALGORITHMS, type DpopProofExpectations, type VerifiedDpopProof } from './types.js';
 export { verifyDpopProof } from './verify-proof.js';
-export { accessTokenHash, jwkThumbprint } from './jwk.js';
+export { accessTokenHash, isJwkThumbprint, jwkThumbprint } from './jwk.js';
 export { DPOP_PROOF_TYPE } from './header.js';
 export { MAX_PROOF_LENGTH } from './compact.js';
 export { type DpopNonceOptions, type DpopNonces, createDpopNonces } from './nonce.js';

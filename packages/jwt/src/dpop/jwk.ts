@@ -8,6 +8,14 @@ import { publicKeyOf } from '../jwks.js';
 import { algorithmEntry } from '../lib/algorithms.js';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../types.js';
 
+/** An RFC 7638 SHA-256 thumbprint in base64url, as jwkThumbprint makes it: 43 characters. */
+const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
+
+/** Whether `value` can be a key thumbprint (`cnf.jkt`, RFC 9449 6.1); anything else names no key. */
+export function isJwkThumbprint(value: unknown): value is string {
+  return typeof value === 'string' && THUMBPRINT.test(value);
+}
+
 /** RFC 7518 6.2.2, 6.3.2, 6.4 and RFC 8037 2: the members that only a private or symmetric key has. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 

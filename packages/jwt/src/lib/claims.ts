@@ -1,4 +1,5 @@
 import type { AccessTokenClaims } from '../types.js';
+import { isJwkThumbprint } from '../dpop/jwk.js';
 import { refuse } from './refuse.js';
 
 /** What the claims are checked against; produced once per call by `normalizeOptions`. */
@@ -30,9 +31,6 @@ function optionalString(payload: Record<string, unknown>, claim: string): string
   return value;
 }
 
-/** An RFC 7638 SHA-256 thumbprint in base64url: 43 characters. */
-const JKT = /^[A-Za-z0-9_-]{43}$/;
-
 /**
  * RFC 7800 3.1 `cnf` with RFC 9449 6.1's `jkt`. Any other confirmation method (mTLS `x5t#S256`, a `jwk`, ...) is
  * one no Tollgate verifier can check, so such a token is refused rather than accepted as an unbound bearer token.
@@ -42,7 +40,7 @@ function confirmation(payload: Record<string, unknown>): { jkt: string } | undef
   if (cnf === undefined) return undefined;
   if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) throw refuse('ERR_TOKEN_CLAIM_INVALID', 'cnf');
   const { jkt, ...others } = cnf as Record<string, unknown>;
-  if (typeof jkt !== 'string' || !JKT.test(jkt) || Object.keys(others).length > 0) {
+  if (!isJwkThumbprint(jkt) || Object.keys(others).length > 0) {
     throw refuse('ERR_TOKEN_CLAIM_INVALID', 'cnf');
   }
   return { jkt };
