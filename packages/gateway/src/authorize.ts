@@ -71,7 +71,7 @@ export interface RequestFacts {
   /** Every DPoP header value received. */
   dpop?: readonly string[];
   /** The origin as the connection tells it (see requestOrigin), for DPoP when no publicUrl is configured. */
-  origin?: string | undefined;
+  origin?: (() => string | undefined) | undefined;
   /** The caller's address (see net.ts callerAddress), for API-token usage reports. */
   remoteAddress?: string | undefined;
 }
@@ -87,7 +87,7 @@ export function receivedRequestFacts(
     target: req.url ?? '',
     authorization: scanned.authorization,
     dpop: scanned.dpop,
-    origin: requestOrigin(scanned, isEncrypted(req)),
+    origin: () => requestOrigin(scanned, isEncrypted(req)),
     remoteAddress,
   };
 }
@@ -165,7 +165,10 @@ async function verifyFor(
       url: request.target,
       remoteAddress: request.remoteAddress,
       method: request.method,
-      targetUri: `${authorizer.publicUrl ?? request.origin ?? ''}${path}`,
+      // Read only to check a DPoP proof: a bearer request, the hot path, never builds it.
+      get targetUri() {
+        return `${authorizer.publicUrl ?? request.origin?.() ?? ''}${path}`;
+      },
     };
     return { token: await verifier.authenticate(bearerRequest, route.verifyOptions) };
   } catch (error) {

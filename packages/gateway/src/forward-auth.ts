@@ -130,7 +130,7 @@ export async function handleForwardAuth(
   const forwardedFor = req.headersDistinct['x-forwarded-for']?.join(', ');
   const remoteAddress = callerAddress(peer.address, peer.trusted, forwardedFor);
   // The asking proxy is trusted (originalRequest checked): its X-Forwarded-Proto/Host name the original origin.
-  const origin = forwardedOrigin(req);
+  const origin = () => forwardedOrigin(req);
   const decision = await authorize(runtime, { ...original, authorization, dpop, origin, remoteAddress });
   const logged = {
     ...entry,

@@ -115,12 +115,11 @@ class TollgateVerifier implements Verifier {
   async authenticate(request: BearerRequest, options?: VerifyOptions): Promise<VerifiedToken> {
     const audience = this.#audienceOf(options);
     const call = dpopCall(this.#options.dpop, options, audience ?? (this.#options.audiences[0] as string));
-    const accepted = this.#dpop.accepted(call.mode);
     try {
       return await this.#authenticate(request, audience, call);
     } catch (error) {
       // Every refusal challenges the schemes this API takes, in one header (RFC 9449 7.2).
-      throw error instanceof BearerError ? error.withScheme(accepted) : error;
+      throw error instanceof BearerError ? error.withScheme(this.#dpop.accepted(call.mode)) : error;
     }
   }
 

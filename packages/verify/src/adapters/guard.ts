@@ -70,12 +70,17 @@ export function createGuard(verifier: Verifier, options: ProtectOptions = {}): G
     realm,
     async check(request) {
       const { headers, method, url, remoteAddress, origin } = request;
-      const bearerRequest: BearerRequest = { headers };
+      const bearerRequest: BearerRequest = {
+        headers,
+        // Read only to check a DPoP proof, so a bearer request never builds it. An unknown origin (no Host header)
+        // makes an unusable URI: a DPoP proof is then refused, never a 500.
+        get targetUri() {
+          return `${publicUrl ?? origin?.() ?? ''}${pathOf(url)}`;
+        },
+      };
       if (url !== undefined) bearerRequest.url = url;
       if (method !== undefined) bearerRequest.method = method;
       if (remoteAddress !== undefined) bearerRequest.remoteAddress = remoteAddress;
-      // An unknown origin (no Host header) makes an unusable URI: a DPoP proof is then refused, never a 500.
-      bearerRequest.targetUri = `${publicUrl ?? origin?.() ?? ''}${pathOf(url)}`;
       const token = await verifier.authenticate(bearerRequest, verifyOptions);
       checkScopes?.(token);
       return token;
