@@ -93,6 +93,16 @@ describe('DPoP at the token endpoint', () => {
     assert.equal(body.error_description, 'The DPoP proof was already used');
   });
 
+  it('remembers a proof only for an authenticated request, so nobody can use up proofs (or the cache) unauthenticated', async () => {
+    const proof = await tokenEndpointProof(key, server.url);
+    const stranger = { clientId: seed.backend.clientId, clientSecret: 'not the secret' };
+    const grant = { grant_type: 'client_credentials' };
+    const refused = await postForm(`${server.url}/token`, grant, { basic: stranger, headers: { dpop: proof } });
+    assertOAuthError(refused, 401, 'invalid_client');
+    assertTokenResponse(await clientCredentials({ dpop: proof }), 'DPoP');
+    assertOAuthError(await clientCredentials({ dpop: proof }), 400, 'invalid_dpop_proof');
+  });
+
   it('refuses proofs made for another URL, another method, or too long ago, naming what is wrong', async () => {
     const cases: Array<[string, Promise<string>, string]> = [
       ['another URL', tokenEndpointProof(key, server.url, { htu: `${server.url}/introspect` }), 'another URI'],

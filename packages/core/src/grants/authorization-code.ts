@@ -4,6 +4,7 @@
  * A code is used once: the redemption is a compare-and-set in the store, and a code presented again revokes
  * everything its first use issued (RFC 6749 4.1.2, RFC 9700 4.5.1).
  */
+import type { VerifiedDpopProof } from '@tollgate/jwt';
 import { DASHBOARD_CLIENT_ID } from '../authorization/dashboard-client.js';
 import { verifierMatches } from '../authorization/pkce.js';
 import { epochSeconds } from '../clock.js';
@@ -23,7 +24,7 @@ const MAX_CODE_LENGTH = 256;
 export async function authorizationCodeGrant(
   context: GrantContext,
   request: TokenRequest,
-  jkt: string | undefined,
+  proof: VerifiedDpopProof | undefined,
 ): Promise<TokenResponse> {
   const presented = request.params.get('code');
   const redirectUri = request.params.get('redirect_uri');
@@ -51,7 +52,7 @@ export async function authorizationCodeGrant(
     throw new InvalidGrant('The redirect_uri differs from the authorization request');
   if (!verifierMatches(code.codeChallenge, verifier)) throw new InvalidGrant('The code_verifier does not match (PKCE)');
 
-  const grant = { ...(await currentGrant(context, code, client)), jkt };
+  const grant = { ...(await currentGrant(context, code, client)), proof };
   const access = await mintAccessToken(context, grant);
   const refresh = client.grantTypes.includes('refresh_token') ? newFamily(context, grant, now) : null;
   const redemption: CodeRedemption = { accessToken: access.issued, family: refresh?.stored ?? null };
@@ -67,7 +68,7 @@ async function currentGrant(
   context: GrantContext,
   code: AuthorizationCodeRecord,
   client: ActingClient,
-): Promise<Omit<Grant, 'jkt'>> {
+): Promise<Omit<Grant, 'proof'>> {
   const user = await context.store.users.getById(code.subject);
   if (!user || user.disabled) throw new InvalidGrant(INVALID);
   const api = await context.store.apis.get(code.audience);
@@ -88,7 +89,7 @@ function newFamily(context: GrantContext, grant: Grant, now: number) {
     createdAt: now,
     revokedAt: null,
     // A public client's refresh token is then bound to the key of the proof the code was redeemed with (RFC 9449 5).
-    dpopJkt: grant.jkt ?? null,
+    dpopJkt: grant.proof?.jkt ?? null,
   };
   const { token, record } = newRefreshToken(context, grant, family, grant.scopes);
   return { token, stored: { family, token: record } };

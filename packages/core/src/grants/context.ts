@@ -1,4 +1,4 @@
-import type { DpopReplayCache } from '@tollgate/jwt';
+import type { DpopReplayCache, VerifiedDpopProof } from '@tollgate/jwt';
 import type { Clock } from '../clock.js';
 import type { ActingClient, ClientAuthenticator } from '../clients/authenticate.js';
 import type { KeyRing } from '../keys/keyring.js';
@@ -32,13 +32,13 @@ export interface Grant {
   client: ActingClient;
   api: ApiRecord;
   scopes: string[];
-  /** The DPoP key the tokens are bound to (RFC 9449 6.1), when the request carried a proof. */
-  jkt: string | undefined;
+  /** The request's DPoP proof, when it carried one: its key (`jkt`) is what the tokens are bound to (RFC 9449 6.1). */
+  proof: VerifiedDpopProof | undefined;
 }
 
-/** `jkt`: the thumbprint of the request's DPoP proof key, checked before the grant runs (see dpop.ts). */
+/** `proof`: the request's DPoP proof, checked before the grant runs and remembered when it mints (see dpop.ts). */
 export type GrantHandler = (
   context: GrantContext,
   request: TokenRequest,
-  jkt: string | undefined,
+  proof: VerifiedDpopProof | undefined,
 ) => Promise<TokenResponse>;

@@ -4,7 +4,7 @@ import type { TokenRequest, TokenResponse } from '../service.js';
 import { authorizationCodeGrant } from './authorization-code.js';
 import { clientCredentialsGrant } from './client-credentials.js';
 import type { GrantContext, GrantHandler } from './context.js';
-import { proofThumbprintOf } from './dpop.js';
+import { verifiedProofOf } from './dpop.js';
 import { passwordGrant } from './password.js';
 import { refreshTokenGrant } from './refresh-token.js';
 
@@ -17,7 +17,7 @@ const HANDLERS: ReadonlyMap<string, GrantHandler> = new Map<string, GrantHandler
 
 export async function handleTokenRequest(context: GrantContext, request: TokenRequest): Promise<TokenResponse> {
   const handler = handlerFor(context, request);
-  return handler(context, request, await proofThumbprintOf(context, request));
+  return handler(context, request, verifiedProofOf(context, request));
 }
 
 function handlerFor(context: GrantContext, request: TokenRequest): GrantHandler {

@@ -3,6 +3,7 @@ import { type AccessTokenClaims, MAX_ACCESS_TOKEN_LIFETIME_SECONDS, signAccessTo
 import { epochSeconds } from '../clock.js';
 import { randomId, randomToken, sha256Hex } from '../crypto/index.js';
 import { InvalidDpopProof } from '../errors.js';
+import { rememberProof } from './dpop.js';
 import { formatScope } from '../scope.js';
 import type { TokenResponse } from '../service.js';
 import type { IssuedAccessToken, RefreshTokenFamilyRecord, RefreshTokenRecord } from '../storage/index.js';
@@ -19,8 +20,10 @@ export interface MintedAccessToken {
 }
 
 export async function mintAccessToken(context: GrantContext, grant: Grant): Promise<MintedAccessToken> {
-  // Every grant mints here, before it writes anything: the one place the DPoP requirements are enforced.
-  if (grant.jkt === undefined) refuseUnbound(grant);
+  // Every grant mints here, after it authenticated its caller and before it writes anything: the one place the DPoP
+  // requirements are enforced and a proof is remembered as used.
+  if (grant.proof === undefined) refuseUnbound(grant);
+  else await rememberProof(context, grant.proof);
   const now = epochSeconds(context.clock);
   // Checked when the API is added or changed; capped again here for a row written before that check, or by hand.
   const expiresIn = Math.min(grant.api.tokenTtlSeconds, MAX_ACCESS_TOKEN_LIFETIME_SECONDS);
@@ -36,7 +39,7 @@ export async function mintAccessToken(context: GrantContext, grant: Grant): Prom
   };
   // Not an RFC 9068 claim, but APIs want a readable name beside the opaque `sub`, and the client knows it.
   if (grant.username !== null) claims.username = grant.username;
-  if (grant.jkt !== undefined) claims.cnf = { jkt: grant.jkt };
+  if (grant.proof !== undefined) claims.cnf = { jkt: grant.proof.jkt };
   const token = await signAccessToken(claims, context.keys.signingKey());
   return { token, issued: { jti: claims.jti, expiresAt: claims.exp }, expiresIn };
 }
@@ -76,7 +79,7 @@ export function newRefreshToken(
 export function tokenResponse(grant: Grant, access: MintedAccessToken, refreshToken?: string): TokenResponse {
   const response: TokenResponse = {
     access_token: access.token,
-    token_type: grant.jkt === undefined ? 'Bearer' : 'DPoP',
+    token_type: grant.proof === undefined ? 'Bearer' : 'DPoP',
     expires_in: access.expiresIn,
     scope: formatScope(grant.scopes),
   };

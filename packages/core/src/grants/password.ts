@@ -3,6 +3,7 @@
  * through the built-in public login client). RFC 9700 2.4 discourages this grant for third-party
  * clients; it exists for first-party apps and scripts, and the login can be switched off.
  */
+import type { VerifiedDpopProof } from '@tollgate/jwt';
 import { epochSeconds } from '../clock.js';
 import type { ActingClient } from '../clients/authenticate.js';
 import { randomId } from '../crypto/index.js';
@@ -21,7 +22,7 @@ const BAD_CREDENTIALS = 'The username or password is incorrect';
 export async function passwordGrant(
   context: GrantContext,
   request: TokenRequest,
-  jkt: string | undefined,
+  proof: VerifiedDpopProof | undefined,
 ): Promise<TokenResponse> {
   const client = await context.clients.authenticate(request.client, request.remoteAddress, true);
   if (!client.grantTypes.includes('password')) {
@@ -42,7 +43,7 @@ export async function passwordGrant(
       { label: `client ${client.id}`, scopes: client.scopes },
     ],
   );
-  return issueUserTokens(context, { subject: user.id, username: user.username, client, api, scopes, jkt });
+  return issueUserTokens(context, { subject: user.id, username: user.username, client, api, scopes, proof });
 }
 
 async function authenticateUser(
@@ -72,7 +73,7 @@ async function issueUserTokens(context: GrantContext, grant: Grant): Promise<Tok
     subject: grant.subject,
     createdAt: epochSeconds(context.clock),
     revokedAt: null,
-    dpopJkt: grant.jkt ?? null,
+    dpopJkt: grant.proof?.jkt ?? null,
   };
   const refresh = newRefreshToken(context, grant, family, grant.scopes);
   await context.store.grants.startFamily(family, refresh.record, access.issued);

@@ -4,6 +4,7 @@
  * revoked, with every access token issued from it. The consume is a compare-and-set in the store, so of
  * concurrent uses at most one succeeds, across processes and nodes alike.
  */
+import type { VerifiedDpopProof } from '@tollgate/jwt';
 import { epochSeconds } from '../clock.js';
 import { sha256Hex } from '../crypto/index.js';
 import type { ActingClient } from '../clients/authenticate.js';
@@ -30,7 +31,7 @@ const MAX_REFRESH_TOKEN_LENGTH = 512;
 export async function refreshTokenGrant(
   context: GrantContext,
   request: TokenRequest,
-  jkt: string | undefined,
+  proof: VerifiedDpopProof | undefined,
 ): Promise<TokenResponse> {
   const presented = request.params.get('refresh_token');
   if (presented === undefined) throw new InvalidRequest('The refresh_token parameter is required');
@@ -59,7 +60,7 @@ export async function refreshTokenGrant(
     context.onRevoked();
     throw new InvalidGrant(REPLAYED);
   }
-  checkKeyBinding(client, family, jkt);
+  checkKeyBinding(client, family, proof?.jkt);
   checkResource(request.resources, token);
   const api = await context.store.apis.get(token.audience);
   if (!api) throw new InvalidGrant('The API this refresh token was issued for no longer exists');
@@ -74,7 +75,7 @@ export async function refreshTokenGrant(
       { label: `client ${client.id}`, scopes: client.scopes },
     ],
   );
-  const grant = { subject: token.subject, username: token.username, client, api, scopes, jkt };
+  const grant = { subject: token.subject, username: token.username, client, api, scopes, proof };
 
   const access = await mintAccessToken(context, grant);
   const next = newRefreshToken(context, grant, family, token.scopes);
