@@ -5,6 +5,12 @@ export * from './storage/index.js';
 export * from './service.js';
 export * from './throttle.js';
 export { Tollgate, openTollgate } from './tollgate.js';
+export {
+  TollgateEvents,
+  type TollgateEvent,
+  type TollgateEventListener,
+  type TollgateEventType,
+} from './events/bus.js';
 export type { TollgateConfig, TollgateDependencies } from './tollgate-config.js';
 export { LOGIN_CLIENT_ID } from './clients/authenticate.js';
 export { REFRESH_TOKEN_PREFIX } from './grants/issue.js';

@@ -57,6 +57,18 @@ export interface AdmittedAttempt {
   abandoned(): Promise<void>;
 }
 
+/**
+ * Told of what the guard refuses, for metrics and alerts. `lockedOut` comes with the first refusal of a key in its
+ * window, once per window on this node (with shared counters, each node that refuses tells its own).
+ */
+export interface BruteForceObserver {
+  refused(): void;
+  lockedOut(lockout: { kind: 'account' | 'address'; subject: string; address: string; untilMs: number }): void;
+}
+
+/** Keys remembered as announced; past it the oldest are forgotten (and may be announced again). */
+const MAX_ANNOUNCED_LOCKOUTS = 10_000;
+
 /** A subject `check` let through: its success clears what there is to clear. */
 export interface CheckedAttempt {
   succeeded(): Promise<void>;
@@ -67,12 +79,22 @@ export class BruteForceGuard {
   readonly #limits: BruteForceLimits;
   readonly #sleep: Sleep;
   readonly #clock: Clock;
+  readonly #observer: BruteForceObserver | undefined;
+  /** Key -> end of the window its lockout was announced for. */
+  readonly #announced = new Map<string, number>();
 
-  constructor(counter: WindowCounter, limits: BruteForceLimits, sleep: Sleep = realSleep, clock: Clock = systemClock) {
+  constructor(
+    counter: WindowCounter,
+    limits: BruteForceLimits,
+    sleep: Sleep = realSleep,
+    clock: Clock = systemClock,
+    observer?: BruteForceObserver,
+  ) {
     this.#counter = counter;
     this.#limits = limits;
     this.#sleep = sleep;
     this.#clock = clock;
+    this.#observer = observer;
   }
 
   /**
@@ -88,7 +110,9 @@ export class BruteForceGuard {
     );
     let delayMs = 0;
     try {
-      for (const { window, limit } of counted) delayMs = Math.max(delayMs, this.#verdict(window, limit));
+      for (const [index, { window, limit }] of counted.entries()) {
+        delayMs = Math.max(delayMs, this.#verdict(window, limit, keys[index]?.key ?? '', subject));
+      }
     } catch (error) {
       // Refused before any check: a refusal is not a failed guess, and must not lock out the address.
       await this.#uncount(keys);
@@ -113,8 +137,8 @@ export class BruteForceGuard {
     const read = await Promise.all(
       this.#keys(subject).map(async ({ key, limit }) => ({ key, limit, window: await this.#counter.peek(key) })),
     );
-    for (const { window, limit } of read) {
-      if (window.count >= limit.blockAfter) throw new TooManyAttempts(this.#secondsLeft(window));
+    for (const { key, window, limit } of read) {
+      if (window.count >= limit.blockAfter) throw this.#refusal(key, window, subject);
     }
     const failures = read.find(({ key }) => key.startsWith('account:'))?.window.count ?? 0;
     return { succeeded: () => (failures > 0 ? this.succeeded(subject) : Promise.resolve()) };
@@ -140,9 +164,22 @@ export class BruteForceGuard {
   }
 
   /** `window.count` includes the attempt being judged: the failures before it are one fewer. */
-  #verdict(window: WindowCount, limit: AttemptLimit): number {
-    if (window.count > limit.blockAfter) throw new TooManyAttempts(this.#secondsLeft(window));
+  #verdict(window: WindowCount, limit: AttemptLimit, key: string, subject: AttemptSubject): number {
+    if (window.count > limit.blockAfter) throw this.#refusal(key, window, subject);
     if (window.count <= limit.slowAfter) return 0;
     return Math.min(this.#limits.maxDelayMs, this.#limits.delayStepMs * (window.count - limit.slowAfter));
+  }
+
+  #refusal(key: string, window: WindowCount, subject: AttemptSubject): TooManyAttempts {
+    this.#observer?.refused();
+    if (this.#observer !== undefined && this.#announced.get(key) !== window.resetAtMs) {
+      if (this.#announced.size >= MAX_ANNOUNCED_LOCKOUTS)
+        this.#announced.delete(this.#announced.keys().next().value ?? '');
+      this.#announced.set(key, window.resetAtMs);
+      const kind = key.startsWith('account:') ? 'account' : 'address';
+      const subjectName = kind === 'account' ? (subject.account ?? '') : subject.address;
+      this.#observer.lockedOut({ kind, subject: subjectName, address: subject.address, untilMs: window.resetAtMs });
+    }
+    return new TooManyAttempts(this.#secondsLeft(window));
   }
 }

@@ -4,6 +4,7 @@ import type { WindowCounter } from '@tollgate/window-counter';
 import type { CatalogCacheOptions } from './catalog/catalog-cache.js';
 import type { Clock } from './clock.js';
 import type { EncryptionKey } from './crypto/index.js';
+import type { TollgateEvents } from './events/bus.js';
 import type { ManagementConfig } from './management/contract.js';
 import type { RevocationFeedOptions } from './revocations/feed.js';
 import type { RevocationSignal } from './revocations/signal.js';
@@ -57,4 +58,6 @@ export interface TollgateDependencies {
    * share one between nodes (createRedisDpopReplayCache) so a proof cannot be used again at another.
    */
   dpopReplay?: DpopReplayCache;
+  /** Where observers (metrics, webhooks) subscribe; a fresh one with none by default (`tollgate.events`). */
+  events?: TollgateEvents;
 }

@@ -6,6 +6,7 @@ import { type ApiTokenUsageReport, MemoryDpopReplayCache } from '@tollgate/jwt';
 import { MemoryWindowCounter } from '@tollgate/window-counter';
 import { type AdminBearerContext, type AdminBearerRequest, authorizeAdminBearer } from './admin-access/bearer.js';
 import { adminApiRecord, withAdminApi } from './admin-access/resource.js';
+import { AUDIT_ACTIONS } from './audit/actions.js';
 import { AuditLog } from './audit/record.js';
 import {
   type ApprovalContext,
@@ -17,6 +18,7 @@ import { type BuiltInClient, dashboardClient } from './authorization/dashboard-c
 import { type AuthorizationRequest, checkAuthorizationRequest } from './authorization/request.js';
 import { CatalogCache } from './catalog/catalog-cache.js';
 import { epochSeconds, systemClock } from './clock.js';
+import { TollgateEvents } from './events/bus.js';
 import { ClientAuthenticator } from './clients/authenticate.js';
 import type { GrantContext } from './grants/context.js';
 import { handleTokenRequest } from './grants/index.js';
@@ -39,7 +41,7 @@ import type {
   TokenRequest,
   TokenResponse,
 } from './service.js';
-import { BruteForceGuard } from './throttle.js';
+import { type BruteForceObserver, BruteForceGuard } from './throttle.js';
 import { type IntrospectionContext, introspectToken } from './tokens/introspect.js';
 import { revokeToken } from './tokens/revoke.js';
 import type { TollgateConfig, TollgateDependencies } from './tollgate-config.js';
@@ -49,6 +51,8 @@ const USED_CODE_MEMORY_SECONDS = 86_400;
 export class Tollgate implements ManagementSurface {
   /** Revocations as a stream, for GET /revocations. */
   readonly revocationFeed: RevocationFeed;
+  /** What happens here, for observers in this process (metrics, webhooks): see events/bus.ts. */
+  readonly events: TollgateEvents;
   readonly #grants: GrantContext;
   readonly #approvals: ApprovalContext;
   readonly #lookup: IntrospectionContext;
@@ -65,6 +69,7 @@ export class Tollgate implements ManagementSurface {
 
   private constructor(config: TollgateConfig, dependencies: TollgateDependencies, keyRing: KeyRing) {
     const clock = dependencies.clock ?? systemClock;
+    this.events = dependencies.events ?? new TollgateEvents();
     this.#signal = dependencies.revocationSignal;
     // Another node's catalog changes arrive by the signal that carries revocations; this node's go out by it.
     this.#catalog = new CatalogCache(dependencies.store, () => this.#signal?.publish(), dependencies.catalogCache);
@@ -73,7 +78,9 @@ export class Tollgate implements ManagementSurface {
     const refreshTokenMaxLifetimeSeconds =
       config.refreshTokenMaxLifetimeSeconds ?? DEFAULT_REFRESH_TOKEN_MAX_LIFETIME_SECONDS;
     const attempts = dependencies.attempts ?? new MemoryWindowCounter({ now: clock });
-    const guard = new BruteForceGuard(attempts, config.bruteForce, undefined, clock);
+    // One audit log for every flow, so each event written reaches the observers.
+    const audit = new AuditLog(store.audit, clock, this.events);
+    const guard = new BruteForceGuard(attempts, config.bruteForce, undefined, clock, lockoutAudit(audit, this.events));
     const clients = new ClientAuthenticator(store.clients, guard, { passwordLogin: config.passwordLogin });
     this.#keyRing = keyRing;
     this.#issuer = config.issuer;
@@ -89,9 +96,11 @@ export class Tollgate implements ManagementSurface {
       passwordLogin: config.passwordLogin,
       onRevoked: () => this.#revoked(),
       dpopReplay: dependencies.dpopReplay ?? new MemoryDpopReplayCache({ now: clock }),
+      audit,
+      events: this.events,
     };
     this.#dashboardClient = config.management?.dashboardSignIn === 'oauth' ? dashboardClient(config.issuer) : undefined;
-    this.#approvals = { store, guard, clock, audit: new AuditLog(store.audit, clock) };
+    this.#approvals = { store, guard, clock, audit };
     this.revocationFeed = new RevocationFeed(store.revocations, { ...dependencies.revocationFeed, clock });
     this.#denyList = new DenyList(this.revocationFeed, store.revocations, { clock });
     this.#lookup = {
@@ -104,6 +113,7 @@ export class Tollgate implements ManagementSurface {
       issuer: config.issuer,
       clockToleranceSeconds: config.clockToleranceSeconds,
       refreshTokenMaxLifetimeSeconds,
+      audit,
     };
     // The signal carries no data: the feed reads the store, which stays the only source of revocations, clients and
     // APIs; until that read, the deny list and the catalog cache answer nothing from memory.
@@ -123,11 +133,12 @@ export class Tollgate implements ManagementSurface {
       keyRing,
       clients,
       guard,
+      audit,
       onRevoked: () => this.#revoked(),
     });
     this.#adminBearer = {
       lookup: this.#lookup,
-      audit: new AuditLog(store.audit, clock),
+      audit,
       audience: adminApi.identifier,
     };
   }
@@ -201,8 +212,10 @@ export class Tollgate implements ManagementSurface {
     return { clientId: client.id };
   }
 
-  introspect(request: IntrospectionRequest): Promise<IntrospectionResponse> {
-    return introspectToken(this.#lookup, request);
+  async introspect(request: IntrospectionRequest): Promise<IntrospectionResponse> {
+    const response = await introspectToken(this.#lookup, request);
+    this.events.emit({ type: 'introspection', active: response.active });
+    return response;
   }
 
   /** RFC 7517 JWK Set of every key whose tokens may still be live. */
@@ -257,7 +270,25 @@ export class Tollgate implements ManagementSurface {
     this.#denyList.noteWrite();
     this.revocationFeed.poke();
     this.#signal?.publish();
+    this.events.emit({ type: 'revocations_published' });
   }
+}
+
+/** Refusals are counted; a lockout is audited (and so raised to webhooks), as the operator of the guard. */
+function lockoutAudit(audit: AuditLog, events: TollgateEvents): BruteForceObserver {
+  return {
+    refused: () => events.emit({ type: 'brute_force_refused' }),
+    lockedOut: ({ kind, subject, address, untilMs }) => {
+      const entry = {
+        action: AUDIT_ACTIONS.bruteForceLockout,
+        target: subject,
+        outcome: 'failure' as const,
+        detail: { kind, until: new Date(untilMs).toISOString() },
+      };
+      // Written in the background: the refusal must not wait for the store, and a failed write only loses the line.
+      audit.record({ userId: null, name: 'brute-force guard', address }, entry).catch(() => {});
+    },
+  };
 }
 
 /** `store` with other client and API stores in front (catalog/catalog-cache.ts). */

@@ -31,6 +31,12 @@ export const AUDIT_ACTIONS = Object.freeze({
   keyRotate: 'key.rotate',
   keyRetire: 'key.retire',
   auditList: 'audit.list',
+  /** A consumed refresh token presented again: its family was revoked (always outcome `failure`). */
+  refreshTokenReuse: 'refresh_token.reuse_detected',
+  /** A redeemed authorization code presented again: what it issued was revoked (always outcome `failure`). */
+  authorizationCodeReuse: 'authorization_code.reuse_detected',
+  /** An account or an address crossed the brute-force guard's block threshold (always outcome `failure`). */
+  bruteForceLockout: 'brute_force.lockout',
   /** A bearer token without the scope an admin API operation needs (always outcome `failure`). */
   adminScopeDenied: 'admin_api.insufficient_scope',
 });

@@ -1,6 +1,7 @@
 /** Writes audit events. Callers pass facts, never secrets or hashes: `detail` ends up in the admin API as is. */
 import { type Clock, epochSeconds } from '../clock.js';
 import type { Actor } from '../management/contract.js';
+import type { TollgateEvents } from '../events/bus.js';
 import type { AuditOutcome, AuditStore } from '../storage/index.js';
 import type { AuditAction } from './actions.js';
 
@@ -17,14 +18,17 @@ const MAX_ACTOR_NAME_LENGTH = 256;
 export class AuditLog {
   readonly #store: AuditStore;
   readonly #clock: Clock;
+  readonly #events: TollgateEvents | undefined;
 
-  constructor(store: AuditStore, clock: Clock) {
+  /** `events`: told of each event once it is written, so observers (webhooks, metrics) see what the log keeps. */
+  constructor(store: AuditStore, clock: Clock, events?: TollgateEvents) {
     this.#store = store;
     this.#clock = clock;
+    this.#events = events;
   }
 
-  record(actor: Pick<Actor, 'userId' | 'name' | 'address'>, entry: AuditEntry): Promise<void> {
-    return this.#store.add({
+  async record(actor: Pick<Actor, 'userId' | 'name' | 'address'>, entry: AuditEntry): Promise<void> {
+    const event = {
       at: epochSeconds(this.#clock),
       actorId: actor.userId,
       actorName: actor.name.slice(0, MAX_ACTOR_NAME_LENGTH),
@@ -33,6 +37,8 @@ export class AuditLog {
       address: actor.address,
       outcome: entry.outcome ?? 'success',
       detail: entry.detail ?? null,
-    });
+    };
+    await this.#store.add(event);
+    this.#events?.emit({ type: 'audit', event });
   }
 }

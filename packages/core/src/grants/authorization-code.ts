@@ -5,6 +5,7 @@
  * everything its first use issued (RFC 6749 4.1.2, RFC 9700 4.5.1).
  */
 import type { VerifiedDpopProof } from '@tollgate/jwt';
+import { AUDIT_ACTIONS } from '../audit/actions.js';
 import { DASHBOARD_CLIENT_ID } from '../authorization/dashboard-client.js';
 import { verifierMatches } from '../authorization/pkce.js';
 import { epochSeconds } from '../clock.js';
@@ -15,6 +16,7 @@ import type { TokenRequest, TokenResponse } from '../service.js';
 import type { AuthorizationCodeRecord, CodeRedemption } from '../storage/index.js';
 import type { Grant, GrantContext } from './context.js';
 import { mintAccessToken, newRefreshToken, tokenResponse } from './issue.js';
+import { auditReplay } from './replay.js';
 import { grantScopes, requireGrantedScope } from './scopes.js';
 
 const INVALID = 'The authorization code is invalid or expired';
@@ -45,7 +47,7 @@ export async function authorizationCodeGrant(
     throw new InvalidGrant('The authorization code was issued to another client');
   }
   const now = epochSeconds(context.clock);
-  if (code.consumedAt !== null) return replayed(context, code, now);
+  if (code.consumedAt !== null) return replayed(context, code, now, request.remoteAddress);
   if (code.expiresAt <= now) throw new InvalidGrant(INVALID);
   // RFC 6749 4.1.3: the redirect_uri must be identical to the authorization request's.
   if (redirectUri !== code.redirectUri)
@@ -58,7 +60,7 @@ export async function authorizationCodeGrant(
   const redemption: CodeRedemption = { accessToken: access.issued, family: refresh?.stored ?? null };
   if (!(await context.store.codes.redeem(code.codeHash, now, redemption))) {
     const raced = await context.store.codes.find(code.codeHash);
-    return replayed(context, raced ?? code, now);
+    return replayed(context, raced ?? code, now, request.remoteAddress);
   }
   return tokenResponse(grant, access, refresh?.token);
 }
@@ -96,14 +98,26 @@ function newFamily(context: GrantContext, grant: Grant, now: number) {
 }
 
 /** RFC 6749 4.1.2: a code used twice revokes what its first use issued, the refresh family with its access tokens. */
-async function replayed(context: GrantContext, code: AuthorizationCodeRecord, now: number): Promise<never> {
+async function replayed(
+  context: GrantContext,
+  code: AuthorizationCodeRecord,
+  now: number,
+  remoteAddress: string,
+): Promise<never> {
   const issued = code.issued;
   if (issued !== null) {
     if (issued.familyId !== null) await context.store.grants.revokeFamily(issued.familyId, now);
     if (issued.accessToken.expiresAt > now) {
       await context.store.revocations.add(issued.accessToken.jti, now, issued.accessToken.expiresAt);
     }
-    context.onRevoked();
+    await auditReplay(context, {
+      action: AUDIT_ACTIONS.authorizationCodeReuse,
+      clientId: code.clientId,
+      subject: code.subject,
+      username: code.username,
+      familyId: issued.familyId,
+      remoteAddress,
+    });
   }
   throw new InvalidGrant(REPLAYED);
 }

@@ -1,6 +1,8 @@
 import type { DpopReplayCache, VerifiedDpopProof } from '@tollgate/jwt';
+import type { AuditLog } from '../audit/record.js';
 import type { Clock } from '../clock.js';
 import type { ActingClient, ClientAuthenticator } from '../clients/authenticate.js';
+import type { TollgateEvents } from '../events/bus.js';
 import type { KeyRing } from '../keys/keyring.js';
 import type { TokenRequest, TokenResponse } from '../service.js';
 import type { ApiRecord, Store } from '../storage/index.js';
@@ -22,6 +24,10 @@ export interface GrantContext {
   onRevoked: () => void;
   /** Where DPoP proofs sent to the token endpoint are remembered, so each is accepted once (RFC 9449 11.1). */
   dpopReplay: DpopReplayCache;
+  /** Where a replayed refresh token or code is recorded (and so raised to webhooks). */
+  audit: AuditLog;
+  /** Told of each token issued, for metrics. */
+  events: TollgateEvents;
 }
 
 /** What a grant decided: who the token is for, for which API, with which scopes. */

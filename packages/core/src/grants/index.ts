@@ -16,22 +16,24 @@ const HANDLERS: ReadonlyMap<string, GrantHandler> = new Map<string, GrantHandler
 ]);
 
 export async function handleTokenRequest(context: GrantContext, request: TokenRequest): Promise<TokenResponse> {
-  const handler = handlerFor(context, request);
-  return handler(context, request, verifiedProofOf(context, request));
+  const { grantType, handler } = handlerFor(context, request);
+  const response = await handler(context, request, verifiedProofOf(context, request));
+  context.events.emit({ type: 'token_issued', grantType });
+  return response;
 }
 
-function handlerFor(context: GrantContext, request: TokenRequest): GrantHandler {
+function handlerFor(context: GrantContext, request: TokenRequest): { grantType: string; handler: GrantHandler } {
   const grantType = request.params.get('grant_type');
   if (grantType === undefined) {
     // The simple login: `{"username", "password"}` and nothing else is the password grant.
     if (context.passwordLogin && request.params.has('username') && request.params.has('password')) {
-      return passwordGrant;
+      return { grantType: 'password', handler: passwordGrant };
     }
     throw new InvalidRequest('The grant_type parameter is required');
   }
   const handler = HANDLERS.get(grantType);
   if (!handler) throw new UnsupportedGrantType(`Supported grant types: ${SUPPORTED_GRANT_TYPES.join(', ')}`);
-  return handler;
+  return { grantType, handler };
 }
 
 export const SUPPORTED_GRANT_TYPES = [...HANDLERS.keys()];

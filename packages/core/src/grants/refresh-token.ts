@@ -5,6 +5,7 @@
  * concurrent uses at most one succeeds, across processes and nodes alike.
  */
 import type { VerifiedDpopProof } from '@tollgate/jwt';
+import { AUDIT_ACTIONS } from '../audit/actions.js';
 import { epochSeconds } from '../clock.js';
 import { sha256Hex } from '../crypto/index.js';
 import type { ActingClient } from '../clients/authenticate.js';
@@ -21,6 +22,7 @@ import type { RefreshTokenFamilyRecord, RefreshTokenRecord, UserRecord } from '.
 import type { GrantContext } from './context.js';
 import { mintAccessToken, newRefreshToken, tokenResponse } from './issue.js';
 import { boundedByFamily, familyEndsAt } from './refresh-lifetime.js';
+import { auditReplay } from './replay.js';
 import { grantScopes, requireGrantedScope } from './scopes.js';
 
 const INVALID = 'The refresh token is invalid, expired or revoked';
@@ -55,11 +57,7 @@ export async function refreshTokenGrant(
   if (family.revokedAt !== null) throw new InvalidGrant(INVALID);
   if (familyEndsAt(family, context.refreshTokenMaxLifetimeSeconds) <= now) throw new InvalidGrant(FAMILY_ENDED);
   if (token.expiresAt <= now) throw new InvalidGrant(INVALID);
-  if (token.consumedAt !== null) {
-    await context.store.grants.revokeFamily(family.id, now);
-    context.onRevoked();
-    throw new InvalidGrant(REPLAYED);
-  }
+  if (token.consumedAt !== null) return reused(context, token, request.remoteAddress, now);
   checkKeyBinding(client, family, proof?.jkt);
   checkResource(request.resources, token);
   const api = await context.store.apis.get(token.audience);
@@ -80,11 +78,28 @@ export async function refreshTokenGrant(
   const access = await mintAccessToken(context, grant);
   const next = newRefreshToken(context, grant, family, token.scopes);
   if (!(await context.store.grants.rotate(token.id, now, next.record, access.issued))) {
-    await context.store.grants.revokeFamily(family.id, now);
-    context.onRevoked();
-    throw new InvalidGrant(REPLAYED);
+    return reused(context, token, request.remoteAddress, now);
   }
   return tokenResponse(grant, access, next.token);
+}
+
+/** A consumed token presented again, or the loser of a race for one: its whole family goes. */
+async function reused(
+  context: GrantContext,
+  token: RefreshTokenRecord,
+  remoteAddress: string,
+  now: number,
+): Promise<never> {
+  await context.store.grants.revokeFamily(token.familyId, now);
+  await auditReplay(context, {
+    action: AUDIT_ACTIONS.refreshTokenReuse,
+    clientId: token.clientId,
+    subject: token.subject,
+    username: token.username,
+    familyId: token.familyId,
+    remoteAddress,
+  });
+  throw new InvalidGrant(REPLAYED);
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Builds the management layer from the core's settings and the parts it shares with the token flows. */
-import { AuditLog } from '../audit/record.js';
+import type { AuditLog } from '../audit/record.js';
 import type { Clock } from '../clock.js';
 import type { ClientAuthenticator } from '../clients/authenticate.js';
 import type { KeyRing } from '../keys/keyring.js';
@@ -30,6 +30,7 @@ export interface ManagementParts {
   guard: BruteForceGuard;
   onRevoked: () => void;
   adminApi: ApiRecord;
+  audit: AuditLog;
 }
 
 export function createManagement(settings: ManagementSettings, parts: ManagementParts): Management {
@@ -37,7 +38,6 @@ export function createManagement(settings: ManagementSettings, parts: Management
     ...parts,
     config: resolveManagementConfig(settings.management),
     issuer: settings.issuer,
-    audit: new AuditLog(parts.store.audit, parts.clock),
     keys: {
       defaultAlg: settings.signingAlgorithm,
       propagationDelaySeconds: settings.keyPropagationDelaySeconds ?? DEFAULT_KEY_PROPAGATION_DELAY_SECONDS,

@@ -4,7 +4,6 @@
  */
 import { clientAllowance, userAllowance } from '../admin-access/allowance.js';
 import { AUDIT_ACTIONS } from '../audit/actions.js';
-import { AuditLog } from '../audit/record.js';
 import { epochSeconds } from '../clock.js';
 import { isExpired, revocationExpiresAt } from '../management/api-token-rules.js';
 import { formatScope, intersectScopes } from '../scope.js';
@@ -102,7 +101,7 @@ export async function revokeApiToken(
       (await context.store.apiTokens.revokePrevious(token.id, token.previous.jti, now, retainedUntil))
     : (await context.store.apiTokens.revoke(token.id, now, retainedUntil)) !== undefined;
   if (!revoked) return;
-  await new AuditLog(context.store.audit, context.clock).record(
+  await context.audit.record(
     { userId: null, name: 'revocation endpoint', address: request.remoteAddress },
     {
       action: AUDIT_ACTIONS.apiTokenRevoke,

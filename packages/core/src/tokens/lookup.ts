@@ -17,6 +17,7 @@ import {
   validateAccessToken,
 } from '@tollgate/jwt';
 import type { Clock } from '../clock.js';
+import type { AuditLog } from '../audit/record.js';
 import { sha256Hex } from '../crypto/index.js';
 import { REFRESH_TOKEN_PREFIX } from '../grants/issue.js';
 import { boundedByFamily } from '../grants/refresh-lifetime.js';
@@ -32,6 +33,8 @@ export interface TokenLookupContext {
   issuer: string;
   clockToleranceSeconds: number;
   refreshTokenMaxLifetimeSeconds: number;
+  /** Where a revocation of an API token through RFC 7009 is recorded. */
+  audit: AuditLog;
 }
 
 export type FoundToken =

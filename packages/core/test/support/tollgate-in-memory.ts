@@ -39,7 +39,7 @@ export interface ClientCredentials {
 
 /** What a test may add to the dependencies a harness opens its Tollgate with. */
 export type ExtraDependencies = Partial<
-  Pick<TollgateDependencies, 'revocationSignal' | 'catalogCache' | 'revocationFeed' | 'attempts'>
+  Pick<TollgateDependencies, 'revocationSignal' | 'catalogCache' | 'revocationFeed' | 'attempts' | 'events'>
 >;
 
 export interface InMemoryTollgate {
