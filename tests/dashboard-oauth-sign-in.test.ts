@@ -164,7 +164,7 @@ describe('a dashboard sign-in code', () => {
   });
   after(() => server?.stop());
 
-  it('opens one session, for its own PKCE verifier only: the same answer presented again is refused', async () => {
+  it('opens one session, for its own PKCE verifier only: the same answer presented again is refused and ends that session', async () => {
     const started = await fetch(`${server.url}/dashboard/sign-in/start`, { redirect: 'manual' });
     const stateCookie = cookiesSet(started).get(STATE_COOKIE);
     const hosted = await openSignIn(new URL(started.headers.get('location') ?? '', server.url).href);
@@ -190,6 +190,9 @@ describe('a dashboard sign-in code', () => {
     const again = await redeem();
     assert.equal(again.headers.get('location'), '/dashboard/?sign_in_error=code_rejected');
     assert.equal(cookiesSet(again).has(SESSION_COOKIE), false);
+    // RFC 6749 4.1.2: a code used twice leaked or raced, so what its first use opened is closed too.
+    const after = await fetch(`${server.url}/api/v1/session`, { headers: { cookie: `${SESSION_COOKIE}=${session}` } });
+    assert.equal(after.status, 401);
   });
 });
 

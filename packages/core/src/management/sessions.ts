@@ -59,9 +59,9 @@ export class Sessions implements SessionOperations {
 
   async signInWithCode(redemption: CodeSignIn, address: string): Promise<SignedIn> {
     this.#requireSignIn('oauth');
-    let user: UserRecord;
+    let redeemed: { user: UserRecord; sessionId: string };
     try {
-      user = await redeemDashboardCode(this.#context, redemption);
+      redeemed = await redeemDashboardCode(this.#context, redemption);
     } catch (error) {
       if (error instanceof CodeRefused) {
         const attempt = { userId: null, name: DASHBOARD_CODE_ACTOR, address };
@@ -69,7 +69,7 @@ export class Sessions implements SessionOperations {
       }
       throw error;
     }
-    return this.#open(user, address, { method: 'authorization_code' });
+    return this.#open(redeemed.user, address, { method: 'authorization_code' }, redeemed.sessionId);
   }
 
   /** Each way in refuses to work when the configuration says the dashboard signs in the other way. */
@@ -83,9 +83,13 @@ export class Sessions implements SessionOperations {
     );
   }
 
-  async #open(user: UserRecord, address: string, detail: Record<string, unknown> | null): Promise<SignedIn> {
+  async #open(
+    user: UserRecord,
+    address: string,
+    detail: Record<string, unknown> | null,
+    sessionId = randomToken(SESSION_ID_BYTES),
+  ): Promise<SignedIn> {
     const { store, clock, config } = this.#context;
-    const sessionId = randomToken(SESSION_ID_BYTES);
     const now = epochSeconds(clock);
     const record: SessionRecord = {
       idHash: sha256Hex(sessionId),
