@@ -29,6 +29,10 @@ import { registerRevocationsRoute } from './routes/revocations.js';
 import { registerRevokeRoute } from './routes/revoke.js';
 import { registerTokenRoute } from './routes/token.js';
 import type { TollgateEndpoints } from './tollgate-endpoints.js';
+import { OpenStreams } from './http/open-streams.js';
+import { countHttpRequests } from './metrics/http-metrics.js';
+import { registerMetricsRoute } from './metrics/metrics-route.js';
+import type { ServerMetrics } from './metrics/server-metrics.js';
 
 export type { TollgateEndpoints };
 
@@ -41,6 +45,8 @@ export interface AppOptions {
   dashboard?: DashboardOptions;
   /** Answers /readyz; without one the app always reports itself ready. */
   readiness?: Pick<Readiness, 'check' | 'draining' | 'noteFailure'>;
+  /** Counts requests and serves GET /metrics to a token with the `tollgate:metrics` scope; without, no /metrics. */
+  metrics?: ServerMetrics;
 }
 
 /** Requests that take longer than this to arrive in full are cut off (slow-client protection). */
@@ -99,6 +105,7 @@ export function buildApp(
     );
     done();
   });
+  if (options.metrics) countHttpRequests(app, options.metrics);
   registerBodyParsers(app);
   app.addHook('preHandler', refuseNulCharacters);
   app.setErrorHandler(createErrorHandler(config.bodyLimitBytes));
@@ -111,10 +118,14 @@ export function buildApp(
   registerIntrospectRoute(app, tollgate);
   registerDiscoveryRoute(app, tollgate);
   registerJwksRoute(app, tollgate);
-  registerRevocationsRoute(app, {
-    authenticateClient: tollgate.authenticateClient.bind(tollgate),
-    revocationFeed: tollgate.revocationFeed,
-  });
+  const revocationStreams = new OpenStreams();
+  options.metrics?.watchRevocationStreams(revocationStreams);
+  registerRevocationsRoute(
+    app,
+    { authenticateClient: tollgate.authenticateClient.bind(tollgate), revocationFeed: tollgate.revocationFeed },
+    { openStreams: revocationStreams },
+  );
+  if (options.metrics) registerMetricsRoute(app, tollgate, options.metrics, config.bodyLimitBytes);
   registerApiTokenUsageRoute(app, tollgate);
   registerAdminApi(app, tollgate, config.bodyLimitBytes);
   registerDashboardSignInRoutes(app, tollgate, options.dashboard?.signIn ?? 'password');

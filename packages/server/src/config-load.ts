@@ -40,6 +40,7 @@ export const ENVIRONMENT_VARIABLES = {
   TOLLGATE_SESSION_TTL: 'management.sessionTtl',
   TOLLGATE_SESSION_IDLE_TIMEOUT: 'management.sessionIdleTimeout',
   TOLLGATE_DASHBOARD_SIGN_IN: 'dashboard.signIn',
+  TOLLGATE_METRICS_LISTEN: 'metrics.listen',
 } as const;
 
 /** Command-line flags (as the CLI names them) and the config field each one sets. */
@@ -54,6 +55,7 @@ export const FLAGS = {
   tlsCert: { flag: '--tls-cert', field: 'tls.certFile' },
   tlsKey: { flag: '--tls-key', field: 'tls.keyFile' },
   logLevel: { flag: '--log-level', field: 'logLevel' },
+  metricsListen: { flag: '--metrics-listen', field: 'metrics.listen' },
 } as const;
 
 export type FlagValues = Partial<Record<keyof typeof FLAGS, string>>;

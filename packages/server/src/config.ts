@@ -16,6 +16,7 @@ import { isPostgresLocation } from '@tollgate/store-sql';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
 import { hostForUrl, isAddressOrCidr, isLoopbackHost } from '@tollgate/transport';
+import { listenAddress } from './metrics/listen-address.js';
 
 export { LOG_LEVELS, SIGNING_ALGORITHMS };
 
@@ -123,6 +124,9 @@ const dashboard = z
   })
   .prefault({});
 
+/** The private metrics listener (docs/metrics.md); off unless `listen` is set. */
+const metrics = z.strictObject({ listen: listenAddress.optional() }).prefault({});
+
 const fields = z.strictObject({
   host: z.string().min(1, { error: 'must not be empty' }).default('127.0.0.1'),
   port: integer(0, 65_535).default(8080),
@@ -176,6 +180,7 @@ const fields = z.strictObject({
   bruteForce,
   management,
   dashboard,
+  metrics,
   logLevel,
 });
 
@@ -183,6 +188,16 @@ export const configSchema = fields.transform((input, ctx) => {
   const issuer = resolveIssuer(input.issuer, { host: input.host, port: input.port, tls: input.tls !== undefined });
   if ('problem' in issuer) {
     ctx.addIssue({ code: 'custom', path: ['issuer'], message: issuer.problem });
+    return z.NEVER;
+  }
+  // The same rule as every listener: plain HTTP only where nobody else can listen in.
+  const metricsHost = input.metrics.listen?.host;
+  if (metricsHost !== undefined && input.tls === undefined && !isLoopbackHost(metricsHost)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['metrics', 'listen'],
+      message: `plain HTTP is served only on a loopback address (${metricsHost} is not): configure tls or listen on 127.0.0.1`,
+    });
     return z.NEVER;
   }
   const {

@@ -18,6 +18,8 @@ import { type OpenedTollgate, openTollgateFromConfig } from './open.js';
 import { Readiness } from './readiness.js';
 import { type SharedState, openSharedState } from './redis.js';
 import { RequestsInFlight, closeWithin } from './shutdown.js';
+import { type MetricsListener, startMetricsListener } from './metrics/metrics-listener.js';
+import { ServerMetrics } from './metrics/server-metrics.js';
 
 export { KEY_RELOAD_INTERVAL_MS, PURGE_INTERVAL_MS } from './background.js';
 
@@ -68,17 +70,23 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
     throw error;
   }
   const readiness = new Readiness({ ping: opened.ping, probeWrite: opened.probeWrite, logger });
-  let app: FastifyInstance;
+  const metrics = new ServerMetrics();
+  metrics.observe(opened.tollgate.events);
+  let app: FastifyInstance | undefined;
   let inFlight: RequestsInFlight;
+  let metricsListener: MetricsListener | undefined;
   try {
     const dashboard = { signIn: config.dashboard.signIn };
-    app = buildApp(opened.tollgate, config, logger, { readiness, dashboard, ...(tls ? { tls } : {}) });
-    inFlight = new RequestsInFlight(app.server);
-    await app.listen({ host: config.host, port: config.port });
+    const built = buildApp(opened.tollgate, config, logger, { readiness, dashboard, metrics, ...(tls ? { tls } : {}) });
+    app = built;
+    inFlight = new RequestsInFlight(built.server);
+    await built.listen({ host: config.host, port: config.port });
+    if (config.metrics.listen) metricsListener = await startMetricsListener(config.metrics.listen, metrics, tls);
   } catch (error) {
-    await Promise.allSettled([opened.close(), shared.close()]);
+    await Promise.allSettled([app?.close(), opened.close(), shared.close()]);
     throw error;
   }
+  if (metricsListener) logger.info({ url: metricsListener.url }, 'metrics listener started');
   if (!tls && !isLoopbackHost(config.host)) {
     logger.warn(
       `Listening on ${config.host} without TLS: plain-HTTP requests are refused unless they come from loopback ` +
@@ -107,6 +115,7 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
       stopPurging();
       stopEndingGrace();
       readiness.stop();
+      await metricsListener?.close();
       await closeWithin(app, inFlight, config.shutdownGraceSeconds * 1000, logger);
       opened.tollgate.revocationFeed.stop();
       await releaseAll(opened, shared, logger);

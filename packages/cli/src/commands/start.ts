@@ -12,6 +12,7 @@ interface StartOptions extends GlobalOptions {
   tlsKey?: string;
   logLevel?: string;
   redis?: string;
+  metricsListen?: string;
   /** Commander's `--no-migrate`: false when given. */
   migrate?: boolean;
 }
@@ -27,6 +28,7 @@ export function registerStartCommand(program: Command, cli: Cli): void {
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .addOption(new Option('--log-level <level>', 'log level (default: info)').choices(LOG_LEVELS))
     .option('--redis <url>', 'redis:// URL shared by several nodes (default: REDIS_URL; none: single node)')
+    .option('--metrics-listen <host:port>', 'serve GET /metrics there, e.g. 127.0.0.1:9464 (default: off)')
     .option('--no-migrate', 'do not migrate the database; refuse to start if its schema is behind')
     .action(async (_options: StartOptions, command: Command) => {
       const options = command.optsWithGlobals<StartOptions>();
@@ -38,6 +40,7 @@ export function registerStartCommand(program: Command, cli: Cli): void {
         tlsKey: options.tlsKey,
         logLevel: options.logLevel,
         redis: options.redis,
+        metricsListen: options.metricsListen,
         migrate: options.migrate === false ? 'false' : undefined,
       });
       // The HTTP stack is loaded only here, so the admin commands start quickly.

@@ -17,6 +17,8 @@ export const ADMIN_SCOPES = Object.freeze([
   'tollgate:keys:read',
   'tollgate:keys:write',
   'tollgate:audit:read',
+  // Reading GET /metrics on the public port (docs/metrics.md); it allows no admin API operation.
+  'tollgate:metrics',
 ] as const);
 
 export type AdminScope = (typeof ADMIN_SCOPES)[number];

@@ -56,6 +56,11 @@ export class EventStream {
     return this.#endReason === undefined && !this.#response.destroyed;
   }
 
+  /** Bytes written that the client has not yet taken: its lag behind the stream (writableLength, as #write). */
+  get backlogBytes(): number {
+    return this.#response.writableLength;
+  }
+
   /** The reconnection delay the client should use (the `retry` field), in milliseconds. */
   retry(ms: number): void {
     this.#write(`retry: ${Math.round(ms)}\n\n`);

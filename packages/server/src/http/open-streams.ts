@@ -28,6 +28,17 @@ export class OpenStreams {
     this.#streams.delete(stream);
   }
 
+  get size(): number {
+    return this.#streams.size;
+  }
+
+  /** The largest number of bytes any open stream has written that its client has not yet taken. */
+  largestBacklogBytes(): number {
+    let largest = 0;
+    for (const stream of this.#streams) largest = Math.max(largest, stream.backlogBytes);
+    return largest;
+  }
+
   /** Ends every open stream and refuses new ones from now on. Irreversible. */
   endAll(): void {
     this.#closing = true;

@@ -47,6 +47,8 @@ export interface RevocationStreamOptions {
   pingIntervalMs?: number;
   /** Default 1 MiB. */
   maxBufferedBytes?: number;
+  /** Where the open streams are kept; pass one to read its size (metrics). A fresh one by default. */
+  openStreams?: OpenStreams;
 }
 
 export const RECONNECT_DELAY_MS = 1000;
@@ -58,7 +60,7 @@ export function registerRevocationsRoute(
   source: RevocationStreamSource,
   options: RevocationStreamOptions = {},
 ): void {
-  const openStreams = new OpenStreams();
+  const openStreams = options.openStreams ?? new OpenStreams();
   // Open streams would otherwise hold app.close() until every client hung up; streams still being
   // authenticated at this point are refused when they get to open (OpenStreams.admit).
   app.addHook('preClose', (done) => {
