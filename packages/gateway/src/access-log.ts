@@ -9,6 +9,7 @@ import type { VerifiedToken } from '@tollgate/verify';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LOG_LEVELS } from './config.js';
 import type { Route } from './routes.js';
+import { countRequest } from './metrics/gateway-metrics.js';
 
 export interface AccessLogEntry {
   method: string | undefined;
@@ -61,6 +62,8 @@ export function createGatewayLogger(options: {
 }
 
 export function logAccess(logger: Logger, entry: AccessLogEntry): void {
+  // Every answer is logged here, so it is counted here too.
+  countRequest(entry);
   const level = entry.status >= 500 ? 'warn' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   const line: Record<string, unknown> = {

@@ -18,6 +18,7 @@ import {
   rateLimitKeys,
 } from './rate-limit.js';
 import type { Route, RouteTable } from './routes.js';
+import { countAuthorizeRefusal } from './metrics/gateway-metrics.js';
 
 export interface Refusal {
   status: number;
@@ -211,5 +212,6 @@ export function invalidRequest(description: string): Refusal {
 }
 
 function refused(refusal: Refusal, path?: string, route?: Route, token?: VerifiedToken): Refused {
+  countAuthorizeRefusal(refusal, route?.prefix);
   return { allowed: false, refusal, route, path, token };
 }

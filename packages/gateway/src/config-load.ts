@@ -22,7 +22,12 @@ export const REDIS_URL_VARIABLE = 'REDIS_URL';
 export const DPOP_NONCE_SECRET_VARIABLE = 'TOLLGATE_GATEWAY_DPOP_NONCE_SECRET';
 
 /** Fields holding paths: in the config file they are relative to the file's folder, as in the server's config. */
-const PATH_FIELDS = new Set(['listen.tls.certFile', 'listen.tls.keyFile']);
+const PATH_FIELDS = new Set([
+  'listen.tls.certFile',
+  'listen.tls.keyFile',
+  'metrics.listen.tls.certFile',
+  'metrics.listen.tls.keyFile',
+]);
 
 export class GatewayConfigError extends ConfigProblems {
   constructor(problems: string[]) {

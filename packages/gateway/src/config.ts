@@ -7,6 +7,7 @@ import { LOG_LEVELS, filePath, flag, integer, logLevel, redisUrl } from '@tollga
 import { z } from 'zod';
 import { isAddressOrCidr, isLoopbackHost } from '@tollgate/transport';
 import { normalisePath } from './path.js';
+import { checkMetricsListener, metricsSettings } from './metrics/metrics-config.js';
 
 export { LOG_LEVELS };
 export const DEFAULT_FORWARD_AUTH_PATH = '/_tollgate/auth';
@@ -219,6 +220,8 @@ const fields = z.strictObject({
   maxTokenLifetimeSeconds: integer(1, 31_536_000).optional(),
   /** Refuse every token (503) once the revocation stream has been down this long. Default: fail open. */
   failClosedAfterMs: integer(1_000, 86_400_000).optional(),
+  /** A listener serving GET /metrics (docs/metrics.md); off by default. */
+  metrics: metricsSettings,
   forwardAuth: z
     .strictObject({
       enabled: flag.default(false),
@@ -253,6 +256,7 @@ export const gatewayConfigSchema = fields.superRefine((config, ctx) => {
   const headers = Object.values(config.identityHeaders).map((name) => name.toLowerCase());
   if (new Set(headers).size !== headers.length) problem(['identityHeaders'], 'the three header names must differ');
   checkForwardAuth(config, problem);
+  checkMetricsListener(config.metrics, problem);
   for (const [index, entry] of config.routes.entries()) checkRoute(entry, index, config, problem);
   checkOverlaps(config.routes, problem);
 });

@@ -24,3 +24,4 @@ export {
   type RateLimitDecision,
 } from './rate-limit.js';
 export { normalisePath, normaliseRequestTarget } from './path.js';
+export { countRefusal, REFUSAL_REASONS, type RefusalReason } from './metrics/gateway-metrics.js';

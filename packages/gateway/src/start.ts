@@ -3,6 +3,7 @@
  * request), one connection pool per upstream origin, and a bare node:http / node:https server whose handlers
  * are proxy.ts (requests, forward-auth) and websocket.ts (upgrades).
  */
+import cluster from 'node:cluster';
 import { readFile } from 'node:fs/promises';
 import { type Server, createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -15,7 +16,8 @@ import type { DestinationStream, Logger } from 'pino';
 import { createGatewayLogger } from './access-log.js';
 import type { GatewayConfig } from './config.js';
 import { headerPolicy } from './headers.js';
-import { hostForUrl, isLoopbackHost, trustedProxies } from '@tollgate/transport';
+import { type MetricsListener, hostForUrl, isLoopbackHost, trustedProxies } from '@tollgate/transport';
+import { startLocalMetricsListener } from './metrics/metrics-listener.js';
 import { createRequestHandler } from './proxy.js';
 import type { ForwardAuthEndpoint, GatewayRuntime } from './runtime.js';
 import { type RateLimiter, WindowCounterRateLimiter } from './rate-limit.js';
@@ -42,6 +44,8 @@ export interface GatewayOptions {
 
 export interface RunningGateway {
   url: string;
+  /** Where GET /metrics is served (`metrics.listen`); undefined when off, and in a worker (the primary serves it). */
+  metricsUrl?: string;
   /** Stops accepting, lets in-flight requests finish (up to a grace period), closes tunnels and pools. Idempotent. */
   close(): Promise<void>;
 }
@@ -78,9 +82,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   server.on('checkContinue', (req, res) => handleRequest(req, res, true));
   server.on('upgrade', createUpgradeHandler(runtime, { ...config.timeouts, tunnels }));
 
+  let metricsListener: MetricsListener | undefined;
   try {
     await listen(server, config.listen.host, config.listen.port);
+    // With --workers N the primary serves every worker's counts (workers.ts); a worker serves none.
+    if (cluster.isPrimary) metricsListener = await startLocalMetricsListener(config);
   } catch (error) {
+    server.close();
     await Promise.all([pools.close(), limiter.close?.(), verifier?.close(), replayCache?.close?.()]);
     throw error;
   }
@@ -89,11 +97,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   if (!config.listen.tls && !isLoopbackHost(config.listen.host)) {
     logger.warn('listening without TLS: plain HTTP is refused unless it comes from loopback or a trusted proxy');
   }
-  logger.info({ url, routes: routes.routes.length }, 'gateway started');
+  logger.info({ url, routes: routes.routes.length, metricsUrl: metricsListener?.url }, 'gateway started');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= shutDown(server, tunnels, async () => {
+      await metricsListener?.close();
       await pools.close();
       await verifier?.close();
       await limiter.close?.();
@@ -102,7 +111,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     });
     return closing;
   };
-  return { url, close };
+  return { url, close, ...(metricsListener ? { metricsUrl: metricsListener.url } : {}) };
 }
 
 /** How long close() waits for buffered log lines to be written (a stdout nobody reads must not hold it up). */

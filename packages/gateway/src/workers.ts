@@ -15,6 +15,7 @@ import type { GatewayConfig } from './config.js';
 import { DPOP_NONCE_SECRET_VARIABLE } from './config-load.js';
 import { IpcWindowCounter, serveWindowCounter } from './ipc-window-counter.js';
 import { type GatewayOptions, type RunningGateway, startGateway } from './start.js';
+import { answerMetricsRequests, startClusterMetricsListener } from './metrics/metrics-listener.js';
 
 /** A worker that died is replaced after this pause, so one that dies at once cannot spin the primary. */
 const RESTART_DELAY_MS = 1_000;
@@ -51,7 +52,12 @@ export async function startGatewayWorkers(config: GatewayConfig, workers: number
   const primary = new Primary(config, createGatewayLogger({ level: config.logLevel }));
   try {
     const urls = await Promise.all(Array.from({ length: workers }, () => primary.fork()));
-    return { url: urls[0] as string, close: () => primary.close() };
+    const metrics = await startClusterMetricsListener(config);
+    const close = async () => {
+      await metrics?.close();
+      return primary.close();
+    };
+    return { url: urls[0] as string, close };
   } catch (error) {
     await primary.close();
     throw error;
@@ -139,6 +145,7 @@ class Primary {
 export async function startGatewayWorker(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   if (!cluster.isWorker) throw new Error('startGatewayWorker runs in a worker process');
   const counter = config.redis === undefined ? new IpcWindowCounter() : undefined;
+  answerMetricsRequests();
   const gateway = await startGateway(config, counter === undefined ? options : { ...options, counter });
   const listening: ListeningMessage = { tollgate: 'listening', url: gateway.url };
   process.send?.(listening);

@@ -13,12 +13,11 @@ import { endGracePeriodsPeriodically, purgePeriodically, reloadKeysPeriodically 
 import { warnIfSigningAlgorithmDiffers } from './key-algorithm.js';
 import { type ServerConfig, resolveIssuer } from './config.js';
 import { createLogger } from './logging.js';
-import { hostForUrl, isLoopbackHost } from '@tollgate/transport';
+import { type MetricsListener, hostForUrl, isLoopbackHost, startMetricsListener } from '@tollgate/transport';
 import { type OpenedTollgate, openTollgateFromConfig } from './open.js';
 import { Readiness } from './readiness.js';
 import { type SharedState, openSharedState } from './redis.js';
 import { RequestsInFlight, closeWithin } from './shutdown.js';
-import { type MetricsListener, startMetricsListener } from './metrics/metrics-listener.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 
 export { KEY_RELOAD_INTERVAL_MS, PURGE_INTERVAL_MS } from './background.js';
@@ -81,7 +80,8 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
     app = built;
     inFlight = new RequestsInFlight(built.server);
     await built.listen({ host: config.host, port: config.port });
-    if (config.metrics.listen) metricsListener = await startMetricsListener(config.metrics.listen, metrics, tls);
+    if (config.metrics.listen)
+      metricsListener = await startMetricsListener(config.metrics.listen, () => metrics.scrape(), tls);
   } catch (error) {
     await Promise.allSettled([app?.close(), opened.close(), shared.close()]);
     throw error;

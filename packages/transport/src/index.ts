@@ -9,3 +9,4 @@ export {
   unmappedAddress,
 } from './addresses.js';
 export { HSTS, type TransportFacts, type TransportVerdict, judgeTransport } from './https-only.js';
+export { type ListenAddress, type MetricsListener, type Scrape, startMetricsListener } from './metrics-listener.js';

@@ -1,12 +1,12 @@
 /**
- * The private metrics listener (`metrics.listen`): GET /metrics without a token, for a Prometheus on the same
- * machine or network segment, apart from the public port as Hydra keeps its admin surface apart. Off by default.
- * Plain HTTP only on loopback; elsewhere it serves HTTPS with the server's certificate (config.ts refuses otherwise).
+ * The private metrics listener of the server and the gateway (`metrics.listen`, docs/metrics.md): GET /metrics
+ * without a token, for a Prometheus on the same machine or network, apart from the public port as Hydra keeps its
+ * admin surface apart. Plain HTTP only on loopback, as every Tollgate listener; elsewhere HTTPS. Each config
+ * refuses a plain off-loopback address with the line it came from; this check is the last line of defence.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { hostForUrl } from '@tollgate/transport';
-import type { ServerMetrics } from './server-metrics.js';
+import { hostForUrl, isLoopbackHost } from './addresses.js';
 
 export interface MetricsListener {
   readonly url: string;
@@ -18,14 +18,18 @@ export interface ListenAddress {
   port: number;
 }
 
-type Scrape = () => Promise<{ contentType: string; body: string }>;
+/** The exposition text and its content type (prom-client's `registry.contentType`). */
+export type Scrape = () => Promise<{ contentType: string; body: string }>;
 
 export async function startMetricsListener(
   address: ListenAddress,
-  metrics: Pick<ServerMetrics, 'scrape'>,
+  scrape: Scrape,
   tls?: { cert: Buffer; key: Buffer },
 ): Promise<MetricsListener> {
-  const handler = answerScrapes(() => metrics.scrape());
+  if (tls === undefined && !isLoopbackHost(address.host)) {
+    throw new TypeError(`the metrics listener serves plain HTTP only on a loopback address, not ${address.host}`);
+  }
+  const handler = answerScrapes(scrape);
   const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -47,7 +51,7 @@ export async function startMetricsListener(
 }
 
 /** GET (or HEAD) /metrics answers the exposition; every other request a short plain-text refusal. */
-export function answerScrapes(scrape: Scrape) {
+function answerScrapes(scrape: Scrape) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const path = (request.url ?? '').split('?')[0];
     if (path !== '/metrics') {
