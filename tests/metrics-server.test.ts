@@ -33,6 +33,7 @@ describe('server metrics', () => {
   let app: ClientCredentials;
   let scraper: ClientCredentials;
   let reader: ClientCredentials;
+  let automation: ClientCredentials;
   let adminApi: string;
 
   before(async () => {
@@ -54,11 +55,12 @@ describe('server metrics', () => {
       addUser(server, BOB.username, BOB.password, ['read:data']),
       addUser(server, MALLORY.username, MALLORY.password, ['read:data']),
     ]);
-    [service, app, scraper, reader] = await Promise.all([
+    [service, app, scraper, reader, automation] = await Promise.all([
       addClient(server, 'service', { scopes: ['read:data'] }),
       addClient(server, 'app', { scopes: ['read:data'], grants: ['password', 'refresh_token'] }),
       addClient(server, 'scraper', { scopes: ['tollgate:metrics'] }),
       addClient(server, 'reader', { scopes: ['tollgate:tokens:read'] }),
+      addClient(server, 'automation', { scopes: ['tollgate:admin'] }),
     ]);
   });
   after(() => server?.stop());
@@ -212,6 +214,13 @@ describe('server metrics', () => {
     });
     const { samples } = await scrape(`${server.url}/metrics`, scraperToken.access_token);
     assert.ok(samples.some((sample) => sample.name === 'tollgate_tokens_issued_total'));
+
+    // tollgate:admin allows everything, this too.
+    const adminToken = await clientCredentialsToken(server.url, automation, {
+      resource: adminApi,
+      scope: 'tollgate:admin',
+    });
+    await scrape(`${server.url}/metrics`, adminToken.access_token);
   });
 
   it('refuses to start a plain-HTTP metrics listener off loopback', async () => {

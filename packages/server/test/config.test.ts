@@ -331,3 +331,35 @@ describe('management settings', () => {
     assert.match(String(unknown), /m\.json:1: management\.ttl: is not a known setting$/);
   });
 });
+
+describe('metrics.listen', () => {
+  it('is off by default', () => {
+    assert.equal(loadConfig().metrics.listen, undefined);
+  });
+
+  it('takes host:port from the environment and the flag, IPv6 in brackets', () => {
+    const fromEnv = loadConfig({ env: { TOLLGATE_METRICS_LISTEN: '127.0.0.1:9464' } });
+    assert.deepEqual(fromEnv.metrics.listen, { host: '127.0.0.1', port: 9464 });
+    const fromFlag = loadConfig({ flags: { metricsListen: '[::1]:9999' } });
+    assert.deepEqual(fromFlag.metrics.listen, { host: '::1', port: 9999 });
+  });
+
+  it('refuses what is not host:port, naming the source', () => {
+    for (const value of ['9464', '127.0.0.1', '127.0.0.1:70000', 'a b:1']) {
+      assert.deepEqual(
+        problemsOf(() => loadConfig({ env: { TOLLGATE_METRICS_LISTEN: value } })),
+        ['metrics.listen (from TOLLGATE_METRICS_LISTEN): must be host:port, such as 127.0.0.1:9464 or [::1]:9464'],
+      );
+    }
+  });
+
+  it('refuses plain HTTP off loopback, and takes the address with TLS', () => {
+    const [problem] = problemsOf(() => loadConfig({ flags: { metricsListen: '0.0.0.0:9464' } }));
+    assert.match(
+      problem ?? '',
+      /^metrics\.listen.*plain HTTP is served only on a loopback address \(0\.0\.0\.0 is not\)/,
+    );
+    const tls = loadConfig({ flags: { metricsListen: '0.0.0.0:9464', tlsCert: 'c.pem', tlsKey: 'k.pem' } });
+    assert.deepEqual(tls.metrics.listen, { host: '0.0.0.0', port: 9464 });
+  });
+});
