@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { assertAdminError } from './support/admin-api.js';
 import { assertBearerRefusal } from './support/challenge.js';
@@ -12,6 +13,7 @@ import { type ClientCredentials, basicAuthorization, postForm, request } from '.
 import { baseline, scrape, sampleValue } from './support/metrics.js';
 import { freePort } from './support/ports.js';
 import { USER_API, addApi, addClient, addUser } from './support/seed.js';
+import { makeSelfSignedCertificate } from './support/tls.js';
 import { type TollgateProcess, startTollgate } from './support/tollgate.js';
 import { clientCredentialsToken, passwordToken, refreshRequest, revoke } from './support/tokens.js';
 import { waitUntil } from './support/wait.js';
@@ -221,6 +223,34 @@ describe('server metrics', () => {
       scope: 'tollgate:admin',
     });
     await scrape(`${server.url}/metrics`, adminToken.access_token);
+  });
+
+  it('serves the metrics listener over HTTPS when the server has a certificate', async () => {
+    const certificate = makeSelfSignedCertificate();
+    const metricsPort = await freePort();
+    const secure = await startTollgate({
+      tls: { certFile: certificate.certFile, keyFile: certificate.keyFile },
+      env: { TOLLGATE_METRICS_LISTEN: `127.0.0.1:${metricsPort}` },
+    }).catch((error: unknown) => {
+      certificate.remove();
+      throw error;
+    });
+    try {
+      // The client trusts exactly the throwaway certificate: the handshake is proven, not skipped.
+      const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        httpsGet(`https://127.0.0.1:${metricsPort}/metrics`, { ca: certificate.certPem }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        }).on('error', reject);
+      });
+      assert.equal(answer.status, 200, answer.text);
+      assert.match(answer.text, /^# HELP tollgate_/m);
+    } finally {
+      await secure.stop();
+      certificate.remove();
+    }
   });
 
   it('refuses to start a plain-HTTP metrics listener off loopback', async () => {
