@@ -214,6 +214,12 @@ async function main(): Promise<number> {
       const notes = peers.skipped.map((reason) => `\n_${reason}_\n`).join('');
       const table = peers.table === '' ? '' : `\n${peers.table}\n`;
       process.stdout.write(`\n### Gateway beside HAProxy and nginx (${peers.pinning})\n${notes}${table}`);
+      if (peers.boundTable !== '') {
+        summary.gatewayBoundVsHaproxy = peers.boundVsHaproxy;
+        process.stdout.write(
+          `\n### Gateway against the bound: bare proxy + raw verify, same run\n\n${peers.boundTable}\n`,
+        );
+      }
     }
     if (SECTIONS.includes('startup')) {
       const startup = await runStartupBench();

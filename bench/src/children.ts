@@ -39,10 +39,11 @@ export function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Forks `bench/dist/src/<script>` with `args` and resolves once it reported its URL. */
-export function startChild(script: string, args: readonly string[]): Promise<Child> {
+/** Forks `bench/dist/src/<script>` with `args` (and `nodeArgs`) and resolves once it reported its URL. */
+export function startChild(script: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<Child> {
   const path = fileURLToPath(new URL(`./${script}`, import.meta.url));
-  const child = fork(path, [...args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const execArgv = [...process.execArgv, ...nodeArgs];
+  const child = fork(path, [...args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve, reject) => {

@@ -3,7 +3,10 @@
  *   - HAProxy `jwt_verify` (peers/haproxy.ts) against the Tollgate gateway with its access log off, ES256 and
  *     RS256, every request verifying: BENCH_GATEWAY_TOKENS (default 12,000) distinct tokens taken in turn, more
  *     than the gateway's verification cache holds (10,000), so no request is answered from it;
- *   - nginx as a plain proxy (peers/nginx.ts) against the Tollgate gateway's public route (no token check).
+ *   - nginx as a plain proxy (peers/nginx.ts) against the Tollgate gateway's public route (no token check);
+ *   - the bare node:http proxy (bare-proxy.ts) in the same rounds, sent the same tokens, whose CPU per request plus
+ *     that of a raw crypto.verify is the least a Node gateway can spend (gateway-bound.ts).
+ * BENCH_GATEWAY_CPU_PROF_DIR runs each Tollgate gateway under `node --cpu-prof` into that folder, to profile it.
  * The gateway or proxy under test is pinned to the server core, autocannon and the upstream to the other
  * (pinning.ts); rows take turns in rounds (rounds.ts). A missing binary skips its rows with the reason.
  */
@@ -11,13 +14,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Child, startChild } from './children.js';
+import { type BoundRow, boundOf, boundTable, rawVerifyMicros } from './gateway-bound.js';
 import { type GatewayVariant, gatewayConfig } from './gateway-bench.js';
 import { type Issuer, type Issuers, TOKEN_SCOPE } from './issuers.js';
-import { type MeasuredPair, type Pair, cpuRatio, interleave, peerTable, regroup } from './peer-table.js';
+import { type Pair, cpuRatio, interleave, peerTable, regroup } from './peer-table.js';
 import { haproxyBinary, haproxyVersion, startHaproxyJwt } from './peers/haproxy.js';
 import { nginxBinary, nginxVersion, startNginx } from './peers/nginx.js';
 import { pinLoadGenerator } from './pinning.js';
-import { type LoadTarget, measureInRounds } from './rounds.js';
+import { type LoadTarget, type Measured, measureInRounds } from './rounds.js';
 import { freePort } from './scale-infra.js';
 import { API } from './seed.js';
 import { publicKeyOf } from './verify-bench.js';
@@ -36,6 +40,10 @@ export interface GatewayPeersReport {
   skipped: string[];
   /** Gateway CPU per request ÷ HAProxy's, every request verifying. */
   cpuVsHaproxy: Partial<Record<JwtAlgorithm, number>>;
+  /** (Bare proxy + raw crypto.verify) CPU ÷ HAProxy's: the lowest ratio a Node gateway can reach. */
+  boundVsHaproxy: Partial<Record<JwtAlgorithm, number>>;
+  /** The bound's parts beside the gateway and HAProxy; empty without HAProxy rows. */
+  boundTable: string;
   failed: boolean;
 }
 
@@ -64,9 +72,19 @@ async function startOrSkip<T>(skipped: string[], rows: string, start: () => Prom
   }
 }
 
-function target(name: string, url: string, pid: number | undefined, authorizations?: string[]): LoadTarget {
+function target(name: string, url: string, pid: number | undefined, authorizations?: readonly string[]): LoadTarget {
   if (pid === undefined) throw new Error(`${name}: no process id to measure`);
   return { name, url: `${url}/data`, pid, ...(authorizations === undefined ? {} : { authorizations }) };
+}
+
+function withoutScheme(authorization: string): string {
+  return authorization.slice('Bearer '.length);
+}
+
+/** `--cpu-prof` into BENCH_GATEWAY_CPU_PROF_DIR when it is set (the profile is written when the gateway exits). */
+function profilingArguments(): string[] {
+  const directory = process.env.BENCH_GATEWAY_CPU_PROF_DIR;
+  return directory === undefined || directory === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${directory}`];
 }
 
 export async function runGatewayPeersBench(issuers: Issuers): Promise<GatewayPeersReport> {
@@ -86,12 +104,14 @@ export async function runGatewayPeersBench(issuers: Issuers): Promise<GatewayPee
     const setup = { issuer: issuer.server.url, audience: API, token: issuer.token, client: issuer.seeded.client };
     const folder = join(directory, name);
     mkdirSync(folder);
-    return keep(await startChild('gateway-runner.js', [gatewayConfig(folder, setup, upstream.url, variant)]));
+    const config = gatewayConfig(folder, setup, upstream.url, variant);
+    return keep(await startChild('gateway-runner.js', [config], profilingArguments()));
   };
   try {
     const upstream = keep(await startChild('bench-upstream.js', []));
     pinning.pinHelper(upstream.pid);
     const pairs: { algorithm: JwtAlgorithm | undefined; pair: Pair<LoadTarget> }[] = [];
+    const rawVerify: Partial<Record<JwtAlgorithm, number>> = {};
     for (const algorithm of haproxy === undefined ? [] : JWT_ALGORITHMS) {
       const issuer = await issuers.get(algorithm);
       const publicKey = await publicKeyOf(issuer.server.url, issuer.token);
@@ -126,6 +146,8 @@ export async function runGatewayPeersBench(issuers: Issuers): Promise<GatewayPee
       await expectRefusal(pair.ours, wronglySigned);
       await expectRefusal(pair.peer, wronglySigned);
       pairs.push({ algorithm, pair });
+      process.stderr.write(`measuring raw crypto.verify of the ${algorithm} tokens...\n`);
+      rawVerify[algorithm] = rawVerifyMicros(algorithm, publicKey, authorizations.map(withoutScheme));
     }
     const peer =
       nginx === undefined
@@ -143,30 +165,43 @@ export async function runGatewayPeersBench(issuers: Issuers): Promise<GatewayPee
       pairs.push({ algorithm: undefined, pair });
     }
     if (pairs.length === 0) {
-      return { table: '', pinning: pinning.description, skipped, cpuVsHaproxy: {}, failed: false };
+      const none = { cpuVsHaproxy: {}, boundVsHaproxy: {}, boundTable: '' };
+      return { table: '', pinning: pinning.description, skipped, ...none, failed: false };
     }
-    const targets = interleave(pairs.map(({ pair }) => pair));
+    const bare = keep(await startChild('bare-proxy.js', [upstream.url]));
+    const bareTarget = target('bare node:http proxy, no auth', bare.url, bare.pid, pairs[0]?.pair.ours.authorizations);
+    // Last, so regroup() pairs the others as before and leaves it out.
+    const targets = [...interleave(pairs.map(({ pair }) => pair)), bareTarget];
     for (const each of targets) pinning.pinServer(each.pid);
-    const measured = regroup(
-      await measureInRounds(targets, {
-        label: 'gateway peers',
-        rounds: ROUNDS,
-        secondsPerRound: SECONDS_PER_ROUND,
-        connections: CONNECTIONS,
-        warmUpSeconds: 1,
-      }),
-    );
+    const rows = await measureInRounds(targets, {
+      label: 'gateway peers',
+      rounds: ROUNDS,
+      secondsPerRound: SECONDS_PER_ROUND,
+      connections: CONNECTIONS,
+      warmUpSeconds: 1,
+    });
+    const measured = regroup(rows);
+    const bareProxy = rows[rows.length - 1] as Measured;
     const cpuVsHaproxy: Partial<Record<JwtAlgorithm, number>> = {};
+    const boundVsHaproxy: Partial<Record<JwtAlgorithm, number>> = {};
+    const boundRows: BoundRow[] = [];
     pairs.forEach(({ algorithm }, index) => {
       const pair = measured[index];
-      if (algorithm !== undefined && pair !== undefined) cpuVsHaproxy[algorithm] = cpuRatio(pair);
+      const raw = algorithm === undefined ? undefined : rawVerify[algorithm];
+      if (algorithm === undefined || pair === undefined || raw === undefined) return;
+      cpuVsHaproxy[algorithm] = cpuRatio(pair);
+      const row = { algorithm, gateway: pair.ours, haproxy: pair.peer, rawVerifyMicros: raw };
+      boundRows.push(row);
+      boundVsHaproxy[algorithm] = boundOf(row, bareProxy).boundVsHaproxy;
     });
     return {
       table: peerTable('GET /data, access logs off', measured),
       pinning: pinning.description,
       skipped,
       cpuVsHaproxy,
-      failed: measured.some((pair: MeasuredPair) => pair.ours.failures + pair.peer.failures > 0),
+      boundVsHaproxy,
+      boundTable: boundRows.length === 0 ? '' : boundTable(boundRows, bareProxy),
+      failed: rows.some((row) => row.failures > 0),
     };
   } finally {
     pinning.release();

@@ -16,6 +16,8 @@ export interface SummaryRatios {
   gatewayRateVsBareProxy?: number;
   /** Gateway CPU per request, every request verifying, ÷ HAProxy jwt_verify's (target ≤ 1.2x for ES256). */
   gatewayCpuVsHaproxy: Partial<Record<'ES256' | 'RS256', number>>;
+  /** (Bare node:http proxy + raw crypto.verify) CPU ÷ HAProxy's: the lowest ratio a Node gateway can reach. */
+  gatewayBoundVsHaproxy?: Partial<Record<'ES256' | 'RS256', number>>;
   /** `tollgate start` to first 200 ÷ oidc-provider's (target: under 500 ms). */
   startupVsOidcProvider?: number;
   /** Idle server RSS ÷ oidc-provider's (target: under 80 MiB). */
@@ -33,12 +35,16 @@ export function summaryLine(ratios: SummaryRatios): string {
   const haproxy = (['ES256', 'RS256'] as const)
     .map((algorithm) => `${algorithm} ${formatRatio(ratios.gatewayCpuVsHaproxy[algorithm])}`)
     .join(' ');
+  const bound = (['ES256', 'RS256'] as const)
+    .map((algorithm) => `${algorithm} ${formatRatio(ratios.gatewayBoundVsHaproxy?.[algorithm])}`)
+    .join(' ');
   return [
     `Summary, Tollgate ÷ reference: client_credentials CPU/token vs oidc-provider ${tokens}`,
     `introspection CPU vs oidc-provider ${formatRatio(ratios.introspectionCpu)}`,
     `client_credentials CPU/token on PostgreSQL vs SQLite ${formatRatio(ratios.postgresTokenCpu)}`,
     `gateway req/s vs bare proxy (access log on) ${formatRatio(ratios.gatewayRateVsBareProxy)}`,
     `gateway CPU/req vs HAProxy ${haproxy}`,
+    `bound (bare proxy + raw verify) vs HAProxy ${bound}`,
     `start-up to first 200 vs oidc-provider ${formatRatio(ratios.startupVsOidcProvider)}`,
     `idle RSS vs oidc-provider ${formatRatio(ratios.idleRssVsOidcProvider)}`,
   ].join(' · ');
