@@ -17,6 +17,7 @@ import { createGatewayLogger } from './access-log.js';
 import type { GatewayConfig } from './config.js';
 import { headerPolicy } from './headers.js';
 import { type MetricsListener, hostForUrl, isLoopbackHost, trustedProxies } from '@tollgate/transport';
+import { startCounting } from './metrics/gateway-metrics.js';
 import { startLocalMetricsListener } from './metrics/metrics-listener.js';
 import { createRequestHandler } from './proxy.js';
 import type { ForwardAuthEndpoint, GatewayRuntime } from './runtime.js';
@@ -53,6 +54,8 @@ export interface RunningGateway {
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createGatewayLogger({ level: config.logLevel, destination: options.logDestination });
   const routes = new RouteTable(config);
+  // A worker counts too: the primary of `--workers N` sums the workers' counts when scraped.
+  if (config.metrics.listen !== undefined) startCounting();
   const audiences = routes.audiences();
   // Only protected routes see proofs: a gateway of public routes opens no Redis connection for them.
   const replayCache = audiences.length === 0 ? undefined : createReplayCache(config, logger, options);
