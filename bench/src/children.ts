@@ -39,6 +39,12 @@ export function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
+/** `--cpu-prof` into BENCH_GATEWAY_CPU_PROF_DIR when it is set (the profile is written when the gateway exits). */
+export function profilingArguments(): string[] {
+  const directory = process.env.BENCH_GATEWAY_CPU_PROF_DIR;
+  return directory === undefined || directory === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${directory}`];
+}
+
 /** Forks `bench/dist/src/<script>` with `args` (and `nodeArgs`) and resolves once it reported its URL. */
 export function startChild(script: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<Child> {
   const path = fileURLToPath(new URL(`./${script}`, import.meta.url));

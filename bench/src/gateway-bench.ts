@@ -17,7 +17,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Child, startChild } from './children.js';
+import { type Child, profilingArguments, startChild } from './children.js';
 import { formatInteger, formatPercent, markdownTable } from './markdown.js';
 import { type LoadTarget, type Measured as RoundMeasured, measureInRounds } from './rounds.js';
 import type { VerifySetup } from './verify-bench.js';
@@ -165,8 +165,8 @@ export async function runGatewayBench(setup: VerifySetup, apiToken?: string): Pr
   const authorization = `Bearer ${setup.token}`;
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-gateway-'));
   const started: Child[] = [];
-  const start = async (script: string, args: string[]) => {
-    const child = await startChild(script, args);
+  const start = async (script: string, args: string[], nodeArgs: string[] = []) => {
+    const child = await startChild(script, args, nodeArgs);
     started.push(child);
     return child;
   };
@@ -184,7 +184,7 @@ export async function runGatewayBench(setup: VerifySetup, apiToken?: string): Pr
     for (const variant of GATEWAY_VARIANTS) {
       const config = gatewayConfig(dir, setup, upstream.url, variant);
       const kind = variant.public ? 'public' : 'auth';
-      const child = await start('gateway-runner.js', [config]);
+      const child = await start('gateway-runner.js', [config], profilingArguments());
       targets.push({ name: variant.name, kind, child, authorization });
       if (apiToken !== undefined && !variant.public && variant.logLevel === 'warn') {
         const name = 'Tollgate gateway, API token checked (access log off)';

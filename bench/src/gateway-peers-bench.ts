@@ -13,7 +13,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Child, startChild } from './children.js';
+import { type Child, profilingArguments, startChild } from './children.js';
 import { type BoundRow, boundOf, boundTable, rawVerifyMicros } from './gateway-bound.js';
 import { type GatewayVariant, gatewayConfig } from './gateway-bench.js';
 import { type Issuer, type Issuers, TOKEN_SCOPE } from './issuers.js';
@@ -79,12 +79,6 @@ function target(name: string, url: string, pid: number | undefined, authorizatio
 
 function withoutScheme(authorization: string): string {
   return authorization.slice('Bearer '.length);
-}
-
-/** `--cpu-prof` into BENCH_GATEWAY_CPU_PROF_DIR when it is set (the profile is written when the gateway exits). */
-function profilingArguments(): string[] {
-  const directory = process.env.BENCH_GATEWAY_CPU_PROF_DIR;
-  return directory === undefined || directory === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${directory}`];
 }
 
 export async function runGatewayPeersBench(issuers: Issuers): Promise<GatewayPeersReport> {
