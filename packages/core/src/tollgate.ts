@@ -44,6 +44,7 @@ import type {
 import { type BruteForceObserver, BruteForceGuard } from './throttle.js';
 import { type IntrospectionContext, introspectToken } from './tokens/introspect.js';
 import { revokeToken } from './tokens/revoke.js';
+import { VerifiedAccessTokens } from './tokens/verified-access-tokens.js';
 import type { TollgateConfig, TollgateDependencies } from './tollgate-config.js';
 
 const USED_CODE_MEMORY_SECONDS = 86_400;
@@ -107,6 +108,7 @@ export class Tollgate implements ManagementSurface {
       store,
       audiences: async () => [...(await this.#catalog.apiIdentifiers()), adminApi.identifier],
       keys: keyRing,
+      verified: new VerifiedAccessTokens(clock),
       clock,
       clients,
       denyList: this.#denyList,

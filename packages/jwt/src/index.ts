@@ -13,4 +13,5 @@ export {
   isApiToken,
 } from './api-token.js';
 export { retiredKeyOf, retiredKeyRevocationId } from './retired-key.js';
+export { TokenCache, tokenDigest } from './token-cache.js';
 export * from './dpop/index.js';

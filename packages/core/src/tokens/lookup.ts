@@ -14,6 +14,7 @@ import {
   checkApiTokenFormat,
   isApiToken,
   type KeyResolver,
+  type VerificationKey,
   validateAccessToken,
 } from '@tollgate/jwt';
 import type { Clock } from '../clock.js';
@@ -23,12 +24,15 @@ import { REFRESH_TOKEN_PREFIX } from '../grants/issue.js';
 import { boundedByFamily } from '../grants/refresh-lifetime.js';
 import type { KeyRing } from '../keys/keyring.js';
 import type { ApiTokenRecord, RefreshTokenFamilyRecord, RefreshTokenRecord, Store } from '../storage/index.js';
+import type { VerifiedAccessTokens } from './verified-access-tokens.js';
 
 export interface TokenLookupContext {
   store: Store;
   /** Every registered API's identifier: what a JWT's `aud` may be (kept in memory, catalog/catalog-cache.ts). */
   audiences(): Promise<readonly string[]>;
   keys: KeyRing;
+  /** Access tokens validated before, judged again without their signature check (verified-access-tokens.ts). */
+  verified: VerifiedAccessTokens;
   clock: Clock;
   issuer: string;
   clockToleranceSeconds: number;
@@ -76,22 +80,38 @@ async function findAccess(context: TokenLookupContext, token: string): Promise<F
   if (token.split('.').length !== 3) return undefined;
   const audience = await context.audiences();
   if (audience.length === 0) return undefined;
-  const first = await validateWithKnownKeys(context, token, audience);
-  if (!first.unknownKid) return first.found;
-  // The key may be newer than our last reload (another node rotated it in): read the store, then judge again.
-  await context.keys.reload();
-  return (await validateWithKnownKeys(context, token, audience)).found;
+  const digest = context.verified.digestOf(token);
+  const recalled = context.verified.recall(digest, context.keys, audience);
+  if (recalled !== undefined) return { kind: 'access', claims: recalled };
+  let first = await validateWithKnownKeys(context, token, audience);
+  if (first.unknownKid) {
+    // The key may be newer than our last reload (another node rotated it in): read the store, then judge again.
+    await context.keys.reload();
+    first = await validateWithKnownKeys(context, token, audience);
+  }
+  if (first.found === undefined || first.key === undefined) return undefined;
+  context.verified.remember(digest, first.found.claims, first.key);
+  return first.found;
 }
 
-/** Validates with the keys in memory; `unknownKid` tells that the token's (well-formed) kid was not among them. */
+interface Validated {
+  found: Extract<FoundToken, { kind: 'access' }> | undefined;
+  /** The key that verified the signature, when it held. */
+  key: VerificationKey | undefined;
+  /** The token's (well-formed) kid was not among the keys in memory. */
+  unknownKid: boolean;
+}
+
+/** Validates with the keys in memory. */
 async function validateWithKnownKeys(
   context: TokenLookupContext,
   token: string,
   audience: readonly string[],
-): Promise<{ found: FoundToken | undefined; unknownKid: boolean }> {
+): Promise<Validated> {
   let unknownKid = false;
+  let key: VerificationKey | undefined;
   const resolve: KeyResolver = (kid) => {
-    const key = context.keys.resolve(kid);
+    key = context.keys.resolve(kid);
     if (key === undefined) unknownKid = true;
     return key;
   };
@@ -102,9 +122,9 @@ async function validateWithKnownKeys(
       clockToleranceSeconds: context.clockToleranceSeconds,
       now: context.clock,
     });
-    return { found: { kind: 'access', claims }, unknownKid: false };
+    return { found: { kind: 'access', claims }, key, unknownKid: false };
   } catch (error) {
-    if (error instanceof Error && error.name === 'TokenValidationError') return { found: undefined, unknownKid };
+    if (error instanceof Error && error.name === 'TokenValidationError') return { found: undefined, key, unknownKid };
     throw error;
   }
 }
