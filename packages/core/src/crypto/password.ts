@@ -1,4 +1,5 @@
 import type { Algorithm } from '@node-rs/argon2';
+import { Argon2Pool } from './argon2-pool.js';
 
 /**
  * OWASP Password Storage Cheat Sheet, argon2id: m = 19 MiB, t = 2, p = 1 (RFC 9106 4 names argon2id the default
@@ -8,24 +9,23 @@ const ARGON2ID = 2 as Algorithm;
 export const ARGON2_PARAMETERS = Object.freeze({ memoryCost: 19_456, timeCost: 2, parallelism: 1, outputLen: 32 });
 
 /**
- * The native addon is loaded on the first hash or verification, not with the core: most commands and a server's
- * start need neither, and loading it costs a few milliseconds (it probes the C library to pick its binary).
+ * Every hash and verification runs on argon2-pool.ts's worker threads: a burst of logins then never takes the event
+ * loop's core or libuv's pool from token and introspection requests. The pool (and the native addon, loaded by its
+ * workers) starts on the first hash or verification: most commands and a server's start need neither.
  */
-function argon2(): Promise<typeof import('@node-rs/argon2')> {
-  return import('@node-rs/argon2');
-}
+let pool: Argon2Pool | undefined;
 
 /** Hashes a password or client secret into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`). */
 export async function hashSecret(plain: string): Promise<string> {
-  const { hash } = await argon2();
-  return hash(plain, { ...ARGON2_PARAMETERS, algorithm: ARGON2ID });
+  pool ??= new Argon2Pool();
+  return (await pool.run({ op: 'hash', plain, options: { ...ARGON2_PARAMETERS, algorithm: ARGON2ID } })) as string;
 }
 
 /** True when `plain` matches; false for a wrong secret and for a hash that cannot be parsed (never throws). */
 export async function verifySecret(phcHash: string, plain: string): Promise<boolean> {
-  const { verify } = await argon2();
+  pool ??= new Argon2Pool();
   try {
-    return await verify(phcHash, plain);
+    return (await pool.run({ op: 'verify', phcHash, plain })) === true;
   } catch {
     return false;
   }
