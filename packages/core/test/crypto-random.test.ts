@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { constantTimeEqual, randomId, randomToken, sha256Hex } from '../src/crypto/index.js';
+import { constantTimeEqual, digestsEqual, randomId, randomToken, sha256Hex } from '../src/crypto/index.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -37,5 +37,11 @@ describe('crypto/random', () => {
     assert.equal(constantTimeEqual('secret-value', 'secret-valuE'), false);
     assert.equal(constantTimeEqual('secret-value', 'secret'), false);
     assert.equal(constantTimeEqual('', 'x'), false);
+  });
+
+  it('compares SHA-256 digests as equal only when they are the same digest', () => {
+    assert.equal(digestsEqual(sha256Hex('secret'), sha256Hex('secret')), true);
+    assert.equal(digestsEqual(sha256Hex('secret'), sha256Hex('secreT')), false);
+    assert.equal(digestsEqual(sha256Hex('secret'), ''), false);
   });
 });

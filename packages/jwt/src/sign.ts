@@ -34,13 +34,27 @@ function base64urlJson(value: unknown): string {
 }
 
 /**
+ * The encoded protected header of each key's tokens, made once per key object rather than once per token; kept with
+ * the alg and kid it was made from, so a key object changed in place never signs under a stale header.
+ */
+const HEADER_SEGMENTS = new WeakMap<SigningKey, { alg: string; kid: string; segment: string }>();
+
+function headerSegmentOf(key: SigningKey): string {
+  const made = HEADER_SEGMENTS.get(key);
+  if (made !== undefined && made.alg === key.alg && made.kid === key.kid) return made.segment;
+  const segment = base64urlJson({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE });
+  HEADER_SEGMENTS.set(key, { alg: key.alg, kid: key.kid, segment });
+  return segment;
+}
+
+/**
  * Signs a JWT access token (RFC 9068 2) in the JWS Compact Serialization (RFC 7515 7.1). The protected header is
  * exactly `{alg, kid, typ: "at+jwt"}`: no key material or URLs travel in the token, verifiers find the key by `kid`
  * alone. Async for its callers' sake only: the signature is computed synchronously (see lib/algorithms).
  */
 export async function signAccessToken(claims: AccessTokenClaims, key: SigningKey): Promise<string> {
   assertSignable(claims, key);
-  const signingInput = `${base64urlJson({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })}.${base64urlJson(claims)}`;
+  const signingInput = `${headerSegmentOf(key)}.${base64urlJson(claims)}`;
   // Both segments are base64url, hence ASCII: latin1 is the exact and fastest encoding (RFC 7515 5.1 step 4).
   const signature = algorithmEntry(key.alg).sign(Buffer.from(signingInput, 'latin1'), key.privateKey);
   return `${signingInput}.${signature.toString('base64url')}`;

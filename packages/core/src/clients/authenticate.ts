@@ -5,7 +5,7 @@
  * is remembered in memory as the SHA-256 of the secret, bound to the stored hash: a rotated secret
  * (new hash) drops the memo, and the comparison stays constant-time.
  */
-import { constantTimeEqual, sha256Hex, verifyAgainstDummy, verifySecret } from '../crypto/index.js';
+import { digestsEqual, sha256Hex, verifyAgainstDummy, verifySecret } from '../crypto/index.js';
 import { InvalidClient } from '../errors.js';
 import type { PresentedClient } from '../service.js';
 import type { ClientRecord, ClientStore, DpopPolicy, GrantType } from '../storage/index.js';
@@ -109,7 +109,7 @@ export class ClientAuthenticator {
     const client = secret.length <= MAX_SECRET_LENGTH ? await this.#clients.get(clientId) : undefined;
     const memo = client === undefined ? undefined : this.#memo.get(client.id);
     if (client && !client.public && memo && memo.secretHash === client.secretHash) {
-      if (!constantTimeEqual(memo.digest, digest)) {
+      if (!digestsEqual(memo.digest, digest)) {
         // Known wrong without argon2, but still a guess: counted (or refused) before the answer goes out.
         await this.#guard.admit(subject);
         return undefined;

@@ -1,5 +1,5 @@
 /** The only folder of core that touches node:crypto and argon2. */
-export { constantTimeEqual, randomId, randomToken, sha256Base64url, sha256Hex } from './random.js';
+export { constantTimeEqual, digestsEqual, randomId, randomToken, sha256Base64url, sha256Hex } from './random.js';
 export { csrfTokenMatches } from './csrf.js';
 export { hashSecret, verifyAgainstDummy, verifySecret } from './password.js';
 export {

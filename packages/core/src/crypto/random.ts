@@ -57,3 +57,13 @@ export function sha256Base64url(value: string): string {
 export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(hash('sha256', a, 'buffer'), hash('sha256', b, 'buffer'));
 }
+
+/**
+ * Compares two SHA-256 digests in lowercase hex (as sha256Hex makes them) in constant time. Both are 32 bytes
+ * whatever was hashed, so no length is leaked, and there is nothing to hash again as constantTimeEqual must.
+ */
+export function digestsEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}

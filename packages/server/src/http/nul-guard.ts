@@ -5,7 +5,7 @@
  * of smuggling attacks. One check here keeps every endpoint, present and future, answering 400 instead.
  */
 import { InvalidRequest } from '@tollgate/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
 const MAX_DEPTH = 32;
 
@@ -21,8 +21,15 @@ function containsNul(value: unknown, depth = 0): boolean {
   return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item, depth + 1));
 }
 
-export async function refuseNulCharacters(request: FastifyRequest): Promise<void> {
+/** A `preHandler` hook. Callback style: an async hook costs every request a promise and a microtask turn. */
+export function refuseNulCharacters(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
   if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) {
-    throw new InvalidRequest('The request contains a NUL character, which no parameter may contain');
+    done(new InvalidRequest('The request contains a NUL character, which no parameter may contain'));
+    return;
   }
+  done();
 }
