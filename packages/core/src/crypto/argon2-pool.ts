@@ -40,6 +40,11 @@ parentPort.on('message', (job) => {
 });
 `;
 
+/** What the addon threw for one job (a hash it cannot parse): the job's own failure, not the pool's. */
+export class Argon2JobError extends Error {
+  override readonly name = 'Argon2JobError';
+}
+
 /** One core for the event loop; at most 4 threads, what libuv's pool gave argon2 before. */
 export function defaultPoolSize(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
@@ -64,9 +69,11 @@ export class Argon2Pool {
   #nextId = 0;
   #addonPath: string | undefined;
 
-  constructor(size = defaultPoolSize()) {
+  /** `addonPath` is for tests: where the workers load the addon from (by default, resolved from here). */
+  constructor(size = defaultPoolSize(), options: { addonPath?: string } = {}) {
     if (!Number.isInteger(size) || size < 1) throw new TypeError('size must be an integer >= 1');
     this.#size = size;
+    this.#addonPath = options.addonPath;
   }
 
   run(job: Argon2Job): Promise<string | boolean> {
@@ -110,12 +117,15 @@ export class Argon2Pool {
     if (current === undefined || current.id !== reply.id) return;
     slot.current = undefined;
     slot.worker.unref();
-    if ('error' in reply) current.reject(new Error(reply.error));
+    if ('error' in reply) current.reject(new Argon2JobError(reply.error));
     else current.resolve(reply.value);
     this.#dispatch();
   }
 
-  /** A worker that died fails its job (never silently succeeds it) and leaves its place to a new one. */
+  /**
+   * A worker that died (or could not load the addon) fails its job with a plain Error, never passing it, and leaves
+   * its place to a new one.
+   */
   #lose(slot: Slot, error: Error): void {
     const index = this.#slots.indexOf(slot);
     if (index === -1) return;

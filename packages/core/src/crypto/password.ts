@@ -1,5 +1,5 @@
 import type { Algorithm } from '@node-rs/argon2';
-import { Argon2Pool } from './argon2-pool.js';
+import { Argon2JobError, Argon2Pool } from './argon2-pool.js';
 
 /**
  * OWASP Password Storage Cheat Sheet, argon2id: m = 19 MiB, t = 2, p = 1 (RFC 9106 4 names argon2id the default
@@ -21,13 +21,17 @@ export async function hashSecret(plain: string): Promise<string> {
   return (await pool.run({ op: 'hash', plain, options: { ...ARGON2_PARAMETERS, algorithm: ARGON2ID } })) as string;
 }
 
-/** True when `plain` matches; false for a wrong secret and for a hash that cannot be parsed (never throws). */
+/**
+ * True when `plain` matches; false for a wrong secret and for a hash that cannot be parsed. Throws only when argon2
+ * itself is unavailable (its worker died or could not load the addon): that is a server fault, not a wrong secret.
+ */
 export async function verifySecret(phcHash: string, plain: string): Promise<boolean> {
   pool ??= new Argon2Pool();
   try {
     return (await pool.run({ op: 'verify', phcHash, plain })) === true;
-  } catch {
-    return false;
+  } catch (error) {
+    if (error instanceof Argon2JobError) return false;
+    throw error;
   }
 }
 
