@@ -8,4 +8,5 @@ export const ENDPOINT_PATHS = Object.freeze({
   metadata: '/.well-known/oauth-authorization-server',
   revocationStream: '/revocations',
   apiTokenUsage: '/api-tokens/usage',
+  apiTokenCredits: '/api-tokens/credits',
 });

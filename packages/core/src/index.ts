@@ -33,6 +33,7 @@ export { MAX_USAGE_DAYS } from './management/usage.js';
 export { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE } from './management/audit.js';
 export { AUDIT_ACTIONS, type AuditAction } from './audit/actions.js';
 export { API_TOKEN_CLIENT_ID } from './tokens/api-token.js';
+export { creditsAt, nextRefillAt, spendCredits } from './credits/refill.js';
 export { csrfTokenMatches } from './crypto/index.js';
 export {
   RevocationFeed,

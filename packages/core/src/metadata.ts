@@ -31,5 +31,7 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     [METADATA_EXTENSIONS.revocationStreamEndpoint]: issuer + ENDPOINT_PATHS.revocationStream,
     // Tollgate extension: where verifiers report API-token uses (request counts, last used), client-authenticated.
     [METADATA_EXTENSIONS.apiTokenUsageEndpoint]: issuer + ENDPOINT_PATHS.apiTokenUsage,
+    // Tollgate extension: where verifiers consume API-token credits (the server is their one authority).
+    [METADATA_EXTENSIONS.apiTokenCreditsEndpoint]: issuer + ENDPOINT_PATHS.apiTokenCredits,
   };
 }

@@ -4,6 +4,7 @@
  * throws a `TollgateError`. Nothing here knows about HTTP.
  */
 import type { ClientAuthMethod } from './errors.js';
+import type { IntrospectedCredits, IntrospectedRateLimit } from '@tollgate/jwt';
 
 /** Client credentials as presented (RFC 6749 2.3), after the transport has decoded them. */
 export type PresentedClient =
@@ -68,6 +69,10 @@ export type IntrospectionResponse =
       metadata?: Record<string, string | number | boolean>;
       /** API tokens only: the owner's external id, when set. */
       external_id?: string;
+      /** API tokens with credits only: what remains now and when it is refilled. */
+      credits?: IntrospectedCredits;
+      /** API tokens with their own rate limit only. */
+      rate_limit?: IntrospectedRateLimit;
     };
 
 export type { ClientAuthMethod };

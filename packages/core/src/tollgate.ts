@@ -2,7 +2,12 @@
  * One `Tollgate` per process, over a store: the token flows (token, revocation, introspection, JWKS), management
  * through `as(actor)` and `sessions` (management/, authorised and audited there), and the housekeeping a server runs.
  */
-import { type ApiTokenUsageReport, MemoryDpopReplayCache } from '@tollgate/jwt';
+import {
+  type ApiTokenUsageReport,
+  type CreditsAnswer,
+  type CreditsRequest,
+  MemoryDpopReplayCache,
+} from '@tollgate/jwt';
 import { MemoryWindowCounter } from '@tollgate/window-counter';
 import { type AdminBearerContext, type AdminBearerRequest, authorizeAdminBearer } from './admin-access/bearer.js';
 import { adminApiRecord, withAdminApi } from './admin-access/resource.js';
@@ -42,6 +47,7 @@ import type {
   TokenResponse,
 } from './service.js';
 import { type BruteForceObserver, BruteForceGuard } from './throttle.js';
+import { consumeApiTokenCredits } from './tokens/api-token-credits.js';
 import { type IntrospectionContext, introspectToken } from './tokens/introspect.js';
 import { revokeToken } from './tokens/revoke.js';
 import { VerifiedAccessTokens } from './tokens/verified-access-tokens.js';
@@ -218,6 +224,15 @@ export class Tollgate implements ManagementSurface {
     const response = await introspectToken(this.#lookup, request);
     this.events.emit({ type: 'introspection', active: response.active });
     return response;
+  }
+
+  /** A verifier takes credits of an API token it accepted (tokens/api-token-credits.ts). */
+  consumeApiTokenCredits(
+    client: PresentedClient,
+    request: CreditsRequest,
+    remoteAddress: string,
+  ): Promise<CreditsAnswer> {
+    return consumeApiTokenCredits(this.#lookup, client, request, remoteAddress);
   }
 
   /** RFC 7517 JWK Set of every key whose tokens may still be live. */

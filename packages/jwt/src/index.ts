@@ -5,6 +5,15 @@ export { validateAccessToken } from './validate.js';
 export { importJwk, importJwks } from './jwks.js';
 export { type ApiTokenUsageReport, METADATA_EXTENSIONS, USAGE_REPORT_LIMITS } from './usage-report.js';
 export {
+  CREDIT_LIMITS,
+  type CreditsAnswer,
+  type CreditsRequest,
+  type IntrospectedCredits,
+  type IntrospectedRateLimit,
+  REFILL_INTERVALS,
+  type RefillInterval,
+} from './api-token-credits.js';
+export {
   API_TOKEN_LENGTH,
   API_TOKEN_PREFIX,
   type ApiTokenFormatVerdict,

@@ -32,4 +32,6 @@ export const METADATA_EXTENSIONS = Object.freeze({
   revocationStreamEndpoint: 'revocation_stream_endpoint',
   /** Where verifiers report API-token uses, client-authenticated. */
   apiTokenUsageEndpoint: 'api_token_usage_endpoint',
+  /** Where verifiers consume API-token credits, client-authenticated (api-token-credits.ts). */
+  apiTokenCreditsEndpoint: 'api_token_credits_endpoint',
 } as const);

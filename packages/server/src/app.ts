@@ -17,6 +17,7 @@ import { REQUEST_COMPLETED } from './log-destination.js';
 import { pathOf } from './logging.js';
 import type { Readiness } from './readiness.js';
 import { registerAdminApi } from './routes/admin/index.js';
+import { registerApiTokenCreditsRoute } from './routes/api-token-credits.js';
 import { registerApiTokenUsageRoute } from './routes/api-token-usage.js';
 import { registerAuthorizeRoute } from './routes/authorize.js';
 import { type DashboardOptions, registerDashboardRoutes } from './routes/dashboard.js';
@@ -127,6 +128,7 @@ export function buildApp(
   );
   if (options.metrics) registerMetricsRoute(app, tollgate, options.metrics, config.bodyLimitBytes);
   registerApiTokenUsageRoute(app, tollgate);
+  registerApiTokenCreditsRoute(app, tollgate);
   registerAdminApi(app, tollgate, config.bodyLimitBytes);
   registerDashboardSignInRoutes(app, tollgate, options.dashboard?.signIn ?? 'password');
   registerDashboardRoutes(app, options.dashboard);

@@ -13,6 +13,7 @@ export type TollgateEndpoints = Pick<
   | 'approveAuthorization'
   | 'denyAuthorization'
   | 'authorizeAdminBearer'
+  | 'consumeApiTokenCredits'
 > &
   ManagementSurface &
   RevocationStreamSource;

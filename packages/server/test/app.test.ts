@@ -73,6 +73,10 @@ class RecordingCore implements TollgateEndpoints {
     signOut: async () => {},
   };
   async reportApiTokenUsage(): Promise<void> {}
+  // The credits endpoint is exercised by the integration tests (tests/api-token-credits.test.ts).
+  async consumeApiTokenCredits(): Promise<never> {
+    throw new Error('the credits endpoint is not exercised here');
+  }
 }
 
 const core = new RecordingCore();

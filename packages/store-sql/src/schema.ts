@@ -135,6 +135,14 @@ export interface ApiTokensTable {
   external_id: string | null;
   /** RFC 7638 thumbprint of the DPoP key the token is bound to; added by migration 007 (existing tokens null). */
   dpop_jkt: string | null;
+  /** Migration 008: credits left (null: unlimited), their refill (amount, 'day' or 'month'; null: none), when last set. */
+  credits_remaining: number | null;
+  credits_refill_amount: number | null;
+  credits_refill_interval: string | null;
+  credits_refilled_at: number | null;
+  /** Migration 008: the token's own rate limit; both null or both set. */
+  rate_limit_requests: number | null;
+  rate_limit_window_seconds: number | null;
 }
 
 /** Uses per token, API and UTC day (`YYYY-MM-DD`); kept after the token is revoked. */

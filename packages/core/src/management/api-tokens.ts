@@ -9,8 +9,9 @@ import { AUDIT_ACTIONS, type AuditAction } from '../audit/actions.js';
 import { epochSeconds } from '../clock.js';
 import { randomId, sha256Hex } from '../crypto/index.js';
 import { Conflict, InvalidRequest, NotFound } from '../errors.js';
-import type { ApiTokenRecord } from '../storage/index.js';
+import type { ApiTokenRecord, ApiTokenRecordChanges } from '../storage/index.js';
 import { checkDpopThumbprint, checkExternalId, checkTokenMetadata } from './api-token-metadata.js';
+import { checkTokenCredits, checkTokenRateLimit } from './api-token-quotas.js';
 import {
   checkTokenApis,
   checkTokenName,
@@ -55,6 +56,8 @@ export class ApiTokenOperations implements TokenOperations {
     const externalId = checkExternalId(input.externalId ?? null);
     const dpopJkt = checkDpopThumbprint(input.dpopJkt ?? null);
     const now = epochSeconds(clock);
+    const credits = checkTokenCredits(input.credits ?? null, now);
+    const rateLimit = checkTokenRateLimit(input.rateLimit ?? null);
     const secret = generateApiToken();
     const record: ApiTokenRecord = {
       id: randomId(API_TOKEN_ID_PREFIX),
@@ -76,6 +79,8 @@ export class ApiTokenOperations implements TokenOperations {
       metadata,
       externalId,
       dpopJkt,
+      credits,
+      rateLimit,
     };
     await store.apiTokens.add(record);
     await this.#audit(AUDIT_ACTIONS.apiTokenCreate, record.id, 'success', {
@@ -87,6 +92,8 @@ export class ApiTokenOperations implements TokenOperations {
       metadata,
       externalId,
       dpopJkt,
+      credits,
+      rateLimit,
     });
     return { token: apiTokenView(record, ownerOf(owner), now), secret };
   }
@@ -146,10 +153,15 @@ export class ApiTokenOperations implements TokenOperations {
   }
 
   async update(id: string, changes: ApiTokenChanges): Promise<ApiTokenView> {
-    const checked: ApiTokenChanges = {};
+    const now = epochSeconds(this.#context.clock);
+    const checked: ApiTokenRecordChanges = {};
     if (changes.metadata !== undefined) checked.metadata = checkTokenMetadata(changes.metadata);
     if (changes.externalId !== undefined) checked.externalId = checkExternalId(changes.externalId);
-    if (Object.keys(checked).length === 0) throw new InvalidRequest('Give metadata or externalId to change');
+    if (changes.credits !== undefined) checked.credits = checkTokenCredits(changes.credits, now);
+    if (changes.rateLimit !== undefined) checked.rateLimit = checkTokenRateLimit(changes.rateLimit);
+    if (Object.keys(checked).length === 0) {
+      throw new InvalidRequest('Give metadata, externalId, credits or rateLimit to change');
+    }
     const token = await this.#find(id, AUDIT_ACTIONS.apiTokenUpdate);
     const updated = await this.#context.store.apiTokens.update(token.id, checked);
     if (!updated) throw new NotFound(notFoundText(id));

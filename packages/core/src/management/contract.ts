@@ -3,7 +3,7 @@
  * Every operation runs as an `Actor` and is authorised here, not by its caller; every one that changes something
  * leaves an audit event and publishes the revocations it implies. What they answer with is in views.ts.
  */
-import type { ApiTokenUsageReport } from '@tollgate/jwt';
+import type { ApiTokenUsageReport, RefillInterval } from '@tollgate/jwt';
 import type { PresentedClient } from '../service.js';
 import type { ApiTokenMetadata, AuditFilter, DpopPolicy, GrantType } from '../storage/index.js';
 import type {
@@ -60,12 +60,34 @@ export interface ApiTokenInput {
    * the token only with a proof made with that key. Omitted or null: a bearer token.
    */
   dpopJkt?: string | null;
+  /** Credits the token spends per request (api-token-quotas.ts); omitted or null = unlimited. */
+  credits?: ApiTokenCreditsInput | null;
+  /** The token's own rate limit, in place of the API's or route's per-token one; omitted or null = none. */
+  rateLimit?: ApiTokenRateLimitInput | null;
+}
+
+/**
+ * Credits as the owner sets them: `remaining` is SET (on update too), and counts from now. With a refill,
+ * `remaining` is set back to `refill.amount` at each UTC midnight (`day`) or first of the month (`month`).
+ */
+export interface ApiTokenCreditsInput {
+  remaining: number;
+  refill?: { amount: number; interval: RefillInterval } | null;
+}
+
+export interface ApiTokenRateLimitInput {
+  requests: number;
+  windowSeconds: number;
 }
 
 /** What `tokens.update` may change; omitted fields stay as they are. */
 export interface ApiTokenChanges {
   metadata?: ApiTokenMetadata;
   externalId?: string | null;
+  /** Null: unlimited from now on. */
+  credits?: ApiTokenCreditsInput | null;
+  /** Null: the route's per-token limit applies again. */
+  rateLimit?: ApiTokenRateLimitInput | null;
 }
 
 export interface ApiChanges {

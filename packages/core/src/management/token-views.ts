@@ -1,5 +1,6 @@
 /** API tokens as every surface shows them: owner named, expiry flags computed, never the secret or its hash. */
 import type { ApiTokenRecord, Store } from '../storage/index.js';
+import { creditsView } from './api-token-quotas.js';
 import { isExpired, isExpiringSoon } from './api-token-rules.js';
 import type { ApiTokenOwner, ApiTokenView } from './views.js';
 
@@ -25,6 +26,8 @@ export function apiTokenView(record: ApiTokenRecord, owner: ApiTokenOwner, now: 
     metadata: { ...record.metadata },
     externalId: record.externalId,
     dpopJkt: record.dpopJkt,
+    credits: creditsView(record.credits, now),
+    rateLimit: record.rateLimit === null ? null : { ...record.rateLimit },
     expiringSoon: isExpiringSoon(createdAt, expiresAt, now),
     expired: isExpired(expiresAt, now),
   };

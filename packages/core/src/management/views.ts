@@ -35,9 +35,21 @@ export interface ApiTokenView {
   externalId: string | null;
   /** The DPoP key the token is bound to (RFC 7638 thumbprint); null: a bearer token. */
   dpopJkt: string | null;
+  /** Null: unlimited. */
+  credits: ApiTokenCreditsView | null;
+  /** The token's own rate limit; null: the route's per-token limit applies. */
+  rateLimit: { requests: number; windowSeconds: number } | null;
   /** True when expired, or within the last 7 days or last quarter of its lifetime, whichever is shorter. */
   expiringSoon: boolean;
   expired: boolean;
+}
+
+/** A token's credits as of the answer: a refill due by then is shown applied. */
+export interface ApiTokenCreditsView {
+  remaining: number;
+  refill: { amount: number; interval: 'day' | 'month' } | null;
+  /** Epoch seconds of the next refill; null without one. */
+  refillsAt: number | null;
 }
 
 /** The only moment a token's secret exists in the clear: creation and regeneration. */

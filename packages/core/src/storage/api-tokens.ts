@@ -14,6 +14,28 @@ export interface PreviousApiTokenSecret {
   expiresAt: number;
 }
 
+/** Credits a token spends per request (a quota), with an optional refill. See management/api-token-credits.ts. */
+export interface ApiTokenCredits {
+  /** What is left, as of `refilledAt` plus whatever was spent since. */
+  remaining: number;
+  /** Null: never refilled. Otherwise `remaining` is SET to `amount` (not added) at each interval boundary (UTC). */
+  refill: { amount: number; interval: 'day' | 'month' } | null;
+  /** When `remaining` was last set (created, edited or refilled), epoch seconds: the next refill is the boundary after it. */
+  refilledAt: number;
+}
+
+/** A token's own rate limit: it takes the place of the per-token limit of the API or route. */
+export interface ApiTokenRateLimit {
+  requests: number;
+  windowSeconds: number;
+}
+
+/** The outcome of `consumeCredits`: the token's credits afterwards (refill applied) and whether `cost` was taken. */
+export interface CreditConsumption {
+  allowed: boolean;
+  credits: ApiTokenCredits;
+}
+
 /** A long-lived, scoped API token (personal access token). The token itself is never stored, only its SHA-256. */
 export interface ApiTokenRecord {
   /** Stable public id (`tok_...`), kept across regenerations; what URLs and the CLI name. */
@@ -49,6 +71,10 @@ export interface ApiTokenRecord {
   externalId: string | null;
   /** RFC 7638 thumbprint of the DPoP key the token is bound to at creation (RFC 9449); null: a bearer token. */
   dpopJkt: string | null;
+  /** Null: unlimited (no credits are counted). */
+  credits: ApiTokenCredits | null;
+  /** Null: the route's or API's per-token limit applies. */
+  rateLimit: ApiTokenRateLimit | null;
 }
 
 /** Uses of one secret reported by verifiers, aggregated per API and UTC day. */
@@ -70,12 +96,22 @@ export interface ApiTokenUsageRow {
   count: number;
 }
 
+/** What `update` may change; fields left out stay as they are. */
+export interface ApiTokenRecordChanges {
+  metadata?: ApiTokenMetadata;
+  externalId?: string | null;
+  credits?: ApiTokenCredits | null;
+  rateLimit?: ApiTokenRateLimit | null;
+}
+
 export interface ApiTokenStore {
   /** Throws `Conflict` if the id, hash or jti exists. */
   add(token: ApiTokenRecord): Promise<void>;
   get(id: string): Promise<ApiTokenRecord | undefined>;
   /** The token whose current secret, or previous one (grace period, ended or not), has this hash. */
   findByHash(tokenHash: string): Promise<ApiTokenRecord | undefined>;
+  /** The token whose current secret, or previous one (grace period, ended or not), has this jti. */
+  findByJti(jti: string): Promise<ApiTokenRecord | undefined>;
   /** Oldest first. */
   listByOwner(ownerKind: ApiTokenOwnerKind, ownerId: string): Promise<ApiTokenRecord[]>;
   /** Every token, oldest first. */
@@ -107,10 +143,13 @@ export interface ApiTokenStore {
    */
   revokePrevious(id: string, previousJti: string, revokedAt: number, revocationExpiresAt: number): Promise<boolean>;
   /** Sets the given fields (others unchanged); returns the updated record, undefined when there is no such token. */
-  update(
-    id: string,
-    changes: { metadata?: ApiTokenMetadata; externalId?: string | null },
-  ): Promise<ApiTokenRecord | undefined>;
+  update(id: string, changes: ApiTokenRecordChanges): Promise<ApiTokenRecord | undefined>;
+  /**
+   * Takes `cost` credits from the token, in one atomic step whatever runs concurrently (on any node): first the
+   * refill due by `now` (see `creditsAt`), then the decrement only if `remaining >= cost`; both are written together.
+   * Undefined when there is no such token or it carries no credits (nothing is written then).
+   */
+  consumeCredits(id: string, cost: number, now: number): Promise<CreditConsumption | undefined>;
   /**
    * Deletes the token and, in the same transaction, adds its jti (and its previous secret's) to the revocation
    * list (until `revocationExpiresAt`). Returns the deleted record; undefined when there was none. Usage rows are kept.

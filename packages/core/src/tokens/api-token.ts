@@ -9,6 +9,7 @@ import { isExpired, revocationExpiresAt } from '../management/api-token-rules.js
 import { formatScope, intersectScopes } from '../scope.js';
 import type { IntrospectionResponse } from '../service.js';
 import type { ApiTokenRecord, Store } from '../storage/index.js';
+import { quotaMembers } from './api-token-quota-members.js';
 import type { FoundToken, TokenLookupContext } from './lookup.js';
 
 type FoundApiToken = Extract<FoundToken, { kind: 'api' }>;
@@ -48,6 +49,8 @@ export async function introspectApiToken(
   if (owner.username !== undefined) response.username = owner.username;
   if (Object.keys(token.metadata).length > 0) response.metadata = { ...token.metadata };
   if (token.externalId !== null) response.external_id = token.externalId;
+  // Extension members (RFC 7662 2.2): what the verifier must enforce for this token (api-token-quota-members.ts).
+  Object.assign(response, quotaMembers(token, epochSeconds(context.clock)));
   // RFC 9449 6.2: a token bound at creation is DPoP-typed, and the verifier learns which key must prove it.
   if (token.dpopJkt !== null) {
     response.token_type = 'DPoP';

@@ -30,7 +30,7 @@ export async function introspectToken(
  * and about access and API tokens meant for one of its APIs (the resource server's question: "may I accept this?").
  * A refresh token is never presented to a resource server (RFC 6749 1.5), so only the client holding it may ask.
  */
-function mayKnow(client: ActingClient, kind: FoundToken['kind'], response: ActiveIntrospection): boolean {
+export function mayKnow(client: ActingClient, kind: FoundToken['kind'], response: ActiveIntrospection): boolean {
   if (response.client_id === client.id) return true;
   if (kind === 'refresh') return false;
   if (client.apis === null) return true;

@@ -52,8 +52,8 @@ export function registerApiTokenUsageRoute(app: FastifyInstance, tollgate: Tollg
   });
 }
 
-/** RFC 6749 errors as everywhere, except that this endpoint names the one content type it takes. */
-function renderUsageError(error: unknown, bodyLimitBytes: number): RenderedError {
+/** RFC 6749 errors as everywhere, except that this endpoint (and the credits one) names the one content type it takes. */
+export function renderUsageError(error: unknown, bodyLimitBytes: number): RenderedError {
   const rendered = renderError(error, bodyLimitBytes);
   if ((error as { code?: unknown }).code !== 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return rendered;
   return {

@@ -3,6 +3,7 @@ import type { ApiTokenMetadata, ApiTokenOwnerKind, ApiTokenRecord, PreviousApiTo
 import type { Selectable } from 'kysely';
 import { decodeObject, decodeStringList, encodeJson } from '../json-columns.js';
 import type { ApiTokensTable } from '../schema.js';
+import { creditColumns, decodeCredits, decodeRateLimit, rateLimitColumns } from './api-token-quota-rows.js';
 
 export function toTokenRow(token: ApiTokenRecord): ApiTokensTable {
   return {
@@ -27,6 +28,8 @@ export function toTokenRow(token: ApiTokenRecord): ApiTokensTable {
     metadata: encodeJson(token.metadata),
     external_id: token.externalId,
     dpop_jkt: token.dpopJkt,
+    ...creditColumns(token.credits),
+    ...rateLimitColumns(token.rateLimit),
   };
 }
 
@@ -51,6 +54,8 @@ export function fromTokenRow(row: Selectable<ApiTokensTable>): ApiTokenRecord {
     metadata: decodeMetadata(row.metadata),
     externalId: row.external_id,
     dpopJkt: row.dpop_jkt,
+    credits: decodeCredits(row),
+    rateLimit: decodeRateLimit(row),
   };
 }
 

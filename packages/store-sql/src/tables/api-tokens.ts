@@ -1,16 +1,20 @@
 import type {
-  ApiTokenMetadata,
   ApiTokenOwnerKind,
   ApiTokenRecord,
+  ApiTokenRecordChanges,
   ApiTokenStore,
   ApiTokenUsageEntry,
   ApiTokenUsageRow,
+  CreditConsumption,
 } from '@tollgate/core';
 import { Conflict } from '@tollgate/core';
 import type { Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import { type SqlFlavor, sqlFlavorOf } from '../migrations/dialect-flavor.js';
+import type { ApiTokensTable, Database } from '../schema.js';
 import type { SequencedWrites } from '../sequenced-writes.js';
 import { isUniqueViolation } from '../unique-violation.js';
+import { consumeTokenCredits } from './api-token-credits.js';
+import { creditColumns, rateLimitColumns } from './api-token-quota-rows.js';
 import { fromTokenRow, toTokenRow } from './api-token-rows.js';
 import { clearPrevious, endDueGracePeriods, regenerateRow } from './api-token-regenerate.js';
 import { applyUsage, selectUsage } from './api-token-usage.js';
@@ -24,10 +28,12 @@ class LostRegenerationRace extends Error {}
 export class SqlApiTokenStore implements ApiTokenStore {
   readonly #db: Kysely<Database>;
   readonly #order: SequencedWrites;
+  readonly #flavor: SqlFlavor;
 
   constructor(db: Kysely<Database>, order: SequencedWrites) {
     this.#db = db;
     this.#order = order;
+    this.#flavor = sqlFlavorOf(db);
   }
 
   /** A duplicate id names itself; a duplicate hash or jti is a neutral `Conflict` (see insert-once.ts). */
@@ -53,6 +59,15 @@ export class SqlApiTokenStore implements ApiTokenStore {
       .selectFrom('api_tokens')
       .selectAll()
       .where((eb) => eb.or([eb('token_hash', '=', tokenHash), eb('previous_token_hash', '=', tokenHash)]))
+      .executeTakeFirst();
+    return row && fromTokenRow(row);
+  }
+
+  async findByJti(jti: string): Promise<ApiTokenRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where((eb) => eb.or([eb('jti', '=', jti), eb('previous_jti', '=', jti)]))
       .executeTakeFirst();
     return row && fromTokenRow(row);
   }
@@ -109,13 +124,12 @@ export class SqlApiTokenStore implements ApiTokenStore {
     return clearPrevious(this.#db, this.#order, { id, jti: previousJti }, revokedAt, revocationExpiresAt);
   }
 
-  async update(
-    id: string,
-    changes: { metadata?: ApiTokenMetadata; externalId?: string | null },
-  ): Promise<ApiTokenRecord | undefined> {
-    const set: { metadata?: string; external_id?: string | null } = {};
+  async update(id: string, changes: ApiTokenRecordChanges): Promise<ApiTokenRecord | undefined> {
+    const set: Partial<ApiTokensTable> = {};
     if (changes.metadata !== undefined) set.metadata = encodeJson(changes.metadata);
     if (changes.externalId !== undefined) set.external_id = changes.externalId;
+    if (changes.credits !== undefined) Object.assign(set, creditColumns(changes.credits));
+    if (changes.rateLimit !== undefined) Object.assign(set, rateLimitColumns(changes.rateLimit));
     if (Object.keys(set).length === 0) return this.get(id);
     const row = await this.#db
       .updateTable('api_tokens')
@@ -124,6 +138,10 @@ export class SqlApiTokenStore implements ApiTokenStore {
       .returningAll()
       .executeTakeFirst();
     return row && fromTokenRow(row);
+  }
+
+  async consumeCredits(id: string, cost: number, now: number): Promise<CreditConsumption | undefined> {
+    return consumeTokenCredits(this.#db, this.#flavor, { id, cost, now });
   }
 
   /** DELETE ... RETURNING hands back exactly the row removed, whose jti then joins the revocation list. */

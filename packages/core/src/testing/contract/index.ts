@@ -6,6 +6,7 @@
 import { describe } from 'node:test';
 import type { Store } from '../../storage/index.js';
 import { apiContract, clientContract, userContract } from './accounts.js';
+import { apiTokenCreditsContract } from './api-token-credits.js';
 import { apiTokenGraceContract } from './api-token-grace.js';
 import { apiTokenUsageContract } from './api-token-usage.js';
 import { apiTokenContract } from './api-tokens.js';
@@ -30,6 +31,7 @@ const DOMAINS = {
   apiTokens: apiTokenContract,
   apiTokenGrace: apiTokenGraceContract,
   apiTokenUsage: apiTokenUsageContract,
+  apiTokenCredits: apiTokenCreditsContract,
   sessions: sessionContract,
   audit: auditContract,
   copies: copiesContract,

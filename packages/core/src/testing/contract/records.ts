@@ -162,6 +162,8 @@ export function apiToken(id: string, overrides: Partial<ApiTokenRecord> = {}): A
     metadata: {},
     externalId: null,
     dpopJkt: null,
+    credits: null,
+    rateLimit: null,
     ...overrides,
   };
 }

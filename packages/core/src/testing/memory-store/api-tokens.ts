@@ -1,11 +1,13 @@
 import { Conflict } from '../../errors.js';
+import { spendCredits } from '../../credits/refill.js';
 import type {
-  ApiTokenMetadata,
   ApiTokenOwnerKind,
+  ApiTokenRecordChanges,
   ApiTokenRecord,
   ApiTokenStore,
   ApiTokenUsageEntry,
   ApiTokenUsageRow,
+  CreditConsumption,
 } from '../../storage/index.js';
 import { ApiTokenUsage } from './api-token-usage.js';
 import { CONFLICTING_RECORD, compareText, copyOf } from './records.js';
@@ -37,6 +39,11 @@ export class MemoryApiTokenStore implements ApiTokenStore {
 
   async findByHash(tokenHash: string): Promise<ApiTokenRecord | undefined> {
     const token = this.#find((stored) => holdsHash(stored, tokenHash));
+    return token && copyOf(token);
+  }
+
+  async findByJti(jti: string): Promise<ApiTokenRecord | undefined> {
+    const token = this.#find((stored) => holdsJti(stored, jti));
     return token && copyOf(token);
   }
 
@@ -93,15 +100,23 @@ export class MemoryApiTokenStore implements ApiTokenStore {
     return true;
   }
 
-  async update(
-    id: string,
-    changes: { metadata?: ApiTokenMetadata; externalId?: string | null },
-  ): Promise<ApiTokenRecord | undefined> {
+  async update(id: string, changes: ApiTokenRecordChanges): Promise<ApiTokenRecord | undefined> {
     const token = this.#tokens.get(id);
     if (token === undefined) return undefined;
     if (changes.metadata !== undefined) token.metadata = copyOf(changes.metadata);
     if (changes.externalId !== undefined) token.externalId = changes.externalId;
+    if (changes.credits !== undefined) token.credits = copyOf(changes.credits);
+    if (changes.rateLimit !== undefined) token.rateLimit = copyOf(changes.rateLimit);
     return copyOf(token);
+  }
+
+  /** Read, decide and write with no await in between: atomic on the one event loop. */
+  async consumeCredits(id: string, cost: number, now: number): Promise<CreditConsumption | undefined> {
+    const token = this.#tokens.get(id);
+    if (token === undefined || token.credits === null) return undefined;
+    const outcome = spendCredits(token.credits, cost, now);
+    token.credits = outcome.credits;
+    return copyOf(outcome);
   }
 
   async revoke(id: string, revokedAt: number, revocationExpiresAt: number): Promise<ApiTokenRecord | undefined> {
