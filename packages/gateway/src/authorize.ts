@@ -5,18 +5,13 @@
  * and run in this order; the first refusal wins.
  */
 import { BearerError, type Verifier, type VerifiedToken, requireScopes } from '@tollgate/verify';
+import { QuotaExceeded } from '@tollgate/verify/quota';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { type ScannedHeaders, requestOrigin } from './headers.js';
 import { isEncrypted } from './net.js';
 import { normaliseRequestTarget } from './path.js';
-import {
-  type RateLimitDecision,
-  type RateLimiter,
-  applyRateLimits,
-  rateLimitHeaders,
-  rateLimitKeys,
-} from './rate-limit.js';
+import { type RateLimitDecision, type RateLimiter, applyQuotas, hasQuotas } from './rate-limit.js';
 import type { Route, RouteTable } from './routes.js';
 import { countAuthorizeRefusal } from './metrics/gateway-metrics.js';
 
@@ -116,15 +111,21 @@ export async function authorize(authorizer: Authorizer, request: RequestFacts): 
   const scopeRefusal = checkScopes(route, token);
   if (scopeRefusal !== undefined) return refused(scopeRefusal, target.path, route, token);
 
-  // Without limits there is nothing to wait for: no await, no extra turn of the microtask queue.
-  if (route.rateLimit === undefined) return withNonce(authorizer, allowed(route, target, token, undefined));
-  const rateLimit = await applyRateLimits(authorizer.limiter, route, rateLimitKeys(token));
-  if (rateLimit !== undefined && !rateLimit.allowed) {
-    const refusal = jsonRefusal(429, 'rate_limited', 'too many requests; retry later');
-    Object.assign(refusal.headers, rateLimitHeaders(rateLimit));
-    return refused(refusal, target.path, route, token);
+  // Without limits or credits there is nothing to wait for: no await, no extra turn of the microtask queue.
+  if (!hasQuotas(route, token)) return withNonce(authorizer, allowed(route, target, token, undefined));
+  let rateLimit: RateLimitDecision | undefined;
+  try {
+    rateLimit = await applyQuotas(authorizer.limiter, authorizer.verifier, route, token);
+  } catch (error) {
+    return refused(quotaRefusal(error, route, authorizer.logger), target.path, route, token);
   }
   return withNonce(authorizer, allowed(route, target, token, rateLimit));
+}
+
+/** 429 with the quota's headers and body (an extension code, no challenge); 503 when credits could not be taken. */
+function quotaRefusal(error: unknown, route: Route, logger: Logger): Refusal {
+  if (!(error instanceof QuotaExceeded)) return refusalFromVerifier(error, route.audience ?? '', logger);
+  return { status: error.status, headers: { ...error.headers }, body: error.body() };
 }
 
 /** RFC 9449 8.2: on a route that requires nonces, every answer hands out the current one. */

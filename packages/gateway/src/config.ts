@@ -144,6 +144,8 @@ const route = z.strictObject({
   forwardExternalId: headerName.optional(),
   /** Per token (`jti`) and per client; for a user's API tokens "client" means the user (see rate-limit.ts). */
   rateLimit: z.strictObject({ perToken: rateWindow.optional(), perClient: rateWindow.optional() }).optional(),
+  /** Credits a request here costs an API token that carries credits (default 1); tokens without credits pay none. */
+  creditCost: integer(1, 1_000_000).optional(),
   /** This route's DPoP mode; default the top-level `dpop`. */
   dpop: dpopMode.optional(),
   /** Whether this route requires DPoP server nonces; default the top-level `dpopNonce`. */
@@ -300,6 +302,7 @@ function checkRoute(
       problem(at('scopes'), 'a public route cannot require scopes');
     if (entry.rateLimit !== undefined)
       problem(at('rateLimit'), 'limits are per token or client: not on a public route');
+    if (entry.creditCost !== undefined) problem(at('creditCost'), 'a public route has no token to charge');
   } else if (entry.audience === undefined && config.audience === undefined) {
     problem(at('audience'), 'is required (here or as the top-level audience) unless the route is public');
   }

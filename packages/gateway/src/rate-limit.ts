@@ -1,22 +1,24 @@
 /**
  * Per-route rate limits per token (`jti`) and per client (`client_id`), counted by a WindowCounter: in memory
- * for one gateway, on Redis (see @tollgate/redis) when several gateways run side by side. Answers carry the RateLimit-* fields of
- * draft-ietf-httpapi-ratelimit-headers and, on refusal, Retry-After (RFC 9110 10.2.3, RFC 6585 4).
+ * for one gateway, over IPC across --workers, on Redis (see @tollgate/redis) when several gateways run side by side.
+ * An API token's own rate limit replaces the route's per-token one, and its credits are taken at the server: the
+ * decision and its RateLimit-* / Retry-After headers are the SDK's (@tollgate/verify quota.ts), shared.
  */
 import type { WindowCounter } from '@tollgate/window-counter';
-import type { VerifiedToken } from '@tollgate/verify';
-import type { RateWindow, Route } from './routes.js';
+import type { VerifiedToken, Verifier } from '@tollgate/verify';
+import {
+  type RateLimitDecision,
+  type RateWindow,
+  enforceQuotas,
+  perTokenWindow,
+  windowDecision,
+} from '@tollgate/verify/quota';
+import type { Route } from './routes.js';
 
-export interface RateLimitDecision {
-  allowed: boolean;
-  limit: number;
-  remaining: number;
-  /** Seconds until the current window ends. */
-  resetSeconds: number;
-}
+export { type RateLimitDecision, rateLimitHeaders } from '@tollgate/verify/quota';
 
 export interface RateLimiter {
-  /** Counts one request against `key` in `window` and says whether it may proceed. */
+  /** Counts one hit against `key` in `window` and says whether it may proceed. */
   hit(key: string, window: RateWindow): RateLimitDecision | Promise<RateLimitDecision>;
   close?(): void | Promise<void>;
 }
@@ -37,13 +39,7 @@ export class WindowCounterRateLimiter implements RateLimiter {
   }
 
   async hit(key: string, window: RateWindow): Promise<RateLimitDecision> {
-    const { count, resetAtMs } = await this.#counter.hit(key, window.windowSeconds * 1000);
-    return {
-      allowed: count <= window.requests,
-      limit: window.requests,
-      remaining: Math.max(0, window.requests - count),
-      resetSeconds: Math.max(1, Math.ceil((resetAtMs - this.#now()) / 1000)),
-    };
+    return windowDecision(await this.#counter.hit(key, window.windowSeconds * 1000), window, this.#now());
   }
 
   async close(): Promise<void> {
@@ -62,37 +58,35 @@ export function rateLimitKeys(token: VerifiedToken): { jti: string; clientId: st
   return { jti: token.claims.jti, clientId: personal ? `user:${token.subject}` : token.clientId };
 }
 
-/**
- * Applies the route's limits for this token. Returns undefined when the route has none, otherwise the
- * decision to report: the refusing one, or the allowing one with the fewest requests left.
- */
-export async function applyRateLimits(
-  limiter: RateLimiter,
-  route: Route,
-  token: { jti: string; clientId: string },
-): Promise<RateLimitDecision | undefined> {
-  const limits = route.rateLimit;
-  if (limits === undefined) return undefined;
-  let reported: RateLimitDecision | undefined;
-  const checks: Array<[string, RateWindow | undefined]> = [
-    [`${route.index}\u0000token\u0000${token.jti}`, limits.perToken],
-    [`${route.index}\u0000client\u0000${token.clientId}`, limits.perClient],
-  ];
-  for (const [key, window] of checks) {
-    if (window === undefined) continue;
-    const decision = await limiter.hit(key, window);
-    if (!decision.allowed) return decision;
-    if (reported === undefined || decision.remaining < reported.remaining) reported = decision;
-  }
-  return reported;
+/** Whether the request has any quota to check: without one there is nothing to await. */
+export function hasQuotas(route: Route, token: VerifiedToken): boolean {
+  return route.rateLimit !== undefined || token.rateLimit !== undefined || token.credits !== undefined;
 }
 
-export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
-  const headers: Record<string, string> = {
-    'RateLimit-Limit': String(decision.limit),
-    'RateLimit-Remaining': String(decision.remaining),
-    'RateLimit-Reset': String(decision.resetSeconds),
+/**
+ * Applies the route's limits (the token's own limit in place of its per-token one), then takes the route's credit
+ * cost. Returns the decision to report (the window with the fewest requests left, or the credits); throws
+ * QuotaExceeded (429) or BearerError (503: the server could not take the credits) when refused.
+ */
+export async function applyQuotas(
+  limiter: RateLimiter,
+  verifier: Verifier | undefined,
+  route: Route,
+  token: VerifiedToken,
+): Promise<RateLimitDecision | undefined> {
+  const { jti, clientId } = rateLimitKeys(token);
+  const limits = route.rateLimit;
+  const routeWindow = limits?.perToken && { key: `${route.index}\u0000token\u0000${jti}`, window: limits.perToken };
+  const clientWindow = limits?.perClient && {
+    key: `${route.index}\u0000client\u0000${clientId}`,
+    window: limits.perClient,
   };
-  if (!decision.allowed) headers['Retry-After'] = String(decision.resetSeconds);
-  return headers;
+  const steps = {
+    hit: async (key: string, window: RateWindow) => limiter.hit(key, window),
+    consume: verifier?.consumeCredits?.bind(verifier),
+  };
+  return enforceQuotas(steps, token, {
+    cost: route.creditCost,
+    windows: [perTokenWindow(token, routeWindow), clientWindow],
+  });
 }

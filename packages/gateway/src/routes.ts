@@ -3,12 +3,10 @@
  * (`/data` matches `/data` and `/data/x`, never `/database`). Only the path decides; `Host` never does.
  */
 import type { VerifyOptions } from '@tollgate/verify';
+import type { RateWindow } from '@tollgate/verify/quota';
 import type { GatewayConfig, GatewayRouteConfig } from './config.js';
 
-export interface RateWindow {
-  requests: number;
-  windowSeconds: number;
-}
+export type { RateWindow } from '@tollgate/verify/quota';
 
 export interface Route {
   /** Position in the config file, for logs and rate-limit keys. */
@@ -26,6 +24,8 @@ export interface Route {
   public: boolean;
   stripPrefix: boolean;
   rateLimit: { perToken?: RateWindow | undefined; perClient?: RateWindow | undefined } | undefined;
+  /** Credits a request costs an API token that carries credits. */
+  creditCost: number;
   /** `[metadata key, header name]` pairs of an API token's metadata to pass upstream. */
   forwardMetadata: readonly (readonly [key: string, header: string])[];
   forwardExternalId: string | undefined;
@@ -129,6 +129,7 @@ function compileRoute(entry: GatewayRouteConfig, index: number, defaults: RouteD
     public: entry.public,
     stripPrefix: entry.stripPrefix,
     rateLimit: entry.rateLimit,
+    creditCost: entry.creditCost ?? 1,
     forwardMetadata: Object.entries(entry.forwardMetadata ?? {}),
     forwardExternalId: entry.forwardExternalId,
   };

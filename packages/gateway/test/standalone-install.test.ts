@@ -57,7 +57,7 @@ describe('installing the SDK or the gateway alone', () => {
   });
 
   for (const [what, names, entry] of [
-    ['the verify SDK', ['jwt', 'verify'], '@tollgate/verify'],
+    ['the verify SDK', ['jwt', 'window-counter', 'verify'], '@tollgate/verify'],
     [
       'the gateway',
       ['jwt', 'verify', 'window-counter', 'redis', 'transport', 'config', 'gateway'],

@@ -47,6 +47,8 @@ export type CreditsAnswer =
       refill_amount?: number;
       /** Epoch seconds of the next refill; absent without a refill. */
       refills_at?: number;
+      /** Seconds until then by the server's clock (the authority), for Retry-After; absent without a refill. */
+      refills_in?: number;
     };
 
 /** Bounds both sides hold to. */

@@ -5,7 +5,8 @@
  * flood of one bad token costs one request. As for JWTs, the revocation deny list is consulted by `jti` on every call,
  * cache hit or not: that is how a revoke or a regenerate reaches a verifier within a second despite the cache.
  */
-import { type AccessTokenClaims, checkApiTokenFormat } from '@tollgate/jwt';
+import { type AccessTokenClaims, type CreditsAnswer, checkApiTokenFormat } from '@tollgate/jwt';
+import { requestCredits } from './credits-client.js';
 import { TokenCache, tokenDigest } from './cache.js';
 import type { DenyList } from './deny-list.js';
 import type { IssuerEndpoints } from './discovery.js';
@@ -24,6 +25,7 @@ const MALFORMED = 'The API token is malformed';
 const NOT_CONFIGURED = 'API tokens are not accepted here: the verifier is not configured for them';
 const INACTIVE = 'The API token is invalid, expired or revoked';
 const UNAVAILABLE = 'The API token cannot be checked right now';
+const CREDITS_UNAVAILABLE = "The API token's credits cannot be checked right now";
 
 export interface ApiTokenVerifierOptions {
   issuer: string;
@@ -101,6 +103,22 @@ export class ApiTokenVerifier {
     return verified;
   }
 
+  /** Takes `cost` credits of a token this verifier accepted, at the server (credits-client.ts). */
+  async consumeCredits(token: VerifiedToken, cost: number): Promise<CreditsAnswer> {
+    const endpoint = this.#options.endpoints()?.apiTokenCreditsEndpoint;
+    if (endpoint === undefined || this.#authorization === undefined) {
+      throw BearerError.unavailable(CREDITS_UNAVAILABLE, 'ERR_CREDITS_UNAVAILABLE');
+    }
+    const request = { jti: token.claims.jti, api: token.claims.aud, cost };
+    const answer = await requestCredits(endpoint, request, {
+      http: this.#options.http,
+      authorization: this.#authorization,
+    });
+    // Revoked or regenerated away since the verdict was cached: refused like any inactive token, and remembered.
+    if (!answer.active) throw BearerError.invalidToken(INACTIVE, 'ERR_API_TOKEN_INACTIVE');
+    return answer;
+  }
+
   /** Sends the pending usage reports. */
   async close(): Promise<void> {
     await this.#usage?.close();
@@ -170,7 +188,12 @@ export class ApiTokenVerifier {
       // A token bound to a DPoP key at creation: the verifier then requires a proof of that key (RFC 9449 7).
       ...(answer.cnf === undefined ? {} : { cnf: answer.cnf }),
     };
-    const owner = { metadata: answer.metadata, externalId: answer.external_id };
+    const owner = {
+      metadata: answer.metadata,
+      externalId: answer.external_id,
+      credits: answer.credits,
+      rateLimit: answer.rate_limit,
+    };
     return { token: toVerifiedToken(claims, 'api_token', owner), reach };
   }
 }

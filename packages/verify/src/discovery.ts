@@ -15,6 +15,8 @@ export interface IssuerEndpoints {
   introspectionEndpoint: string | undefined;
   /** Tollgate extension `api_token_usage_endpoint`: where API-token uses are reported. */
   apiTokenUsageEndpoint: string | undefined;
+  /** Tollgate extension `api_token_credits_endpoint`: where an API token's credits are consumed. */
+  apiTokenCreditsEndpoint: string | undefined;
   /** Tollgate extension `revocation_stream_endpoint`: the server-sent events of revocations. */
   revocationStreamEndpoint: string | undefined;
 }
@@ -54,6 +56,7 @@ export async function discoverEndpoints(issuer: string, http: HttpOptions): Prom
     jwksUri: metadata.jwks_uri as string,
     introspectionEndpoint: optionalEndpoint(metadata, 'introspection_endpoint', issuer),
     apiTokenUsageEndpoint: optionalEndpoint(metadata, METADATA_EXTENSIONS.apiTokenUsageEndpoint, issuer),
+    apiTokenCreditsEndpoint: optionalEndpoint(metadata, METADATA_EXTENSIONS.apiTokenCreditsEndpoint, issuer),
     revocationStreamEndpoint: optionalEndpoint(metadata, METADATA_EXTENSIONS.revocationStreamEndpoint, issuer),
   };
 }

@@ -6,7 +6,7 @@
 import type { DpopErrorCode, DpopProofError, TokenErrorCode, TokenValidationError } from '@tollgate/jwt';
 import { renderChallenge } from './challenge.js';
 
-export type BearerErrorStatus = 400 | 401 | 403 | 503;
+export type BearerErrorStatus = 400 | 401 | 403 | 429 | 503;
 /** RFC 6750 3.1, plus RFC 9449 7.1 and 9 for refused DPoP proofs and nonces. */
 export type BearerErrorName =
   | 'invalid_request'
@@ -14,7 +14,10 @@ export type BearerErrorName =
   | 'insufficient_scope'
   | 'temporarily_unavailable'
   | 'invalid_dpop_proof'
-  | 'use_dpop_nonce';
+  | 'use_dpop_nonce'
+  /** Tollgate extension codes of a 429 (quota.ts): answered in a JSON body, never in a challenge. */
+  | 'credits_exhausted'
+  | 'rate_limited';
 
 /** Which authentication scheme a refusal is about: the one the request used (RFC 9449 7.1, 7.2). */
 export type AuthScheme = 'Bearer' | 'DPoP';
@@ -51,6 +54,12 @@ export type BearerErrorCode =
   | 'ERR_API_TOKEN_INACTIVE'
   /** Introspection failed (server down, 5xx, refused our credentials, unusable answer): never a reason to accept. */
   | 'ERR_INTROSPECTION_UNAVAILABLE'
+  /** The server could not be asked to take an API token's credits: never a reason to accept (fail closed). */
+  | 'ERR_CREDITS_UNAVAILABLE'
+  /** The token's credits do not cover the request's cost (429). */
+  | 'ERR_CREDITS_EXHAUSTED'
+  /** The token's own (or the API's per-token) rate limit is used up for this window (429). */
+  | 'ERR_RATE_LIMITED'
   /** Refused DPoP proofs (RFC 9449 4.3), replays and nonces: the codes of @tollgate/jwt's DpopProofError. */
   | DpopErrorCode
   /** The API takes only DPoP-bound tokens (`dpop: 'required'`) and the request used `Bearer`. */

@@ -5,6 +5,8 @@
  */
 import { isJwkThumbprint } from '@tollgate/jwt';
 import { fetchJsonObject, type HttpOptions } from './http.js';
+import { QuotaAnswerError, readCreditsMember, readRateLimitMember } from './quota-members.js';
+import type { TokenCredits, TokenRateLimit } from './types.js';
 
 /** What an active answer must carry to become a VerifiedToken. */
 export interface ActiveIntrospection {
@@ -27,6 +29,9 @@ export interface ActiveIntrospection {
   external_id: string | undefined;
   /** RFC 9449 6.2: the DPoP key a bound token must be used with. */
   cnf: { jkt: string } | undefined;
+  /** A Tollgate API token's credits and own rate limit (extension members, quota-members.ts). */
+  credits: TokenCredits | undefined;
+  rate_limit: TokenRateLimit | undefined;
 }
 
 export type IntrospectionResult = ActiveIntrospection | { active: false };
@@ -128,5 +133,15 @@ export function readIntrospection(body: Record<string, unknown>): IntrospectionR
     metadata: metadataOf(body.metadata),
     external_id: typeof body.external_id === 'string' ? body.external_id : undefined,
     cnf: confirmationOf(body.cnf),
+    ...quotasOf(body),
   };
+}
+
+function quotasOf(body: Record<string, unknown>): Pick<ActiveIntrospection, 'credits' | 'rate_limit'> {
+  try {
+    return { credits: readCreditsMember(body.credits), rate_limit: readRateLimitMember(body.rate_limit) };
+  } catch (error) {
+    if (error instanceof QuotaAnswerError) throw new IntrospectionAnswerError(error.message);
+    throw error;
+  }
 }

@@ -4,7 +4,7 @@
  * @tollgate/jwt, RFC 6750 errors, scope checks, a verified-token cache and the revocation stream.
  * No dependency on the Tollgate server.
  */
-import type { AccessTokenClaims, SigningAlgorithm } from '@tollgate/jwt';
+import type { AccessTokenClaims, CreditsAnswer, SigningAlgorithm } from '@tollgate/jwt';
 import type { DpopReplayCache } from '@tollgate/jwt';
 
 /**
@@ -111,6 +111,26 @@ export interface VerifiedToken {
   metadata?: Readonly<Record<string, string | number | boolean>>;
   /** API tokens only, when set: the owner's id for whoever the token is for (a customer id, say). */
   externalId?: string;
+  /**
+   * API tokens with credits only: the credits as introspection saw them (cached like the rest of the verdict, so
+   * `remaining` is informational). Each request's credits are taken at the server: see `consumeCredits`.
+   */
+  credits?: TokenCredits;
+  /** API tokens with their own rate limit only: it replaces the API's or route's per-token limit. */
+  rateLimit?: TokenRateLimit;
+}
+
+export interface TokenCredits {
+  remaining: number;
+  refillAmount?: number;
+  refillInterval?: 'day' | 'month';
+  /** Epoch seconds of the next refill. */
+  refillsAt?: number;
+}
+
+export interface TokenRateLimit {
+  requests: number;
+  windowSeconds: number;
 }
 
 export type ScopeMode = 'all' | 'any';
@@ -174,6 +194,12 @@ export interface Verifier {
    * being refused with use_dpop_nonce. Undefined when the API requires none. The adapters send it on every answer.
    */
   dpopNonce(options?: VerifyOptions): string | undefined;
+  /**
+   * Takes `cost` credits of a verified API token that carries credits, at the server (the one authority for them,
+   * exact across every verifier): the server's answer. Throws BearerError 503 when the server cannot be asked (never
+   * admit then) and 401 when it no longer knows the token. Optional so a stand-in verifier need not have it.
+   */
+  consumeCredits?(token: VerifiedToken, cost: number): Promise<CreditsAnswer>;
   /**
    * Stops timers and the stream, and sends the pending API-token usage reports. Afterwards verify() still works for
    * JWTs with the keys already known, without any I/O; API tokens then fail with 503.

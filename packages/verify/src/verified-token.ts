@@ -1,6 +1,6 @@
 /** The one shape a handler gets, whether the token was a JWT or an API token. */
 import type { AccessTokenClaims } from '@tollgate/jwt';
-import type { VerifiedToken } from './types.js';
+import type { TokenCredits, TokenRateLimit, VerifiedToken } from './types.js';
 
 /**
  * Frozen: the same object is handed out on every cache hit, so no caller can change what the next one sees.
@@ -9,7 +9,12 @@ import type { VerifiedToken } from './types.js';
 export function toVerifiedToken(
   claims: AccessTokenClaims,
   kind: VerifiedToken['kind'],
-  owner?: { metadata: Readonly<Record<string, string | number | boolean>>; externalId: string | undefined },
+  owner?: {
+    metadata: Readonly<Record<string, string | number | boolean>>;
+    externalId: string | undefined;
+    credits?: TokenCredits | undefined;
+    rateLimit?: TokenRateLimit | undefined;
+  },
 ): VerifiedToken {
   return Object.freeze({
     claims: Object.freeze(claims),
@@ -20,5 +25,7 @@ export function toVerifiedToken(
     kind,
     ...(owner === undefined ? {} : { metadata: Object.freeze({ ...owner.metadata }) }),
     ...(owner?.externalId === undefined ? {} : { externalId: owner.externalId }),
+    ...(owner?.credits === undefined ? {} : { credits: owner.credits }),
+    ...(owner?.rateLimit === undefined ? {} : { rateLimit: owner.rateLimit }),
   });
 }

@@ -6,6 +6,7 @@
  * not.
  */
 import {
+  type CreditsAnswer,
   isApiToken,
   type KeyResolver,
   retiredKeyOf,
@@ -188,6 +189,12 @@ class TollgateVerifier implements Verifier {
   dpopNonce(options?: VerifyOptions): string | undefined {
     const audience = this.#audienceOf(options) ?? (this.#options.audiences[0] as string);
     return this.#dpop.currentNonce(dpopCall(this.#options.dpop, options, audience));
+  }
+
+  /** Only API tokens carry credits; anything else is a caller's mistake, not a refusal. */
+  consumeCredits(token: VerifiedToken, cost: number): Promise<CreditsAnswer> {
+    if (token.kind !== 'api_token') throw new TypeError('only API tokens carry credits');
+    return this.#apiTokens.consumeCredits(token, cost);
   }
 
   revocationStatus(): { connected: boolean; staleMs: number; revokedCount: number } {

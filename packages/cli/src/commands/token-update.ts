@@ -5,8 +5,9 @@ import { parseMetadata } from '../arguments.js';
 import { type Cli, type GlobalOptions, withOperator } from '../context.js';
 import { formatTime, printJson, printLines } from '../output.js';
 import { UsageError } from '../usage.js';
+import { addQuotaOptions, type QuotaOptions, quotaChanges, quotaLines } from './token-quotas.js';
 
-interface UpdateOptions extends GlobalOptions {
+interface UpdateOptions extends GlobalOptions, QuotaOptions {
   metadata?: Record<string, string | number | boolean>;
   externalId?: string;
   clearExternalId?: boolean;
@@ -31,25 +32,28 @@ function changesOf(options: UpdateOptions): ApiTokenChanges {
   if (options.metadata !== undefined) changes.metadata = options.metadata;
   if (options.externalId !== undefined) changes.externalId = options.externalId;
   if (options.clearExternalId === true) changes.externalId = null;
+  Object.assign(changes, quotaChanges(options));
   if (Object.keys(changes).length === 0) {
-    throw new UsageError('give what to change: --metadata <json>, --external-id <id> or --clear-external-id');
+    throw new UsageError(
+      'give what to change: --metadata <json>, --external-id <id>, --clear-external-id, --credits <n>, --refill <amount/interval>, --unlimited, --rate-limit <requests/window> or --clear-rate-limit',
+    );
   }
   return changes;
 }
 
 export function registerUpdate(tokens: Command, cli: Cli): void {
-  tokens
+  const command = tokens
     .command('update')
-    .description("change a token's metadata (replaced as a whole) or external id")
+    .description("change a token's metadata (replaced as a whole), external id, credits or rate limit")
     .argument('<id>', 'the token id')
     .option('--metadata <json>', "the new metadata, a JSON object; '{}' clears it", parseMetadata)
     .option('--external-id <id>', 'the new external id')
-    .option('--clear-external-id', 'remove the external id')
-    .action(async (id: string, _options: UpdateOptions, self: Command) => {
-      const options = self.optsWithGlobals<UpdateOptions>();
-      const changes = changesOf(options);
-      const token = await withOperator(cli, options, (operations) => operations.tokens.update(id, changes));
-      if (options.json) return printJson(cli, token);
-      printLines(cli, `Updated API token ${token.name} (${token.id})`, ...ownerDataLines(token));
-    });
+    .option('--clear-external-id', 'remove the external id');
+  addQuotaOptions(command, true).action(async (id: string, _options: UpdateOptions, self: Command) => {
+    const options = self.optsWithGlobals<UpdateOptions>();
+    const changes = changesOf(options);
+    const token = await withOperator(cli, options, (operations) => operations.tokens.update(id, changes));
+    if (options.json) return printJson(cli, token);
+    printLines(cli, `Updated API token ${token.name} (${token.id})`, ...ownerDataLines(token), ...quotaLines(token));
+  });
 }

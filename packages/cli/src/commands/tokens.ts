@@ -9,6 +9,7 @@ import { collectWords, parseExpiry, parseMetadata, parseTtl } from '../arguments
 import { type Cli, configFor, type GlobalOptions, withOperator } from '../context.js';
 import { UsageError } from '../usage.js';
 import { formatList, formatTime, printJson, printLines, printTable } from '../output.js';
+import { addQuotaOptions, type QuotaOptions, quotaChanges, quotaLines } from './token-quotas.js';
 import { ownerDataLines, registerUpdate } from './token-update.js';
 
 interface OwnerOptions {
@@ -16,7 +17,7 @@ interface OwnerOptions {
   client?: string;
 }
 
-interface CreateOptions extends GlobalOptions, OwnerOptions {
+interface CreateOptions extends GlobalOptions, OwnerOptions, QuotaOptions {
   name: string;
   api: string[];
   scope: string[];
@@ -49,7 +50,7 @@ function inputOf(options: CreateOptions): ApiTokenInput {
   if (options.metadata !== undefined) input.metadata = options.metadata;
   if (options.externalId !== undefined) input.externalId = options.externalId;
   if (options.dpopJkt !== undefined) input.dpopJkt = options.dpopJkt;
-  return input;
+  return { ...input, ...quotaChanges(options) };
 }
 
 function ownerLabel(token: ApiTokenView): string {
@@ -71,6 +72,7 @@ function printCreated(cli: Cli, verb: string, created: CreatedApiToken): void {
     `  scopes:  ${formatList(token.scopes, '(none)')}`,
     `  expires: ${expiryLabel(token)}`,
     ...ownerDataLines(token),
+    ...quotaLines(token),
     '',
     `  ${created.secret}`,
     '',
@@ -108,19 +110,19 @@ function registerCreate(tokens: Command, cli: Cli): void {
     )
     .option('--metadata <json>', 'a JSON object passed to the APIs behind, e.g. \'{"plan":"pro"}\'', parseMetadata)
     .option('--external-id <id>', 'your id for whoever the token is for, e.g. a customer id')
-    .option('--dpop-jkt <thumbprint>', "bind it to a DPoP key (RFC 9449): the key's RFC 7638 SHA-256 thumbprint")
-    .action(async (_options: CreateOptions, self: Command) => {
-      const options = self.optsWithGlobals<CreateOptions>();
-      const input = inputOf(options);
-      if (input.expiresInSeconds === null && !(await configFor(cli, options)).management.allowNeverExpiringApiTokens) {
-        throw new UsageError(
-          '--expires never is not allowed here: set management.allowNeverExpiringApiTokens (or TOLLGATE_ALLOW_NEVER_EXPIRING_API_TOKENS=true) for the server and the CLI',
-        );
-      }
-      const created = await withOperator(cli, options, (operations) => operations.tokens.create(input));
-      if (options.json) return printJson(cli, created);
-      printCreated(cli, 'Created', created);
-    });
+    .option('--dpop-jkt <thumbprint>', "bind it to a DPoP key (RFC 9449): the key's RFC 7638 SHA-256 thumbprint");
+  addQuotaOptions(command, false).action(async (_options: CreateOptions, self: Command) => {
+    const options = self.optsWithGlobals<CreateOptions>();
+    const input = inputOf(options);
+    if (input.expiresInSeconds === null && !(await configFor(cli, options)).management.allowNeverExpiringApiTokens) {
+      throw new UsageError(
+        '--expires never is not allowed here: set management.allowNeverExpiringApiTokens (or TOLLGATE_ALLOW_NEVER_EXPIRING_API_TOKENS=true) for the server and the CLI',
+      );
+    }
+    const created = await withOperator(cli, options, (operations) => operations.tokens.create(input));
+    if (options.json) return printJson(cli, created);
+    printCreated(cli, 'Created', created);
+  });
 }
 
 function registerList(tokens: Command, cli: Cli): void {

@@ -71,7 +71,8 @@ export interface ApiTokenInput {
  * `remaining` is set back to `refill.amount` at each UTC midnight (`day`) or first of the month (`month`).
  */
 export interface ApiTokenCreditsInput {
-  remaining: number;
+  /** Required: optional in the type only so that a refill given alone is refused with a message that says why. */
+  remaining?: number | undefined;
   refill?: { amount: number; interval: RefillInterval } | null;
 }
 

@@ -32,11 +32,19 @@ export async function consumeApiTokenCredits(
   const outcome = await context.store.apiTokens.consumeCredits(token.id, request.cost, epochSeconds(context.clock));
   // Credits removed meanwhile (an edit to unlimited): nothing to count.
   if (outcome === undefined) return { active: true, allowed: true, remaining: null };
-  return { active: true, allowed: outcome.allowed, ...creditsAnswer(outcome.credits) };
+  return { active: true, allowed: outcome.allowed, ...creditsAnswer(outcome.credits, epochSeconds(context.clock)) };
 }
 
-function creditsAnswer(credits: ApiTokenCredits): { remaining: number; refill_amount?: number; refills_at?: number } {
+function creditsAnswer(
+  credits: ApiTokenCredits,
+  now: number,
+): { remaining: number; refill_amount?: number; refills_at?: number; refills_in?: number } {
   const refillsAt = nextRefillAt(credits);
   if (credits.refill === null || refillsAt === undefined) return { remaining: credits.remaining };
-  return { remaining: credits.remaining, refill_amount: credits.refill.amount, refills_at: refillsAt };
+  return {
+    remaining: credits.remaining,
+    refill_amount: credits.refill.amount,
+    refills_at: refillsAt,
+    refills_in: Math.max(0, refillsAt - now),
+  };
 }

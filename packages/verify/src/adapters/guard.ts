@@ -4,7 +4,9 @@
  * The adapters import their framework as types only, so the SDK never depends on a framework at runtime.
  */
 import type { BearerError } from '../errors.js';
+import { QuotaExceeded } from '../quota.js';
 import { requireScopes } from '../scopes.js';
+import { type QuotaPlan, quotaPlan } from './guard-quotas.js';
 import type { BearerRequest, DpopMode, ScopeMode, Verifier, VerifiedToken, VerifyOptions } from '../types.js';
 
 export interface ProtectOptions {
@@ -26,6 +28,18 @@ export interface ProtectOptions {
   dpop?: DpopMode;
   /** Whether this API requires DPoP server nonces; default the verifier's. */
   dpopNonce?: boolean;
+  /** Credits a request here costs an API token that carries credits: 1 to 1,000,000. Default 1. */
+  cost?: number;
+  /**
+   * A per-token rate limit for this API (`{ requests, windowSeconds }`). An API token's own limit replaces it.
+   * Default: none, so only tokens with their own limit are limited.
+   */
+  rateLimit?: { requests: number; windowSeconds: number };
+  /**
+   * Where rate-limit hits are counted: default an in-memory counter for this guard. Pass a RedisWindowCounter
+   * (@tollgate/redis) to share the limits among every instance of the API.
+   */
+  rateLimitCounter?: QuotaPlan['counter'];
 }
 
 /** What an adapter knows of a request; the guard turns it into the BearerRequest the verifier checks. */
@@ -66,6 +80,7 @@ export function createGuard(verifier: Verifier, options: ProtectOptions = {}): G
   const realm = realmOption(options.realm) ?? realmOf(verifier);
   const publicUrl = publicUrlOption(options.publicUrl);
   const verifyOptions = dpopOptions(options);
+  const quotas = quotaPlan(verifier, options);
   return {
     realm,
     async check(request) {
@@ -83,6 +98,7 @@ export function createGuard(verifier: Verifier, options: ProtectOptions = {}): G
       if (remoteAddress !== undefined) bearerRequest.remoteAddress = remoteAddress;
       const token = await verifier.authenticate(bearerRequest, verifyOptions);
       checkScopes?.(token);
+      await quotas.enforce(token);
       return token;
     },
     // Optional chaining: a stand-in verifier in a test may not have it.
@@ -146,6 +162,15 @@ export function realmOf(verifier: Verifier | undefined): string {
 
 /** RFC 6750 3: the challenge in WWW-Authenticate and the same error as JSON; never cached (RFC 9111 5.2.2.5). */
 export function refusalOf(error: BearerError, realm: string): Refusal {
+  // A 429 is no RFC 6750 refusal: no challenge, its RateLimit-* and Retry-After headers instead.
+  if (error instanceof QuotaExceeded) {
+    const headers = {
+      ...error.headers,
+      'cache-control': 'no-store',
+      'content-type': 'application/json; charset=utf-8',
+    };
+    return { status: error.status, headers, body: JSON.stringify(error.body()) };
+  }
   const headers: Record<string, string> = {
     'www-authenticate': error.challenge(realm),
     'cache-control': 'no-store',

@@ -82,6 +82,14 @@ const apiTokenView = object({
   },
   externalId: nullable(string("The owner's id for whoever the token is for")),
   dpopJkt: nullable(string('RFC 7638 thumbprint of the DPoP key the token is bound to (RFC 9449); null: bearer')),
+  credits: nullable(
+    object({
+      remaining: integer('Credits left now (a refill due is shown applied)'),
+      refill: nullable(object({ amount: integer(), interval: oneOfValues(['day', 'month']) })),
+      refillsAt: nullable(epochSeconds('Next refill')),
+    }),
+  ),
+  rateLimit: nullable(object({ requests: integer(), windowSeconds: integer() })),
   expiringSoon: boolean('Expired, or within the last 7 days or last quarter of its lifetime, whichever is shorter'),
   expired: boolean(),
 });

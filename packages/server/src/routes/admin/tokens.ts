@@ -10,6 +10,7 @@ import { parseInput } from '../../http/admin-input.js';
 import { registerAdminRoutes } from '../../http/admin-routes.js';
 import { actorOf } from '../../http/admin-session.js';
 import { apiList, daysQuery, scopeList, someChange, text } from './inputs.js';
+import { creditsInput, rateLimitInput } from './token-quotas.js';
 
 /** Ten years: longer is "never", which has its own spelling (null). */
 const MAX_EXPIRY_SECONDS = 10 * 366 * 86_400;
@@ -43,11 +44,18 @@ export const tokenBody = z.strictObject({
   externalId: externalId.optional(),
   // Core checks the shape (a 43-character RFC 7638 thumbprint) and says so; here it is any short string.
   dpopJkt: text(64).nullable().optional().describe('RFC 7638 thumbprint of the DPoP key the token is bound to'),
+  credits: creditsInput,
+  rateLimit: rateLimitInput,
 });
 
 export const tokenChangesBody = z
-  .strictObject({ metadata: metadata.optional(), externalId: externalId.optional() })
-  .refine(someChange, 'must name at least one of metadata, externalId');
+  .strictObject({
+    metadata: metadata.optional(),
+    externalId: externalId.optional(),
+    credits: creditsInput,
+    rateLimit: rateLimitInput,
+  })
+  .refine(someChange, 'must name at least one of metadata, externalId, credits, rateLimit');
 
 /** Optional: without it (or without `graceSeconds`) the old secret stops working at once. */
 export const regenerateBody = z.strictObject({
