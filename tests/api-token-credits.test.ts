@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { type AdminClient, addDashboardUser, assertAdminError, signIn } from './support/admin-api.js';
 import { type BurstAnswer, burst, nextUtcMidnight, ServerClock, statusCounts } from './support/credits.js';
 import { type GatewayUnderTest, startGatewayFor } from './support/gateway.js';
 import { type ClientCredentials, request } from './support/http.js';
 import { type ProtectedApi, startProtectedApi } from './support/protected.js';
-import { addClient, seedStandard, USER_API } from './support/seed.js';
+import { addClient, cliJson, seedStandard, USER_API } from './support/seed.js';
 import { introspect } from './support/tokens.js';
 import { startTollgate, type TollgateProcess } from './support/tollgate.js';
 import { type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
@@ -257,6 +258,75 @@ describe('API-token credits and rate limits', () => {
     assert.equal((create?.detail as { credits?: { remaining?: number } } | undefined)?.credits?.remaining, 5);
   });
 
+  it('sets credits, refill and rate limit from the CLI, and refuses a refill without credits', async () => {
+    const base = ['tokens', 'create', '--name', 'cli', '--user', 'alice', '--api', USER_API, '--scope', 'read:data'];
+    const created = (await cliJson(server, [
+      ...base,
+      '--credits',
+      '100',
+      '--refill',
+      '100/day',
+      '--rate-limit',
+      '10/60s',
+    ])) as {
+      token: { id: string; credits: unknown; rateLimit: unknown };
+    };
+    const midnight = nextUtcMidnight(clock.nowMs());
+    assert.deepEqual(created.token.credits, {
+      remaining: 100,
+      refill: { amount: 100, interval: 'day' },
+      refillsAt: midnight,
+    });
+    assert.deepEqual(created.token.rateLimit, { requests: 10, windowSeconds: 60 });
+    const id = created.token.id;
+    const updated = (await cliJson(server, ['tokens', 'update', id, '--credits', '7', '--clear-rate-limit'])) as {
+      credits: { remaining: number; refill: unknown };
+      rateLimit: unknown;
+    };
+    assert.equal(updated.credits.remaining, 7);
+    assert.equal(updated.credits.refill, null, 'credits are set as a whole: no --refill, no refill');
+    assert.equal(updated.rateLimit, null);
+    const unlimited = (await cliJson(server, ['tokens', 'update', id, '--unlimited'])) as { credits: unknown };
+    assert.equal(unlimited.credits, null);
+    const refused = await server.cli([...base, '--refill', '100/day']);
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /credits\.remaining is required: a refill needs credits to refill/);
+    const badWindow = await server.cli([...base, '--credits', '5', '--rate-limit', '10']);
+    assert.notEqual(badWindow.status, 0);
+    assert.match(badWindow.stderr, /use <requests>\/<window>, e\.g\. 10\/60s/);
+  });
+
+  it('keeps consumed credits across a kill -9 of the server', async () => {
+    const token = await createToken('durable', { credits: { remaining: 3 } });
+    const spent = await burst([`${gateway.url}/data`], token.secret, 5, 5);
+    assert.deepEqual(statusCounts(spent), { 200: 3, 429: 2 });
+    await server.kill9();
+    await server.restart();
+    const after = await pollStatus(`${gateway.url}/data`, token.secret, (status) => status !== 503);
+    assert.equal(after.status, 429, after.body);
+    root = await signIn(server.url, 'root', 'root has a long password');
+    assert.equal(
+      ((await root.get(`/tokens/${token.id}`)).json as { credits: { remaining: number } }).credits.remaining,
+      0,
+    );
+  });
+
+  it("enforces the token's own rate limit in the SDK too", async () => {
+    const limited = await createToken('sdk limit', { rateLimit: { requests: 2, windowSeconds: 60 } });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const answer = await call(`${sdkApi.url}/data`, limited.secret);
+      statuses.push(answer.status);
+      if (answer.status === 429) {
+        assert.equal(JSON.parse(answer.body).error, 'rate_limited');
+        assert.equal(answer.headers.get('ratelimit-limit'), '2');
+        assert.ok(Number(answer.headers.get('retry-after')) >= 1);
+        assert.equal(answer.headers.get('www-authenticate'), null);
+      }
+    }
+    assert.deepEqual(statuses, [200, 200, 429]);
+  });
+
   it('answers 503 and admits nothing when the server cannot take the credits', async () => {
     const other = await startTollgate();
     let lone: GatewayUnderTest | undefined;
@@ -300,6 +370,16 @@ describe('API-token credits and rate limits', () => {
     }
   });
 });
+
+/** Asks until `done` accepts the status (the gateway's verifier reconnecting to a restarted server), for 30 s at most. */
+async function pollStatus(url: string, token: string, done: (status: number) => boolean): Promise<BurstAnswer> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const answer = await call(url, token);
+    if (done(answer.status) || Date.now() > deadline) return answer;
+    await sleep(100);
+  }
+}
 
 async function call(url: string, token: string): Promise<BurstAnswer> {
   const result = await request(url, { headers: { authorization: `Bearer ${token}` } });

@@ -55,19 +55,22 @@ export class SqlApiTokenStore implements ApiTokenStore {
   }
 
   async findByHash(tokenHash: string): Promise<ApiTokenRecord | undefined> {
-    const row = await this.#db
-      .selectFrom('api_tokens')
-      .selectAll()
-      .where((eb) => eb.or([eb('token_hash', '=', tokenHash), eb('previous_token_hash', '=', tokenHash)]))
-      .executeTakeFirst();
-    return row && fromTokenRow(row);
+    return this.#findBySecret(['token_hash', 'previous_token_hash'], tokenHash);
   }
 
   async findByJti(jti: string): Promise<ApiTokenRecord | undefined> {
+    return this.#findBySecret(['jti', 'previous_jti'], jti);
+  }
+
+  /** The token whose current or previous secret has `value` in the given pair of columns (both indexed). */
+  async #findBySecret(
+    [current, previous]: ['token_hash', 'previous_token_hash'] | ['jti', 'previous_jti'],
+    value: string,
+  ): Promise<ApiTokenRecord | undefined> {
     const row = await this.#db
       .selectFrom('api_tokens')
       .selectAll()
-      .where((eb) => eb.or([eb('jti', '=', jti), eb('previous_jti', '=', jti)]))
+      .where((eb) => eb.or([eb(current, '=', value), eb(previous, '=', value)]))
       .executeTakeFirst();
     return row && fromTokenRow(row);
   }
