@@ -124,6 +124,10 @@ describe('API-token credits and rate limits', () => {
     const before = sdkApi.handled();
     await assertExactlyCredits([`${sdkApi.url}/data`], 'the SDK');
     assert.equal(sdkApi.handled() - before, CREDITS, 'only admitted requests reach the handler');
+    const token = await createToken('sdk headers', { credits: { remaining: 5 } });
+    const admitted = await call(`${sdkApi.url}/data`, token.secret);
+    assert.equal(admitted.status, 200);
+    assert.equal(admitted.headers.get('ratelimit-remaining'), '4', 'the credits, when no rate limit applies');
   });
 
   it('shows credits and rate limit in the token view and in introspection', async () => {
@@ -317,6 +321,7 @@ describe('API-token credits and rate limits', () => {
     for (let i = 0; i < 3; i++) {
       const answer = await call(`${sdkApi.url}/data`, limited.secret);
       statuses.push(answer.status);
+      assert.equal(answer.headers.get('ratelimit-remaining'), String(Math.max(0, 1 - i)), 'allowed answers too');
       if (answer.status === 429) {
         assert.equal(JSON.parse(answer.body).error, 'rate_limited');
         assert.equal(answer.headers.get('ratelimit-limit'), '2');

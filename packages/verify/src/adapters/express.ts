@@ -37,12 +37,12 @@ export function tollgate(verifier: Verifier, options: ProtectOptions = {}): Requ
   const guard = createGuard(verifier, options);
   return async (req: Request, res: Response, next: NextFunction) => {
     realms.set(req, guard.realm);
-    let token: VerifiedToken;
+    let admitted: { token: VerifiedToken; headers: Record<string, string> };
     try {
       // headersDistinct keeps every Authorization header, so a second one is refused rather than ignored.
       // req.ip follows the app's `trust proxy` setting: the caller as the app itself sees it.
       // req.protocol and req.host follow `trust proxy` too: X-Forwarded-* count only when the app says so.
-      token = await guard.check({
+      admitted = await guard.admit({
         headers: req.headersDistinct,
         method: req.method,
         url: req.originalUrl,
@@ -54,10 +54,9 @@ export function tollgate(verifier: Verifier, options: ProtectOptions = {}): Requ
       else next(error);
       return;
     }
-    req.auth = token;
-    // RFC 9449 8.2: a fresh nonce with every answer, so the client's next proof is not refused for an old one.
-    const nonce = guard.dpopNonce();
-    if (nonce !== undefined) res.set('DPoP-Nonce', nonce);
+    req.auth = admitted.token;
+    // DPoP-Nonce (RFC 9449 8.2) and RateLimit-*: see Guard.admit.
+    res.set(admitted.headers);
     next();
   };
 }

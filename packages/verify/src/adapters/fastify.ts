@@ -37,24 +37,26 @@ export function tollgate(verifier: Verifier, options: ProtectOptions = {}): Toll
   const guard = createGuard(verifier, options);
   return async (request, reply) => {
     realms.set(request, guard.realm);
+    let headers: Record<string, string>;
     try {
       // headersDistinct keeps every Authorization header, so a second one is refused rather than ignored.
       // request.ip follows Fastify's `trustProxy` option.
       // request.protocol and request.host follow `trustProxy` too.
-      request.auth = await guard.check({
+      const admitted = await guard.admit({
         headers: request.raw.headersDistinct,
         method: request.method,
         url: request.url,
         remoteAddress: request.ip,
         origin: () => (request.host === '' ? undefined : `${request.protocol}://${request.host}`),
       });
+      request.auth = admitted.token;
+      headers = admitted.headers;
     } catch (error) {
       if (error instanceof BearerError) return refuse(reply, error, guard.realm);
       throw error;
     }
-    // RFC 9449 8.2: a fresh nonce with every answer, so the client's next proof is not refused for an old one.
-    const nonce = guard.dpopNonce();
-    if (nonce !== undefined) reply.header('dpop-nonce', nonce);
+    // DPoP-Nonce (RFC 9449 8.2) and RateLimit-*: see Guard.admit.
+    reply.headers(headers);
     return undefined;
   };
 }

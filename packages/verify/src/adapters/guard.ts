@@ -4,7 +4,7 @@
  * The adapters import their framework as types only, so the SDK never depends on a framework at runtime.
  */
 import type { BearerError } from '../errors.js';
-import { QuotaExceeded } from '../quota.js';
+import { QuotaExceeded, rateLimitHeaders } from '../quota.js';
 import { requireScopes } from '../scopes.js';
 import { type QuotaPlan, quotaPlan } from './guard-quotas.js';
 import type { BearerRequest, DpopMode, ScopeMode, Verifier, VerifiedToken, VerifyOptions } from '../types.js';
@@ -62,8 +62,13 @@ export interface Refusal {
 
 export interface Guard {
   readonly realm: string;
-  /** Authenticates the request and checks the scopes; throws BearerError when refused. */
+  /** Authenticates the request and checks the scopes and quotas; throws BearerError when refused. */
   check(request: AdapterRequest): Promise<VerifiedToken>;
+  /**
+   * The same, with the headers an admitted request's answer carries: `DPoP-Nonce` (RFC 9449 8.2) when this API
+   * requires nonces, and RateLimit-* when a quota applied. The adapters that write the answer send them.
+   */
+  admit(request: AdapterRequest): Promise<{ token: VerifiedToken; headers: Record<string, string> }>;
   /** The `DPoP-Nonce` to send with an answer (RFC 9449 8.2), when this API requires nonces. */
   dpopNonce(): string | undefined;
 }
@@ -81,9 +86,12 @@ export function createGuard(verifier: Verifier, options: ProtectOptions = {}): G
   const publicUrl = publicUrlOption(options.publicUrl);
   const verifyOptions = dpopOptions(options);
   const quotas = quotaPlan(verifier, options);
-  return {
+  const guard: Guard = {
     realm,
     async check(request) {
+      return (await guard.admit(request)).token;
+    },
+    async admit(request) {
       const { headers, method, url, remoteAddress, origin } = request;
       const bearerRequest: BearerRequest = {
         headers,
@@ -98,12 +106,17 @@ export function createGuard(verifier: Verifier, options: ProtectOptions = {}): G
       if (remoteAddress !== undefined) bearerRequest.remoteAddress = remoteAddress;
       const token = await verifier.authenticate(bearerRequest, verifyOptions);
       checkScopes?.(token);
-      await quotas.enforce(token);
-      return token;
+      const decision = await quotas.enforce(token);
+      const answerHeaders = decision === undefined ? {} : rateLimitHeaders(decision);
+      // RFC 9449 8.2: a fresh nonce with every answer, so the client's next proof is not refused for an old one.
+      const nonce = guard.dpopNonce();
+      if (nonce !== undefined) answerHeaders['DPoP-Nonce'] = nonce;
+      return { token, headers: answerHeaders };
     },
     // Optional chaining: a stand-in verifier in a test may not have it.
     dpopNonce: () => verifier.dpopNonce?.(verifyOptions),
   };
+  return guard;
 }
 
 /** The path of a request target; an absolute-form target (RFC 9112 3.2.2) keeps only its path, never its host. */

@@ -36,12 +36,12 @@ function nodeRemoteAddress(env: unknown): string | undefined {
 export function tollgate(verifier: Verifier, options: ProtectOptions = {}): MiddlewareHandler<TollgateEnv> {
   const guard = createGuard(verifier, options);
   return async (c, next) => {
-    let token: VerifiedToken;
+    let admitted: { token: VerifiedToken; headers: Record<string, string> };
     try {
       // A fetch Headers object joins repeated Authorization headers with ", ", which the Bearer grammar refuses.
       // The runtime built the URL; its origin is what the runtime was told (usually the Host header).
       const url = new URL(c.req.url);
-      token = await guard.check({
+      admitted = await guard.admit({
         headers: c.req.raw.headers,
         method: c.req.method,
         url: url.pathname + url.search,
@@ -52,10 +52,9 @@ export function tollgate(verifier: Verifier, options: ProtectOptions = {}): Midd
       if (error instanceof BearerError) return refusalResponse(error, guard.realm);
       throw error;
     }
-    c.set('auth', token);
-    // RFC 9449 8.2: a fresh nonce with every answer, so the client's next proof is not refused for an old one.
-    const nonce = guard.dpopNonce();
-    if (nonce !== undefined) c.header('DPoP-Nonce', nonce);
+    c.set('auth', admitted.token);
+    // DPoP-Nonce (RFC 9449 8.2) and RateLimit-*: see Guard.admit.
+    for (const [name, value] of Object.entries(admitted.headers)) c.header(name, value);
     await next();
     return undefined;
   };

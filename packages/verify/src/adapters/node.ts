@@ -58,7 +58,7 @@ export function protect<Req extends IncomingMessage = IncomingMessage, Res exten
     options.onError ?? ((error: unknown) => console.error('@tollgate/verify: verification failed', error));
   return (req, res) => {
     // headersDistinct keeps every Authorization header, so a second one is refused rather than ignored.
-    const check = guard.check({
+    const check = guard.admit({
       headers: req.headersDistinct,
       method: req.method,
       url: req.url,
@@ -67,10 +67,9 @@ export function protect<Req extends IncomingMessage = IncomingMessage, Res exten
       origin: () => originOf(req),
     });
     check.then(
-      (token) => {
-        // RFC 9449 8.2: a fresh nonce with every answer, so the client's next proof is not refused for an old one.
-        const nonce = guard.dpopNonce();
-        if (nonce !== undefined) res.setHeader('DPoP-Nonce', nonce);
+      ({ token, headers }) => {
+        // DPoP-Nonce (RFC 9449 8.2) and RateLimit-*: see Guard.admit.
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
         return handler(req, res, token);
       },
       (error: unknown) => {
