@@ -109,6 +109,30 @@ routes:
     assert.ok(problems.includes(`${file}:13: routes[2].colour: is not a known setting`), problems.join('\n'));
   });
 
+  it('names the line of a bad creditCost, and refuses one on a public route', () => {
+    const file = write(
+      'credits.yaml',
+      `issuer: https://auth.example.com
+audience: https://api.example.com
+routes:
+  - path: /data
+    upstream: http://127.0.0.1:9000
+    creditCost: 0
+  - path: /open
+    upstream: http://127.0.0.1:9000
+    public: true
+    creditCost: 2
+  - path: /costly
+    upstream: http://127.0.0.1:9000
+    creditCost: 5
+`,
+    );
+    assert.deepEqual([...problemsOf(() => loadGatewayConfig(file, {}))].sort(), [
+      `${file}:10: routes[1].creditCost: a public route has no token to charge`,
+      `${file}:6: routes[0].creditCost: must be at least 1`,
+    ]);
+  });
+
   it('points a missing setting at its enclosing entry', () => {
     const file = write(
       'missing.yaml',
