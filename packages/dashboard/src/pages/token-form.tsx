@@ -1,6 +1,6 @@
 /**
  * "+ API token": a name, the APIs it reaches, the scopes (those the chosen APIs offer that the owner holds),
- * an expiry, and optionally an external id and metadata for the APIs behind. Posts an ApiTokenInput and hands the CreatedApiToken to the page. What is typed survives an
+ * an expiry, and optionally an external id and metadata for the APIs behind, credits and a rate limit. Posts an ApiTokenInput and hands the CreatedApiToken to the page. What is typed survives an
  * expired session (drafts.ts): it has no secret in it.
  */
 import { useState } from 'preact/hooks';
@@ -11,12 +11,13 @@ import { CheckboxGroup, Field, TextField } from '../components/fields.js';
 import { useKeptDraft } from '../drafts.js';
 import { CUSTOM_EXPIRY_HINT, EXPIRY_CHOICES, NEVER_CHOICE, expiresInSeconds } from './token-expiry.js';
 import { OwnerDataFields, type OwnerDataValues, parseOwnerData } from './token-owner-data.js';
+import { NO_QUOTAS, QuotaFields, type QuotaValues, parseQuotas, quotaDraftFrom } from './token-quotas.js';
 
 /** The admin API's limit (core's checkTokenName). */
 const MAX_NAME_LENGTH = 100;
 export const TOKEN_DRAFT = 'api-token';
 
-export interface TokenFormValues extends OwnerDataValues {
+export interface TokenFormValues extends OwnerDataValues, QuotaValues {
   name: string;
   apis: string[];
   scopes: string[];
@@ -32,6 +33,7 @@ const EMPTY: TokenFormValues = {
   customDate: '',
   metadata: '',
   externalId: '',
+  ...NO_QUOTAS,
 };
 
 /** A kept draft as stored, checked field by field (it comes back from Web Storage); undefined if not one. */
@@ -44,7 +46,9 @@ export function tokenDraftFrom(value: unknown): TokenFormValues | undefined {
   if (!strings(apis) || !strings(scopes)) return undefined;
   // Drafts kept before these two fields existed have neither.
   if (typeof metadata !== 'string' || typeof externalId !== 'string') return undefined;
-  return { name, apis, scopes, expiry, customDate, metadata, externalId };
+  const quotas = quotaDraftFrom(value as Record<string, unknown>);
+  if (quotas === undefined) return undefined;
+  return { name, apis, scopes, expiry, customDate, metadata, externalId, ...quotas };
 }
 
 export function offeredScopes(apis: readonly ApiView[], chosen: readonly string[], held: readonly string[]): string[] {
@@ -79,6 +83,7 @@ export function TokenForm(props: {
       scopes: chosenScopes,
       expiresInSeconds: expiresInSeconds(values.expiry, values.customDate),
       ...parseOwnerData(values),
+      ...parseQuotas(values),
     };
     props.onCreated(await api.post<CreatedApiToken>('/tokens', input));
   };
@@ -151,6 +156,7 @@ export function TokenForm(props: {
         />
       ) : null}
       <OwnerDataFields values={values} onChange={(owner) => set(owner)} />
+      <QuotaFields values={values} onChange={(quotas) => set(quotas)} />
     </ActionForm>
   );
 }

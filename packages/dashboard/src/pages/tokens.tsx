@@ -14,6 +14,7 @@ import { takeDraft } from '../drafts.js';
 import { formatDate, formatList, formatTime } from '../format.js';
 import { TOKEN_DRAFT, TokenForm, tokenDraftFrom } from './token-form.js';
 import { GRACE_CHOICES, OwnerDataForm, OwnerDataSummary, PreviousSecretNote } from './token-owner-data.js';
+import { QuotaSummary } from './token-quotas.js';
 import { TokenSecret } from './token-secret.js';
 
 function ExpiryCell(props: { token: ApiTokenView }) {
@@ -38,7 +39,12 @@ function TokenUsage(props: { token: ApiTokenView }) {
   );
   if (usage.error) return <ErrorMessage message={usage.error} />;
   if (!usage.data) return <Loading what="usage" />;
-  return <UsageChart series={usage.data} title={`Requests per day for “${props.token.name}”`} />;
+  return (
+    <div class="usage-with-quotas">
+      <UsageChart series={usage.data} title={`Requests per day for “${props.token.name}”`} />
+      <QuotaSummary token={props.token} />
+    </div>
+  );
 }
 
 interface TokenActions {
