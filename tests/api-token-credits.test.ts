@@ -13,9 +13,9 @@ import { after, before, describe, it } from 'node:test';
 import { type AdminClient, addDashboardUser, assertAdminError, signIn } from './support/admin-api.js';
 import { type BurstAnswer, burst, nextUtcMidnight, ServerClock, statusCounts } from './support/credits.js';
 import { type GatewayUnderTest, startGatewayFor } from './support/gateway.js';
-import { type ClientCredentials, request } from './support/http.js';
+import { assertOAuthError, type ClientCredentials, postJson, request } from './support/http.js';
 import { type ProtectedApi, startProtectedApi } from './support/protected.js';
-import { addClient, cliJson, seedStandard, USER_API } from './support/seed.js';
+import { ADMIN_API, addClient, cliJson, seedStandard, USER_API } from './support/seed.js';
 import { introspect } from './support/tokens.js';
 import { startTollgate, type TollgateProcess } from './support/tollgate.js';
 import { type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
@@ -40,12 +40,13 @@ describe('API-token credits and rate limits', () => {
   let redisGateways: GatewayUnderTest[] = [];
   let sdkApi: ProtectedApi;
   let root: AdminClient;
+  let seed: Awaited<ReturnType<typeof seedStandard>>;
 
   before(async () => {
     clockDir = await mkdtemp(join(tmpdir(), 'tollgate-credits-clock-'));
     clock = new ServerClock(join(clockDir, 'offset-ms'));
     server = await startTollgate({ env: { TOLLGATE_TEST_CLOCK_FILE: clock.file } });
-    await seedStandard(server);
+    seed = await seedStandard(server);
     verifierClient = await addClient(server, 'verifiers', { scopes: ['read:data'], apis: [USER_API] });
     await addDashboardUser(server, 'root', 'root has a long password', { admin: true });
     root = await signIn(server.url, 'root', 'root has a long password');
@@ -330,6 +331,55 @@ describe('API-token credits and rate limits', () => {
       }
     }
     assert.deepEqual(statuses, [200, 200, 429]);
+  });
+
+  it('takes credits only for a client that may verify the token, for an API it reaches', async () => {
+    const token = await createToken('endpoint', { credits: { remaining: 10 } });
+    const jti = (await introspect(server.url, verifierClient, token.secret)).jti as string;
+    const url = `${server.url}/api-tokens/credits`;
+    const spend = (body: Record<string, unknown>, basic?: ClientCredentials) =>
+      postJson(url, { jti, api: USER_API, cost: 1, ...body }, basic === undefined ? {} : { basic });
+    const taken = await spend({ cost: 3 }, verifierClient);
+    assert.equal(taken.status, 200, taken.text);
+    assert.deepEqual(taken.json, { active: true, allowed: true, remaining: 7 });
+    assert.equal(taken.headers.get('cache-control'), 'no-store');
+    assertOAuthError(await spend({}), 401, 'invalid_client');
+    const outsider = await addClient(server, 'outsider', { scopes: ['admin:read'], apis: [ADMIN_API] });
+    assert.deepEqual((await spend({}, outsider)).json, { active: false }, "another API's client learns nothing");
+    assert.deepEqual(
+      (await spend({ api: ADMIN_API }, seed.backend)).json,
+      { active: false },
+      'an API it does not reach',
+    );
+    assert.deepEqual((await spend({ jti: 'tgj_unknown' }, verifierClient)).json, { active: false });
+    assertOAuthError(await spend({ cost: 0 }, verifierClient), 400, 'invalid_request');
+    assert.deepEqual((await spend({ cost: 8 }, verifierClient)).json, { active: true, allowed: false, remaining: 7 });
+    // The secret a regeneration replaced spends the same credits during its grace period.
+    const regenerated = await root.post(`/tokens/${token.id}/regenerate`, { graceSeconds: 3_600 });
+    assert.equal(regenerated.status, 200, regenerated.text);
+    assert.deepEqual((await spend({ cost: 2 }, verifierClient)).json, { active: true, allowed: true, remaining: 5 });
+    const newSecret = (regenerated.json as { secret: string }).secret;
+    const newJti = (await introspect(server.url, verifierClient, newSecret)).jti as string;
+    assert.deepEqual((await spend({ jti: newJti, cost: 5 }, verifierClient)).json, {
+      active: true,
+      allowed: true,
+      remaining: 0,
+    });
+  });
+
+  it("lets only an admin change a token's quotas, not the owner who is bound by them", async () => {
+    const token = await createToken('bound', {
+      credits: { remaining: 1 },
+      rateLimit: { requests: 5, windowSeconds: 60 },
+    });
+    const alice = await signIn(server.url, seed.user.username, seed.user.password);
+    assertAdminError(await alice.patch(`/tokens/${token.id}`, { credits: null }), 403, 'forbidden');
+    assertAdminError(await alice.patch(`/tokens/${token.id}`, { rateLimit: null }), 403, 'forbidden');
+    const metadata = await alice.patch(`/tokens/${token.id}`, { metadata: { plan: 'pro' } });
+    assert.equal(metadata.status, 200, 'the rest stays hers to change');
+    const view = (await root.get(`/tokens/${token.id}`)).json as { credits: { remaining: number }; rateLimit: unknown };
+    assert.equal(view.credits.remaining, 1);
+    assert.deepEqual(view.rateLimit, { requests: 5, windowSeconds: 60 });
   });
 
   it('answers 503 and admits nothing when the server cannot take the credits', async () => {

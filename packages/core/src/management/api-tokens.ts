@@ -163,6 +163,10 @@ export class ApiTokenOperations implements TokenOperations {
       throw new InvalidRequest('Give metadata, externalId, credits or rateLimit to change');
     }
     const token = await this.#find(id, AUDIT_ACTIONS.apiTokenUpdate);
+    // A quota binds the token's owner: only an admin may lift it (or change it), never the owner themself.
+    if (checked.credits !== undefined || checked.rateLimit !== undefined) {
+      await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.apiTokenUpdate, token.id);
+    }
     const updated = await this.#context.store.apiTokens.update(token.id, checked);
     if (!updated) throw new NotFound(notFoundText(id));
     await this.#audit(AUDIT_ACTIONS.apiTokenUpdate, token.id, 'success', { name: token.name, ...checked });
