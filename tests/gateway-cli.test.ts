@@ -5,14 +5,15 @@
  * SIGTERM stops it with exit status 0.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { assertBearerRefusal } from './support/challenge.js';
-import { type CommandProcess, spawnTollgate } from './support/command.js';
+import type { CommandProcess } from './support/command.js';
+import { gatewayYaml, startGatewayProcess } from './support/gateway-process.js';
 import { claimsOf } from './support/forge.js';
 import { request } from './support/http.js';
 import { freePort } from './support/ports.js';
@@ -20,8 +21,6 @@ import { addClient, seedStandard, type StandardSeed, USER_API } from './support/
 import { jsonLogin, revoke } from './support/tokens.js';
 import { startTollgate, type TollgateProcess } from './support/tollgate.js';
 import { type RecordingUpstream, type ReceivedRequest, startRecordingUpstream } from './support/upstream.js';
-
-const READY = /Tollgate gateway listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
 describe('tollgate gateway --config, in its own process', () => {
   let server: TollgateProcess;
@@ -42,13 +41,12 @@ describe('tollgate gateway --config, in its own process', () => {
     workDir = mkdtempSync(join(tmpdir(), 'tollgate-gateway-cli-'));
     const yaml = [
       '# In front of the recording upstream; the client secret comes from the environment.',
-      'listen:',
-      '  host: 127.0.0.1',
-      `  port: ${await freePort()}`,
-      `issuer: ${server.url}`,
-      `audience: ${USER_API}`,
-      'client:',
-      `  clientId: ${streamClient.clientId}`,
+      ...gatewayYaml({
+        port: await freePort(),
+        issuer: server.url,
+        audience: USER_API,
+        clientId: streamClient.clientId,
+      }),
       'routes:',
       '  - path: /data',
       '    methods: [GET]',
@@ -56,14 +54,9 @@ describe('tollgate gateway --config, in its own process', () => {
       '    scopes: read:data',
       '',
     ].join('\n');
-    writeFileSync(join(workDir, 'gateway.yaml'), yaml);
-    gateway = spawnTollgate(['gateway', '--config', 'gateway.yaml'], workDir, {
+    ({ gateway, url: gatewayUrl } = await startGatewayProcess(workDir, yaml, {
       TOLLGATE_GATEWAY_CLIENT_SECRET: streamClient.clientSecret,
-    });
-    const printed = await gateway.waitFor('Tollgate gateway listening on');
-    const url = READY.exec(printed)?.[1];
-    assert.ok(url, printed);
-    gatewayUrl = url;
+    }));
   });
   after(async () => {
     await gateway?.stop('SIGKILL').catch(() => undefined);

@@ -4,18 +4,17 @@
  * gateway. No Redis here: the workers of one gateway share their counters through the primary.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type CommandProcess, spawnTollgate } from './support/command.js';
+import type { CommandProcess } from './support/command.js';
 import { burst, statusCounts } from './support/credits.js';
+import { gatewayYaml, startGatewayProcess } from './support/gateway-process.js';
 import { freePort } from './support/ports.js';
 import { addClient, cliJson, seedStandard, USER_API } from './support/seed.js';
 import { startTollgate, type TollgateProcess } from './support/tollgate.js';
 import { type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
-
-const READY = /Tollgate gateway listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
 describe('API-token quotas across the workers of one gateway', () => {
   let server: TollgateProcess;
@@ -31,26 +30,14 @@ describe('API-token quotas across the workers of one gateway', () => {
     upstream = await startRecordingUpstream();
     workDir = mkdtempSync(join(tmpdir(), 'tollgate-gateway-workers-'));
     const yaml = [
-      'listen:',
-      '  host: 127.0.0.1',
-      `  port: ${await freePort()}`,
-      `issuer: ${server.url}`,
-      `audience: ${USER_API}`,
-      'client:',
-      `  clientId: ${client.clientId}`,
+      ...gatewayYaml({ port: await freePort(), issuer: server.url, audience: USER_API, clientId: client.clientId }),
       'routes:',
       '  - path: /data',
       `    upstream: ${upstream.url}`,
       '',
     ].join('\n');
-    writeFileSync(join(workDir, 'gateway.yaml'), yaml);
-    gateway = spawnTollgate(['gateway', '--config', 'gateway.yaml', '--workers', '2'], workDir, {
-      TOLLGATE_GATEWAY_CLIENT_SECRET: client.clientSecret,
-    });
-    const printed = await gateway.waitFor('Tollgate gateway listening on');
-    const url = READY.exec(printed)?.[1];
-    assert.ok(url, printed);
-    gatewayUrl = url;
+    const env = { TOLLGATE_GATEWAY_CLIENT_SECRET: client.clientSecret };
+    ({ gateway, url: gatewayUrl } = await startGatewayProcess(workDir, yaml, env, ['--workers', '2']));
   });
   after(async () => {
     await gateway?.stop('SIGKILL').catch(() => undefined);

@@ -60,19 +60,48 @@ export function parseQuotas(values: QuotaValues): Pick<ApiTokenInput, 'credits' 
   return quotas;
 }
 
+/** The number fields of the form, in order; the refill amount only shows with a refill. */
+const NUMBER_FIELDS: readonly {
+  key: Exclude<keyof QuotaValues, 'refill'>;
+  label: string;
+  min: string;
+  hint?: string;
+}[] = [
+  {
+    key: 'credits',
+    label: 'Credits (optional)',
+    min: '0',
+    hint: "Each request spends its route's cost (1 unless configured). Empty: unlimited.",
+  },
+  { key: 'refillAmount', label: 'Refill to', min: '1', hint: 'The credits are set back to this many at each refill.' },
+  {
+    key: 'rateRequests',
+    label: 'Rate limit: requests (optional)',
+    min: '1',
+    hint: "The token's own limit, in place of the API's per-token one.",
+  },
+  { key: 'rateWindowSeconds', label: 'Rate limit: window in seconds', min: '1' },
+];
+
 export function QuotaFields(props: { values: QuotaValues; onChange: (values: QuotaValues) => void }) {
   const { values } = props;
   const set = (changes: Partial<QuotaValues>) => props.onChange({ ...values, ...changes });
+  const numberField = (field: (typeof NUMBER_FIELDS)[number]) => (
+    <TextField
+      key={field.key}
+      label={field.label}
+      type="number"
+      min={field.min}
+      value={values[field.key]}
+      onInput={(text) => set({ [field.key]: text })}
+      required={field.key === 'refillAmount'}
+      {...(field.hint === undefined ? {} : { hint: field.hint })}
+    />
+  );
+  const [credits, refillAmount, ...rateLimit] = NUMBER_FIELDS;
   return (
     <>
-      <TextField
-        label="Credits (optional)"
-        type="number"
-        min="0"
-        value={values.credits}
-        onInput={(credits) => set({ credits })}
-        hint="Each request spends its route's cost (1 unless configured). Empty: unlimited."
-      />
+      {credits ? numberField(credits) : null}
       <Field label="Refill">
         {(id) => (
           <select
@@ -86,32 +115,8 @@ export function QuotaFields(props: { values: QuotaValues; onChange: (values: Quo
           </select>
         )}
       </Field>
-      {values.refill === '' ? null : (
-        <TextField
-          label="Refill to"
-          type="number"
-          min="1"
-          value={values.refillAmount}
-          onInput={(refillAmount) => set({ refillAmount })}
-          required
-          hint="The credits are set back to this many at each refill."
-        />
-      )}
-      <TextField
-        label="Rate limit: requests (optional)"
-        type="number"
-        min="1"
-        value={values.rateRequests}
-        onInput={(rateRequests) => set({ rateRequests })}
-        hint="The token's own limit, in place of the API's per-token one."
-      />
-      <TextField
-        label="Rate limit: window in seconds"
-        type="number"
-        min="1"
-        value={values.rateWindowSeconds}
-        onInput={(rateWindowSeconds) => set({ rateWindowSeconds })}
-      />
+      {values.refill === '' || !refillAmount ? null : numberField(refillAmount)}
+      {rateLimit.map(numberField)}
     </>
   );
 }
