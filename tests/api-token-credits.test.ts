@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { type AdminClient, addDashboardUser, assertAdminError, signIn } from './support/admin-api.js';
 import { type BurstAnswer, burst, nextUtcMidnight, ServerClock, statusCounts } from './support/credits.js';
 import { type GatewayUnderTest, startGatewayFor } from './support/gateway.js';
+import { freePort } from './support/ports.js';
 import { assertOAuthError, type ClientCredentials, postJson, request } from './support/http.js';
 import { type ProtectedApi, startProtectedApi } from './support/protected.js';
 import { ADMIN_API, addClient, cliJson, seedStandard, USER_API } from './support/seed.js';
@@ -37,6 +38,7 @@ describe('API-token credits and rate limits', () => {
   let verifierClient: ClientCredentials;
   let upstream: RecordingUpstream;
   let gateway: GatewayUnderTest;
+  let metricsPort: number;
   let redisGateways: GatewayUnderTest[] = [];
   let sdkApi: ProtectedApi;
   let root: AdminClient;
@@ -66,7 +68,8 @@ describe('API-token credits and rate limits', () => {
       ],
       ...extra,
     });
-    gateway = await startGatewayFor(settings());
+    metricsPort = await freePort();
+    gateway = await startGatewayFor(settings({ metrics: { listen: { port: metricsPort } } }));
     redisGateways = await Promise.all([
       startGatewayFor(settings({ redis: { url: REDIS_URL } })),
       startGatewayFor(settings({ redis: { url: REDIS_URL } })),
@@ -110,8 +113,17 @@ describe('API-token credits and rate limits', () => {
     assert.equal((view.json as { credits: { remaining: number } }).credits.remaining, 0);
   }
 
-  it('admits exactly 100 of 1,000 concurrent requests against 100 credits through one gateway', async () => {
+  it('admits exactly 100 of 1,000 concurrent requests against 100 credits through one gateway, and counts each refusal', async () => {
+    const refusals = async () => {
+      const scrape = await request(`http://127.0.0.1:${metricsPort}/metrics`);
+      const line = scrape.text
+        .split('\n')
+        .find((l) => l.startsWith('tollgate_gateway_refusals_total{reason="credits"}'));
+      return Number(line?.slice(line.lastIndexOf(' ') + 1) ?? Number.NaN);
+    };
+    const before = await refusals();
     await assertExactlyCredits([`${gateway.url}/data`], 'one gateway');
+    assert.equal((await refusals()) - before, BURST - CREDITS, 'tollgate_gateway_refusals_total{reason="credits"}');
   });
 
   it('admits exactly 100 of 1,000 through two gateways sharing Redis', async () => {

@@ -107,8 +107,9 @@ export function countRequest(entry: AnsweredRequest): void {
 }
 
 /**
- * Counts what authorize() refused: a refusal with an RFC 6750 challenge as an auth refusal, the rate limit's 429 as
- * `rate_limit`. Other limits (credits) call countRefusal where they decide, not through here.
+ * Counts what authorize() refused: a refusal with an RFC 6750 challenge as an auth refusal, a quota's 429 by its
+ * extension code (@tollgate/verify/quota): a rate limit's (the route's or the token's own) as `rate_limit`, used-up
+ * credits as `credits`.
  */
 export function countAuthorizeRefusal(
   refusal: { headers: Record<string, string>; body: Record<string, string> | null },
@@ -116,7 +117,9 @@ export function countAuthorizeRefusal(
 ): void {
   if (refusal.headers['WWW-Authenticate'] !== undefined) countAuthRefusal(route, refusal.body?.error);
   else if (refusal.body?.error === RATE_LIMITED_ERROR) countRefusal('rate_limit');
+  else if (refusal.body?.error === CREDITS_EXHAUSTED_ERROR) countRefusal('credits');
 }
 
-/** The `error` of the rate limit's 429 body (authorize.ts). */
+/** The `error` of the quotas' 429 bodies (@tollgate/verify/quota). */
 const RATE_LIMITED_ERROR = 'rate_limited';
+const CREDITS_EXHAUSTED_ERROR = 'credits_exhausted';
