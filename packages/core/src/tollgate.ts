@@ -321,6 +321,7 @@ function storeWith(store: Store, clients: Store['clients'], apis: Store['apis'])
     apiTokens: store.apiTokens,
     sessions: store.sessions,
     audit: store.audit,
+    webhooks: store.webhooks,
     close: () => store.close(),
   };
 }

@@ -18,6 +18,7 @@ import { SqlKeyStore } from './tables/keys.js';
 import { SqlRevocationStore } from './tables/revocations.js';
 import { SqlSessionStore } from './tables/sessions.js';
 import { SqlUserStore } from './tables/users.js';
+import { SqlWebhookStore } from './tables/webhooks.js';
 
 export class KyselyStore implements Store {
   /** The underlying connection, for migrations and diagnostics; application code uses the sub-stores. */
@@ -32,6 +33,7 @@ export class KyselyStore implements Store {
   readonly apiTokens: SqlApiTokenStore;
   readonly sessions: SqlSessionStore;
   readonly audit: SqlAuditStore;
+  readonly webhooks: SqlWebhookStore;
 
   /**
    * Expects a migrated database (see `migrateToLatest`). `order` keeps revocation sequences visible in
@@ -49,6 +51,7 @@ export class KyselyStore implements Store {
     this.apiTokens = new SqlApiTokenStore(db, order);
     this.sessions = new SqlSessionStore(db);
     this.audit = new SqlAuditStore(db);
+    this.webhooks = new SqlWebhookStore(db);
   }
 
   /** Migrations this version has that the database has not had yet (empty when the schema is current). */

@@ -198,6 +198,34 @@ export interface AuthorizationCodesTable {
   family_id: string | null;
 }
 
+/** Added by migration 009. */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  /** JSON array of event types. */
+  events: string;
+  encrypted_secret: string;
+  /** 0 or 1. */
+  enabled: number;
+  created_at: number;
+}
+
+/** Added by migration 009. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_type: string;
+  payload: string;
+  /** 'pending', 'delivered' or 'failed'. */
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_response_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   apis: ApisTable;
   users: UsersTable;
@@ -213,4 +241,6 @@ export interface Database {
   api_token_usage: ApiTokenUsageTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

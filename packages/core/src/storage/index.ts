@@ -15,6 +15,7 @@ import type { KeyStore } from './keys.js';
 import type { RevocationStore } from './revocations.js';
 import type { SessionStore } from './sessions.js';
 import type { UserStore } from './users.js';
+import type { WebhookStore } from './webhooks.js';
 
 export type * from './api-tokens.js';
 export type * from './apis.js';
@@ -26,6 +27,7 @@ export type * from './keys.js';
 export type * from './revocations.js';
 export type * from './sessions.js';
 export type * from './users.js';
+export type * from './webhooks.js';
 
 export interface Store {
   readonly apis: ApiStore;
@@ -38,5 +40,6 @@ export interface Store {
   readonly apiTokens: ApiTokenStore;
   readonly sessions: SessionStore;
   readonly audit: AuditStore;
+  readonly webhooks: WebhookStore;
   close(): Promise<void>;
 }

@@ -20,6 +20,7 @@ import * as authorizationCodes from './005_authorization_codes.js';
 import * as apiTokenGraceAndMetadata from './006_api_token_grace_and_metadata.js';
 import * as dpopBinding from './007_dpop_binding.js';
 import * as apiTokenCredits from './008_api_token_credits.js';
+import * as webhooks from './009_webhooks.js';
 
 const migrations: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
@@ -30,6 +31,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '006_api_token_grace_and_metadata': apiTokenGraceAndMetadata,
   '007_dpop_binding': dpopBinding,
   '008_api_token_credits': apiTokenCredits,
+  '009_webhooks': webhooks,
 };
 
 /** Every migration this version knows, in order: a database with all of them pending has no Tollgate schema at all. */

@@ -18,6 +18,7 @@ import { keyContract } from './keys.js';
 import { revocationContract } from './revocations.js';
 import { sessionContract } from './sessions.js';
 import { updateContract } from './updates.js';
+import { webhookContract } from './webhooks.js';
 
 const DOMAINS = {
   apis: apiContract,
@@ -35,6 +36,7 @@ const DOMAINS = {
   sessions: sessionContract,
   audit: auditContract,
   copies: copiesContract,
+  webhooks: webhookContract,
 } as const satisfies Record<string, (open: () => Promise<Store>) => void>;
 
 export type ContractDomain = keyof typeof DOMAINS;

@@ -17,6 +17,7 @@ import { MemoryKeyStore } from './keys.js';
 import { MemoryRevocationStore } from './revocations.js';
 import { MemorySessionStore } from './sessions.js';
 import { MemoryUserStore } from './users.js';
+import { MemoryWebhookStore } from './webhooks.js';
 
 export class MemoryStore implements Store {
   readonly apis = new MemoryApiStore();
@@ -29,6 +30,7 @@ export class MemoryStore implements Store {
   readonly apiTokens = new MemoryApiTokenStore(this.revocations);
   readonly sessions = new MemorySessionStore();
   readonly audit = new MemoryAuditStore();
+  readonly webhooks = new MemoryWebhookStore();
 
   /** Nothing to release: the data goes with the object. */
   async close(): Promise<void> {}
