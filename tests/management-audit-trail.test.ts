@@ -45,6 +45,10 @@ const newApi = async (admin: ActorOperations): Promise<string> =>
 /** A key that is published but not signing yet: retiring it makes no other change but its own. */
 const upcomingKey = async (admin: ActorOperations): Promise<string> => (await admin.keys.rotate()).kid;
 
+const newWebhook = async (admin: ActorOperations): Promise<string> =>
+  (await admin.webhooks.create({ url: `https://${unique('hooks')}.example.test/in`, events: ['user.disabled'] }))
+    .endpoint.id;
+
 const READ = null;
 
 const ACTOR_PLAN: ActorPlan = {
@@ -132,6 +136,21 @@ const ACTOR_PLAN: ActorPlan = {
   },
   audit: {
     list: { audits: READ, act: (ops) => ops.audit.list({}) },
+  },
+  webhooks: {
+    list: { audits: READ, act: (ops) => ops.webhooks.list() },
+    create: {
+      audits: 'webhook.create',
+      act: (ops) => ops.webhooks.create({ url: 'https://hooks.example.test/in', events: ['api_token.created'] }),
+    },
+    update: {
+      audits: 'webhook.update',
+      arrange: newWebhook,
+      act: (ops, id) => ops.webhooks.update(id, { enabled: false }),
+    },
+    remove: { audits: 'webhook.delete', arrange: newWebhook, act: (ops, id) => ops.webhooks.remove(id) },
+    test: { audits: 'webhook.test', arrange: newWebhook, act: (ops, id) => ops.webhooks.test(id) },
+    deliveries: { audits: READ, arrange: newWebhook, act: (ops, id) => ops.webhooks.deliveries(id) },
   },
 };
 

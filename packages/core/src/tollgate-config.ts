@@ -60,4 +60,6 @@ export interface TollgateDependencies {
   dpopReplay?: DpopReplayCache;
   /** Where observers (metrics, webhooks) subscribe; a fresh one with none by default (`tollgate.events`). */
   events?: TollgateEvents;
+  /** Told when a webhook event could not be queued (the database was away); the audit log still has the event. */
+  onWebhookQueueError?: (error: unknown) => void;
 }

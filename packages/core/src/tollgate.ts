@@ -52,6 +52,8 @@ import { type IntrospectionContext, introspectToken } from './tokens/introspect.
 import { revokeToken } from './tokens/revoke.js';
 import { VerifiedAccessTokens } from './tokens/verified-access-tokens.js';
 import type { TollgateConfig, TollgateDependencies } from './tollgate-config.js';
+import type { WebhookSender } from './webhooks/deliver.js';
+import { Webhooks } from './webhooks/webhooks.js';
 
 const USED_CODE_MEMORY_SECONDS = 86_400;
 
@@ -73,6 +75,8 @@ export class Tollgate implements ManagementSurface {
   /** The built-in dashboard client, when the dashboard signs in through the authorization code flow. */
   readonly #dashboardClient: BuiltInClient | undefined;
   #unsubscribeSignal: (() => void) | undefined;
+  readonly #webhooks: Webhooks;
+  #stopWebhooks: (() => void) | undefined;
 
   private constructor(config: TollgateConfig, dependencies: TollgateDependencies, keyRing: KeyRing) {
     const clock = dependencies.clock ?? systemClock;
@@ -91,6 +95,13 @@ export class Tollgate implements ManagementSurface {
     const clients = new ClientAuthenticator(store.clients, guard, { passwordLogin: config.passwordLogin });
     this.#keyRing = keyRing;
     this.#issuer = config.issuer;
+    this.#webhooks = new Webhooks({
+      store,
+      clock,
+      encryptionKey: dependencies.encryptionKey,
+      ...webhookErrors(dependencies),
+    });
+    this.#stopWebhooks = this.#webhooks.listen(this.events);
     this.#grants = {
       store,
       keys: keyRing,
@@ -142,6 +153,7 @@ export class Tollgate implements ManagementSurface {
       clients,
       guard,
       audit,
+      webhooks: this.#webhooks,
       onRevoked: () => this.#revoked(),
     });
     this.#adminBearer = {
@@ -274,8 +286,28 @@ export class Tollgate implements ManagementSurface {
     return { revocations, keys, grants, sessions };
   }
 
+  /**
+   * Sends the webhook deliveries that are due and records how each went (webhooks/deliver.ts). A server runs this
+   * every half second; any node may, each delivery is claimed by one.
+   */
+  deliverWebhooks(send: WebhookSender): ReturnType<Webhooks['deliverDue']> {
+    return this.#webhooks.deliverDue(send);
+  }
+
+  /** Queues `api_token.expiring` once per token expiring within 7 days and endpoint that wants it. */
+  queueExpiringApiTokenWebhooks(): Promise<number> {
+    return this.#webhooks.queueExpiringApiTokens();
+  }
+
+  /** Resolves once the webhook events raised so far are stored. */
+  webhooksSettled(): Promise<void> {
+    return this.#webhooks.settled();
+  }
+
   /** Stops listening to the revocation signal and ends the feed's subscriptions. Idempotent. */
   close(): void {
+    this.#stopWebhooks?.();
+    this.#stopWebhooks = undefined;
     this.#unsubscribeSignal?.();
     this.#unsubscribeSignal = undefined;
     this.#denyList.stop();
@@ -306,6 +338,11 @@ function lockoutAudit(audit: AuditLog, events: TollgateEvents): BruteForceObserv
       audit.record({ userId: null, name: 'brute-force guard', address }, entry).catch(() => {});
     },
   };
+}
+
+/** A failure to queue a webhook event goes where the bus reports its observers' errors. */
+function webhookErrors(dependencies: TollgateDependencies): { onQueueError?: (error: unknown) => void } {
+  return dependencies.onWebhookQueueError ? { onQueueError: dependencies.onWebhookQueueError } : {};
 }
 
 /** `store` with other client and API stores in front (catalog/catalog-cache.ts). */

@@ -50,7 +50,7 @@ export function endGracePeriodsPeriodically(tollgate: Pick<Tollgate, 'endGracePe
  * Runs `task` every `intervalMs`, never two at once; a failure is logged when failing starts and when it stops,
  * not every round.
  */
-function repeatQuietly<T>(
+export function repeatQuietly<T>(
   task: () => Promise<T>,
   intervalMs: number,
   logger: Logger,

@@ -80,7 +80,7 @@ export interface OpenOptions {
    */
   existingOnly?: boolean;
   /** What the server shares with other nodes through Redis: the revocation nudge, attempt counter, DPoP proofs. */
-  dependencies?: Pick<TollgateDependencies, 'attempts' | 'revocationSignal' | 'dpopReplay'>;
+  dependencies?: Pick<TollgateDependencies, 'attempts' | 'revocationSignal' | 'dpopReplay' | 'onWebhookQueueError'>;
   /** PostgreSQL stopped answering (queries are refused at once meanwhile), or answers again. */
   onDatabaseOutage?: (down: boolean, cause?: unknown) => void;
 }

@@ -19,6 +19,8 @@ import { Readiness } from './readiness.js';
 import { type SharedState, openSharedState } from './redis.js';
 import { RequestsInFlight, closeWithin } from './shutdown.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
+import { httpWebhookSender } from './webhook-sender.js';
+import { runWebhookLoops } from './webhook-loops.js';
 
 export { KEY_RELOAD_INTERVAL_MS, PURGE_INTERVAL_MS } from './background.js';
 
@@ -62,6 +64,7 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
         attempts: shared.attempts,
         revocationSignal: shared.revocationSignal,
         dpopReplay: shared.dpopReplay,
+        onWebhookQueueError: (error) => logger.error({ err: error }, 'queuing a webhook event failed'),
       },
     });
   } catch (error) {
@@ -99,6 +102,7 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
   const stopReloading = reloadKeysPeriodically(opened.tollgate, logger);
   const stopPurging = purgePeriodically(opened.tollgate, logger);
   const stopEndingGrace = endGracePeriodsPeriodically(opened.tollgate, logger);
+  const stopWebhooks = runWebhookLoops(opened.tollgate, httpWebhookSender(), logger);
   const url = `${tls ? 'https' : 'http'}://${hostForUrl(config.host)}:${boundPort(app)}`;
 
   let removeSignalHandlers = () => {};
@@ -114,9 +118,11 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
       stopReloading();
       stopPurging();
       stopEndingGrace();
+      stopWebhooks();
       readiness.stop();
       await metricsListener?.close();
       await closeWithin(app, inFlight, config.shutdownGraceSeconds * 1000, logger);
+      await opened.tollgate.webhooksSettled();
       opened.tollgate.revocationFeed.stop();
       await releaseAll(opened, shared, logger);
     })();

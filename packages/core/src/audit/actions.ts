@@ -31,6 +31,11 @@ export const AUDIT_ACTIONS = Object.freeze({
   keyRotate: 'key.rotate',
   keyRetire: 'key.retire',
   auditList: 'audit.list',
+  webhookList: 'webhook.list',
+  webhookCreate: 'webhook.create',
+  webhookUpdate: 'webhook.update',
+  webhookDelete: 'webhook.delete',
+  webhookTest: 'webhook.test',
   /** A consumed refresh token presented again: its family was revoked (always outcome `failure`). */
   refreshTokenReuse: 'refresh_token.reuse_detected',
   /** A redeemed authorization code presented again: what it issued was revoked (always outcome `failure`). */

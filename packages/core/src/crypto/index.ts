@@ -16,3 +16,9 @@ export {
   generateEncryptionSecret,
   parseEncryptionKey,
 } from './key-encryption.js';
+export {
+  decryptWebhookSecret,
+  encryptWebhookSecret,
+  generateWebhookSecret,
+  signWebhook,
+} from './webhook-signature.js';

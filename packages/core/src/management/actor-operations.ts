@@ -7,6 +7,7 @@ import type { ManagementContext } from './context.js';
 import type { Actor, ActorOperations } from './contract.js';
 import { KeyOperations } from './keys.js';
 import { UserOperations } from './users.js';
+import { WebhookOperations } from './webhooks.js';
 
 export function operationsFor(context: ManagementContext, actor: Actor): ActorOperations {
   const frozen: Actor = Object.freeze({ ...actor });
@@ -18,5 +19,6 @@ export function operationsFor(context: ManagementContext, actor: Actor): ActorOp
     users: new UserOperations(context, frozen),
     keys: new KeyOperations(context, frozen),
     audit: new AuditOperations(context, frozen),
+    webhooks: new WebhookOperations(context, frozen),
   });
 }

@@ -5,6 +5,7 @@ import type { ClientAuthenticator } from '../clients/authenticate.js';
 import type { KeyRing } from '../keys/keyring.js';
 import type { ApiRecord, Store } from '../storage/index.js';
 import type { BruteForceGuard } from '../throttle.js';
+import type { Webhooks } from '../webhooks/webhooks.js';
 import type { ManagementConfig } from './contract.js';
 
 /** How signing keys are rotated and retired. */
@@ -33,4 +34,6 @@ export interface ManagementContext {
   adminApi: ApiRecord;
   /** Publishes new revocations on the stream at once: this node's feed, other nodes through the signal. */
   onRevoked: () => void;
+  /** Queues test events; holds the key that encrypts endpoint secrets. */
+  webhooks: Webhooks;
 }

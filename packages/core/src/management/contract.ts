@@ -5,7 +5,7 @@
  */
 import type { ApiTokenUsageReport, RefillInterval } from '@tollgate/jwt';
 import type { PresentedClient } from '../service.js';
-import type { ApiTokenMetadata, AuditFilter, DpopPolicy, GrantType } from '../storage/index.js';
+import type { ApiTokenMetadata, AuditFilter, DpopPolicy, GrantType, WebhookEndpointChanges } from '../storage/index.js';
 import type {
   ApiTokenView,
   ApiView,
@@ -19,6 +19,7 @@ import type {
   UsageSeries,
   UserView,
 } from './views.js';
+import type { CreatedWebhookEndpoint, WebhookDeliveryView, WebhookEndpointView } from './webhook-views.js';
 
 /** Who acts. The CLI acts as the operator: an admin with no user id and no address. */
 export interface Actor {
@@ -138,6 +139,15 @@ export interface ClientInput {
   dpop?: DpopPolicy;
 }
 
+export interface WebhookEndpointInput {
+  /** https, or http on a loopback host; no credentials, no fragment. */
+  url: string;
+  /** Event types to receive, at least one (webhooks/event-types.ts). */
+  events: string[];
+  /** Default true. */
+  enabled?: boolean;
+}
+
 export interface UserChanges {
   scopes?: string[];
   disabled?: boolean;
@@ -207,6 +217,19 @@ export interface ActorOperations {
   };
   audit: {
     list(filter: Partial<AuditFilter>): Promise<AuditEventView[]>;
+  };
+  /** Admins only. */
+  webhooks: {
+    list(): Promise<WebhookEndpointView[]>;
+    /** The signing secret is in the answer, this once. */
+    create(input: WebhookEndpointInput): Promise<CreatedWebhookEndpoint>;
+    update(id: string, changes: WebhookEndpointChanges): Promise<WebhookEndpointView>;
+    /** Its queued deliveries go with it. */
+    remove(id: string): Promise<void>;
+    /** Queues a `webhook.test` event for this endpoint; the delivery as queued. */
+    test(id: string): Promise<WebhookDeliveryView>;
+    /** Newest first, at most `limit` (1..500, default 50). */
+    deliveries(id: string, limit?: number): Promise<WebhookDeliveryView[]>;
   };
 }
 

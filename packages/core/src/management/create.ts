@@ -6,6 +6,7 @@ import type { KeyRing } from '../keys/keyring.js';
 import type { ApiRecord, Store } from '../storage/index.js';
 import type { BruteForceGuard } from '../throttle.js';
 import type { TollgateConfig } from '../tollgate-config.js';
+import type { Webhooks } from '../webhooks/webhooks.js';
 import { resolveManagementConfig } from './config.js';
 import { DEFAULT_KEY_PROPAGATION_DELAY_SECONDS } from './keys.js';
 import { Management } from './surface.js';
@@ -31,6 +32,7 @@ export interface ManagementParts {
   onRevoked: () => void;
   adminApi: ApiRecord;
   audit: AuditLog;
+  webhooks: Webhooks;
 }
 
 export function createManagement(settings: ManagementSettings, parts: ManagementParts): Management {

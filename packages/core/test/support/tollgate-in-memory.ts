@@ -160,6 +160,7 @@ function counting(store: MemoryStore, calls: string[]): Store {
     'apiTokens',
     'sessions',
     'audit',
+    'webhooks',
   ] as const;
   const wrapped = Object.fromEntries(
     domains.map((domain) => [

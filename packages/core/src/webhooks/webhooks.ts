@@ -1,0 +1,60 @@
+/**
+ * Webhooks for one `Tollgate`: audit events become stored deliveries (queue.ts) as the audit log writes them, and the
+ * server's background loop calls `deliverDue` and `queueExpiringApiTokens` (any node may; each delivery goes once).
+ */
+import type { Clock } from '../clock.js';
+import type { EncryptionKey } from '../crypto/index.js';
+import type { TollgateEvents } from '../events/bus.js';
+import type { Store } from '../storage/index.js';
+import { type DeliveryRound, deliverDueWebhooks, type WebhookSender } from './deliver.js';
+import { webhookEventOf } from './event-types.js';
+import { queueExpiringApiTokens, queueTestEvent, queueWebhookEvent } from './queue.js';
+
+export interface WebhooksOptions {
+  store: Pick<Store, 'webhooks' | 'apiTokens'>;
+  clock: Clock;
+  encryptionKey: EncryptionKey;
+  /** Told when queuing an event failed (the database was away): the event itself is in the audit log. */
+  onQueueError?: (error: unknown) => void;
+}
+
+export class Webhooks {
+  readonly encryptionKey: EncryptionKey;
+  readonly #options: WebhooksOptions;
+  readonly #queuing = new Set<Promise<unknown>>();
+
+  constructor(options: WebhooksOptions) {
+    this.#options = options;
+    this.encryptionKey = options.encryptionKey;
+  }
+
+  /** Queues the webhook event of each audit event that raises one; returns the function that stops listening. */
+  listen(events: TollgateEvents): () => void {
+    return events.subscribe((event) => {
+      if (event.type !== 'audit') return;
+      const webhookEvent = webhookEventOf(event.event);
+      if (webhookEvent === undefined) return;
+      const queued = queueWebhookEvent(this.#options, webhookEvent)
+        .catch((error: unknown) => this.#options.onQueueError?.(error))
+        .finally(() => this.#queuing.delete(queued));
+      this.#queuing.add(queued);
+    });
+  }
+
+  /** Resolves once every event raised so far is stored (or failed to be): for an orderly shutdown. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#queuing]);
+  }
+
+  queueTest(endpointId: string): Promise<string> {
+    return queueTestEvent(this.#options, endpointId);
+  }
+
+  queueExpiringApiTokens(): Promise<number> {
+    return queueExpiringApiTokens(this.#options);
+  }
+
+  deliverDue(send: WebhookSender): Promise<DeliveryRound> {
+    return deliverDueWebhooks(this.#options, send);
+  }
+}
