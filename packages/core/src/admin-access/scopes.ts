@@ -17,6 +17,8 @@ export const ADMIN_SCOPES = Object.freeze([
   'tollgate:keys:read',
   'tollgate:keys:write',
   'tollgate:audit:read',
+  'tollgate:webhooks:read',
+  'tollgate:webhooks:write',
   // Reading GET /metrics on the public port (docs/metrics.md); it allows no admin API operation.
   'tollgate:metrics',
 ] as const);

@@ -18,6 +18,7 @@ import { registerSessionRoutes } from './session.js';
 import { registerTokenRoutes } from './tokens.js';
 import { registerUsageRoutes } from './usage.js';
 import { registerUserRoutes } from './users.js';
+import { registerWebhookRoutes } from './webhooks.js';
 
 export function registerAdminApi(app: FastifyInstance, tollgate: TollgateEndpoints, bodyLimitBytes: number): void {
   app.register(
@@ -37,6 +38,7 @@ export function registerAdminApi(app: FastifyInstance, tollgate: TollgateEndpoin
       registerUserRoutes(admin, tollgate);
       registerKeyRoutes(admin, tollgate);
       registerAuditRoutes(admin, tollgate);
+      registerWebhookRoutes(admin, tollgate);
       registerOpenApiRoute(admin);
     },
     { prefix: API_PREFIX },

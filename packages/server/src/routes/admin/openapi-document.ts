@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { keyRotationBody } from './keys.js';
 import { ADMIN_ERROR_CODES, type JsonSchema, VIEW_SCHEMAS, ref, string } from './openapi-schemas.js';
 import { OPERATIONS, type Operation } from './openapi-operations.js';
+import { WEBHOOK_VIEW_SCHEMAS } from './openapi-webhooks.js';
 import { OPERATION_SCOPES } from './operation-scopes.js';
 import { regenerateBody } from './tokens.js';
 import { API_PREFIX } from './prefix.js';
@@ -136,7 +137,7 @@ export function buildOpenApiDocument(): JsonSchema {
     },
     paths,
     components: {
-      schemas: VIEW_SCHEMAS,
+      schemas: { ...VIEW_SCHEMAS, ...WEBHOOK_VIEW_SCHEMAS },
       securitySchemes: {
         sessionCookie: { type: 'apiKey', in: 'cookie', name: '__Host-tollgate_session' },
         csrfToken: {

@@ -10,6 +10,7 @@ import { type JsonSchema, integer, string } from './openapi-schemas.js';
 import { signInBody } from './session.js';
 import { regenerateBody, tokenBody, tokenChangesBody } from './tokens.js';
 import { passwordBody, userBody, userChangesBody } from './users.js';
+import { WEBHOOK_OPERATIONS } from './openapi-webhooks.js';
 
 export type Who = 'anyone' | 'signed in' | 'owner or admin' | 'admin';
 
@@ -208,5 +209,6 @@ export const OPERATIONS: readonly Operation[] = [
       { name: 'limit', schema: integer(), description: '1..500 (default 100)' },
     ],
   },
+  ...WEBHOOK_OPERATIONS,
   { method: 'get', path: '/openapi.json', summary: 'This document', who: 'anyone', answer: [200] },
 ];

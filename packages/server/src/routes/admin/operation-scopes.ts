@@ -39,6 +39,12 @@ export const OPERATION_SCOPES: Readonly<Record<string, OperationAccess>> = Objec
   'POST /keys/rotate': 'tollgate:keys:write',
   'POST /keys/{kid}/retire': 'tollgate:keys:write',
   'GET /audit': 'tollgate:audit:read',
+  'GET /webhooks': 'tollgate:webhooks:read',
+  'POST /webhooks': 'tollgate:webhooks:write',
+  'PATCH /webhooks/{id}': 'tollgate:webhooks:write',
+  'DELETE /webhooks/{id}': 'tollgate:webhooks:write',
+  'POST /webhooks/{id}/test': 'tollgate:webhooks:write',
+  'GET /webhooks/{id}/deliveries': 'tollgate:webhooks:read',
   'GET /openapi.json': 'public',
 });
 
