@@ -60,6 +60,8 @@ export async function withTollgate<T>(
   try {
     return await action(opened.tollgate);
   } finally {
+    // The webhook events this command raised are queued in the store before it closes; the server sends them.
+    await opened.tollgate.webhooksSettled();
     await opened.close();
   }
 }

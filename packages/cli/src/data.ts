@@ -4,6 +4,6 @@
  * (scripts/bundle-cli.mjs) gives them one chunk holding only what is named here, and `--version`, the help and
  * usage errors load none of it.
  */
-export { NotFound, OPERATOR, SIGNING_ALGORITHMS } from '@tollgate/core';
+export { NotFound, OPERATOR, SIGNING_ALGORITHMS, SUBSCRIBABLE_WEBHOOK_EVENTS } from '@tollgate/core';
 export { loadConfig, openStoreAsIs, openTollgateFromConfig } from '@tollgate/server/bootstrap';
 export { redactDatabaseLocation } from '@tollgate/store-sql';

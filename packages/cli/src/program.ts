@@ -14,6 +14,7 @@ import { registerRestoreCommand } from './commands/restore.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
+import { registerWebhookCommands } from './commands/webhooks.js';
 import type { Cli } from './context.js';
 import { PromptInterrupted } from './prompt.js';
 import { type Failure, UsageError, describeUsageFailure } from './usage.js';
@@ -45,6 +46,7 @@ export function buildProgram(cli: Cli): Command {
   registerClientCommands(program, cli);
   registerKeyCommands(program, cli);
   registerTokenCommands(program, cli);
+  registerWebhookCommands(program, cli);
   registerGatewayCommand(program, cli);
   registerDemoCommand(program, cli);
   return program;
