@@ -15,6 +15,7 @@ import { KeysPage } from './pages/keys.js';
 import { SignIn } from './pages/sign-in.js';
 import { TokensPage } from './pages/tokens.js';
 import { UsersPage } from './pages/users.js';
+import { WebhooksPage } from './pages/webhooks.js';
 import { type Page, useCurrentPage } from './router.js';
 
 type State =
@@ -31,6 +32,7 @@ const TITLES: Record<Page, string> = {
   users: 'Users',
   keys: 'Signing keys',
   audit: 'Audit log',
+  webhooks: 'Webhooks',
 };
 
 function PageFor(props: { page: Page; session: SessionView }) {
@@ -42,6 +44,7 @@ function PageFor(props: { page: Page; session: SessionView }) {
   if (page === 'clients') return <ClientsPage />;
   if (page === 'users') return <UsersPage />;
   if (page === 'keys') return <KeysPage />;
+  if (page === 'webhooks') return <WebhooksPage />;
   return <AuditPage />;
 }
 

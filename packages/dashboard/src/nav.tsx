@@ -9,6 +9,7 @@ const ADMIN_PAGES: [Page, string][] = [
   ['users', 'Users'],
   ['keys', 'Signing keys'],
   ['audit', 'Audit log'],
+  ['webhooks', 'Webhooks'],
 ];
 
 export function TopNav(props: { session: SessionView; page: Page; onSignOut: () => void }) {

@@ -8,8 +8,8 @@ import { useEffect, useState } from 'preact/hooks';
 const BASE = '/dashboard/';
 const NAVIGATED = 'tollgate:navigated';
 
-export type Page = 'tokens' | 'apis' | 'clients' | 'users' | 'keys' | 'audit';
-const PAGES: readonly Page[] = ['tokens', 'apis', 'clients', 'users', 'keys', 'audit'];
+export type Page = 'tokens' | 'apis' | 'clients' | 'users' | 'keys' | 'audit' | 'webhooks';
+const PAGES: readonly Page[] = ['tokens', 'apis', 'clients', 'users', 'keys', 'audit', 'webhooks'];
 
 export function hrefOf(page: Page): string {
   return BASE + page;

@@ -11,4 +11,7 @@ export type {
   SessionView,
   UsageSeries,
   UserView,
+  CreatedWebhookEndpoint,
+  WebhookDeliveryView,
+  WebhookEndpointView,
 } from '@tollgate/core';

@@ -81,6 +81,9 @@ export const WEBHOOK_VIEW_SCHEMAS: Record<string, JsonSchema> = {
     createdAt: epochSeconds('When the event was queued'),
     updatedAt: epochSeconds('Last change'),
   }),
-  WebhookList: object({ webhooks: arrayOf(ref('WebhookEndpointView')) }),
+  WebhookList: object({
+    webhooks: arrayOf(ref('WebhookEndpointView')),
+    events: arrayOf(oneOfValues(SUBSCRIBABLE_WEBHOOK_EVENTS)),
+  }),
   WebhookDeliveryList: object({ deliveries: arrayOf(ref('WebhookDeliveryView')) }),
 };

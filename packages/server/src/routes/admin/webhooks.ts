@@ -32,7 +32,12 @@ export function registerWebhookRoutes(app: FastifyInstance, tollgate: TollgateEn
   const webhooksOf = (request: FastifyRequest) => tollgate.as(actorOf(request)).webhooks;
   const idOf = (request: FastifyRequest) => (request.params as IdParams).id;
   registerAdminRoutes(app, [
-    { method: 'GET', url: '/webhooks', handler: async (request) => ({ webhooks: await webhooksOf(request).list() }) },
+    {
+      method: 'GET',
+      url: '/webhooks',
+      // The events an endpoint may select travel with the list, so the dashboard offers exactly the server's.
+      handler: async (request) => ({ webhooks: await webhooksOf(request).list(), events: SUBSCRIBABLE_WEBHOOK_EVENTS }),
+    },
     {
       method: 'POST',
       url: '/webhooks',
