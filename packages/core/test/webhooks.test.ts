@@ -121,6 +121,25 @@ describe('webhooks', () => {
     assert.equal(JSON.parse(sent[0]?.body ?? '{}').data.username, USER.username);
   });
 
+  it('records an endpoint secret it cannot decrypt as the error of the attempt, and retries it', async () => {
+    const { endpoint } = await admin().webhooks.create({
+      url: 'https://hooks.example.com/in',
+      events: ['user.disabled'],
+    });
+    const stored = await harness.store.webhooks.getEndpoint(endpoint.id);
+    assert.ok(stored);
+    await harness.store.webhooks.removeEndpoint(endpoint.id);
+    await harness.store.webhooks.addEndpoint({
+      ...stored,
+      encryptedSecret: `${stored.encryptedSecret.slice(0, -4)}AAAA`,
+    });
+    await admin().webhooks.test(endpoint.id);
+    assert.deepEqual(await deliver(), { delivered: 0, retrying: 1, failed: 0 });
+    assert.deepEqual(sent, []);
+    const [delivery] = await admin().webhooks.deliveries(endpoint.id);
+    assert.match(delivery?.lastError ?? '', /cannot be decrypted/);
+  });
+
   it('tells each token expiring within 7 days once per endpoint', async () => {
     await admin().webhooks.create({ url: 'https://hooks.example.com/a', events: ['api_token.expiring'] });
     await admin().webhooks.create({ url: 'https://hooks.example.com/b', events: ['api_token.created'] });

@@ -6,7 +6,7 @@
  */
 import { type Clock, epochSeconds } from '../clock.js';
 import { decryptWebhookSecret, type EncryptionKey, signWebhook } from '../crypto/index.js';
-import type { Store, WebhookAttemptOutcome, WebhookDeliveryRecord } from '../storage/index.js';
+import type { Store, WebhookAttemptOutcome, WebhookDeliveryRecord, WebhookEndpointRecord } from '../storage/index.js';
 import { retryDelaySeconds } from './retry.js';
 
 export interface WebhookRequest {
@@ -57,23 +57,36 @@ async function attempt(
   let response: WebhookResponse;
   if (endpoint === undefined) response = { error: 'the endpoint was removed' };
   else if (!endpoint.enabled) response = { error: 'the endpoint is disabled' };
-  else {
-    const secret = decryptWebhookSecret(endpoint.encryptedSecret, endpoint.id, context.encryptionKey);
-    const timestamp = epochSeconds(context.clock);
-    response = await send({
-      url: endpoint.url,
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': delivery.id,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signWebhook(secret, delivery.id, timestamp, delivery.payload),
-      },
-      body: delivery.payload,
-    });
-  }
+  else response = await signAndSend(context, endpoint, delivery, send);
   const outcome = outcomeOf(context, delivery.attempts, response, endpoint?.enabled === true);
   await context.store.webhooks.finishAttempt(delivery.id, delivery.attempts, outcome);
   return outcome.status;
+}
+
+async function signAndSend(
+  context: WebhookDeliveryContext,
+  endpoint: WebhookEndpointRecord,
+  delivery: WebhookDeliveryRecord,
+  send: WebhookSender,
+): Promise<WebhookResponse> {
+  let secret: string;
+  try {
+    secret = decryptWebhookSecret(endpoint.encryptedSecret, endpoint.id, context.encryptionKey);
+  } catch {
+    // Recorded as the attempt's error and retried like any failure, instead of failing the whole round each time.
+    return { error: "the endpoint's signing secret cannot be decrypted (was the encryption key changed?)" };
+  }
+  const timestamp = epochSeconds(context.clock);
+  return send({
+    url: endpoint.url,
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': delivery.id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signWebhook(secret, delivery.id, timestamp, delivery.payload),
+    },
+    body: delivery.payload,
+  });
 }
 
 function outcomeOf(
