@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newDashboardContext, signIn, UI_TIMEOUT_MS } from './support/dashboard-browser.js';
-import { describeViolations, outsideViewport, seriousViolations } from './support/dashboard-checks.js';
+import { describeViolations, outsideViewport, seriousViolations, tablesSettled } from './support/dashboard-checks.js';
 import { ADMIN, type DashboardServer, startDashboardServer } from './support/dashboard-server.js';
 import { waitUntil } from './support/wait.js';
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from './support/webhook-receiver.js';
@@ -96,6 +96,7 @@ describe('dashboard: webhooks', () => {
     for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: 900 });
       await showWebhooks();
+      await tablesSettled(page);
       found.push(describeViolations(`webhooks at ${width} px`, await seriousViolations(page)));
       if (width === 375) found.push(...(await outsideViewport(page, width)).map((problem) => `webhooks: ${problem}`));
       await page.getByRole('button', { name: '+ Webhook endpoint' }).click();
@@ -105,6 +106,7 @@ describe('dashboard: webhooks', () => {
       await page.getByRole('dialog').waitFor({ state: 'detached' });
       await page.getByRole('button', { name: `Deliveries to ${url}` }).click();
       await page.getByRole('dialog').getByRole('table').waitFor();
+      await tablesSettled(page);
       found.push(describeViolations(`deliveries at ${width} px`, await seriousViolations(page, 'dialog[open]')));
       await page.keyboard.press('Escape');
       await page.getByRole('dialog').waitFor({ state: 'detached' });

@@ -26,6 +26,8 @@ interface PageElement {
   outerHTML: string;
   getAttribute(name: string): string | null;
   getBoundingClientRect(): ClientBox;
+  scrollWidth: number;
+  clientWidth: number;
 }
 declare const document: {
   activeElement: PageElement | null;
@@ -112,4 +114,17 @@ export function describeViolations(where: string, violations: readonly Result[])
       ...violation.nodes.map((node) => `    ${node.target.join(' ')}: ${node.failureSummary?.replace(/\s+/g, ' ')}`),
     ])
     .join('\n');
+}
+
+/**
+ * Waits until every table too wide for its box has become a focusable region (components/table.tsx does it once its
+ * ResizeObserver has seen the layout), so axe does not look in between. A function, not a string: the dashboard's
+ * CSP forbids the eval a polled string predicate needs.
+ */
+export async function tablesSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.table-wrap')].every(
+      (wrap) => wrap.scrollWidth <= wrap.clientWidth || wrap.getAttribute('role') === 'region',
+    ),
+  );
 }

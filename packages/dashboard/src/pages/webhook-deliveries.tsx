@@ -33,17 +33,16 @@ export function WebhookDeliveries(props: { endpointId: string; onClose: () => vo
           data.deliveries.length === 0 ? (
             <p>No deliveries yet.</p>
           ) : (
-            <Table label="Deliveries" columns={['Event', 'Status', 'Attempts', 'Queued', 'Last result', 'Id']}>
+            <Table label="Deliveries" columns={['Event', 'Status', 'Attempts', 'Queued', 'Last result']}>
               {data.deliveries.map((delivery) => (
                 <tr key={delivery.id}>
-                  <th scope="row">{delivery.eventType}</th>
+                  <th scope="row" title={`webhook-id ${delivery.id}`}>
+                    {delivery.eventType}
+                  </th>
                   <td data-label="Status">{status(delivery)}</td>
                   <td data-label="Attempts">{delivery.attempts}</td>
                   <td data-label="Queued">{formatTime(delivery.createdAt)}</td>
                   <td data-label="Last result">{lastResult(delivery)}</td>
-                  <td class="mono nowrap" data-label="Id">
-                    {delivery.id}
-                  </td>
                 </tr>
               ))}
             </Table>
