@@ -52,7 +52,7 @@ import { type IntrospectionContext, introspectToken } from './tokens/introspect.
 import { revokeToken } from './tokens/revoke.js';
 import { VerifiedAccessTokens } from './tokens/verified-access-tokens.js';
 import type { TollgateConfig, TollgateDependencies } from './tollgate-config.js';
-import type { WebhookSender } from './webhooks/deliver.js';
+import { WEBHOOK_DELIVERY_RETENTION_SECONDS, type WebhookSender } from './webhooks/deliver.js';
 import { Webhooks } from './webhooks/webhooks.js';
 
 const USED_CODE_MEMORY_SECONDS = 86_400;
@@ -273,8 +273,17 @@ export class Tollgate implements ManagementSurface {
     return ended;
   }
 
-  /** Housekeeping a server runs now and then: forget expired revocations, retired keys, grants and sessions. */
-  async purgeExpired(): Promise<{ revocations: number; keys: number; grants: number; sessions: number }> {
+  /**
+   * Housekeeping a server runs now and then: forget expired revocations, retired keys, grants and sessions, and
+   * webhook deliveries finished more than 30 days ago.
+   */
+  async purgeExpired(): Promise<{
+    revocations: number;
+    keys: number;
+    grants: number;
+    sessions: number;
+    webhookDeliveries: number;
+  }> {
     const { store, clock } = this.#grants;
     const now = epochSeconds(clock);
     const revocations = await store.revocations.removeExpired(now);
@@ -283,7 +292,8 @@ export class Tollgate implements ManagementSurface {
     // A used code is kept a day past its expiry, so a late replay still revokes what it issued.
     await store.codes.removeExpired(now - USED_CODE_MEMORY_SECONDS);
     const sessions = await this.#management.purgeExpiredSessions(now);
-    return { revocations, keys, grants, sessions };
+    const webhookDeliveries = await store.webhooks.removeFinishedBefore(now - WEBHOOK_DELIVERY_RETENTION_SECONDS);
+    return { revocations, keys, grants, sessions, webhookDeliveries };
   }
 
   /**

@@ -103,6 +103,11 @@ describe('webhooks', () => {
     assert.equal(sent[0]?.headers['webhook-id'], sent[1]?.headers['webhook-id']);
     const [done] = await admin().webhooks.deliveries(endpoint.id);
     assert.deepEqual([done?.status, done?.attempts, done?.nextAttemptAt], ['delivered', 2, null]);
+    harness.advance(30 * DAY_SECONDS);
+    assert.equal((await harness.tollgate.purgeExpired()).webhookDeliveries, 0, 'kept 30 days');
+    harness.advance(1);
+    assert.equal((await harness.tollgate.purgeExpired()).webhookDeliveries, 1);
+    assert.deepEqual(await admin().webhooks.deliveries(endpoint.id), []);
   });
 
   it('gives a delivery up after the last attempt of the schedule', async () => {

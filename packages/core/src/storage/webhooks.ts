@@ -83,4 +83,6 @@ export interface WebhookStore {
   getDelivery(id: string): Promise<WebhookDeliveryRecord | undefined>;
   /** Newest first. */
   listDeliveries(endpointId: string, limit: number): Promise<WebhookDeliveryRecord[]>;
+  /** Deletes delivered and failed deliveries last changed before `updatedBefore`; returns how many. */
+  removeFinishedBefore(updatedBefore: number): Promise<number>;
 }

@@ -22,6 +22,8 @@ export type WebhookSender = (request: WebhookRequest) => Promise<WebhookResponse
 
 /** How long a claim holds a delivery: past the sender's timeout, so a live sender is never doubled. */
 export const WEBHOOK_CLAIM_LEASE_SECONDS = 60;
+/** How long a delivered or failed delivery stays listed before the server's purge removes it. */
+export const WEBHOOK_DELIVERY_RETENTION_SECONDS = 30 * 86_400;
 const DELIVERIES_PER_ROUND = 20;
 
 export interface WebhookDeliveryContext {

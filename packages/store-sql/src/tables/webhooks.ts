@@ -136,6 +136,15 @@ export class SqlWebhookStore implements WebhookStore {
     return row && deliveryFromRow(row);
   }
 
+  async removeFinishedBefore(updatedBefore: number): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('webhook_deliveries')
+      .where('status', 'in', ['delivered', 'failed'])
+      .where('updated_at', '<', updatedBefore)
+      .executeTakeFirstOrThrow();
+    return Number(result.numDeletedRows);
+  }
+
   async listDeliveries(endpointId: string, limit: number): Promise<WebhookDeliveryRecord[]> {
     const rows = await this.#db
       .selectFrom('webhook_deliveries')

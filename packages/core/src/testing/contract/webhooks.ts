@@ -112,5 +112,19 @@ export function webhookContract(open: () => Promise<Store>): void {
       assert.deepEqual(await webhooks().getDelivery('msg_a'), delivery('msg_a', { ...done, attempts: 2 }));
       assert.equal(await webhooks().finishAttempt('msg_none', 1, done), false);
     });
+
+    it('removes finished deliveries last changed before the cutoff, never a pending one', async () => {
+      await webhooks().enqueue([
+        delivery('msg_old_done', { status: 'delivered', updatedAt: T0 - 10 }),
+        delivery('msg_old_failed', { status: 'failed', updatedAt: T0 - 1 }),
+        delivery('msg_old_pending', { updatedAt: T0 - 10 }),
+        delivery('msg_new_done', { status: 'delivered', updatedAt: T0 }),
+      ]);
+      assert.equal(await webhooks().removeFinishedBefore(T0), 2);
+      assert.deepEqual((await webhooks().listDeliveries('whe_1', 10)).map((d) => d.id).sort(), [
+        'msg_new_done',
+        'msg_old_pending',
+      ]);
+    });
   });
 }

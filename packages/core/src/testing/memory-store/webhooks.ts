@@ -79,6 +79,17 @@ export class MemoryWebhookStore implements WebhookStore {
     return delivery && copyOf(delivery);
   }
 
+  async removeFinishedBefore(updatedBefore: number): Promise<number> {
+    let removed = 0;
+    for (const delivery of this.#deliveries.values()) {
+      if (delivery.status !== 'pending' && delivery.updatedAt < updatedBefore) {
+        this.#deliveries.delete(delivery.id);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
   async listDeliveries(endpointId: string, limit: number): Promise<WebhookDeliveryRecord[]> {
     return [...this.#deliveries.values()]
       .filter((delivery) => delivery.endpointId === endpointId)
