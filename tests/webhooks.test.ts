@@ -211,10 +211,11 @@ describe('webhooks', () => {
     receiver.answerNext(endpoint.path, 503);
     await createToken('before the crash');
     await waitUntil(
-      'the first attempt failed',
+      'the first attempt failed and was recorded',
       async () => {
+        // Not just claimed (attempts 1, leased for a minute): the 503 is recorded and a retry due in 5 s.
         const [delivery] = await deliveriesOf(endpoint);
-        return delivery?.attempts === 1 && delivery.status === 'pending' ? delivery : undefined;
+        return delivery?.lastResponseStatus === 503 && delivery.status === 'pending' ? delivery : undefined;
       },
       WAIT,
     );

@@ -6,7 +6,14 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { Forbidden, InvalidRequest, OPERATOR, type WebhookRequest, type WebhookResponse } from '../src/index.js';
+import {
+  Forbidden,
+  InvalidRequest,
+  OPERATOR,
+  WEBHOOK_CLAIM_LEASE_SECONDS,
+  type WebhookRequest,
+  type WebhookResponse,
+} from '../src/index.js';
 import {
   openInMemoryTollgate,
   type InMemoryTollgate,
@@ -108,6 +115,23 @@ describe('webhooks', () => {
     harness.advance(1);
     assert.equal((await harness.tollgate.purgeExpired()).webhookDeliveries, 1);
     assert.deepEqual(await admin().webhooks.deliveries(endpoint.id), []);
+  });
+
+  it('sends a delivery claimed by a node that died once its lease has run out', async () => {
+    const { endpoint } = await admin().webhooks.create({
+      url: 'https://hooks.example.com/in',
+      events: ['api_token.created'],
+    });
+    await createToken();
+    await harness.tollgate.webhooksSettled();
+    const now = harness.nowSeconds();
+    // Another node claims it and dies before recording anything.
+    assert.equal((await harness.store.webhooks.claimDue(now, now + WEBHOOK_CLAIM_LEASE_SECONDS, 10)).length, 1);
+    assert.deepEqual(await deliver(), { delivered: 0, retrying: 0, failed: 0 });
+    harness.advance(WEBHOOK_CLAIM_LEASE_SECONDS);
+    assert.deepEqual(await deliver(), { delivered: 1, retrying: 0, failed: 0 });
+    const [done] = await admin().webhooks.deliveries(endpoint.id);
+    assert.deepEqual([done?.status, done?.attempts], ['delivered', 2]);
   });
 
   it('gives a delivery up after the last attempt of the schedule', async () => {
