@@ -10,3 +10,4 @@ export {
 } from './addresses.js';
 export { HSTS, type TransportFacts, type TransportVerdict, judgeTransport } from './https-only.js';
 export { type ListenAddress, type MetricsListener, type Scrape, startMetricsListener } from './metrics-listener.js';
+export { type AddressClass, type AddressKind, classifyAddress } from './special-addresses.js';
