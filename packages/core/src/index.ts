@@ -64,3 +64,8 @@ export { SUBSCRIBABLE_WEBHOOK_EVENTS, WEBHOOK_EVENT_TYPES, type WebhookEventType
 export type { DeliveryRound, WebhookRequest, WebhookResponse, WebhookSender } from './webhooks/deliver.js';
 export { WEBHOOK_CLAIM_LEASE_SECONDS } from './webhooks/deliver.js';
 export { MAX_WEBHOOK_ATTEMPTS } from './webhooks/retry.js';
+export {
+  refusedWebhookAddress,
+  type WebhookAddressPolicy,
+  webhookAddressPolicy,
+} from './webhooks/address-policy.js';

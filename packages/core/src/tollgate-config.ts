@@ -32,6 +32,8 @@ export interface TollgateConfig {
   bruteForce: BruteForceLimits;
   /** API tokens and dashboard sessions; every field has a default (see management/config). */
   management?: Partial<ManagementConfig>;
+  /** Webhook receivers in private networks (RFC 1918, 100.64.0.0/10, fc00::/7) are refused unless allowed. */
+  webhooks?: { allowPrivateNetworks?: boolean };
 }
 
 export interface TollgateDependencies {

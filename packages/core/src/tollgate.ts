@@ -53,6 +53,7 @@ import { revokeToken } from './tokens/revoke.js';
 import { VerifiedAccessTokens } from './tokens/verified-access-tokens.js';
 import type { TollgateConfig, TollgateDependencies } from './tollgate-config.js';
 import { WEBHOOK_DELIVERY_RETENTION_SECONDS, type WebhookSender } from './webhooks/deliver.js';
+import { webhookAddressPolicy, type WebhookAddressPolicy } from './webhooks/address-policy.js';
 import { Webhooks } from './webhooks/webhooks.js';
 
 const USED_CODE_MEMORY_SECONDS = 86_400;
@@ -99,6 +100,7 @@ export class Tollgate implements ManagementSurface {
       store,
       clock,
       encryptionKey: dependencies.encryptionKey,
+      addressPolicy: webhookAddressPolicy(config.issuer, config.webhooks?.allowPrivateNetworks),
       ...webhookErrors(dependencies),
     });
     this.#stopWebhooks = this.#webhooks.listen(this.events);
@@ -307,6 +309,11 @@ export class Tollgate implements ManagementSurface {
   /** Queues `api_token.expiring` once per token expiring within 7 days and endpoint that wants it. */
   queueExpiringApiTokenWebhooks(): Promise<number> {
     return this.#webhooks.queueExpiringApiTokens();
+  }
+
+  /** Where webhook deliveries may connect: the server's sender checks every address it connects to against it. */
+  get webhookAddressPolicy(): WebhookAddressPolicy {
+    return this.#webhooks.addressPolicy;
   }
 
   /** Resolves once the webhook events raised so far are stored. */

@@ -46,7 +46,7 @@ export class WebhookOperations implements WebhookOperationsShape {
     const secret = generateWebhookSecret();
     const record: WebhookEndpointRecord = {
       id,
-      url: checkWebhookUrl(input.url),
+      url: checkWebhookUrl(input.url, this.#context.webhooks.addressPolicy),
       events: checkWebhookEvents(input.events),
       encryptedSecret: encryptWebhookSecret(secret, id, this.#context.webhooks.encryptionKey),
       enabled: input.enabled ?? true,
@@ -60,7 +60,7 @@ export class WebhookOperations implements WebhookOperationsShape {
   async update(id: string, changes: WebhookEndpointChanges): Promise<WebhookEndpointView> {
     await requireAdmin(this.#context, this.#actor, AUDIT_ACTIONS.webhookUpdate, printable(id));
     const checked: WebhookEndpointChanges = {};
-    if (changes.url !== undefined) checked.url = checkWebhookUrl(changes.url);
+    if (changes.url !== undefined) checked.url = checkWebhookUrl(changes.url, this.#context.webhooks.addressPolicy);
     if (changes.events !== undefined) checked.events = checkWebhookEvents(changes.events);
     if (changes.enabled !== undefined) checked.enabled = changes.enabled;
     const updated = await this.#context.store.webhooks.updateEndpoint(id, checked);

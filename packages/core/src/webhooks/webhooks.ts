@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { EncryptionKey } from '../crypto/index.js';
 import type { TollgateEvents } from '../events/bus.js';
 import type { Store } from '../storage/index.js';
+import type { WebhookAddressPolicy } from './address-policy.js';
 import { type DeliveryRound, deliverDueWebhooks, type WebhookSender } from './deliver.js';
 import { webhookEventOf } from './event-types.js';
 import { queueExpiringApiTokens, queueTestEvent, queueWebhookEvent } from './queue.js';
@@ -14,18 +15,22 @@ export interface WebhooksOptions {
   store: Pick<Store, 'webhooks' | 'apiTokens'>;
   clock: Clock;
   encryptionKey: EncryptionKey;
+  /** Where deliveries may connect: URLs are checked against it when saved, and the sender checks each connection. */
+  addressPolicy: WebhookAddressPolicy;
   /** Told when queuing an event failed (the database was away): the event itself is in the audit log. */
   onQueueError?: (error: unknown) => void;
 }
 
 export class Webhooks {
   readonly encryptionKey: EncryptionKey;
+  readonly addressPolicy: WebhookAddressPolicy;
   readonly #options: WebhooksOptions;
   readonly #queuing = new Set<Promise<unknown>>();
 
   constructor(options: WebhooksOptions) {
     this.#options = options;
     this.encryptionKey = options.encryptionKey;
+    this.addressPolicy = options.addressPolicy;
   }
 
   /** Queues the webhook event of each audit event that raises one; returns the function that stops listening. */
