@@ -40,6 +40,7 @@ export const ENVIRONMENT_VARIABLES = {
   TOLLGATE_SESSION_TTL: 'management.sessionTtl',
   TOLLGATE_SESSION_IDLE_TIMEOUT: 'management.sessionIdleTimeout',
   TOLLGATE_DASHBOARD_SIGN_IN: 'dashboard.signIn',
+  TOLLGATE_WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'webhooks.allowPrivateNetworks',
   TOLLGATE_METRICS_LISTEN: 'metrics.listen',
 } as const;
 

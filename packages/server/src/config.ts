@@ -124,6 +124,12 @@ const dashboard = z
   })
   .prefault({});
 
+/**
+ * Webhook receivers (docs/webhooks.md#where-webhooks-may-connect): link-local, reserved and the like are always
+ * refused; private networks (and loopback, on a server without a loopback issuer) only when allowed here.
+ */
+const webhooks = z.strictObject({ allowPrivateNetworks: flag.default(false) }).prefault({});
+
 /** The private metrics listener (docs/metrics.md); off unless `listen` is set. */
 const metrics = z.strictObject({ listen: listenAddress.optional() }).prefault({});
 
@@ -180,6 +186,7 @@ const fields = z.strictObject({
   bruteForce,
   management,
   dashboard,
+  webhooks,
   metrics,
   logLevel,
 });

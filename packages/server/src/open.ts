@@ -32,6 +32,7 @@ export function tollgateConfigOf(config: ServerConfig): TollgateConfig {
     passwordLogin: config.passwordLogin,
     bruteForce: config.bruteForce,
     management: { ...config.management, dashboardSignIn: config.dashboard.signIn },
+    webhooks: { allowPrivateNetworks: config.webhooks.allowPrivateNetworks },
   };
 }
 

@@ -102,7 +102,8 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
   const stopReloading = reloadKeysPeriodically(opened.tollgate, logger);
   const stopPurging = purgePeriodically(opened.tollgate, logger);
   const stopEndingGrace = endGracePeriodsPeriodically(opened.tollgate, logger);
-  const stopWebhooks = runWebhookLoops(opened.tollgate, httpWebhookSender(), logger);
+  const webhookSender = httpWebhookSender({ policy: opened.tollgate.webhookAddressPolicy });
+  const stopWebhooks = runWebhookLoops(opened.tollgate, webhookSender.send, logger);
   const url = `${tls ? 'https' : 'http'}://${hostForUrl(config.host)}:${boundPort(app)}`;
 
   let removeSignalHandlers = () => {};
@@ -123,6 +124,10 @@ export async function startServer(initialConfig: ServerConfig, options: StartOpt
       await metricsListener?.close();
       await closeWithin(app, inFlight, config.shutdownGraceSeconds * 1000, logger);
       await opened.tollgate.webhooksSettled();
+      // Idle connections close now; a delivery still in flight ends as before, within its own timeout.
+      webhookSender
+        .close()
+        .catch((error: unknown) => logger.warn({ err: error }, 'closing webhook connections failed'));
       opened.tollgate.revocationFeed.stop();
       await releaseAll(opened, shared, logger);
     })();

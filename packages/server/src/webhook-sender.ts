@@ -1,37 +1,68 @@
 /**
- * Sends one signed webhook delivery over HTTP (fetch, i.e. undici). No redirect is followed: a receiver that moved
- * must be re-registered, or a redirect could carry events, signed, to a host nobody registered. What it reports is
- * stored and shown to admins, so it holds a status or an error code, never a response body.
+ * Sends one signed webhook delivery over HTTP (undici), through the guarded connector (webhook-connector.ts): no
+ * delivery reaches an address the webhook address policy refuses, whatever its name resolves to at the time. No
+ * redirect is followed (undici's request never follows one): a receiver that moved must be re-registered, or a
+ * redirect could carry events, signed, to a host nobody registered. What it reports is stored and shown to admins, so
+ * it holds a status, an error code or the policy's reason, never a response body.
  */
-import type { WebhookRequest, WebhookResponse, WebhookSender } from '@tollgate/core';
+import type { WebhookAddressPolicy, WebhookRequest, WebhookResponse, WebhookSender } from '@tollgate/core';
+import { Agent, request } from 'undici';
+import { type AddressResolver, guardedConnector, WebhookAddressRefused } from './webhook-connector.js';
 
 /** Well inside the claim's lease (WEBHOOK_CLAIM_LEASE_SECONDS), so no other node sends it meanwhile. */
 export const WEBHOOK_TIMEOUT_MS = 15_000;
 const USER_AGENT = 'Tollgate-Webhooks/1';
 
-export function httpWebhookSender(timeoutMs = WEBHOOK_TIMEOUT_MS): WebhookSender {
-  return async (request: WebhookRequest): Promise<WebhookResponse> => {
+export interface WebhookSenderOptions {
+  policy: WebhookAddressPolicy;
+  timeoutMs?: number;
+  /** What names resolve to; the system resolver (dns.lookup) by default. */
+  resolve?: AddressResolver;
+}
+
+export interface HttpWebhookSender {
+  send: WebhookSender;
+  /** Closes the pooled connections (at shutdown). */
+  close(): Promise<void>;
+}
+
+export function httpWebhookSender(options: WebhookSenderOptions): HttpWebhookSender {
+  const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+  const dispatcher = new Agent({ connect: guardedConnector(options.policy, options.resolve, { timeoutMs }) });
+  const send = async (delivery: WebhookRequest): Promise<WebhookResponse> => {
     try {
-      const response = await fetch(request.url, {
+      const response = await request(delivery.url, {
+        dispatcher,
         method: 'POST',
-        headers: { ...request.headers, 'user-agent': USER_AGENT },
-        body: request.body,
-        redirect: 'manual',
+        headers: { ...delivery.headers, 'user-agent': USER_AGENT },
+        body: delivery.body,
         signal: AbortSignal.timeout(timeoutMs),
       });
-      await response.body?.cancel();
-      return { status: response.status };
+      await response.body.dump();
+      return { status: response.statusCode };
     } catch (error) {
       return { error: describeFailure(error, timeoutMs) };
     }
   };
+  return { send, close: () => dispatcher.close() };
 }
 
 function describeFailure(error: unknown, timeoutMs: number): string {
+  const refused = refusalIn(error);
+  if (refused !== undefined) return refused.message;
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return `no answer within ${timeoutMs / 1000} s`;
   }
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  const code = typeof cause?.code === 'string' && /^[A-Z_]{2,40}$/.test(cause.code) ? cause.code : undefined;
+  const code = [error, error instanceof Error ? error.cause : undefined]
+    .map((candidate) => (candidate as { code?: unknown } | undefined)?.code)
+    .find((candidate): candidate is string => typeof candidate === 'string' && /^[A-Z_]{2,40}$/.test(candidate));
   return code === undefined ? 'the request failed' : `the request failed (${code})`;
+}
+
+/** The policy's refusal, however deep undici or net wrapped it. */
+function refusalIn(error: unknown): WebhookAddressRefused | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+    if (current instanceof WebhookAddressRefused) return current;
+  }
+  return undefined;
 }
