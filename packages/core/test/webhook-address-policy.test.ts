@@ -41,6 +41,16 @@ describe('webhook address policy', () => {
     }
   });
 
+  it('refuses the cloud metadata services that sit in private ranges even where private networks are allowed', () => {
+    for (const address of ['fd00:ec2::254', '100.100.100.200', '::ffff:100.100.100.200', '::ffff:6464:64c8']) {
+      assert.equal(
+        refusedWebhookAddress(address, PRIVATE_ALLOWED),
+        `the address ${address} is not allowed for webhooks: it is a cloud metadata service`,
+      );
+    }
+    assert.equal(refusedWebhookAddress('fd00:ec2::253', PRIVATE_ALLOWED), undefined);
+  });
+
   it('refuses private networks unless the operator allows them', () => {
     for (const address of PRIVATE) {
       assert.match(String(refusedWebhookAddress(address, STRICT)), /private network .*webhooks\.allowPrivateNetworks/);

@@ -4,6 +4,7 @@
  * prevention cheat sheet). The same rule judges an IP literal when a URL is saved (url.ts) and every resolved
  * address when the server connects (its sender), so a name that resolves elsewhere later (DNS rebinding) is caught.
  */
+import { BlockList, isIP } from 'node:net';
 import { classifyAddress, isLoopbackHost } from '@tollgate/transport';
 
 export interface WebhookAddressPolicy {
@@ -31,11 +32,26 @@ const WHY_NEVER: Readonly<Record<string, string>> = {
   reserved: 'reserved for special use',
 };
 
+/**
+ * Cloud metadata services outside link-local, refused even where private networks are allowed: AWS's IPv6 endpoint
+ * (in fc00::/7) and Alibaba Cloud's (in 100.64.0.0/10). Compared after unmapping, as the classifier judges them.
+ */
+const METADATA_SERVICES = new BlockList();
+METADATA_SERVICES.addAddress('fd00:ec2::254', 'ipv6');
+METADATA_SERVICES.addAddress('100.100.100.200', 'ipv4');
+
+function isMetadataService(address: string): boolean {
+  const family = isIP(address);
+  // BlockList matches IPv4 rules against IPv4-mapped IPv6 addresses too.
+  return family !== 0 && METADATA_SERVICES.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
 /** Why `address` (an IP, no brackets) is refused, as shown to admins; undefined when it may be connected to. */
 export function refusedWebhookAddress(address: string, policy: WebhookAddressPolicy): string | undefined {
   const found = classifyAddress(address);
   if (found === undefined || found.kind === 'public') return undefined;
   const refused = `the address ${address} is not allowed for webhooks`;
+  if (isMetadataService(address)) return `${refused}: it is a cloud metadata service`;
   if (found.kind === 'private') {
     if (policy.allowPrivateNetworks) return undefined;
     return `${refused}: it is in a private network (${found.range}); an operator may allow private networks (webhooks.allowPrivateNetworks)`;
