@@ -2,37 +2,17 @@
  * The operations of /api/v1, one entry each, as docs/admin-api.md lists them. The OpenAPI document is built from
  * this table; request bodies are the zod schemas the routes validate with.
  */
-import type { z } from 'zod';
 import { apiBody, apiChangesBody } from './apis.js';
 import { clientBody, clientChangesBody } from './clients.js';
 import { keyRotationBody } from './keys.js';
-import { type JsonSchema, integer, string } from './openapi-schemas.js';
+import type { Operation, QueryParameter } from './openapi-operation.js';
+import { integer, string } from './openapi-schemas.js';
 import { signInBody } from './session.js';
 import { regenerateBody, tokenBody, tokenChangesBody } from './tokens.js';
 import { passwordBody, userBody, userChangesBody } from './users.js';
 import { WEBHOOK_OPERATIONS } from './openapi-webhooks.js';
 
-export type Who = 'anyone' | 'signed in' | 'owner or admin' | 'admin';
-
-export interface Operation {
-  method: 'get' | 'post' | 'patch' | 'delete';
-  /** OpenAPI path template, relative to /api/v1. */
-  path: string;
-  summary: string;
-  who: Who;
-  body?: z.ZodType;
-  query?: readonly QueryParameter[];
-  /** Status and the name of the answer's schema (none for 204). */
-  answer: [status: number, schema?: string];
-  /** Errors beyond those every operation of its kind can give. */
-  extraErrors?: readonly number[];
-}
-
-export interface QueryParameter {
-  name: string;
-  schema: JsonSchema;
-  description: string;
-}
+export type { Operation, QueryParameter, Who } from './openapi-operation.js';
 
 const days: QueryParameter = { name: 'days', schema: integer(), description: 'Window in days, 1..366 (default 30)' };
 const epoch = (name: string, description: string): QueryParameter => ({ name, schema: integer(), description });

@@ -1,6 +1,6 @@
 /** The webhook operations of /api/v1 and their answers' schemas, for the OpenAPI document (docs/webhooks.md). */
 import { MAX_WEBHOOK_DELIVERY_PAGE, SUBSCRIBABLE_WEBHOOK_EVENTS } from '@tollgate/core';
-import type { Operation } from './openapi-operations.js';
+import type { Operation } from './openapi-operation.js';
 import {
   arrayOf,
   boolean,
