@@ -1,7 +1,9 @@
 /**
  * `tollgate webhooks` (docs/cli.md): add prints the secret once, list, test queues a webhook.test that the running
  * server sends, deliveries shows how it went, remove; the events a CLI command raises (a token created from the CLI)
- * are queued before the command exits and sent by the server; plain http off loopback is refused.
+ * are queued before the command exits and sent by the server; update moves an endpoint to a new URL and filter (what
+ * it no longer selects is not sent) and disables it; plain http off loopback and refused addresses are refused, on
+ * add and on update, saying why.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +18,10 @@ interface EndpointJson {
   events: string[];
   enabled: boolean;
   secret?: string;
+}
+
+function tokenFor(name: string): string[] {
+  return ['tokens', 'create', '--name', name, '--user', 'alice', '--api', USER_API, '--scope', 'read:data'];
 }
 
 describe('tollgate webhooks', () => {
@@ -44,19 +50,7 @@ describe('tollgate webhooks', () => {
       [[added.id, undefined]],
     );
 
-    const args = [
-      'tokens',
-      'create',
-      '--name',
-      'from the cli',
-      '--user',
-      'alice',
-      '--api',
-      USER_API,
-      '--scope',
-      'read:data',
-    ];
-    await cliJson(server, args);
+    await cliJson(server, tokenFor('from the cli'));
     const fired = (await cliJson(server, ['webhooks', 'test', added.id])) as { id: string; status: string };
     assert.equal(fired.status, 'pending');
 
@@ -81,6 +75,78 @@ describe('tollgate webhooks', () => {
 
     assert.deepEqual(await cliJson(server, ['webhooks', 'remove', added.id]), { removed: true, id: added.id });
     assert.deepEqual(await cliJson(server, ['webhooks', 'list']), []);
+  });
+
+  it('updates the URL and the events, sends only what the new filter selects, and disables the endpoint', async () => {
+    const added = (await cliJson(server, [
+      'webhooks',
+      'add',
+      `${receiver.url}/before-update`,
+      '--events',
+      'api_token.created',
+    ])) as EndpointJson;
+    const { secret, ...endpoint } = added;
+    const url = `${receiver.url}/after-update`;
+    const update = ['webhooks', 'update', added.id, '--url', url, '--events', 'api_token.revoked,user.disabled'];
+    const updated = (await cliJson(server, update)) as EndpointJson;
+    assert.deepEqual(updated, { ...endpoint, url, events: ['api_token.revoked', 'user.disabled'] });
+
+    // api_token.created is no longer selected; the revocation after it is, so once that has arrived the creation
+    // would have too, had it been queued (one delivery row per selected event, written before the command exits).
+    const token = (await cliJson(server, tokenFor('after the update'))) as { token: { id: string } };
+    await cliJson(server, ['tokens', 'revoke', token.token.id]);
+    await waitUntil('the revocation', async () => receiver.at('/after-update')[0], {
+      timeoutMs: 20_000,
+      intervalMs: 50,
+    });
+    const deliveries = (await cliJson(server, ['webhooks', 'deliveries', added.id])) as { event_type: string }[];
+    assert.deepEqual(
+      deliveries.map((delivery) => delivery.event_type),
+      ['api_token.revoked'],
+    );
+    assert.deepEqual(
+      receiver.at('/after-update').map((delivery) => verifyWebhook(String(secret), delivery).type),
+      ['api_token.revoked'],
+    );
+    assert.deepEqual(receiver.at('/before-update'), []);
+
+    const disabled = (await cliJson(server, ['webhooks', 'update', added.id, '--disable'])) as EndpointJson;
+    assert.equal(disabled.enabled, false);
+    const listed = (await cliJson(server, ['webhooks', 'list'])) as EndpointJson[];
+    assert.equal(listed.find((endpoint) => endpoint.id === added.id)?.enabled, false);
+    const enabled = (await cliJson(server, ['webhooks', 'update', added.id, '--enable'])) as EndpointJson;
+    assert.deepEqual(enabled, updated);
+    await cliJson(server, ['webhooks', 'remove', added.id]);
+  });
+
+  it('refuses an update that changes nothing, contradicts itself, names no endpoint or a refused URL', async () => {
+    const added = (await cliJson(server, [
+      'webhooks',
+      'add',
+      `${receiver.url}/refused`,
+      '--events',
+      'user.disabled',
+    ])) as EndpointJson;
+    const refusals: [string[], number, RegExp][] = [
+      [[added.id], 2, /give what to change: --url <url>, --events/],
+      [[added.id, '--enable', '--disable'], 2, /give --enable or --disable, not both/],
+      [[added.id, '--url', 'http://hooks.example.com/in'], 2, /must use https/],
+      [[added.id, '--url', 'https://169.254.169.254/in'], 2, /169\.254\.169\.254 is not allowed for webhooks/],
+      [[added.id, '--events', 'token.stolen'], 2, /"token\.stolen" is not a webhook event/],
+      [['whe_missing', '--disable'], 1, /No webhook endpoint has this id/],
+    ];
+    for (const [args, exitCode, message] of refusals) {
+      const result = await server.cli(['webhooks', 'update', ...args]);
+      assert.equal(result.status, exitCode, `webhooks update ${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+    }
+    const { secret: _secret, ...endpoint } = added;
+    const listed = (await cliJson(server, ['webhooks', 'list'])) as EndpointJson[];
+    assert.deepEqual(
+      listed.find((item) => item.id === added.id),
+      endpoint,
+    );
+    await cliJson(server, ['webhooks', 'remove', added.id]);
   });
 
   it('refuses plain http off loopback and an unknown event, saying why', async () => {

@@ -1,11 +1,12 @@
 /**
- * `tollgate webhooks add|list|remove|test|deliveries`: Standard Webhooks endpoints (docs/webhooks.md). The CLI only
- * queues; the running server sends what is queued, so `test` works once a server runs on the same database.
+ * `tollgate webhooks add|list|update|remove|test|deliveries`: Standard Webhooks endpoints (docs/webhooks.md). The CLI
+ * only queues; the running server sends what is queued, so `test` works once a server runs on the same database.
  */
-import type { WebhookDeliveryView, WebhookEndpointView } from '@tollgate/core';
+import type { WebhookDeliveryView, WebhookEndpointChanges, WebhookEndpointView } from '@tollgate/core';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type Cli, type GlobalOptions, loadData, withOperator } from '../context.js';
 import { formatTime, printJson, printLines, printTable } from '../output.js';
+import { UsageError } from '../usage.js';
 
 /** The stable `--json` shape of an endpoint (never its secret, except once from `add`). */
 export function webhookJson(endpoint: WebhookEndpointView) {
@@ -55,6 +56,13 @@ interface AddOptions extends GlobalOptions {
   disabled?: boolean;
 }
 
+interface UpdateOptions extends GlobalOptions {
+  url?: string;
+  events?: string[];
+  enable?: boolean;
+  disable?: boolean;
+}
+
 interface DeliveriesOptions extends GlobalOptions {
   limit?: number;
 }
@@ -99,6 +107,44 @@ function registerList(webhooks: Command, cli: Cli): void {
         cli,
         ['ID', 'URL', 'ENABLED', 'CREATED', 'EVENTS'],
         list.map((e) => [e.id, e.url, e.enabled ? 'yes' : 'no', formatTime(e.createdAt), e.events.join(',')]),
+      );
+    });
+}
+
+/** What `update` asks the core to change; the core checks the URL and the events as it does for `add`. */
+async function updateChangesOf(options: UpdateOptions): Promise<WebhookEndpointChanges> {
+  if (options.enable === true && options.disable === true) throw new UsageError('give --enable or --disable, not both');
+  const changes: WebhookEndpointChanges = {};
+  if (options.url !== undefined) changes.url = options.url;
+  if (options.events !== undefined) changes.events = await expandAll(options.events);
+  if (options.enable === true) changes.enabled = true;
+  if (options.disable === true) changes.enabled = false;
+  if (Object.keys(changes).length === 0) {
+    throw new UsageError('give what to change: --url <url>, --events <event,...|all>, --enable or --disable');
+  }
+  return changes;
+}
+
+function registerUpdate(webhooks: Command, cli: Cli): void {
+  webhooks
+    .command('update')
+    .description("change an endpoint's URL, its events (replaced as a whole), or whether it is sent anything")
+    .argument('<id>', 'the endpoint id (whe_...)')
+    .option('--url <url>', 'the new https URL (plain http only on a loopback host)')
+    .option('--events <events>', 'the new comma-separated events, or all', parseEvents)
+    .option('--enable', 'send it events again')
+    .option('--disable', 'send it nothing (its pending deliveries fail at their next attempt)')
+    .action(async (id: string, _options: UpdateOptions, command: Command) => {
+      const options = command.optsWithGlobals<UpdateOptions>();
+      const changes = await updateChangesOf(options);
+      const updated = await withOperator(cli, options, (operations) => operations.webhooks.update(id, changes));
+      if (options.json) return printJson(cli, webhookJson(updated));
+      printLines(
+        cli,
+        `Updated webhook endpoint ${updated.id}`,
+        `  url:     ${updated.url}`,
+        `  events:  ${updated.events.join(' ')}`,
+        `  enabled: ${updated.enabled ? 'yes' : 'no'}`,
       );
     });
 }
@@ -159,6 +205,7 @@ export function registerWebhookCommands(program: Command, cli: Cli): void {
   const webhooks = program.command('webhooks').description('manage webhook endpoints (Standard Webhooks)');
   registerAdd(webhooks, cli);
   registerList(webhooks, cli);
+  registerUpdate(webhooks, cli);
   registerRemove(webhooks, cli);
   registerTest(webhooks, cli);
   registerDeliveries(webhooks, cli);
