@@ -2,24 +2,40 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
 
-/** A control's id, and the id of its hint for `aria-describedby` (undefined without a hint). */
+/**
+ * A control's id, and what describes it for `aria-describedby`: its hint and its error (undefined with neither). The
+ * error is the server's refusal of this field's value, shown beside it rather than under the whole form.
+ */
 export function Field(props: {
   label: string;
   hint?: string;
-  children: (id: string, hintId: string | undefined) => ComponentChildren;
+  error?: string | null | undefined;
+  children: (id: string, describedBy: string | undefined) => ComponentChildren;
 }) {
   const id = useId();
   const hintId = props.hint ? `${id}-hint` : undefined;
+  const errorId = props.error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   return (
-    <div class="field">
+    <div class={props.error ? 'field field-invalid' : 'field'}>
       <label for={id}>{props.label}</label>
-      {props.children(id, hintId)}
+      {props.children(id, describedBy)}
       {props.hint ? (
         <small id={hintId} class="muted">
           {props.hint}
         </small>
       ) : null}
+      <FieldError id={errorId} message={props.error} />
     </div>
+  );
+}
+
+function FieldError(props: { id: string | undefined; message: string | null | undefined }) {
+  if (!props.message) return null;
+  return (
+    <small id={props.id} class="field-error">
+      {props.message}
+    </small>
   );
 }
 
@@ -64,6 +80,8 @@ export function TextField(props: {
   maxLength?: number;
   /** Focused when it appears: the first field of a form that opened in the page, or of the sign-in page. */
   autoFocus?: boolean;
+  /** Why the server refused the value, shown beside the field (which is then marked invalid). */
+  error?: string | null | undefined;
 }) {
   const input = useRef<HTMLInputElement>(null);
   // The autofocus attribute only acts when a document loads; a field that appears later is focused by hand.
@@ -71,8 +89,8 @@ export function TextField(props: {
     if (props.autoFocus) input.current?.focus();
   }, []);
   return (
-    <Field label={props.label} {...(props.hint ? { hint: props.hint } : {})}>
-      {(id, hintId) => (
+    <Field label={props.label} error={props.error} {...(props.hint ? { hint: props.hint } : {})}>
+      {(id, describedBy) => (
         <>
           <input
             ref={input}
@@ -84,7 +102,8 @@ export function TextField(props: {
             autocomplete={props.autoComplete}
             min={props.min}
             maxLength={props.maxLength}
-            aria-describedby={hintId}
+            aria-describedby={describedBy}
+            aria-invalid={props.error ? true : undefined}
             onInput={(event) => props.onInput(event.currentTarget.value)}
           />
           {props.maxLength === undefined ? null : <CharacterCount used={props.value.length} max={props.maxLength} />}
@@ -114,14 +133,21 @@ export function CheckboxGroup(props: {
   selected: readonly string[];
   onChange: (selected: string[]) => void;
   empty?: ComponentChildren;
+  /** Why the choice was refused, shown under the legend and read with the group. */
+  error?: string | null | undefined;
 }) {
+  const errorId = `${useId()}-error`;
   const toggle = (option: string, checked: boolean) => {
     const next = checked ? [...props.selected, option] : props.selected.filter((value) => value !== option);
     props.onChange(props.options.filter((value) => next.includes(value)));
   };
   return (
-    <fieldset class="field">
+    <fieldset
+      class={props.error ? 'field field-invalid' : 'field'}
+      aria-describedby={props.error ? errorId : undefined}
+    >
       <legend>{props.legend}</legend>
+      <FieldError id={errorId} message={props.error} />
       {props.options.length === 0 ? (props.empty ?? <p class="muted">None available.</p>) : null}
       {props.options.map((option) => (
         <CheckboxField
