@@ -1,7 +1,8 @@
 /**
  * A token's quotas in the dashboard: credits (with an optional daily or monthly refill) and its own rate limit, as
- * form fields at creation, and shown beside the usage chart (what remains, and when it is next refilled). The values'
- * bounds are the server's (core's api-token-quotas.ts): it names the one a form breaks.
+ * form fields at creation and in an admin's "Edit limits" dialog (token-quota-form.tsx), and shown beside the usage
+ * chart (what remains, and when it is next refilled). The values' bounds are the server's (core's
+ * api-token-quotas.ts): it names the one a form breaks.
  */
 import type { ApiTokenInput, ApiTokenView } from '../api/types.js';
 import { Field, TextField } from '../components/fields.js';
@@ -23,6 +24,21 @@ export const NO_QUOTAS: QuotaValues = {
   rateRequests: '',
   rateWindowSeconds: '',
 };
+
+/** What the server said is wrong, by field. */
+export type QuotaErrors = Partial<Record<keyof QuotaValues, string>>;
+
+/** A token's quotas as form fields, to edit them. */
+export function quotaValues(token: ApiTokenView): QuotaValues {
+  const { credits, rateLimit } = token;
+  return {
+    credits: credits === null ? '' : String(credits.remaining),
+    refill: credits?.refill?.interval ?? '',
+    refillAmount: credits?.refill ? String(credits.refill.amount) : '',
+    rateRequests: rateLimit === null ? '' : String(rateLimit.requests),
+    rateWindowSeconds: rateLimit === null ? '' : String(rateLimit.windowSeconds),
+  };
+}
 
 /** A kept draft's quota fields; drafts kept before these fields existed have none. */
 export function quotaDraftFrom(value: Record<string, unknown>): QuotaValues | undefined {
@@ -83,8 +99,12 @@ const NUMBER_FIELDS: readonly {
   { key: 'rateWindowSeconds', label: 'Rate limit: window in seconds', min: '1' },
 ];
 
-export function QuotaFields(props: { values: QuotaValues; onChange: (values: QuotaValues) => void }) {
-  const { values } = props;
+export function QuotaFields(props: {
+  values: QuotaValues;
+  onChange: (values: QuotaValues) => void;
+  errors?: QuotaErrors;
+}) {
+  const { values, errors = {} } = props;
   const set = (changes: Partial<QuotaValues>) => props.onChange({ ...values, ...changes });
   const numberField = (field: (typeof NUMBER_FIELDS)[number]) => (
     <TextField
@@ -95,6 +115,7 @@ export function QuotaFields(props: { values: QuotaValues; onChange: (values: Quo
       value={values[field.key]}
       onInput={(text) => set({ [field.key]: text })}
       required={field.key === 'refillAmount'}
+      error={errors[field.key]}
       {...(field.hint === undefined ? {} : { hint: field.hint })}
     />
   );
@@ -102,10 +123,12 @@ export function QuotaFields(props: { values: QuotaValues; onChange: (values: Quo
   return (
     <>
       {credits ? numberField(credits) : null}
-      <Field label="Refill">
-        {(id) => (
+      <Field label="Refill" error={errors.refill}>
+        {(id, describedBy) => (
           <select
             id={id}
+            aria-describedby={describedBy}
+            aria-invalid={errors.refill ? true : undefined}
             value={values.refill}
             onChange={(event) => set({ refill: event.currentTarget.value as QuotaValues['refill'] })}
           >
@@ -121,8 +144,11 @@ export function QuotaFields(props: { values: QuotaValues; onChange: (values: Quo
   );
 }
 
-/** Beside the usage chart: the credits left and the next refill, and the token's own rate limit. */
-export function QuotaSummary(props: { token: ApiTokenView }) {
+/**
+ * Beside the usage chart: the credits left and the next refill, and the token's own rate limit. `onEdit` (given to
+ * admins only: the server lets no one else change a quota) adds the control that opens the edit dialog.
+ */
+export function QuotaSummary(props: { token: ApiTokenView; onEdit?: (() => void) | undefined }) {
   const { credits, rateLimit } = props.token;
   return (
     <section aria-label="Quotas">
@@ -138,15 +164,23 @@ export function QuotaSummary(props: { token: ApiTokenView }) {
             </dd>
           </>
         ) : null}
-        {rateLimit === null ? null : (
-          <>
-            <dt>Rate limit</dt>
-            <dd>
-              {rateLimit.requests} requests per {rateLimit.windowSeconds} s
-            </dd>
-          </>
-        )}
+        <dt>Rate limit</dt>
+        <dd>
+          {rateLimit === null
+            ? 'None of its own'
+            : `${rateLimit.requests.toLocaleString('en')} requests per ${rateLimit.windowSeconds.toLocaleString('en')} s`}
+        </dd>
       </dl>
+      {props.onEdit ? (
+        <button
+          type="button"
+          class="secondary"
+          aria-label={`Edit limits of ${props.token.name}`}
+          onClick={props.onEdit}
+        >
+          Edit limits
+        </button>
+      ) : null}
     </section>
   );
 }

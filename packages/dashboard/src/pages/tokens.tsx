@@ -14,6 +14,7 @@ import { takeDraft } from '../drafts.js';
 import { formatDate, formatList, formatTime } from '../format.js';
 import { TOKEN_DRAFT, TokenForm, tokenDraftFrom } from './token-form.js';
 import { GRACE_CHOICES, OwnerDataForm, OwnerDataSummary, PreviousSecretNote } from './token-owner-data.js';
+import { QuotaForm } from './token-quota-form.js';
 import { QuotaSummary } from './token-quotas.js';
 import { TokenSecret } from './token-secret.js';
 
@@ -32,7 +33,8 @@ function ExpiryCell(props: { token: ApiTokenView }) {
   );
 }
 
-function TokenUsage(props: { token: ApiTokenView }) {
+/** `onEditLimits`: for admins only (see QuotaSummary). */
+function TokenUsage(props: { token: ApiTokenView; onEditLimits?: (() => void) | undefined }) {
   const usage = useLoad(
     () => api.get<UsageSeries>(`/tokens/${segment(props.token.id)}/usage?days=30`),
     [props.token.id],
@@ -42,7 +44,7 @@ function TokenUsage(props: { token: ApiTokenView }) {
   return (
     <div class="usage-with-quotas">
       <UsageChart series={usage.data} title={`Requests per day for “${props.token.name}”`} />
-      <QuotaSummary token={props.token} />
+      <QuotaSummary token={props.token} onEdit={props.onEditLimits} />
     </div>
   );
 }
@@ -51,6 +53,8 @@ interface TokenActions {
   details: (token: ApiTokenView) => void;
   regenerate: (token: ApiTokenView) => void;
   revoke: (token: ApiTokenView) => void;
+  /** Undefined for someone who is not an admin: the admin API lets only admins change a token's quotas. */
+  editLimits: ((token: ApiTokenView) => void) | undefined;
 }
 
 function TokenRow(props: { token: ApiTokenView; showOwner: boolean; actions: TokenActions }) {
@@ -98,7 +102,10 @@ function TokenRow(props: { token: ApiTokenView; showOwner: boolean; actions: Tok
       {showUsage ? (
         <tr class="detail">
           <td colSpan={props.showOwner ? 9 : 8}>
-            <TokenUsage token={token} />
+            <TokenUsage
+              token={token}
+              onEditLimits={actions.editLimits ? () => actions.editLimits?.(token) : undefined}
+            />
           </td>
         </tr>
       ) : null}
@@ -133,6 +140,7 @@ function GraceChoice(props: { onChange: (seconds: number) => void }) {
  */
 function tokenActions(
   dialog: PageDialog,
+  isAdmin: boolean,
   onRegenerated: (created: CreatedApiToken) => void,
   onChanged: () => void,
   listHeading: () => HTMLElement | null,
@@ -147,6 +155,12 @@ function tokenActions(
       dialog.show(`Details of “${token.name}”`, () => (
         <OwnerDataForm token={token} onSaved={saved} onCancel={dialog.close} />
       )),
+    editLimits: isAdmin
+      ? (token) =>
+          dialog.show(`Limits of “${token.name}”`, () => (
+            <QuotaForm token={token} onSaved={saved} onCancel={dialog.close} />
+          ))
+      : undefined,
     regenerate: (token) => {
       // Fixed when the dialog opens (use-dialog.tsx), so the choice lives here rather than in state.
       const choice = { graceSeconds: 0 };
@@ -209,7 +223,13 @@ export function TokensPage(props: { session: SessionView }) {
     setCreated(null);
     addButton.focusSoon();
   };
-  const actions = tokenActions(dialog, showSecret, tokens.reload, () => listHeading.current);
+  const actions = tokenActions(
+    dialog,
+    props.session.user.isAdmin,
+    showSecret,
+    tokens.reload,
+    () => listHeading.current,
+  );
 
   return (
     <>
