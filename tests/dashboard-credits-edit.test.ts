@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { ApiTokenView } from '@tollgate/core';
-import { launchBrowser, newDashboardContext, signIn } from './support/dashboard-browser.js';
+import { UI_TIMEOUT_MS, launchBrowser, newDashboardContext, signIn } from './support/dashboard-browser.js';
 import { assertFocused, describeViolations, outsideViewport, seriousViolations } from './support/dashboard-checks.js';
 import { ADMIN, type DashboardServer, startDashboardServer } from './support/dashboard-server.js';
 import { createToken } from './support/dashboard-tokens.js';
+import { waitUntil } from './support/wait.js';
 
 const NAME = 'Metered by an admin';
 const PHONE = { width: 375, height: 812 };
@@ -49,7 +50,23 @@ describe('dashboard: an admin edits a token’s credits and rate limit', () => {
   }
 
   const editButton = () => page.getByRole('button', { name: `Edit limits of ${NAME}` });
-  const quotas = () => page.getByRole('region', { name: 'Quotas' });
+  /** The quota summary's text once it has every one of `patterns` (the list reloads after a save). */
+  async function quotasShowing(...patterns: RegExp[]): Promise<void> {
+    const quotas = page.getByRole('region', { name: 'Quotas' });
+    let text = '';
+    try {
+      await waitUntil(
+        'the quota summary',
+        async () => {
+          text = (await quotas.textContent()) ?? '';
+          return patterns.every((pattern) => pattern.test(text)) ? text : undefined;
+        },
+        { timeoutMs: UI_TIMEOUT_MS, intervalMs: 50 },
+      );
+    } catch {
+      assert.fail(`the quota summary shows "${text}", not ${patterns.join(' and ')}`);
+    }
+  }
 
   async function openDialog(): Promise<Locator> {
     await editButton().click();
@@ -68,10 +85,11 @@ describe('dashboard: an admin edits a token’s credits and rate limit', () => {
     await dialog.getByRole('button', { name: 'Save limits' }).click();
     await dialog.waitFor({ state: 'detached' });
     await assertFocused(page, editButton(), 'after saving, the control that opened the dialog');
-    const text = (await quotas().textContent()) ?? '';
-    assert.match(text, /Credits\s*120 left/, text);
-    assert.match(text, /Next refill.*to 500 \(every month\)/, text);
-    assert.match(text, /Rate limit\s*10 requests per 60 s/, text);
+    await quotasShowing(
+      /Credits\s*120 left/,
+      /Next refill.*to 500 \(every month\)/,
+      /Rate limit\s*10 requests per 60 s/,
+    );
     const token = await tokenFromAdminApi();
     assert.equal(token.credits?.remaining, 120);
     assert.deepEqual(token.credits?.refill, { amount: 500, interval: 'month' });
@@ -106,9 +124,7 @@ describe('dashboard: an admin edits a token’s credits and rate limit', () => {
     await dialog.getByLabel('Rate limit: window in seconds').fill('');
     await dialog.getByRole('button', { name: 'Save limits' }).click();
     await dialog.waitFor({ state: 'detached' });
-    const text = (await quotas().textContent()) ?? '';
-    assert.match(text, /Credits\s*Unlimited/, text);
-    assert.match(text, /Rate limit\s*None of its own/, text);
+    await quotasShowing(/Credits\s*Unlimited/, /Rate limit\s*None of its own/);
     const token = await tokenFromAdminApi();
     assert.equal(token.credits, null);
     assert.equal(token.rateLimit, null);
