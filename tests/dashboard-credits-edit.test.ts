@@ -96,6 +96,23 @@ describe('dashboard: an admin edits a token’s credits and rate limit', () => {
     assert.deepEqual(token.rateLimit, { requests: 10, windowSeconds: 60 });
   });
 
+  it('sends only the quota whose fields changed: a new rate limit leaves the credits as they are', async () => {
+    const dialog = await openDialog();
+    await dialog.getByLabel('Rate limit: requests (optional)').fill('20');
+    await dialog.getByRole('button', { name: 'Save limits' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await quotasShowing(/Credits\s*120 left/, /Rate limit\s*20 requests per 60 s/);
+    const token = await tokenFromAdminApi();
+    assert.deepEqual(token.rateLimit, { requests: 20, windowSeconds: 60 });
+    // The audit event records what the PATCH changed: re-sending the credits would have set them (and the refill
+    // period) again, undoing requests spent since the dialog opened.
+    const query = `action=api_token.update&target=${encodeURIComponent(token.id)}&limit=1`;
+    const response = await page.request.get(`${tollgate.server.url}/api/v1/audit?${query}`);
+    assert.equal(response.status(), 200, await response.text());
+    const [event] = ((await response.json()) as { events: { detail: Record<string, unknown> | null }[] }).events;
+    assert.deepEqual(event?.detail, { name: NAME, rateLimit: { requests: 20, windowSeconds: 60 } });
+  });
+
   it('shows the server’s refusal beside the field it names, keeps the values, and closes on Escape', async () => {
     const dialog = await openDialog();
     const credits = dialog.getByLabel('Credits (optional)');
