@@ -147,10 +147,18 @@ describe('dashboard: an admin edits a token’s credits and rate limit', () => {
     assert.equal(token.rateLimit, null);
   });
 
-  it('has no serious accessibility violation in the dialog, at 1280 and 375 px, and fits the phone', async () => {
+  it('opens by keyboard and has no serious accessibility violation in the dialog, at 1280 and 375 px, and fits the phone', async () => {
     for (const viewport of [DESKTOP, PHONE]) {
       await page.setViewportSize(viewport);
-      await openDialog();
+      // By keyboard: the control takes focus, Enter opens the dialog, and focus starts in its first field.
+      await editButton().focus();
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: `Limits of “${NAME}”` });
+      await assertFocused(
+        page,
+        dialog.getByLabel('Credits (optional)'),
+        `the dialog's first field at ${viewport.width} px`,
+      );
       const violations = await seriousViolations(page, 'dialog[open]');
       assert.deepEqual(violations, [], describeViolations(`dialog at ${viewport.width} px`, violations));
       assert.deepEqual(await outsideViewport(page, viewport.width), []);
