@@ -306,6 +306,14 @@ export class Tollgate implements ManagementSurface {
     return this.#webhooks.deliverDue(send);
   }
 
+  /**
+   * Queues the webhooks of the audit events written in the last `windowSeconds` whose queuing was lost (a crash
+   * between the two writes, or the database refusing the second); queues nothing twice. Any node may run it.
+   */
+  catchUpWebhooks(windowSeconds: number): Promise<number> {
+    return this.#webhooks.catchUp(epochSeconds(this.#grants.clock) - windowSeconds);
+  }
+
   /** Queues `api_token.expiring` once per token expiring within 7 days and endpoint that wants it. */
   queueExpiringApiTokenWebhooks(): Promise<number> {
     return this.#webhooks.queueExpiringApiTokens();

@@ -90,8 +90,10 @@ describe('tollgate.events', () => {
     assert.ok(reuse);
     const familyId = reuse.detail?.familyId;
     assert.equal(typeof familyId, 'string');
+    const { id, ...written } = reuse;
+    assert.equal(id, (await harness.store.audit.list({ action: 'refresh_token.reuse_detected', limit: 1 }))[0]?.id);
     assert.deepEqual(
-      { ...reuse, detail: { ...reuse.detail, familyId: 'f' } },
+      { ...written, detail: { ...written.detail, familyId: 'f' } },
       {
         at: harness.nowSeconds(),
         actorId: null,

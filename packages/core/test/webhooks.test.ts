@@ -137,6 +137,60 @@ describe('webhooks', () => {
     assert.deepEqual([done?.status, done?.attempts], ['delivered', 2]);
   });
 
+  it('queues, from the audit log, an event whose queuing was lost, and never queues an event twice', async () => {
+    const { endpoint } = await admin().webhooks.create({
+      url: 'https://hooks.example.com/in',
+      events: ['api_token.created', 'api_token.revoked'],
+    });
+    const queued = await harness.store.webhooks.listDeliveries(endpoint.id, 10);
+    assert.deepEqual(queued, []);
+    // The database refuses the queue write right after the audit write: the event is in the audit log only.
+    const enqueue = harness.store.webhooks.enqueue.bind(harness.store.webhooks);
+    harness.store.webhooks.enqueue = async () => {
+      throw new Error('the database went away');
+    };
+    const created = await createToken();
+    await harness.tollgate.webhooksSettled();
+    harness.store.webhooks.enqueue = enqueue;
+    assert.deepEqual(await harness.store.webhooks.listDeliveries(endpoint.id, 10), []);
+
+    await admin().tokens.revoke(created.token.id);
+    await harness.tollgate.webhooksSettled();
+    assert.equal(await harness.tollgate.catchUpWebhooks(600), 1, 'only the lost one is queued');
+    assert.equal(await harness.tollgate.catchUpWebhooks(600), 0, 'and only once');
+    assert.deepEqual((await admin().webhooks.deliveries(endpoint.id)).map((delivery) => delivery.eventType).sort(), [
+      'api_token.created',
+      'api_token.revoked',
+    ]);
+    await deliver();
+    assert.deepEqual(sent.map((request) => (JSON.parse(request.body) as { type: string }).type).sort(), [
+      'api_token.created',
+      'api_token.revoked',
+    ]);
+  });
+
+  it('catches up only on events an endpoint existed for, and only within the window', async () => {
+    await createToken();
+    harness.advance(10);
+    const { endpoint } = await admin().webhooks.create({
+      url: 'https://hooks.example.com/in',
+      events: ['api_token.created'],
+    });
+    assert.equal(await harness.tollgate.catchUpWebhooks(3600), 0, 'the token came before the endpoint');
+    harness.advance(10);
+    const enqueue = harness.store.webhooks.enqueue.bind(harness.store.webhooks);
+    harness.store.webhooks.enqueue = async () => {
+      throw new Error('the database went away');
+    };
+    await createToken();
+    await harness.tollgate.webhooksSettled();
+    harness.store.webhooks.enqueue = enqueue;
+    harness.advance(700);
+    assert.equal(await harness.tollgate.catchUpWebhooks(600), 0, 'older than the window');
+    assert.equal(await harness.tollgate.catchUpWebhooks(800), 1);
+    assert.equal((await admin().webhooks.deliveries(endpoint.id)).length, 1);
+  });
+
   it('gives a delivery up after the last attempt of the schedule', async () => {
     const { endpoint } = await admin().webhooks.create({
       url: 'https://hooks.example.com/in',

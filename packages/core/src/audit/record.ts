@@ -38,7 +38,7 @@ export class AuditLog {
       outcome: entry.outcome ?? 'success',
       detail: entry.detail ?? null,
     };
-    await this.#store.add(event);
-    this.#events?.emit({ type: 'audit', event });
+    const id = await this.#store.add(event);
+    this.#events?.emit({ type: 'audit', event: { ...event, id } });
   }
 }

@@ -7,7 +7,7 @@ import type { AuditEventRecord } from '../storage/index.js';
 
 export type TollgateEvent =
   /** An audit event was written (success or failure): every management change, and the security events below. */
-  | { type: 'audit'; event: Omit<AuditEventRecord, 'id'> }
+  | { type: 'audit'; event: AuditEventRecord }
   /** The token endpoint issued an access token. `grantType` as requested (`password` for the JSON login). */
   | { type: 'token_issued'; grantType: string }
   /** An introspection was answered (RFC 7662); `active` is the verdict. */

@@ -35,7 +35,8 @@ export interface AuditFilter {
 }
 
 export interface AuditStore {
-  add(event: Omit<AuditEventRecord, 'id'>): Promise<void>;
+  /** Returns the id the event was given: observers (webhooks) name what they derive from it by it. */
+  add(event: Omit<AuditEventRecord, 'id'>): Promise<number>;
   /** Newest first. */
   list(filter: AuditFilter): Promise<AuditEventRecord[]>;
 }

@@ -8,16 +8,18 @@ import type { TollgateEvents } from '../events/bus.js';
 import type { Store } from '../storage/index.js';
 import type { WebhookAddressPolicy } from './address-policy.js';
 import { type DeliveryRound, deliverDueWebhooks, type WebhookSender } from './deliver.js';
-import { webhookEventOf } from './event-types.js';
-import { queueExpiringApiTokens, queueTestEvent, queueWebhookEvent } from './queue.js';
+import { catchUpWebhookEvents, queueAuditEvent, queueExpiringApiTokens, queueTestEvent } from './queue.js';
 
 export interface WebhooksOptions {
-  store: Pick<Store, 'webhooks' | 'apiTokens'>;
+  store: Pick<Store, 'webhooks' | 'apiTokens' | 'audit'>;
   clock: Clock;
   encryptionKey: EncryptionKey;
   /** Where deliveries may connect: URLs are checked against it when saved, and the sender checks each connection. */
   addressPolicy: WebhookAddressPolicy;
-  /** Told when queuing an event failed (the database was away): the event itself is in the audit log. */
+  /**
+   * Told when queuing an event failed (the database was away): the event itself is in the audit log, and the next
+   * `catchUp` queues it.
+   */
   onQueueError?: (error: unknown) => void;
 }
 
@@ -37,9 +39,7 @@ export class Webhooks {
   listen(events: TollgateEvents): () => void {
     return events.subscribe((event) => {
       if (event.type !== 'audit') return;
-      const webhookEvent = webhookEventOf(event.event);
-      if (webhookEvent === undefined) return;
-      const queued = queueWebhookEvent(this.#options, webhookEvent)
+      const queued = queueAuditEvent(this.#options, event.event)
         .catch((error: unknown) => this.#options.onQueueError?.(error))
         .finally(() => this.#queuing.delete(queued));
       this.#queuing.add(queued);
@@ -49,6 +49,11 @@ export class Webhooks {
   /** Resolves once every event raised so far is stored (or failed to be): for an orderly shutdown. */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.#queuing]);
+  }
+
+  /** Queues what the audit events since `sinceSeconds` raise and was not queued (see queue.ts). */
+  catchUp(sinceSeconds: number): Promise<number> {
+    return catchUpWebhookEvents(this.#options, sinceSeconds);
   }
 
   queueTest(endpointId: string): Promise<string> {

@@ -11,8 +11,8 @@ export class SqlAuditStore implements AuditStore {
   }
 
   /** The id comes from the database's identity column, so it only grows (see migrations/dialect-flavor.ts). */
-  async add(event: Omit<AuditEventRecord, 'id'>): Promise<void> {
-    await this.#db
+  async add(event: Omit<AuditEventRecord, 'id'>): Promise<number> {
+    const { id } = await this.#db
       .insertInto('audit_events')
       .values({
         at: event.at,
@@ -24,7 +24,10 @@ export class SqlAuditStore implements AuditStore {
         outcome: event.outcome,
         detail: event.detail === null ? null : encodeJson(event.detail),
       })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // node-postgres returns a bigint column as a string.
+    return Number(id);
   }
 
   /** Newest first by id, not by `at`: ids are unique and monotonic, so `before` pages without gaps. */

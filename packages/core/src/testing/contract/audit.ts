@@ -18,8 +18,15 @@ export function auditContract(open: () => Promise<Store>): void {
     const store = useFreshStore(open);
 
     async function addAll(): Promise<AuditEventRecord[]> {
-      for (const event of EVENTS) await store().audit.add(event);
-      return store().audit.list({ limit: 100 });
+      const added: number[] = [];
+      for (const event of EVENTS) added.push(await store().audit.add(event));
+      const listed = await store().audit.list({ limit: 100 });
+      assert.deepEqual(
+        added,
+        listed.map((event) => event.id).reverse(),
+        'add returns the id each event is listed with',
+      );
+      return listed;
     }
 
     async function actions(filter: AuditFilter): Promise<string[]> {

@@ -6,9 +6,10 @@ export class MemoryAuditStore implements AuditStore {
   readonly #events: AuditEventRecord[] = [];
   #lastId = 0;
 
-  async add(event: Omit<AuditEventRecord, 'id'>): Promise<void> {
+  async add(event: Omit<AuditEventRecord, 'id'>): Promise<number> {
     this.#lastId += 1;
     this.#events.push({ ...copyOf(event), id: this.#lastId });
+    return this.#lastId;
   }
 
   /** Newest first by id, so a `before` cursor pages without gaps. */
