@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { API_MISS_REREAD_MS } from '../src/catalog/catalog-cache.js';
 import { OPERATOR } from '../src/index.js';
 import {
   ADMIN_API,
@@ -123,6 +124,42 @@ describe('clients and APIs in memory', () => {
     // ...and not one millisecond longer.
     clock.advance(1);
     await assertRefused(clientCredentials(harness), 'invalid_client', 'Client authentication failed');
+  });
+
+  it('finds an API added where nobody announced it (a CLI beside the server) at once, reading the list again at most once per 20 ms', async () => {
+    const clock = manualClock();
+    const harness = await open({}, { catalogCache: { now: clock.now } });
+    const stranger = await openNode(harness);
+    await clientCredentials(harness);
+    const orders = 'https://orders.example.com';
+    await stranger.tollgate.as(OPERATOR).apis.create({ identifier: orders, scopes: ['orders:read'] });
+    const created = await stranger.tollgate.as(OPERATOR).clients.create({
+      name: 'orders',
+      scopes: ['orders:read'],
+      apis: [orders],
+    });
+    const ordersClient = { clientId: created.client.id, clientSecret: created.clientSecret };
+    const token = await harness.token({ grant_type: 'client_credentials' }, ordersClient, [orders]);
+    assert.equal(token.token_type, 'Bearer');
+
+    // An unknown resource asked for again and again: one list read per API_MISS_REREAD_MS, not one per request.
+    clock.advance(API_MISS_REREAD_MS);
+    harness.storeCalls.length = 0;
+    for (let asked = 0; asked < 5; asked += 1) {
+      await assertRefused(
+        harness.token({ grant_type: 'client_credentials' }, harness.backend, ['https://nowhere.example']),
+        'invalid_target',
+        /not a registered API/,
+      );
+    }
+    assert.equal(catalogReads(harness.storeCalls).filter((call) => call === 'apis.list').length, 1);
+    clock.advance(API_MISS_REREAD_MS);
+    await assertRefused(
+      harness.token({ grant_type: 'client_credentials' }, harness.backend, ['https://nowhere.example']),
+      'invalid_target',
+      /not a registered API/,
+    );
+    assert.equal(catalogReads(harness.storeCalls).filter((call) => call === 'apis.list').length, 2);
   });
 
   it('reads the store on every request with maxAgeMs 0', async () => {

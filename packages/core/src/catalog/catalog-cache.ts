@@ -7,7 +7,10 @@
  * - nothing is older than `maxAgeMs`, the fallback when no nudge comes (Redis down or not configured, a CLI run on
  *   another host), as the revocation feed's store poll is for revocations.
  * So a client deleted or given a new secret, or an API removed or given other scopes, on one node is refused on every
- * node within a second, as a revoked token is.
+ * node within a second, as a revoked token is. What is new is found at once: a client the cache does not hold is read
+ * from the store, and an API missing from the cached list has the list read again (at most once per
+ * `API_MISS_REREAD_MS`, so a flood of unknown resources costs a store read a few times a second, not per request): an
+ * API added by a CLI run beside the server, which nudges nobody without Redis, is usable at the next request.
  *
  * Management reads the store directly (`managed*`): an operator changing a client must see the store, not a cached
  * copy. Records handed out are frozen, since every caller shares them.
@@ -17,6 +20,8 @@ import { ReadThroughCache } from './read-through-cache.js';
 
 /** Well inside the revocation deadline of a second, and a store read per client and per half second at most. */
 export const CATALOG_MAX_AGE_MS = 500;
+/** How often an API missing from the cached list may have the list read again. */
+export const API_MISS_REREAD_MS = 20;
 const MAX_CACHED_CLIENTS = 10_000;
 const ALL_APIS = 'apis';
 
@@ -43,12 +48,15 @@ export class CatalogCache {
   readonly managedApis: ApiStore;
   readonly #clientCache: ReadThroughCache<string, ClientRecord>;
   readonly #apiCache: ReadThroughCache<typeof ALL_APIS, ApiCatalog>;
+  readonly #now: () => number;
+  #apiMissRereadAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(store: Pick<Store, 'clients' | 'apis'>, onChange: () => void, options: CatalogCacheOptions = {}) {
     const cacheOptions = {
       maxAgeMs: options.maxAgeMs ?? CATALOG_MAX_AGE_MS,
       now: options.now ?? (() => performance.now()),
     };
+    this.#now = cacheOptions.now;
     this.#clientCache = new ReadThroughCache(async (id) => frozenClient(await store.clients.get(id)), {
       ...cacheOptions,
       maxEntries: MAX_CACHED_CLIENTS,
@@ -66,7 +74,8 @@ export class CatalogCache {
     this.clients = { ...this.managedClients, get: (id) => this.#clientCache.get(id) };
     this.apis = {
       ...this.managedApis,
-      get: async (identifier) => (await this.#apis()).byIdentifier.get(identifier),
+      get: async (identifier) =>
+        (await this.#apis()).byIdentifier.get(identifier) ?? (await this.#apisAfterMiss()).byIdentifier.get(identifier),
       getDefault: async () => (await this.#apis()).defaultApi,
     };
   }
@@ -84,6 +93,16 @@ export class CatalogCache {
 
   async #apis(): Promise<ApiCatalog> {
     return (await this.#apiCache.get(ALL_APIS)) ?? apiCatalog([]);
+  }
+
+  /** The list read again after a miss, unless it was so read a moment ago (then the list as it is). */
+  #apisAfterMiss(): Promise<ApiCatalog> {
+    const now = this.#now();
+    if (now - this.#apiMissRereadAtMs >= API_MISS_REREAD_MS) {
+      this.#apiMissRereadAtMs = now;
+      this.#apiCache.clear();
+    }
+    return this.#apis();
   }
 }
 
