@@ -178,6 +178,11 @@ describe('dashboard: webhooks', () => {
     assert.match(listed, /webhook\.testfailed.*the endpoint is disabled/);
     await page.keyboard.press('Escape');
     await deliveries.waitFor({ state: 'detached' });
+    await assertFocused(
+      page,
+      page.getByRole('button', { name: `Deliveries to ${editedUrl}` }),
+      'focus back on Deliveries once its dialog closed',
+    );
     assert.deepEqual(
       receiver.at('/edited').map((delivery) => JSON.parse(delivery.body).type),
       ['api_token.created'],

@@ -21,11 +21,17 @@ export function Dialog(props: DialogProps) {
   onCloseRef.current = props.onClose;
   const returnFocusRef = useRef(props.returnFocus);
   returnFocusRef.current = props.returnFocus;
+  // What had focus when the dialog was asked for, taken at its first render: by the time effects run (after a paint),
+  // another dialog closing may have moved focus elsewhere.
+  const openerRef = useRef<HTMLElement | null | undefined>(undefined);
+  if (openerRef.current === undefined) {
+    openerRef.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  }
 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const opener = openerRef.current ?? null;
     if (!dialog.open) dialog.showModal();
     const onCancel = (event: Event) => {
       event.preventDefault();
