@@ -66,6 +66,13 @@ export interface BruteForceObserver {
   lockedOut(lockout: { kind: 'account' | 'address'; subject: string; address: string; untilMs: number }): void;
 }
 
+/**
+ * The longest account name counted as itself. The name is whatever the request said (a username or client id, up to the
+ * body limit); no account has a longer one, so longer ones share their first characters' counter, and neither the
+ * counters, the lockouts remembered here nor the audit line of a lockout hold an attacker's megabyte.
+ */
+export const MAX_COUNTED_ACCOUNT_LENGTH = 300;
+
 /** Keys remembered as announced; past it the oldest are forgotten (and may be announced again). */
 const MAX_ANNOUNCED_LOCKOUTS = 10_000;
 
@@ -146,12 +153,14 @@ export class BruteForceGuard {
 
   /** A success clears the account's count (not the address's: one good password must not unlock a spray). */
   async succeeded(subject: AttemptSubject): Promise<void> {
-    if (subject.account !== undefined) await this.#counter.reset(`account:${subject.account}`);
+    const account = boundedAccount(subject);
+    if (account !== undefined) await this.#counter.reset(`account:${account}`);
   }
 
   #keys(subject: AttemptSubject): { key: string; limit: AttemptLimit }[] {
     const keys = [{ key: `address:${subject.address}`, limit: this.#limits.address }];
-    if (subject.account !== undefined) keys.push({ key: `account:${subject.account}`, limit: this.#limits.account });
+    const account = boundedAccount(subject);
+    if (account !== undefined) keys.push({ key: `account:${account}`, limit: this.#limits.account });
     return keys;
   }
 
@@ -177,9 +186,13 @@ export class BruteForceGuard {
         this.#announced.delete(this.#announced.keys().next().value ?? '');
       this.#announced.set(key, window.resetAtMs);
       const kind = key.startsWith('account:') ? 'account' : 'address';
-      const subjectName = kind === 'account' ? (subject.account ?? '') : subject.address;
+      const subjectName = kind === 'account' ? (boundedAccount(subject) ?? '') : subject.address;
       this.#observer.lockedOut({ kind, subject: subjectName, address: subject.address, untilMs: window.resetAtMs });
     }
     return new TooManyAttempts(this.#secondsLeft(window));
   }
+}
+
+function boundedAccount(subject: AttemptSubject): string | undefined {
+  return subject.account?.slice(0, MAX_COUNTED_ACCOUNT_LENGTH);
 }

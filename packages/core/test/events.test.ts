@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import {
   DEFAULT_BRUTE_FORCE_LIMITS,
+  MAX_COUNTED_ACCOUNT_LENGTH,
   OPERATOR,
   TooManyAttempts,
   type TollgateEvent,
@@ -131,6 +132,18 @@ describe('tollgate.events', () => {
       await assert.rejects(harness.token(wrong, harness.backend));
     }
     assert.equal(audited('brute_force.lockout').length, 2);
+  });
+
+  it('audits a lockout of a megabyte-long username under a bounded name, and counts it under that name', async () => {
+    const long = { grant_type: 'password', username: 'x'.repeat(100_000), password: 'not the password' };
+    const blockAfter = DEFAULT_BRUTE_FORCE_LIMITS.account.blockAfter;
+    for (let attempt = 0; attempt < blockAfter; attempt++) {
+      await assert.rejects(harness.token(long, harness.backend));
+    }
+    await assert.rejects(harness.token(long, harness.backend), (error: unknown) => error instanceof TooManyAttempts);
+    const [lockout, ...more] = audited('brute_force.lockout');
+    assert.deepEqual(more, []);
+    assert.equal(lockout?.target, `user:${'x'.repeat(MAX_COUNTED_ACCOUNT_LENGTH - 'user:'.length)}`);
   });
 
   it('tells each management change as its audit event', async () => {
