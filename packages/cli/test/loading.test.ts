@@ -114,11 +114,12 @@ describe('each command loads only what it uses', () => {
     assert.deepEqual(loadedOf(loaded, ['yaml']), ['yaml']);
   });
 
-  it('the server on SQLite loads no PostgreSQL, Redis, dashboard, OpenAPI document or JSON Schema compiler', async () => {
+  it('the server on SQLite loads no PostgreSQL, Redis, dashboard, OpenAPI document, JSON Schema compiler or webhook client', async () => {
     const loaded = await modulesLoadedByStart(['--data', dataDir()]);
     assert.ok(loaded.packages.has('fastify') && loaded.packages.has('better-sqlite3'), 'recorded');
     const compilers = ['ajv', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request'];
-    const unused = ['pg', 'ioredis', '@tollgate/redis', '@tollgate/dashboard', '@node-rs/argon2', 'yaml'];
+    // undici sends webhooks (webhook-sender.ts): it loads at the first delivery.
+    const unused = ['pg', 'ioredis', '@tollgate/redis', '@tollgate/dashboard', '@node-rs/argon2', 'yaml', 'undici'];
     assert.deepEqual(loadedOf(loaded, [...compilers, ...unused]), []);
     assert.deepEqual(modulesMatching(loaded, /openapi-(document|operations|schemas)\.ts$/), []);
   });

@@ -9,6 +9,7 @@ import dns, { type LookupAddress } from 'node:dns';
 import type { LookupFunction, Socket } from 'node:net';
 import { refusedWebhookAddress, type WebhookAddressPolicy } from '@tollgate/core';
 import { buildConnector } from 'undici';
+import { WebhookAddressRefused } from './webhook-address-refused.js';
 
 /** What a name resolves to, every address of it (`family` 0 for both). Tests inject their own. */
 export type AddressResolver = (hostname: string, family: 0 | 4 | 6) => Promise<LookupAddress[]>;
@@ -17,15 +18,6 @@ const systemResolver: AddressResolver = (hostname, family) =>
   new Promise((resolve, reject) =>
     dns.lookup(hostname, { all: true, family }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
   );
-
-/** A connection the policy refused; its message is the reason admins see (an address and a rule, nothing else). */
-export class WebhookAddressRefused extends Error {
-  readonly code = 'ERR_WEBHOOK_ADDRESS_REFUSED';
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'WebhookAddressRefused';
-  }
-}
 
 function familyOf(family: number | string | undefined): 0 | 4 | 6 {
   return family === 4 || family === 'IPv4' ? 4 : family === 6 || family === 'IPv6' ? 6 : 0;

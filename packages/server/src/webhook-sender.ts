@@ -4,10 +4,15 @@
  * redirect is followed (undici's request never follows one): a receiver that moved must be re-registered, or a
  * redirect could carry events, signed, to a host nobody registered. What it reports is stored and shown to admins, so
  * it holds a status, an error code or the policy's reason, never a response body.
+ *
+ * undici and the connector are loaded at the first delivery, not when the sender is made: most servers send no
+ * webhook for a long time after starting, if ever, and undici is the largest package the server would load for it
+ * (some 110 modules, and through it Node's own fetch). Loading it at start cost 10-15 % of the time to ready.
  */
 import type { WebhookAddressPolicy, WebhookRequest, WebhookResponse, WebhookSender } from '@tollgate/core';
-import { Agent, request } from 'undici';
-import { type AddressResolver, guardedConnector, WebhookAddressRefused } from './webhook-connector.js';
+import type { Agent, request as undiciRequest } from 'undici';
+import { WebhookAddressRefused } from './webhook-address-refused.js';
+import type { AddressResolver } from './webhook-connector.js';
 
 /** Well inside the claim's lease (WEBHOOK_CLAIM_LEASE_SECONDS), so no other node sends it meanwhile. */
 export const WEBHOOK_TIMEOUT_MS = 15_000;
@@ -26,11 +31,30 @@ export interface HttpWebhookSender {
   close(): Promise<void>;
 }
 
+/** What a delivery goes through, made at the first one. */
+interface Transport {
+  dispatcher: Agent;
+  request: typeof undiciRequest;
+}
+
+async function openTransport(options: WebhookSenderOptions, timeoutMs: number): Promise<Transport> {
+  const [{ Agent, request }, { guardedConnector }] = await Promise.all([
+    import('undici'),
+    import('./webhook-connector.js'),
+  ]);
+  const dispatcher = new Agent({ connect: guardedConnector(options.policy, options.resolve, { timeoutMs }) });
+  return { dispatcher, request };
+}
+
 export function httpWebhookSender(options: WebhookSenderOptions): HttpWebhookSender {
   const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
-  const dispatcher = new Agent({ connect: guardedConnector(options.policy, options.resolve, { timeoutMs }) });
+  let transport: Promise<Transport> | undefined;
+  let closed = false;
   const send = async (delivery: WebhookRequest): Promise<WebhookResponse> => {
     try {
+      if (closed && transport === undefined) throw closedError();
+      transport ??= openTransport(options, timeoutMs);
+      const { dispatcher, request } = await transport;
       const response = await request(delivery.url, {
         dispatcher,
         method: 'POST',
@@ -44,7 +68,18 @@ export function httpWebhookSender(options: WebhookSenderOptions): HttpWebhookSen
       return { error: describeFailure(error, timeoutMs) };
     }
   };
-  return { send, close: () => dispatcher.close() };
+  const close = async (): Promise<void> => {
+    closed = true;
+    // A transport that failed to load has nothing to close; its sends reported the failure.
+    const opened = await transport?.catch(() => undefined);
+    await opened?.dispatcher.close();
+  };
+  return { send, close };
+}
+
+/** What undici's closed Agent fails a request with (ClientClosedError), for a sender closed before its first delivery. */
+function closedError(): Error {
+  return Object.assign(new Error('The client is closed'), { code: 'UND_ERR_CLOSED' });
 }
 
 function describeFailure(error: unknown, timeoutMs: number): string {
