@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type LoadedModules, loadedModules, recordingModules } from './loaded-modules/index.js';
-import { BIN, cleanEnv, dataDir, run } from './run.js';
+import { BIN, cleanEnv, dataDir, run, tempDir } from './run.js';
 
 /** Runs `tollgate <args>`, which must succeed, and returns what it loaded. */
 async function modulesLoadedBy(args: readonly string[]): Promise<LoadedModules> {
@@ -65,6 +65,11 @@ const HTTP_STACK = [
 ];
 /** What no command needs unless configured so: node-postgres, the YAML parser (a config file), argon2 (passwords). */
 const UNLESS_CONFIGURED = ['pg', 'pg-pool', 'pg-protocol', 'yaml', '@node-rs/argon2'];
+/**
+ * The migrations and Kysely's Migrator: loaded only when a database has a migration to apply (store-sql's
+ * migrations/index.ts checks the recorded names with one query first).
+ */
+const MIGRATION_CODE = /^store-sql\/src\/migrations\/(\d{3}_\w+|all|migrator)\.ts$/;
 /** The server's own HTTP modules: the app, its routes, the start-up; not the configuration or opening the store. */
 const SERVER_HTTP_MODULES = /^server\/src\/(app|start|readiness|redis|logging)\.ts$|^server\/src\/(http|routes)\//;
 
@@ -103,7 +108,13 @@ describe('each command loads only what it uses', () => {
       assert.ok(loaded.packages.has('better-sqlite3'), `${command} opens SQLite`);
       assert.deepEqual(loadedOf(loaded, [...HTTP_STACK, ...UNLESS_CONFIGURED]), [], command);
       assert.deepEqual(modulesMatching(loaded, SERVER_HTTP_MODULES), [], command);
+      assert.deepEqual(modulesMatching(loaded, MIGRATION_CODE), [], `${command} on a current database`);
     }
+  });
+
+  it('migrating a new database loads the migrations', async () => {
+    const loaded = await modulesLoadedBy(['migrate', '--data', tempDir()]);
+    assert.ok(modulesMatching(loaded, MIGRATION_CODE).includes('store-sql/src/migrations/001_initial.ts'));
   });
 
   it('a config file loads the YAML parser', async () => {
@@ -122,5 +133,6 @@ describe('each command loads only what it uses', () => {
     const unused = ['pg', 'ioredis', '@tollgate/redis', '@tollgate/dashboard', '@node-rs/argon2', 'yaml', 'undici'];
     assert.deepEqual(loadedOf(loaded, [...compilers, ...unused]), []);
     assert.deepEqual(modulesMatching(loaded, /openapi-(document|operations|schemas)\.ts$/), []);
+    assert.deepEqual(modulesMatching(loaded, MIGRATION_CODE), [], 'on a current database');
   });
 });

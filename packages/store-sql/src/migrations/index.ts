@@ -1,55 +1,39 @@
 /**
  * Versioned migrations, kept in code (not read from a folder at runtime) so the compiled package is
- * self-contained. Names sort in the order they run: add `005_...` next, never edit a released one.
+ * self-contained. Names sort in the order they run: add `010_...` next, never edit a released one.
+ *
+ * Opening a database that is current needs only the names below and one query. The migrations themselves
+ * (all.ts) and Kysely's Migrator (migrator.ts), some 270 KiB of code with Kysely's schema builder, load only
+ * when something is to be applied or listed: every command and every start used to read and compile them.
  */
-import {
-  DEFAULT_MIGRATION_TABLE,
-  type Kysely,
-  type Migration,
-  type MigrationProvider,
-  type MigrationResultSet,
-  Migrator,
-  sql,
-} from 'kysely';
+import { type Kysely, type MigrationProvider, sql } from 'kysely';
 import type { Database } from '../schema.js';
-import * as initial from './001_initial.js';
-import * as apiTokensAndDashboard from './002_api_tokens_and_dashboard.js';
-import * as revocationEpoch from './003_revocation_epoch.js';
-import * as signingKeyActivation from './004_signing_key_activation.js';
-import * as authorizationCodes from './005_authorization_codes.js';
-import * as apiTokenGraceAndMetadata from './006_api_token_grace_and_metadata.js';
-import * as dpopBinding from './007_dpop_binding.js';
-import * as apiTokenCredits from './008_api_token_credits.js';
-import * as webhooks from './009_webhooks.js';
+import type { MigratorOptions } from './migrator.js';
 
-const migrations: Readonly<Record<string, Migration>> = {
-  '001_initial': initial,
-  '002_api_tokens_and_dashboard': apiTokensAndDashboard,
-  '003_revocation_epoch': revocationEpoch,
-  '004_signing_key_activation': signingKeyActivation,
-  '005_authorization_codes': authorizationCodes,
-  '006_api_token_grace_and_metadata': apiTokenGraceAndMetadata,
-  '007_dpop_binding': dpopBinding,
-  '008_api_token_credits': apiTokenCredits,
-  '009_webhooks': webhooks,
-};
+export { MigrationError } from './migration-error.js';
 
-/** Every migration this version knows, in order: a database with all of them pending has no Tollgate schema at all. */
-export const MIGRATION_NAMES: readonly string[] = Object.freeze(Object.keys(migrations));
+/**
+ * Every migration this version knows, in order: the keys of MIGRATIONS (all.ts), which a test holds to this list.
+ * A database with all of them pending has no Tollgate schema at all.
+ */
+export const MIGRATION_NAMES: readonly string[] = Object.freeze([
+  '001_initial',
+  '002_api_tokens_and_dashboard',
+  '003_revocation_epoch',
+  '004_signing_key_activation',
+  '005_authorization_codes',
+  '006_api_token_grace_and_metadata',
+  '007_dpop_binding',
+  '008_api_token_credits',
+  '009_webhooks',
+]);
+
+/** Kysely's DEFAULT_MIGRATION_TABLE, named here so the check below does not load the Migrator (a test compares). */
+export const MIGRATION_TABLE = 'kysely_migration';
 
 export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => migrations,
+  getMigrations: async () => (await import('./all.js')).MIGRATIONS,
 };
-
-/** Startup failure for operators: names the migration that failed; the driver's error is the `cause`. */
-export class MigrationError extends Error {
-  readonly migrationName: string | undefined;
-  constructor(message: string, migrationName: string | undefined, cause: unknown) {
-    super(message, { cause });
-    this.name = 'MigrationError';
-    this.migrationName = migrationName;
-  }
-}
 
 export interface MigrateOptions {
   /**
@@ -65,20 +49,19 @@ export interface MigrateOptions {
  */
 export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions = {}): Promise<string[]> {
   if (await isCurrent(db, options)) return [];
-  const migrator = new Migrator({ db, provider: migrationProvider, ...options });
-  const resultSet = await migrator.migrateToLatest();
-  if (resultSet.error !== undefined) throw toMigrationError(resultSet);
-  return (resultSet.results ?? [])
-    .filter((result) => result.status === 'Success')
-    .map((result) => result.migrationName);
+  const { applyPendingMigrations } = await import('./migrator.js');
+  return applyPendingMigrations(db, migratorOptions(options));
 }
 
 /** Names of the migrations this version knows and the database has not had yet, in the order they would run. */
 export async function pendingMigrations(db: Kysely<Database>, options: MigrateOptions = {}): Promise<string[]> {
   if (await isCurrent(db, options)) return [];
-  const migrator = new Migrator({ db, provider: migrationProvider, ...options });
-  const known = await migrator.getMigrations();
-  return known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+  const { listPendingMigrations } = await import('./migrator.js');
+  return listPendingMigrations(db, migratorOptions(options));
+}
+
+function migratorOptions(options: MigrateOptions): MigratorOptions {
+  return { provider: migrationProvider, ...options };
 }
 
 /**
@@ -89,7 +72,7 @@ export async function pendingMigrations(db: Kysely<Database>, options: MigrateOp
  */
 async function isCurrent(db: Kysely<Database>, options: MigrateOptions): Promise<boolean> {
   const schema = options.migrationTableSchema;
-  const table = schema === undefined ? sql.table(DEFAULT_MIGRATION_TABLE) : sql.id(schema, DEFAULT_MIGRATION_TABLE);
+  const table = schema === undefined ? sql.table(MIGRATION_TABLE) : sql.id(schema, MIGRATION_TABLE);
   let recorded: Set<string>;
   try {
     const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(db);
@@ -98,14 +81,4 @@ async function isCurrent(db: Kysely<Database>, options: MigrateOptions): Promise
     return false;
   }
   return recorded.size === MIGRATION_NAMES.length && MIGRATION_NAMES.every((name) => recorded.has(name));
-}
-
-function toMigrationError({ error, results }: MigrationResultSet): MigrationError {
-  const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-  const reason = error instanceof Error ? error.message : String(error);
-  const message =
-    failed === undefined
-      ? `Could not migrate the database: ${reason}`
-      : `Database migration ${failed} failed: ${reason}`;
-  return new MigrationError(message, failed, error);
 }
