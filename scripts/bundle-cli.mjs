@@ -12,8 +12,9 @@
  *
  * Left outside the bundle, loaded from node_modules as before: native addons (better-sqlite3, @node-rs/argon2 and
  * pg-native, which node-postgres loads only if asked), and @tollgate/dashboard, which finds its built files next to
- * itself. Source maps (.js.map) chain through tsc's own back to the TypeScript sources; bin/tollgate.js turns them
- * on, so stack traces name src/*.ts files and lines.
+ * itself. Source maps (.js.map) chain through tsc's own back to the TypeScript sources; the second entry,
+ * source-mapped-stacks.js, which bin/tollgate.js loads first, reads them when a stack trace is formatted, so stack
+ * traces name src/*.ts files and lines.
  *
  * Usage: node scripts/bundle-cli.mjs             bundle (npm run build does, after tsc -b)
  *        node scripts/bundle-cli.mjs --if-stale  only when a compiled file is newer than the bundle (run-tests.mjs)
@@ -28,6 +29,8 @@ import { rolldown } from 'rolldown';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = join(ROOT, 'packages');
 const ENTRY = join(PACKAGES, 'cli', 'dist', 'src', 'main.js');
+/** Loaded by the bin before the command: maps stack traces through the chunks' source maps when they are printed. */
+const STACKS_ENTRY = join(PACKAGES, 'cli', 'dist', 'src', 'source-mapped-stacks.js');
 const BUNDLE_DIR = join(PACKAGES, 'cli', 'dist', 'bundle');
 const BUNDLE_ENTRY = join(BUNDLE_DIR, 'tollgate.js');
 
@@ -89,7 +92,7 @@ async function bundleCli() {
   const fatal = [];
   const bundle = await rolldown({
     cwd: ROOT,
-    input: { tollgate: ENTRY },
+    input: { tollgate: ENTRY, 'source-mapped-stacks': STACKS_ENTRY },
     platform: 'node',
     external: isExternal,
     plugins: [compiledSourceMaps],

@@ -84,6 +84,17 @@ describe('each command loads only what it uses', () => {
     );
   });
 
+  it("turns Node's source maps off: the chunks' maps are read only when a stack trace is formatted", async () => {
+    // Node's own (--enable-source-maps, process.setSourceMapsEnabled) read every chunk's map as it loads.
+    const report = 'process.on("exit", () => process.stderr.write("source maps: " + process.sourceMapsEnabled))';
+    const nodeArguments = ['--import', `data:text/javascript,${encodeURIComponent(report)}`];
+    for (const args of [['--version'], ['apis', 'list', '--data', dataDir()]]) {
+      const result = await run(args, { nodeArguments });
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stderr.split('\n').at(-1), 'source maps: false', args.join(' '));
+    }
+  });
+
   it('--version and --help load the command line alone: no configuration, store or core', async () => {
     for (const args of [['--version'], ['--help'], ['apis', '--help']]) {
       const loaded = await modulesLoadedBy(args);
