@@ -112,6 +112,8 @@ async function bundleCli() {
       format: 'esm',
       // Class and function names stay as written: errors and Fastify's plugins are known by them.
       keepNames: true,
+      charset: 'ascii',
+      comments: { legal: true, annotation: false, jsdoc: false },
       sourcemap: true,
       // The sources are on disk beside the compiled files; the maps only point at them.
       sourcemapExcludeSources: true,

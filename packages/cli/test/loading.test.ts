@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type LoadedModules, loadedModules, recordingModules } from './loaded-modules/index.js';
@@ -126,6 +126,16 @@ describe('each command loads only what it uses', () => {
   it('migrating a new database loads the migrations', async () => {
     const loaded = await modulesLoadedBy(['migrate', '--data', tempDir()]);
     assert.ok(modulesMatching(loaded, MIGRATION_CODE).includes('store-sql/src/migrations/001_initial.ts'));
+  });
+
+  it('the chunks an admin command loads are ASCII, so V8 holds their source one byte a character', async () => {
+    // One character outside ASCII makes V8 keep a whole chunk's source, which it holds for lazy compilation, as
+    // two-byte text (scripts/bundle-cli.mjs: charset 'ascii', no JSDoc comments).
+    const loaded = await modulesLoadedBy(['apis', 'list', '--data', dataDir()]);
+    const chunks = [...loaded.files].filter((file) => file.includes('/dist/bundle/'));
+    assert.ok(chunks.length > 10, 'recorded');
+    const notAscii = chunks.filter((file) => /[^\x00-\x7f]/.test(readFileSync(file, 'utf8')));
+    assert.deepEqual(notAscii, []);
   });
 
   it('a config file loads the YAML parser', async () => {
