@@ -77,9 +77,9 @@ export function httpWebhookSender(options: WebhookSenderOptions): HttpWebhookSen
   return { send, close };
 }
 
-/** What undici's closed Agent fails a request with (ClientClosedError), for a sender closed before its first delivery. */
+/** What undici's closed Agent fails a request with (ClientDestroyedError), for a sender closed before its first delivery. */
 function closedError(): Error {
-  return Object.assign(new Error('The client is closed'), { code: 'UND_ERR_CLOSED' });
+  return Object.assign(new Error('The client is destroyed'), { code: 'UND_ERR_DESTROYED' });
 }
 
 function describeFailure(error: unknown, timeoutMs: number): string {

@@ -89,6 +89,18 @@ describe('webhook sender', () => {
     assert.ok(receiver.requests.includes('/local'));
   });
 
+  it('a sender closed before its first delivery connects nowhere and reports what a closed undici Agent reports', async () => {
+    // The Agent is made at the first delivery (webhook-sender.ts); closed first, the sender must answer as it did
+    // when it was made at once and closed.
+    const before = receiver.connections;
+    const sender = senderWith({ policy: LOCAL });
+    await sender.close();
+    assert.deepEqual(await sender.send({ url: `http://127.0.0.1:${receiver.port}/closed`, ...DELIVERY }), {
+      error: 'the request failed (UND_ERR_DESTROYED)',
+    });
+    assert.equal(receiver.connections, before);
+  });
+
   it('never connects to a refused address a name resolves to, and says why instead of a status', async () => {
     const before = receiver.connections;
     const resolve = resolverOf({ 'hooks.rebind.test': ['127.0.0.1'], 'metadata.test': ['169.254.169.254'] });
