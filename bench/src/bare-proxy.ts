@@ -6,8 +6,7 @@
  * Usage: node bare-proxy.js <upstream origin>
  */
 import { Agent, createServer, type IncomingHttpHeaders, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exitOnSigterm, reportListening } from './children.js';
+import { serveOnLoopback } from './children.js';
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
 
@@ -36,14 +35,4 @@ const server = createServer((req, res) => {
   });
   req.pipe(forwarded);
 });
-server.listen(0, '127.0.0.1', () => {
-  reportListening(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-});
-exitOnSigterm(
-  () =>
-    new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-      agent.destroy();
-    }),
-);
+serveOnLoopback(server, () => agent.destroy());

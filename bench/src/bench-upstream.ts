@@ -1,7 +1,6 @@
 /** Child program: the benchmark's upstream, a node:http server answering every request with a small JSON. */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exitOnSigterm, reportListening } from './children.js';
+import { serveOnLoopback } from './children.js';
 
 const BODY = `${JSON.stringify({
   items: [
@@ -19,13 +18,4 @@ const server = createServer((req, res) => {
     res.end(BODY);
   });
 });
-server.listen(0, '127.0.0.1', () => {
-  reportListening(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-});
-exitOnSigterm(
-  () =>
-    new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-);
+serveOnLoopback(server);

@@ -10,6 +10,8 @@
  *   faults:  what a token request costs while PostgreSQL or Redis hangs, and how soon it serves after (fault-bench.ts)
  *   peers:   client_credentials per signing algorithm and introspection beside oidc-provider, and Tollgate's
  *            client_credentials on PostgreSQL (and with Redis) beside SQLite (oauth-peers-bench.ts)
+ *   login:   CPU per JSON login (whole process and main thread) beside raw argon2id and the bound, a bare node:http
+ *            server verifying the same hash on a worker thread (login-bench.ts)
  *   gateway-peers: the gateway verifying every request beside HAProxy jwt_verify, and proxying beside nginx
  *            (gateway-peers-bench.ts; skipped with the reason when a binary is missing)
  *   startup: `tollgate start` to first 200 and idle RSS beside oidc-provider, and read-only CLI commands
@@ -27,6 +29,7 @@ import { runDashboardBench } from './dashboard-bench.js';
 import { runGatewayBench } from './gateway-bench.js';
 import { runGatewayPeersBench } from './gateway-peers-bench.js';
 import { tollgateIssuers } from './issuers.js';
+import { runLoginBench } from './login-bench.js';
 import { runOAuthPeersBench } from './oauth-peers-bench.js';
 import { runScaleBench } from './scale-bench.js';
 import { type BenchServer, startServer } from './server.js';
@@ -129,7 +132,7 @@ const ARGUMENTS = parseArguments(process.argv.slice(2));
 const SECTIONS = (
   ARGUMENTS.sections.length > 0
     ? ARGUMENTS.sections.join(',')
-    : (process.env.BENCH_ONLY ?? 'server,verify,gateway,peers,gateway-peers,startup,dashboard,scale,faults')
+    : (process.env.BENCH_ONLY ?? 'server,verify,gateway,peers,login,gateway-peers,startup,dashboard,scale,faults')
 )
   .split(',')
   .map((name) => name.trim());
@@ -206,6 +209,13 @@ async function main(): Promise<number> {
       const notes = peers.storeSkipped.map((reason) => `\n_${reason}_\n`).join('');
       const table = peers.storeTable === '' ? '' : `\n${peers.storeTable}\n`;
       process.stdout.write(`\n### Authorization server on PostgreSQL beside SQLite, same rounds\n${notes}${table}`);
+    }
+    if (SECTIONS.includes('login')) {
+      const login = await runLoginBench();
+      failed ||= login.failed;
+      summary.loginVsRawArgon2 = login.vsRawArgon2;
+      summary.loginVsBound = login.vsBound;
+      process.stdout.write(`\n### JSON login beside argon2id (${login.pinning})\n\n${login.table}\n`);
     }
     if (SECTIONS.includes('gateway-peers')) {
       const peers = await runGatewayPeersBench(issuers);

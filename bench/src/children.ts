@@ -5,6 +5,8 @@
  * logs) goes to /dev/null, as a log file would cost.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -80,4 +82,22 @@ export function exitOnSigterm(close: () => Promise<void>): void {
       () => process.exit(1),
     );
   });
+}
+
+/**
+ * Listens on a free loopback port and reports it; on SIGTERM closes the server and its connections, then runs
+ * `release` (what else the program holds: an agent, a worker) and exits.
+ */
+export function serveOnLoopback(server: Server, release: () => void = () => {}): void {
+  server.listen(0, '127.0.0.1', () => {
+    reportListening(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
+  exitOnSigterm(
+    () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        release();
+      }),
+  );
 }

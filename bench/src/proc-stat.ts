@@ -19,12 +19,24 @@ const TICKS_PER_SECOND = clockTicksPerSecond();
 
 /** utime + stime of `pid` so far, in microseconds (resolution one clock tick, 10 ms at the usual 100 Hz). */
 export function processCpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return cpuMicrosOf(`/proc/${pid}/stat`);
+}
+
+/**
+ * utime + stime of the process's main thread alone (its thread id is the process id), the event loop of a Node
+ * process, read the same way as `processCpuMicros` so the two compare.
+ */
+export function mainThreadCpuMicros(pid: number): number {
+  return cpuMicrosOf(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuMicrosOf(path: string): number {
+  const stat = readFileSync(path, 'utf8');
   // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const userTicks = Number(fields[11]);
   const systemTicks = Number(fields[12]);
-  if (!Number.isFinite(userTicks) || !Number.isFinite(systemTicks)) throw new Error(`unreadable /proc/${pid}/stat`);
+  if (!Number.isFinite(userTicks) || !Number.isFinite(systemTicks)) throw new Error(`unreadable ${path}`);
   return ((userTicks + systemTicks) * 1_000_000) / TICKS_PER_SECOND;
 }
 

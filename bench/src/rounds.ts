@@ -6,7 +6,7 @@
  */
 import autocannon from 'autocannon';
 import { median } from './markdown.js';
-import { processCpuMicros } from './proc-stat.js';
+import { mainThreadCpuMicros, processCpuMicros } from './proc-stat.js';
 
 export interface LoadTarget {
   name: string;
@@ -35,6 +35,8 @@ export interface Measured {
   p50: number;
   p99: number;
   cpuMicrosPerRequest: number;
+  /** The part of it spent on the process's main thread (its event loop, for a Node process). */
+  mainThreadCpuMicrosPerRequest: number;
   requests: number;
   failures: number;
 }
@@ -67,6 +69,7 @@ export async function checkTarget(target: LoadTarget): Promise<void> {
 
 async function load(target: LoadTarget, seconds: number, connections: number): Promise<Sample> {
   const cpuBefore = processCpuMicros(target.pid);
+  const mainThreadBefore = mainThreadCpuMicros(target.pid);
   const result = await autocannon({
     url: target.url,
     method: target.method ?? 'GET',
@@ -78,11 +81,13 @@ async function load(target: LoadTarget, seconds: number, connections: number): P
     ...(target.authorizations === undefined ? {} : { requests: [rotatingAuthorization(target.authorizations)] }),
   });
   const cpuMicros = processCpuMicros(target.pid) - cpuBefore;
+  const mainThreadMicros = mainThreadCpuMicros(target.pid) - mainThreadBefore;
   return {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpuMicrosPerRequest: cpuMicros / Math.max(1, result.requests.total),
+    mainThreadCpuMicrosPerRequest: mainThreadMicros / Math.max(1, result.requests.total),
     requests: result.requests.total,
     failures: result.errors + result.timeouts + result.non2xx,
   };
@@ -113,6 +118,7 @@ export async function measureInRounds(targets: readonly LoadTarget[], options: R
       p50: middle((sample) => sample.p50),
       p99: middle((sample) => sample.p99),
       cpuMicrosPerRequest: middle((sample) => sample.cpuMicrosPerRequest),
+      mainThreadCpuMicrosPerRequest: middle((sample) => sample.mainThreadCpuMicrosPerRequest),
       requests: taken.reduce((sum, sample) => sum + sample.requests, 0),
       failures: taken.reduce((sum, sample) => sum + sample.failures, 0),
     };

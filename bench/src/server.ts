@@ -17,6 +17,8 @@ const READY_TIMEOUT_MS = 30_000;
 export interface BenchServer {
   url: string;
   pid: number | undefined;
+  /** The server's data directory (its SQLite file is `tollgate.db` there, unless DATABASE_URL names another store). */
+  dataDir: string;
   /** SIGKILL, as a crash would: no drain, no pool closed; the data directory is removed. */
   kill9(): Promise<void>;
   cli(args: string[], stdin?: string): Promise<string>;
@@ -64,6 +66,10 @@ function waitForReady(child: ChildProcess): Promise<string> {
 export interface BenchServerOptions {
   /** Extra environment for the server and its CLI (DATABASE_URL, REDIS_URL, TOLLGATE_ISSUER, a shared key...). */
   env?: Record<string, string>;
+  /** Another build's `tollgate` bin (a baseline to measure beside this one); this repository's by default. */
+  bin?: string;
+  /** Node flags for the server alone, not its CLI (`--cpu-prof` while profiling). */
+  nodeArgs?: readonly string[];
 }
 
 /** The environment of a bench server and its CLI: a fresh encryption key, no drain delay, then `extra`. */
@@ -84,9 +90,10 @@ export async function startServer(options: BenchServerOptions = {}): Promise<Ben
   const dataDir = join(workDir, 'data');
   const env = serverEnvironment(options.env);
   const port = await freePort();
+  const bin = options.bin ?? TOLLGATE_BIN;
   const child = spawn(
     process.execPath,
-    [TOLLGATE_BIN, 'start', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir],
+    [...(options.nodeArgs ?? []), bin, 'start', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir],
     {
       cwd: workDir,
       env,
@@ -115,12 +122,12 @@ export async function startServer(options: BenchServerOptions = {}): Promise<Ben
     new Promise<string>((resolve, reject) => {
       const run = execFile(
         process.execPath,
-        [TOLLGATE_BIN, ...args, '--data', dataDir, '--json'],
+        [bin, ...args, '--data', dataDir, '--json'],
         { cwd: workDir, env, timeout: 30_000 },
         (error, stdout, stderr) =>
           error ? reject(new Error(`tollgate ${args.join(' ')} failed: ${stderr}`)) : resolve(stdout),
       );
       run.stdin?.end(stdin ?? '');
     });
-  return { url, pid: child.pid, kill9: () => end('SIGKILL'), cli, stop };
+  return { url, pid: child.pid, dataDir, kill9: () => end('SIGKILL'), cli, stop };
 }

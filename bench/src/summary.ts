@@ -18,6 +18,10 @@ export interface SummaryRatios {
   gatewayCpuVsHaproxy: Partial<Record<'ES256' | 'RS256', number>>;
   /** (Bare node:http proxy + raw crypto.verify) CPU ÷ HAProxy's: the lowest ratio a Node gateway can reach. */
   gatewayBoundVsHaproxy?: Partial<Record<'ES256' | 'RS256', number>>;
+  /** JSON login CPU (whole process) ÷ one raw argon2id verification's. */
+  loginVsRawArgon2?: number;
+  /** JSON login CPU ÷ the bound's: a bare node:http server verifying the same hash on a worker (target ≤ 1.1x). */
+  loginVsBound?: number;
   /** `tollgate start` to first 200 ÷ oidc-provider's (target: under 500 ms). */
   startupVsOidcProvider?: number;
   /** Idle server RSS ÷ oidc-provider's (target: under 80 MiB). */
@@ -45,6 +49,8 @@ export function summaryLine(ratios: SummaryRatios): string {
     `gateway req/s vs bare proxy (access log on) ${formatRatio(ratios.gatewayRateVsBareProxy)}`,
     `gateway CPU/req vs HAProxy ${haproxy}`,
     `bound (bare proxy + raw verify) vs HAProxy ${bound}`,
+    `JSON login CPU vs raw argon2id ${formatRatio(ratios.loginVsRawArgon2)}`,
+    `JSON login CPU vs bound (node:http + argon2id worker) ${formatRatio(ratios.loginVsBound)}`,
     `start-up to first 200 vs oidc-provider ${formatRatio(ratios.startupVsOidcProvider)}`,
     `idle RSS vs oidc-provider ${formatRatio(ratios.idleRssVsOidcProvider)}`,
   ].join(' · ');
