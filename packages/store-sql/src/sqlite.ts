@@ -12,6 +12,7 @@ import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { AsyncMutex, acquireFileLock } from './sqlite/async-mutex.js';
 import { ImmediateSqliteDialect } from './sqlite/immediate-dialect.js';
+import { StatementCache } from './sqlite/statement-cache.js';
 
 /** How long a writer waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -60,7 +61,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const fileLock = inMemory
     ? { mutex: new AsyncMutex(), release: () => {} }
     : acquireFileLock(realpathSync(options.file));
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }, fileLock.mutex) });
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: new StatementCache(database) }, fileLock.mutex),
+  });
   try {
     if (options.migrate ?? true) await migrateToLatest(db);
   } catch (error) {
