@@ -27,6 +27,8 @@ export interface RoundOptions {
   secondsPerRound: number;
   connections: number;
   warmUpSeconds: number;
+  /** Run after each round, no load running: a measurement that is not an HTTP target takes its turn there. */
+  afterRound?: () => void;
 }
 
 export interface Measured {
@@ -108,6 +110,7 @@ export async function measureInRounds(targets: readonly LoadTarget[], options: R
       const index = (turn + round) % targets.length;
       samples[index]?.push(await load(targets[index] as LoadTarget, options.secondsPerRound, options.connections));
     }
+    options.afterRound?.();
   }
   return targets.map((target, index) => {
     const taken = samples[index] ?? [];
