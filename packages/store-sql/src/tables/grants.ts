@@ -3,6 +3,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { decodeStringList, encodeJson } from '../json-columns.js';
 import type { Database, RefreshTokensTable } from '../schema.js';
 import type { SequencedWrites } from '../sequenced-writes.js';
+import { CompiledOnce } from '../compiled-once.js';
 
 /** Thrown inside `rotate`'s transaction to roll it back when another request won the compare-and-set. */
 class LostRotationRace extends Error {}
@@ -10,6 +11,7 @@ class LostRotationRace extends Error {}
 export class SqlGrantStore implements GrantStore {
   readonly #db: Kysely<Database>;
   readonly #order: SequencedWrites;
+  readonly #statements = new CompiledOnce();
 
   constructor(db: Kysely<Database>, order: SequencedWrites) {
     this.#db = db;
@@ -21,7 +23,7 @@ export class SqlGrantStore implements GrantStore {
     token: RefreshTokenRecord,
     accessToken: IssuedAccessToken,
   ): Promise<void> {
-    await this.#db.transaction().execute((trx) => insertFamily(trx, family, token, accessToken));
+    await this.#db.transaction().execute((trx) => insertFamily(trx, family, token, accessToken, this.#statements));
   }
 
   async findRefreshToken(
@@ -85,7 +87,7 @@ export class SqlGrantStore implements GrantStore {
           .executeTakeFirstOrThrow();
         if (consumed.numUpdatedRows !== 1n) throw new LostRotationRace();
         await trx.insertInto('refresh_tokens').values(toTokenRow(next)).execute();
-        await recordAccessToken(trx, next.familyId, accessToken);
+        await recordAccessToken(trx, next.familyId, accessToken, this.#statements);
       });
       return true;
     } catch (error) {
@@ -170,37 +172,41 @@ export class SqlGrantStore implements GrantStore {
   }
 }
 
-/** A new family with its first refresh token and access token, inside the caller's transaction. */
+/**
+ * A new family with its first refresh token and access token, inside the caller's transaction. `statements`: where
+ * the three inserts stay compiled (the grant store's own, on a login's path; a caller without one compiles them).
+ */
 export async function insertFamily(
   trx: Transaction<Database>,
   family: RefreshTokenFamilyRecord,
   token: RefreshTokenRecord,
   accessToken: IssuedAccessToken,
+  statements: CompiledOnce = new CompiledOnce(),
 ): Promise<void> {
-  await trx
-    .insertInto('refresh_token_families')
-    .values({
-      id: family.id,
-      client_id: family.clientId,
-      subject: family.subject,
-      created_at: family.createdAt,
-      revoked_at: family.revokedAt,
-      dpop_jkt: family.dpopJkt,
-    })
-    .execute();
-  await trx.insertInto('refresh_tokens').values(toTokenRow(token)).execute();
-  await recordAccessToken(trx, family.id, accessToken);
+  const familyRow = {
+    id: family.id,
+    client_id: family.clientId,
+    subject: family.subject,
+    created_at: family.createdAt,
+    revoked_at: family.revokedAt,
+    dpop_jkt: family.dpopJkt,
+  };
+  await statements.insert(trx, 'refresh_token_families', familyRow, () =>
+    trx.insertInto('refresh_token_families').values(familyRow),
+  );
+  const tokenRow = toTokenRow(token);
+  await statements.insert(trx, 'refresh_tokens', tokenRow, () => trx.insertInto('refresh_tokens').values(tokenRow));
+  await recordAccessToken(trx, family.id, accessToken, statements);
 }
 
 async function recordAccessToken(
   trx: Transaction<Database>,
   familyId: string,
   accessToken: IssuedAccessToken,
+  statements: CompiledOnce = new CompiledOnce(),
 ): Promise<void> {
-  await trx
-    .insertInto('family_access_tokens')
-    .values({ jti: accessToken.jti, family_id: familyId, expires_at: accessToken.expiresAt })
-    .execute();
+  const row = { jti: accessToken.jti, family_id: familyId, expires_at: accessToken.expiresAt };
+  await statements.insert(trx, 'family_access_tokens', row, () => trx.insertInto('family_access_tokens').values(row));
 }
 
 function toTokenRow(token: RefreshTokenRecord): RefreshTokensTable {

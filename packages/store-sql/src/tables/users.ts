@@ -3,9 +3,12 @@ import type { Kysely, Selectable, Updateable } from 'kysely';
 import { decodeBoolean, decodeStringList, encodeBoolean, encodeJson } from '../json-columns.js';
 import type { Database, UsersTable } from '../schema.js';
 import { insertOnce } from './insert-once.js';
+import { CompiledOnce } from '../compiled-once.js';
 
 export class SqlUserStore implements UserStore {
   readonly #db: Kysely<Database>;
+  /** The read by username stays compiled: it runs on every login. */
+  readonly #statements = new CompiledOnce();
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
@@ -24,7 +27,10 @@ export class SqlUserStore implements UserStore {
   }
 
   async getByUsername(username: string): Promise<UserRecord | undefined> {
-    const row = await this.#db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    const { rows } = await this.#statements.run(this.#db, 'users by username', [username], () =>
+      this.#db.selectFrom('users').selectAll().where('username', '=', username),
+    );
+    const row = rows[0];
     return row && fromRow(row);
   }
 
