@@ -1,15 +1,21 @@
 /**
- * One JSON line (pino) per request: method, route (the configured prefix), normalised path without the
- * query string, status, latency, subject and client. Never the token: the entry is built field by field
- * from a fixed list, so no header, query or claim set can slip in; Authorization is redacted as well,
- * should anything ever log request headers.
+ * One JSON line per request: method, route (the configured prefix), normalised path without the query string,
+ * status, latency, subject and client. Never the token: the line is written field by field from this fixed list, so
+ * no header, query or claim set can slip in.
+ *
+ * The line is the one pino would write for `logger.info({ method, ... }, 'request')` (level, time, the logger's
+ * bindings, the fields, msg), written without pino: its generic path (object walk, redaction, serializers, the
+ * stream's byte counting) cost more than the whole line in a profile of the gateway. Non-ASCII characters are
+ * escaped (`\u00e9`), so a line's length is its byte count. The gateway's other lines go through pino, to the same
+ * stream (log-stream.ts).
  */
 import cluster from 'node:cluster';
 import type { VerifiedToken } from '@tollgate/verify';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LOG_LEVELS } from './config.js';
+import { BoundedLogStream, sinkFor } from './log-stream.js';
 import type { Route } from './routes.js';
-import { countRequest } from './metrics/gateway-metrics.js';
+import { countDroppedLogLines, countRequest } from './metrics/gateway-metrics.js';
 
 export interface AccessLogEntry {
   method: string | undefined;
@@ -26,15 +32,30 @@ export interface AccessLogEntry {
   upstreamError?: string;
 }
 
-/**
- * Stdout is written in blocks of whole lines once 2 KiB have gathered, or once a second (nginx's `access_log ...
- * buffer= flush=`): one write per line cost a thread-pool round trip per request, more than the rest of the log line.
- * A block never exceeds PIPE_BUF (4 KiB on Linux), the most a pipe writes atomically, so the lines of several workers
- * sharing one stdout never interleave.
- */
-const STDOUT_BUFFER_BYTES = 2048;
-const STDOUT_BLOCK_MAX_BYTES = 4096;
-const STDOUT_FLUSH_INTERVAL_MS = 1_000;
+/** Every line says which service wrote it; the workers of `--workers N` share one stdout, so theirs say which process. */
+function baseBindings(): Record<string, string | number> {
+  return cluster.isWorker ? { service: 'tollgate-gateway', pid: process.pid } : { service: 'tollgate-gateway' };
+}
+
+let stdoutStream: BoundedLogStream | undefined;
+
+/** One per process, however many gateways it starts: one writer per file descriptor keeps lines whole. */
+function stdoutLogStream(): BoundedLogStream {
+  if (stdoutStream !== undefined) return stdoutStream;
+  const { sink, writeNow } = sinkFor(1);
+  const bindings = jsonMembers(baseBindings());
+  const stream = new BoundedLogStream({
+    sink,
+    droppedLine: (count) =>
+      `{"level":40,"time":${Date.now()}${bindings},"droppedLines":${count},` +
+      '"msg":"log lines dropped: stdout did not keep up"}\n',
+    onDropped: countDroppedLogLines,
+  });
+  // What is still buffered goes out when the process exits, as far as the reader takes it without waiting.
+  process.once('exit', () => stream.flushSync(writeNow));
+  stdoutStream = stream;
+  return stream;
+}
 
 export function createGatewayLogger(options: {
   level: (typeof LOG_LEVELS)[number];
@@ -43,41 +64,80 @@ export function createGatewayLogger(options: {
   return pino(
     {
       level: options.level,
-      // The workers of `--workers N` write to one stdout: each line says which process served it.
-      base: cluster.isWorker ? { service: 'tollgate-gateway', pid: process.pid } : { service: 'tollgate-gateway' },
+      base: baseBindings(),
+      // The access log never holds these (see above); this is for anything else that might ever log them.
       redact: {
         paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token'],
         censor: '[redacted]',
       },
     },
-    // pino writes what is still buffered synchronously when the process exits.
-    options.destination ??
-      pino.destination({
-        dest: 1,
-        minLength: STDOUT_BUFFER_BYTES,
-        maxWrite: STDOUT_BLOCK_MAX_BYTES,
-        periodicFlush: STDOUT_FLUSH_INTERVAL_MS,
-      }),
+    options.destination ?? stdoutLogStream(),
   );
 }
 
-export function logAccess(logger: Logger, entry: AccessLogEntry): void {
-  // Every answer is logged here, so it is counted here too.
-  countRequest(entry);
-  const level = entry.status >= 500 ? 'warn' : 'info';
-  if (!logger.isLevelEnabled(level)) return;
-  const line: Record<string, unknown> = {
-    method: entry.method,
-    route: entry.route?.prefix,
-    path: entry.path ?? withoutQuery(entry.rawTarget),
-    status: entry.status,
-    latencyMs: Math.round((performance.now() - entry.startedAt) * 10) / 10,
-    subject: entry.token?.subject,
-    client_id: entry.token?.clientId,
-  };
-  if (entry.mode !== undefined) line.mode = entry.mode;
-  if (entry.upstreamError !== undefined) line.upstreamError = entry.upstreamError;
-  logger[level](line, 'request');
+/** `{"a":1,"b":"x"}` as `,"a":1,"b":"x"`: members to splice into a line after `time`. */
+function jsonMembers(bindings: Record<string, unknown>): string {
+  const json = JSON.stringify(bindings);
+  return json === '{}' ? '' : `,${json.slice(1, -1)}`;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII_ALL = /[^\x00-\x7f]/g;
+
+/** A JSON string literal in ASCII: JSON.stringify, then `\uXXXX` for each UTF-16 unit above 0x7f. */
+function jsonString(value: string): string {
+  const json = JSON.stringify(value);
+  if (!NON_ASCII.test(json)) return json;
+  return json.replace(NON_ASCII_ALL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Writes access lines to the logger's stream, at the logger's level (info; warn for 5xx). */
+export class AccessLog {
+  readonly #logger: Logger;
+  readonly #stream: DestinationStream | BoundedLogStream;
+  readonly #bindings: string;
+
+  constructor(logger: Logger, stream: DestinationStream | BoundedLogStream) {
+    this.#logger = logger;
+    this.#stream = stream;
+    // The members pino splices into each of this logger's lines (its base and bindings), exactly as it writes them:
+    // logger.bindings() would leave out `pid`.
+    this.#bindings = symbolValue<string>(logger, pino.symbols.chindingsSym);
+  }
+
+  write(entry: AccessLogEntry): void {
+    // Every answer is logged here, so it is counted here too.
+    countRequest(entry);
+    const level = entry.status >= 500 ? 'warn' : 'info';
+    if (!this.#logger.isLevelEnabled(level)) return;
+    const line = this.#line(entry, this.#logger.levels.values[level] as number);
+    if (this.#stream instanceof BoundedLogStream) this.#stream.writeAscii(line);
+    else this.#stream.write(line);
+  }
+
+  #line(entry: AccessLogEntry, levelValue: number): string {
+    let line = `{"level":${levelValue},"time":${Date.now()}${this.#bindings}`;
+    if (entry.method !== undefined) line += `,"method":${jsonString(entry.method)}`;
+    if (entry.route !== undefined) line += `,"route":${jsonString(entry.route.prefix)}`;
+    const path = entry.path ?? withoutQuery(entry.rawTarget);
+    if (path !== undefined) line += `,"path":${jsonString(path)}`;
+    line += `,"status":${entry.status},"latencyMs":${Math.round((performance.now() - entry.startedAt) * 10) / 10}`;
+    const { token } = entry;
+    if (token !== undefined)
+      line += `,"subject":${jsonString(token.subject)},"client_id":${jsonString(token.clientId)}`;
+    if (entry.mode !== undefined) line += `,"mode":"${entry.mode}"`;
+    if (entry.upstreamError !== undefined) line += `,"upstreamError":${jsonString(entry.upstreamError)}`;
+    return `${line},"msg":"request"}\n`;
+  }
+}
+
+/** Where the lines of `logger` go: the destination it was made with (pino keeps it under a symbol). */
+export function streamOf(logger: Logger): DestinationStream {
+  return symbolValue<DestinationStream>(logger, pino.symbols.streamSym);
+}
+
+function symbolValue<T>(logger: Logger, symbol: symbol): T {
+  return (logger as unknown as Record<symbol, T>)[symbol] as T;
 }
 
 function withoutQuery(target: string | undefined): string | undefined {

@@ -42,7 +42,7 @@
  * here, and in nginx mode so is every other 4xx (a malformed path): the request is denied either way.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { logAccess } from './access-log.js';
+
 import { type Refusal, authorize, jsonRefusal } from './authorize.js';
 import type { ForwardAuthMode } from './config.js';
 import { identityHeaderMap, underscoredIdentityHeader } from './headers.js';
@@ -115,7 +115,7 @@ export async function handleForwardAuth(
   const entry = { mode: 'forward_auth' as const, startedAt, rawTarget: req.url };
   if ('problem' in original) {
     sendRefusal(res, jsonRefusal(403, 'invalid_request', original.problem));
-    logAccess(runtime.logger, {
+    runtime.accessLog.write({
       ...entry,
       method: req.method,
       route: undefined,
@@ -143,7 +143,7 @@ export async function handleForwardAuth(
   if (!decision.allowed) {
     const refusal = denyByDefault(decision.refusal, endpoint.mode);
     sendRefusal(res, refusal);
-    logAccess(runtime.logger, { ...logged, status: refusal.status });
+    runtime.accessLog.write({ ...logged, status: refusal.status });
     return;
   }
   const headers = {
@@ -154,7 +154,7 @@ export async function handleForwardAuth(
   };
   res.writeHead(200, headers);
   res.end();
-  logAccess(runtime.logger, { ...logged, status: 200 });
+  runtime.accessLog.write({ ...logged, status: 200 });
 }
 
 /**

@@ -4,7 +4,7 @@
  * upstream headers → answer `Expect: 100-continue` → stream to the upstream and back → access log.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type AccessLogEntry, logAccess } from './access-log.js';
+import type { AccessLogEntry } from './access-log.js';
 import { type Allowed, authorize, jsonRefusal, receivedRequestFacts } from './authorize.js';
 import { handleForwardAuth, isForwardAuthTarget } from './forward-auth.js';
 import { type ScannedHeaders, addForwardingHeaders, addIdentityHeaders, scanRequestHeaders } from './headers.js';
@@ -39,7 +39,7 @@ async function handleRequest(
   if (insecure !== undefined) {
     sendRefusal(res, jsonRefusal(403, 'invalid_request', insecure));
     const entry = { method, route: undefined, path: undefined, rawTarget: target, token: undefined };
-    logAccess(runtime.logger, { ...entry, status: 403, startedAt });
+    runtime.accessLog.write({ ...entry, status: 403, startedAt });
     return;
   }
   const { forwardAuth } = runtime;
@@ -61,7 +61,7 @@ async function handleRequest(
   };
   if (!decision.allowed) {
     sendRefusal(res, decision.refusal);
-    logAccess(runtime.logger, { ...entry, status: decision.refusal.status });
+    runtime.accessLog.write({ ...entry, status: decision.refusal.status });
     return;
   }
 
@@ -106,9 +106,9 @@ async function forwardAllowed(
     // The client may still be sending a body nobody will read: close the connection after answering.
     const close = req.complete ? undefined : { Connection: 'close' };
     sendRefusal(res, outcome.kind === 'timeout' ? GATEWAY_TIMEOUT : BAD_GATEWAY, close);
-    logAccess(runtime.logger, { ...entry, status: res.statusCode, upstreamError: outcome.code });
+    runtime.accessLog.write({ ...entry, status: res.statusCode, upstreamError: outcome.code });
     return;
   }
   // 499, as nginx logs it: the client closed the connection before the response was complete.
-  logAccess(runtime.logger, { ...entry, status: outcome.kind === 'client_gone' ? 499 : res.statusCode });
+  runtime.accessLog.write({ ...entry, status: outcome.kind === 'client_gone' ? 499 : res.statusCode });
 }

@@ -1,4 +1,5 @@
 /** What every request handler of one gateway shares, built once at start (start.ts). */
+import type { AccessLog } from './access-log.js';
 import type { Authorizer } from './authorize.js';
 import type { ForwardAuthMode } from './config.js';
 import type { HeaderPolicy } from './headers.js';
@@ -12,6 +13,7 @@ export interface ForwardAuthEndpoint {
 }
 
 export interface GatewayRuntime extends Authorizer {
+  accessLog: AccessLog;
   policy: HeaderPolicy;
   pools: UpstreamPools;
   isTrustedProxy: ProxyTrust;

@@ -13,7 +13,7 @@ import { createRedisDpopReplayCache, createRedisWindowCounter } from '@tollgate/
 import { type DpopOptions, MemoryDpopReplayCache, type Verifier, createVerifier } from '@tollgate/verify';
 import { MemoryWindowCounter, type WindowCounter } from '@tollgate/window-counter';
 import type { DestinationStream, Logger } from 'pino';
-import { createGatewayLogger } from './access-log.js';
+import { AccessLog, createGatewayLogger, streamOf } from './access-log.js';
 import type { GatewayConfig } from './config.js';
 import { headerPolicy } from './headers.js';
 import { type MetricsListener, hostForUrl, isLoopbackHost, trustedProxies } from '@tollgate/transport';
@@ -72,6 +72,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     verifier,
     limiter,
     logger,
+    accessLog: new AccessLog(logger, streamOf(logger)),
     policy: headerPolicy(config.identityHeaders, config.forwardToken, ownerHeaderNames(routes.routes)),
     pools,
     isTrustedProxy: trustedProxies(config.trustProxy),
@@ -121,8 +122,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
 const LOG_FLUSH_TIMEOUT_MS = 2_000;
 
 /**
- * Writes the access-log lines still buffered (see access-log.ts) and waits for the write: the process may exit right
- * after close(), and the exit-time flush of pino cannot finish a write already under way.
+ * Writes the log lines still buffered (log-stream.ts) and waits for the write: the process may exit right after
+ * close(), and the exit-time flush makes one attempt only, which cannot finish a write already under way.
  */
 function flushLog(logger: Logger): Promise<void> {
   return new Promise((resolve) => {

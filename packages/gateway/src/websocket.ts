@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type AccessLogEntry, logAccess } from './access-log.js';
+import type { AccessLogEntry } from './access-log.js';
 import { type Allowed, type Refusal, authorize, jsonRefusal, receivedRequestFacts } from './authorize.js';
 import { addForwardingHeaders, addIdentityHeaders, scanRequestHeaders } from './headers.js';
 import { callerAddress } from '@tollgate/transport';
@@ -51,7 +51,7 @@ async function handleUpgrade(
   const refusal = handshakeRefusal(refuseInsecure(runtime.isTrustedProxy, req, peer), req, scanned.hasBody);
   if (refusal !== undefined) {
     writeRefusalToSocket(socket, refusal);
-    logAccess(runtime.logger, { ...base, route: undefined, path: undefined, token: undefined, status: refusal.status });
+    runtime.accessLog.write({ ...base, route: undefined, path: undefined, token: undefined, status: refusal.status });
     return;
   }
   const remoteAddress = callerAddress(peer.address, peer.trusted, scanned.forwardedFor);
@@ -59,7 +59,7 @@ async function handleUpgrade(
   const entry = { ...base, route: decision.route, path: decision.path, token: decision.token };
   if (!decision.allowed) {
     writeRefusalToSocket(socket, decision.refusal);
-    logAccess(runtime.logger, { ...entry, status: decision.refusal.status });
+    runtime.accessLog.write({ ...entry, status: decision.refusal.status });
     return;
   }
   addForwardingHeaders(scanned, { clientAddress: peer.address, encrypted: isEncrypted(req) });
@@ -105,12 +105,12 @@ async function openTunnel(runtime: GatewayRuntime, options: TunnelOptions, hands
   if (answer.kind === 'failed') {
     const status = client.destroyed ? 499 : answer.timedOut ? 504 : 502;
     writeRefusalToSocket(client, answer.timedOut ? GATEWAY_TIMEOUT : BAD_GATEWAY);
-    logAccess(runtime.logger, { ...entry, status, upstreamError: answer.code });
+    runtime.accessLog.write({ ...entry, status, upstreamError: answer.code });
     return;
   }
   if (answer.kind === 'answered') {
     // The upstream refused or ignored the upgrade (RFC 9110 7.8 lets it): relay its answer, then close.
-    logAccess(runtime.logger, { ...entry, status: answer.response.statusCode ?? 502 });
+    runtime.accessLog.write({ ...entry, status: answer.response.statusCode ?? 502 });
     await relayAnswer(client, answer.response, options.idleMs);
     return;
   }
@@ -118,7 +118,7 @@ async function openTunnel(runtime: GatewayRuntime, options: TunnelOptions, hands
   if (problem !== undefined) {
     answer.socket.destroy();
     writeRefusalToSocket(client, BAD_GATEWAY);
-    logAccess(runtime.logger, { ...entry, status: 502, upstreamError: problem });
+    runtime.accessLog.write({ ...entry, status: 502, upstreamError: problem });
     return;
   }
   client.write(switchingHead(answer.response.rawHeaders));
@@ -128,7 +128,7 @@ async function openTunnel(runtime: GatewayRuntime, options: TunnelOptions, hands
   // read as WebSocket frames, so they go on, in order, ahead of the rest, as nginx and Envoy do.
   if (handshake.head.length > 0) answer.socket.write(handshake.head);
   tunnel(client, answer.socket, options.idleMs);
-  logAccess(runtime.logger, { ...entry, status: 101 });
+  runtime.accessLog.write({ ...entry, status: 101 });
 }
 
 function tunnel(client: Duplex, upstream: Socket, idleMs: number): void {

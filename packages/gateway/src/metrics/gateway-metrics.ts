@@ -57,6 +57,11 @@ const refusals = new Counter({
   registers: [gatewayRegistry],
 });
 for (const reason of REFUSAL_REASONS) refusals.inc({ reason }, 0);
+const droppedLogLines = new Counter({
+  name: 'tollgate_gateway_log_lines_dropped_total',
+  help: 'Log lines (access log included) dropped because stdout did not keep up (log-stream.ts)',
+  registers: [gatewayRegistry],
+});
 
 /**
  * Whether counts are kept. Each count costs prom-client a label check and a label hash per series: about 3 % of the
@@ -68,6 +73,11 @@ let counting = false;
 /** Called by a gateway started with `metrics.listen`; from then on this process counts. */
 export function startCounting(): void {
   counting = true;
+}
+
+/** Counts log lines dropped for a slow stdout; rare, so counted whether or not metrics are served. */
+export function countDroppedLogLines(count: number): void {
+  droppedLogLines.inc(count);
 }
 
 /** Counts a request refused by a limit; call it where the refusal is decided. */
