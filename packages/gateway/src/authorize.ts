@@ -4,7 +4,7 @@
  * for the route's audience → check scopes → count it against the route's rate limits. Steps are named
  * and run in this order; the first refusal wins.
  */
-import { BearerError, type Verifier, type VerifiedToken, requireScopes } from '@tollgate/verify';
+import { BearerError, type BearerRequest, type Verifier, type VerifiedToken, requireScopes } from '@tollgate/verify';
 import { QuotaExceeded } from '@tollgate/verify/quota';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
@@ -151,6 +151,40 @@ function headerValue(values: readonly string[]): string | string[] | undefined {
   return values.length === 1 ? values[0] : values.length === 0 ? undefined : [...values];
 }
 
+/**
+ * What the verifier reads of a request. A class rather than an object literal with a `targetUri` getter: V8 builds a
+ * literal with an accessor on its slow path, about 0.6 µs per request in a loop of its own against 0.04 µs for this
+ * (verifyFor's own time was 1 % of the gateway's CPU in a profile).
+ */
+class GatewayBearerRequest implements BearerRequest {
+  readonly headers: { authorization: string | string[] | undefined; dpop: string | string[] | undefined };
+  /** The target goes along so that a token in the query string is refused (RFC 6750 2.3, 5.3), not forwarded. */
+  readonly url: string;
+  readonly method: string;
+  readonly remoteAddress: string | undefined;
+  readonly #facts: RequestFacts;
+  readonly #path: string;
+  readonly #publicUrl: string | undefined;
+
+  constructor(facts: RequestFacts, path: string, publicUrl: string | undefined) {
+    this.headers = { authorization: headerValue(facts.authorization), dpop: headerValue(facts.dpop ?? []) };
+    this.url = facts.target;
+    this.method = facts.method;
+    this.remoteAddress = facts.remoteAddress;
+    this.#facts = facts;
+    this.#path = path;
+    this.#publicUrl = publicUrl;
+  }
+
+  /**
+   * DPoP proofs name the public URL and the path as normalised here: what was matched is what was proven. Read only
+   * to check a DPoP proof: a bearer request, the hot path, never builds it.
+   */
+  get targetUri(): string {
+    return `${this.#publicUrl ?? this.#facts.origin?.() ?? ''}${this.#path}`;
+  }
+}
+
 async function verifyFor(
   authorizer: Authorizer,
   route: Route,
@@ -160,18 +194,7 @@ async function verifyFor(
   const { verifier } = authorizer;
   if (verifier === undefined || route.audience === undefined) throw new Error(`no verifier for route ${route.index}`);
   try {
-    // The target goes along so that a token in the query string is refused (RFC 6750 2.3, 5.3), not forwarded.
-    // DPoP proofs name the public URL and the path as normalised here: what was matched is what was proven.
-    const bearerRequest = {
-      headers: { authorization: headerValue(request.authorization), dpop: headerValue(request.dpop ?? []) },
-      url: request.target,
-      remoteAddress: request.remoteAddress,
-      method: request.method,
-      // Read only to check a DPoP proof: a bearer request, the hot path, never builds it.
-      get targetUri() {
-        return `${authorizer.publicUrl ?? request.origin?.() ?? ''}${path}`;
-      },
-    };
+    const bearerRequest = new GatewayBearerRequest(request, path, authorizer.publicUrl);
     return { token: await verifier.authenticate(bearerRequest, route.verifyOptions) };
   } catch (error) {
     return { refusal: refusalFromVerifier(error, route.audience, authorizer.logger) };

@@ -3,6 +3,7 @@
  * (Verifier.authenticate, then requireScopes) and the RFC 6750 3 refusal each framework writes in its own way.
  * The adapters import their framework as types only, so the SDK never depends on a framework at runtime.
  */
+import { LazyTargetBearerRequest } from '../bearer-request.js';
 import type { BearerError } from '../errors.js';
 import { QuotaExceeded, rateLimitHeaders } from '../quota.js';
 import { requireScopes } from '../scopes.js';
@@ -93,17 +94,12 @@ export function createGuard(verifier: Verifier, options: ProtectOptions = {}): G
     },
     async admit(request) {
       const { headers, method, url, remoteAddress, origin } = request;
-      const bearerRequest: BearerRequest = {
-        headers,
-        // Read only to check a DPoP proof, so a bearer request never builds it. An unknown origin (no Host header)
-        // makes an unusable URI: a DPoP proof is then refused, never a 500.
-        get targetUri() {
-          return `${publicUrl ?? origin?.() ?? ''}${pathOf(url)}`;
-        },
-      };
-      if (url !== undefined) bearerRequest.url = url;
-      if (method !== undefined) bearerRequest.method = method;
-      if (remoteAddress !== undefined) bearerRequest.remoteAddress = remoteAddress;
+      // The target URI is read only to check a DPoP proof, so a bearer request never builds it. An unknown origin (no
+      // Host header) makes an unusable URI: a DPoP proof is then refused, never a 500.
+      const bearerRequest = new LazyTargetBearerRequest(
+        { headers, url, method, remoteAddress },
+        () => `${publicUrl ?? origin?.() ?? ''}${pathOf(url)}`,
+      );
       const token = await verifier.authenticate(bearerRequest, verifyOptions);
       checkScopes?.(token);
       const decision = await quotas.enforce(token);
