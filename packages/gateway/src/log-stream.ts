@@ -104,14 +104,27 @@ export class BoundedLogStream {
     else this.#flushed.push(done);
   }
 
-  /** At exit: one synchronous attempt per block; what the reader cannot take now is dropped. */
+  /**
+   * At exit: what is held, written synchronously, unless a block is still in flight: then the reader is behind, a
+   * synchronous write to its pipe could block the exit for as long as it stays behind, so the rest is dropped
+   * (counted). A write that fails drops the rest too.
+   */
   flushSync(writeNow: (block: Buffer) => void): void {
-    this.#handOff();
     clearInterval(this.#timer);
-    for (const block of this.#queue.splice(0)) {
+    // Nothing waits in the queue unless a block is in flight (#writeNext drains it).
+    const held = this.#queue.splice(this.#writing ? 1 : 0);
+    if (this.#pendingBytes > 0) held.push(Buffer.from(this.#pending, 'utf8'));
+    this.#pending = '';
+    this.#pendingBytes = 0;
+    for (const [index, block] of held.entries()) {
+      if (this.#writing) {
+        this.#drop(countLines(block));
+        continue;
+      }
       try {
         writeNow(block);
       } catch {
+        for (const rest of held.slice(index)) this.#drop(countLines(rest));
         return;
       }
     }

@@ -106,3 +106,30 @@ describe('the bounded log stream', () => {
     logStream.close();
   });
 });
+
+describe('the bounded log stream at exit', () => {
+  it('writes what is held synchronously when the reader has kept up', () => {
+    const reader = stalledReader();
+    const { logStream } = stream(reader.sink, { blockBytes: 4096 });
+    logStream.writeAscii(line(0));
+    logStream.writeAscii(line(1));
+    const written: string[] = [];
+    logStream.flushSync((block) => written.push(block.toString('utf8')));
+    assert.equal(written.join(''), line(0) + line(1));
+    assert.equal(logStream.droppedLines, 0);
+  });
+
+  it('drops and counts what is held, without writing, while the reader has not taken the block in flight', () => {
+    const reader = stalledReader();
+    const { logStream } = stream(reader.sink, { blockBytes: 100 });
+    for (let index = 0; index < 6; index++) logStream.writeAscii(line(index));
+    // Blocks of two lines: the first is with the reader, two wait, nothing is pending.
+    assert.equal(reader.waiting.length, 1);
+    let synchronousWrites = 0;
+    logStream.flushSync(() => {
+      synchronousWrites++;
+    });
+    assert.equal(synchronousWrites, 0);
+    assert.equal(logStream.droppedLines, 4);
+  });
+});
