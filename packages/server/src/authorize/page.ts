@@ -42,6 +42,9 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fr
   'referrer-policy': 'same-origin',
 });
 
+// `&middot;` rather than the character itself: the bundle's chunks are held to ASCII (packages/cli/test/
+// loading.test.ts), since one character outside Latin-1 in this template would make V8 hold the server's whole
+// chunk as two-byte source, and the bundler leaves a template literal's text as written.
 function layout(title: string, body: Html): string {
   return html`<!doctype html>
 <html lang="en">
@@ -49,7 +52,7 @@ function layout(title: string, body: Html): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${title} · Tollgate</title>
+<title>${title} &middot; Tollgate</title>
 <style>${new Html(STYLE)}</style>
 </head>
 <body><main><div class="card">${body}</div></main></body>
