@@ -92,12 +92,14 @@ export function buildApp(
     });
   }
   app.addHook('onResponse', (request, reply, done) => {
+    // Fastify builds request.routeOptions anew at each read: read it once.
+    const route = request.routeOptions;
     // Load balancers probe every few seconds: a passing probe is not worth an info line.
-    const quiet = request.routeOptions.config?.anyTransport === true && reply.statusCode < 400;
+    const quiet = route.config?.anyTransport === true && reply.statusCode < 400;
     request.log[quiet ? 'debug' : 'info'](
       {
         method: request.method,
-        path: request.routeOptions.url ?? pathOf(request.url),
+        path: route.url ?? pathOf(request.url),
         status: reply.statusCode,
         responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
         remoteAddress: request.ip,

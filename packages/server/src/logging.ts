@@ -35,24 +35,48 @@ function normalizeField(name: string): string {
   return name.toLowerCase().replace(/[-_]/g, '');
 }
 
+/**
+ * Verdicts already reached, by field name: every log line runs through redactSecrets, and the request-completed line
+ * every request writes has the same few keys, so normalizing each name again was a visible share of the token
+ * endpoint's profile. Bounded, since logged objects may carry keys of any name.
+ */
+const FIELD_VERDICTS = new Map<string, boolean>();
+const MAX_FIELD_VERDICTS = 1_000;
+
 export function isSensitiveField(name: string): boolean {
-  return SENSITIVE_FIELDS.has(normalizeField(name));
+  let sensitive = FIELD_VERDICTS.get(name);
+  if (sensitive === undefined) {
+    sensitive = SENSITIVE_FIELDS.has(normalizeField(name));
+    if (FIELD_VERDICTS.size < MAX_FIELD_VERDICTS) FIELD_VERDICTS.set(name, sensitive);
+  }
+  return sensitive;
 }
 
 const MAX_DEPTH = 8;
 
-/** A copy of `value` with every credential-named field replaced; the caller's object is left untouched. */
+/**
+ * `value` with every credential-named field replaced; the caller's object is left untouched. What holds nothing to
+ * replace is returned as it is (pino only reads it), so the common line costs a walk and no copy.
+ */
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1));
+  if (Array.isArray(value)) {
+    const items = value.map((item) => redactSecrets(item, depth + 1));
+    return items.every((item, index) => item === value[index]) ? value : items;
+  }
   // Only plain records are walked; errors and class instances go through their serializers.
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value;
-  const copy: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) {
-    copy[key] = isSensitiveField(key) ? REDACTED : redactSecrets(child, depth + 1);
+  let copy: Record<string, unknown> | undefined;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const child = (value as Record<string, unknown>)[key];
+    const redacted = isSensitiveField(key) ? REDACTED : redactSecrets(child, depth + 1);
+    if (redacted === child && copy === undefined) continue;
+    copy ??= { ...(value as Record<string, unknown>) };
+    copy[key] = redacted;
   }
-  return copy;
+  return copy ?? value;
 }
 
 /** The path part of a request URL: the query string may carry anything, so it stays out of logs. */

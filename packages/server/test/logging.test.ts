@@ -39,6 +39,22 @@ describe('redaction', () => {
     assert.equal(original.body.password, 'pw');
   });
 
+  it('redacts a credential field in a list or a later line as in the first, and leaves the original list alone', () => {
+    const first = redactSecrets({ Client_Secret: 's1', user: 'alice' }) as Record<string, unknown>;
+    const again = redactSecrets({ Client_Secret: 's2', user: 'bob' }) as Record<string, unknown>;
+    assert.deepEqual(
+      [first, again],
+      [
+        { Client_Secret: REDACTED, user: 'alice' },
+        { Client_Secret: REDACTED, user: 'bob' },
+      ],
+    );
+    const list = [{ user: 'alice' }, { password: 'pw' }];
+    const redacted = redactSecrets({ list }) as { list: unknown[] };
+    assert.deepEqual(redacted.list, [{ user: 'alice' }, { password: REDACTED }]);
+    assert.deepEqual(list, [{ user: 'alice' }, { password: 'pw' }]);
+  });
+
   it('redacts the Authorization and Cookie headers of a logged request', () => {
     const log = new CapturedLog();
     const logger = createLogger({ level: 'info', destination: log });

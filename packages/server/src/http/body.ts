@@ -59,7 +59,9 @@ const BAD_PERCENT_ESCAPE = /%(?![0-9a-fA-F]{2})/;
 
 export function parseFormBody(text: string, recognized: ReadonlySet<string>): RequestParameters {
   if (BAD_PERCENT_ESCAPE.test(text)) throw new InvalidRequest('The form body is malformed: invalid percent-encoding');
-  return collectParameters([...new URLSearchParams(text)].filter(([name]) => recognized.has(name)));
+  const pairs: Pair[] = [];
+  for (const pair of new URLSearchParams(text)) if (recognized.has(pair[0])) pairs.push(pair);
+  return collectParameters(pairs);
 }
 
 /**

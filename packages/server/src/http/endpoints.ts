@@ -72,11 +72,13 @@ export function applyCacheHeaders(
   payload: unknown,
   done: (error: null, payload: unknown) => void,
 ): void {
-  if (request.routeOptions.config?.ownCacheControl) {
+  // Fastify builds request.routeOptions anew at each read: read it once.
+  const config = request.routeOptions.config;
+  if (config?.ownCacheControl) {
     done(null, payload);
     return;
   }
-  const cacheControl = reply.statusCode < 400 ? request.routeOptions.config?.cacheControl : undefined;
+  const cacheControl = reply.statusCode < 400 ? config?.cacheControl : undefined;
   if (cacheControl === undefined) {
     reply.header('cache-control', 'no-store');
     reply.header('pragma', 'no-cache');

@@ -11,10 +11,10 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 
 export function countHttpRequests(app: FastifyInstance, metrics: ServerMetrics): void {
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.is404 ? UNMATCHED_ROUTE : (request.routeOptions.url ?? UNMATCHED_ROUTE);
+    // request.is404 is `routeOptions.url === undefined`, and Fastify builds routeOptions anew at each read.
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     const method = METHODS.has(request.method) ? request.method : 'other';
-    metrics.httpRequests.inc({ method, route, status: String(reply.statusCode) });
-    metrics.httpDuration.observe({ method, route }, reply.elapsedTime / 1000);
+    metrics.countHttpAnswer(method, route, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 }

@@ -5,6 +5,7 @@
  */
 import { AUDIT_ACTIONS, type TollgateEvent, type TollgateEvents } from '@tollgate/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { TalliedCounter } from './tallied-counter.js';
 
 /** Grant types the token endpoint implements; anything else (never expected) is counted as `other`. */
 const KNOWN_GRANT_TYPES = new Set(['client_credentials', 'password', 'refresh_token', 'authorization_code']);
@@ -21,26 +22,28 @@ export interface RevocationStreamStats {
 
 export class ServerMetrics {
   readonly registry = new Registry();
-  readonly httpRequests = new Counter({
+  readonly #httpRequests = new TalliedCounter({
     name: 'tollgate_http_requests_total',
     help: 'HTTP requests answered, by method, route pattern and status code',
     labelNames: ['method', 'route', 'status'] as const,
     registers: [this.registry],
   });
-  readonly httpDuration = new Histogram({
+  /** The histogram's labels by `method route`: one object per series rather than one per request. */
+  readonly #durationLabels = new Map<string, { method: string; route: string }>();
+  readonly #httpDuration = new Histogram({
     name: 'tollgate_http_request_duration_seconds',
     help: 'Time from receiving a request to answering it, by method and route pattern',
     labelNames: ['method', 'route'] as const,
     buckets: LATENCY_BUCKETS_SECONDS,
     registers: [this.registry],
   });
-  readonly #tokensIssued = new Counter({
+  readonly #tokensIssued = new TalliedCounter({
     name: 'tollgate_tokens_issued_total',
     help: 'Access tokens issued by the token endpoint, by grant type',
     labelNames: ['grant_type'] as const,
     registers: [this.registry],
   });
-  readonly #introspections = new Counter({
+  readonly #introspections = new TalliedCounter({
     name: 'tollgate_introspections_total',
     help: 'Introspection answers (RFC 7662), by verdict',
     labelNames: ['active'] as const,
@@ -70,12 +73,27 @@ export class ServerMetrics {
 
   constructor() {
     // Zero from the start, so rate() and increase() see the first event rather than a series appearing at 1.
-    for (const grantType of KNOWN_GRANT_TYPES) this.#tokensIssued.inc({ grant_type: grantType }, 0);
-    for (const active of ['true', 'false']) this.#introspections.inc({ active }, 0);
+    for (const grantType of KNOWN_GRANT_TYPES) this.#tokensIssued.zero({ grant_type: grantType });
+    for (const active of ['true', 'false']) this.#introspections.zero({ active });
     for (const credential of ['refresh_token', 'authorization_code']) this.#reuseDetected.inc({ credential }, 0);
     this.#revocationsPublished.inc(0);
     this.#bruteForceRefusals.inc(0);
     this.#bruteForceLockouts.inc(0);
+  }
+
+  /**
+   * Counts one HTTP answer. `method` and `route` come from small fixed sets (http-metrics.ts), so the tallies
+   * are bounded as the series are.
+   */
+  countHttpAnswer(method: string, route: string, statusCode: number, seconds: number): void {
+    const key = `${method} ${route}`;
+    this.#httpRequests.inc(`${key} ${statusCode}`, () => ({ method, route, status: String(statusCode) }));
+    let labels = this.#durationLabels.get(key);
+    if (labels === undefined) {
+      labels = { method, route };
+      this.#durationLabels.set(key, labels);
+    }
+    this.#httpDuration.observe(labels, seconds);
   }
 
   /** Counts what the core reports; returns the function that stops counting. */
@@ -110,12 +128,16 @@ export class ServerMetrics {
 
   #count(event: TollgateEvent): void {
     switch (event.type) {
-      case 'token_issued':
-        this.#tokensIssued.inc({ grant_type: KNOWN_GRANT_TYPES.has(event.grantType) ? event.grantType : 'other' });
+      case 'token_issued': {
+        const grantType = KNOWN_GRANT_TYPES.has(event.grantType) ? event.grantType : 'other';
+        this.#tokensIssued.inc(grantType, () => ({ grant_type: grantType }));
         return;
-      case 'introspection':
-        this.#introspections.inc({ active: String(event.active) });
+      }
+      case 'introspection': {
+        const active = String(event.active);
+        this.#introspections.inc(active, () => ({ active }));
         return;
+      }
       case 'revocations_published':
         this.#revocationsPublished.inc();
         return;
