@@ -15,7 +15,7 @@ import { PEER_AUTHORIZATION, type OidcProviderPeer, peerToken, startOidcProvider
 import { pinLoadGenerator } from './pinning.js';
 import { type StoreRows, startStoreRows, storeTable } from './peer-store-rows.js';
 import { type LoadTarget, type Measured, measureInRounds } from './rounds.js';
-import { API } from './seed.js';
+import { TOKEN_REQUEST_BODY } from './seed.js';
 
 const SECONDS_PER_ROUND = Number(process.env.BENCH_PEER_SECONDS) || 2;
 const ROUNDS = Number(process.env.BENCH_PEER_ROUNDS) || 3;
@@ -43,21 +43,20 @@ function post(name: string, url: string, pid: number | undefined, authorization:
 
 async function tokenPair(issuers: Issuers, peer: OidcProviderPeer, algorithm: Algorithm): Promise<Pair<LoadTarget>> {
   const { server, seeded } = await issuers.get(algorithm);
-  const scope = `scope=${encodeURIComponent(TOKEN_SCOPE)}`;
   return {
     ours: post(
       `Tollgate: client_credentials, ${algorithm} JWT`,
       `${server.url}/token`,
       server.pid,
       seeded.authorization,
-      `grant_type=client_credentials&${scope}`,
+      TOKEN_REQUEST_BODY,
     ),
     peer: post(
       `oidc-provider: client_credentials, ${algorithm} JWT`,
       `${peer.child.url}/token`,
       peer.child.pid,
       PEER_AUTHORIZATION,
-      `grant_type=client_credentials&${scope}&resource=${encodeURIComponent(API)}`,
+      TOKEN_REQUEST_BODY,
     ),
   };
 }

@@ -9,10 +9,8 @@
 import { formatRatio, ratioTable } from './peer-table.js';
 import type { LoadTarget, Measured } from './rounds.js';
 import { type BenchDatabase, type BenchRedis, createBenchDatabase, startBenchRedis } from './scale-infra.js';
-import { seed } from './seed.js';
+import { seed, TOKEN_REQUEST_BODY } from './seed.js';
 import { type BenchServer, startServer } from './server.js';
-
-const TOKEN_BODY = 'grant_type=client_credentials&scope=read%3Adata';
 
 export interface StoreRows {
   targets: LoadTarget[];
@@ -26,7 +24,7 @@ async function tokenTarget(name: string, env: Record<string, string>, started: B
   const { authorization } = await seed(server);
   if (server.pid === undefined) throw new Error(`${name}: no process id to measure`);
   const headers = { authorization, 'content-type': 'application/x-www-form-urlencoded' };
-  return { name, url: `${server.url}/token`, pid: server.pid, method: 'POST', headers, body: TOKEN_BODY };
+  return { name, url: `${server.url}/token`, pid: server.pid, method: 'POST', headers, body: TOKEN_REQUEST_BODY };
 }
 
 /** Tollgate on PostgreSQL, then on PostgreSQL with Redis: started, seeded, ready to be measured. */

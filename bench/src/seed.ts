@@ -2,6 +2,11 @@
 import type { BenchServer } from './server.js';
 
 export const API = 'https://api.example.com/bench';
+/**
+ * The client_credentials request the peer rows send to every server alike: the scope and the resource indicator
+ * (RFC 8707) naming the bench API, so Tollgate resolves the API from the request as oidc-provider does.
+ */
+export const TOKEN_REQUEST_BODY = `grant_type=client_credentials&scope=read%3Adata&resource=${encodeURIComponent(API)}`;
 
 export interface Seeded {
   authorization: string;
