@@ -1,7 +1,7 @@
 /**
  * Before and after, side by side: the gateway of another built tree (`before`, e.g. a `git worktree` of main, built)
  * against this tree's (`after`), both pinned to the server core and taking turns in the same rounds as the bare
- * node:http proxy (rounds.ts), in four scenes:
+ * node:http + undici proxy (bare-proxy.ts, issue 12's baseline; rounds.ts), in four scenes:
  *   - `log on`: one token, access log on (issue 12's req/s target: ÷ the bare proxy);
  *   - `log off`: one token, access log off;
  *   - `ES256` and `RS256`: access log off, BENCH_GATEWAY_TOKENS distinct tokens taken in turn (every request verifies).
@@ -78,8 +78,8 @@ async function main(): Promise<void> {
         targets.push(target(`${scene}, ${tree}`, child, authorizations));
       }
     }
-    const bare = keep(await startChild('bare-proxy.js', [upstream.url]));
-    targets.push(target('bare node:http proxy', bare, [`Bearer ${(await issuers.get('ES256')).token}`]));
+    const bare = keep(await startChild('bare-proxy.js', [upstream.url, 'undici']));
+    targets.push(target('bare node:http + undici proxy', bare, [`Bearer ${(await issuers.get('ES256')).token}`]));
     for (const each of targets) pinning.pinServer(each.pid);
     const rounds: Measured[][] = [];
     for (let round = 0; round < ROUNDS; round++) {

@@ -1,6 +1,8 @@
 /**
  * The gateway's throughput and latency for a `GET /data` with a valid token, against the same upstream
- * reached directly, through a bare node:http proxy with no auth (the baseline), and through the Tollgate
+ * reached directly, through a bare node:http + undici proxy with no auth (the baseline, as issue 12 names it;
+ * bare-proxy.ts), through the same bare proxy with node:http's own client instead (a second, labelled row,
+ * not a baseline), and through the Tollgate
  * gateway: on a public route (its proxying alone), and with the token verified, the scope checked and the
  * identity headers set, with and without its access log.
  *
@@ -27,7 +29,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 10;
 const ROUNDS = 5;
 const WARM_UP_SECONDS = 1;
 
-type Kind = 'direct' | 'baseline' | 'public' | 'auth' | 'api-token';
+type Kind = 'direct' | 'baseline' | 'node-http-proxy' | 'public' | 'auth' | 'api-token';
 
 interface Target {
   name: string;
@@ -105,21 +107,21 @@ function render(rows: readonly Measured[]): string {
       'p50 (ms)',
       'p99 (ms)',
       'CPU µs/request',
-      'Added CPU vs bare proxy',
-      'Added time vs bare proxy (req/s)',
+      'Added CPU vs bare undici proxy',
+      'Added time vs bare undici proxy (req/s)',
       'Auth alone (CPU vs public route)',
       'Failed',
     ],
     rows.map((row) => {
-      const gateway = row.kind === 'public' || row.kind === 'auth';
+      const vsBaseline = row.kind === 'public' || row.kind === 'auth' || row.kind === 'node-http-proxy';
       return [
         row.name,
         formatInteger(row.requestsPerSecond),
         String(row.p50),
         String(row.p99),
         formatInteger(row.cpuMicrosPerRequest),
-        gateway ? vsCpu(bare, row) : '—',
-        gateway ? vsRate(bare, row) : '—',
+        vsBaseline ? vsCpu(bare, row) : '—',
+        vsBaseline ? vsRate(bare, row) : '—',
         row.kind === 'auth' ? vsCpu(publicRoute, row) : '—',
         String(row.failures),
       ];
@@ -150,7 +152,7 @@ export interface GatewayBenchResult {
   table: string;
   /** Present when an API token was given. */
   tokenKindsTable: string | undefined;
-  /** The gateway's req/s with the token checked and the access log on ÷ the bare proxy's. */
+  /** The gateway's req/s with the token checked and the access log on ÷ the bare node:http + undici proxy's. */
   rateVsBareProxyAccessLogOn: number | undefined;
   failed: boolean;
 }
@@ -175,9 +177,15 @@ export async function runGatewayBench(setup: VerifySetup, apiToken?: string): Pr
     const targets: Target[] = [
       { name: 'upstream, directly', kind: 'direct', child: upstream, authorization },
       {
-        name: 'bare node:http proxy, no auth',
+        name: 'bare node:http + undici proxy, no auth (baseline)',
         kind: 'baseline',
-        child: await start('bare-proxy.js', [upstream.url]),
+        child: await start('bare-proxy.js', [upstream.url, 'undici']),
+        authorization,
+      },
+      {
+        name: 'bare node:http + node:http client proxy, no auth',
+        kind: 'node-http-proxy',
+        child: await start('bare-proxy.js', [upstream.url, 'node-http']),
         authorization,
       },
     ];

@@ -1,7 +1,7 @@
 /**
  * The physical bound of a Node gateway that verifies every request, measured in the `gateway-peers` run itself:
- * the CPU per request of the bare node:http proxy (bare-proxy.ts, no auth at all, taking its turns in the same
- * rounds as the gateway and HAProxy) plus the CPU of one raw node:crypto signature check (no header, claim or key
+ * the CPU per request of the cheaper of the two bare proxies (bare-proxy.ts, no auth at all, node:http with undici
+ * and with node:http's own client, both taking their turns in the same rounds as the gateway and HAProxy) plus the CPU of one raw node:crypto signature check (no header, claim or key
  * checks) over the same distinct tokens. No Node gateway can spend less than that sum per request, so the sum ÷
  * HAProxy's CPU per request is the lowest ratio to HAProxy reachable without leaving Node, and the gateway's
  * distance above the sum is what its own code costs.
@@ -54,6 +54,13 @@ export interface Bound {
   gatewayVsBound: number;
 }
 
+/** Of the bare proxies measured in the same rounds, the one that spent the least CPU per request. */
+export function cheapest(bareProxies: readonly Measured[]): Measured {
+  const [first, ...rest] = bareProxies;
+  if (first === undefined) throw new Error('no bare proxy measured');
+  return rest.reduce((least, each) => (each.cpuMicrosPerRequest < least.cpuMicrosPerRequest ? each : least), first);
+}
+
 export function boundOf(row: BoundRow, bareProxy: Measured): Bound {
   const bound = bareProxy.cpuMicrosPerRequest + row.rawVerifyMicros;
   return {
@@ -62,11 +69,17 @@ export function boundOf(row: BoundRow, bareProxy: Measured): Bound {
   };
 }
 
-export function boundTable(rows: readonly BoundRow[], bareProxy: Measured): string {
+/** `bareProxies`: each bare proxy of the same rounds; the bound takes the cheapest and the table says which. */
+export function boundTable(rows: readonly BoundRow[], bareProxies: readonly Measured[]): string {
+  const bareProxy = cheapest(bareProxies);
+  const others = bareProxies
+    .filter((each) => each !== bareProxy)
+    .map((each) => `; ${each.name}: ${formatInteger(each.cpuMicrosPerRequest)}`)
+    .join('');
   return markdownTable(
     [
       'Every request verifies',
-      'Bare proxy CPU µs/request',
+      'Cheaper bare proxy CPU µs/request',
       'Raw crypto.verify CPU µs',
       'Bound µs (sum)',
       'HAProxy CPU µs/request',
@@ -81,7 +94,7 @@ export function boundTable(rows: readonly BoundRow[], bareProxy: Measured): stri
       const { boundVsHaproxy, gatewayVsBound } = boundOf(row, bareProxy);
       return [
         row.algorithm,
-        formatInteger(bareProxy.cpuMicrosPerRequest),
+        `${formatInteger(bareProxy.cpuMicrosPerRequest)} (${bareProxy.name}${others})`,
         row.rawVerifyMicros.toFixed(1),
         formatInteger(bound),
         formatInteger(row.haproxy.cpuMicrosPerRequest),

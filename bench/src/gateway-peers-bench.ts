@@ -4,8 +4,9 @@
  *     RS256, every request verifying: BENCH_GATEWAY_TOKENS (default 12,000) distinct tokens taken in turn, more
  *     than the gateway's verification cache holds (10,000), so no request is answered from it;
  *   - nginx as a plain proxy (peers/nginx.ts) against the Tollgate gateway's public route (no token check);
- *   - the bare node:http proxy (bare-proxy.ts) in the same rounds, sent the same tokens, whose CPU per request plus
- *     that of a raw crypto.verify is the least a Node gateway can spend (gateway-bound.ts).
+ *   - the two bare proxies (bare-proxy.ts: node:http with undici, and with node:http's own client) in the same
+ *     rounds, sent the same tokens; the cheaper one's CPU per request plus that of a raw crypto.verify is the least a
+ *     Node gateway can spend (gateway-bound.ts).
  * BENCH_GATEWAY_CPU_PROF_DIR runs each Tollgate gateway under `node --cpu-prof` into that folder, to profile it.
  * The gateway or proxy under test is pinned to the server core, autocannon and the upstream to the other
  * (pinning.ts); rows take turns in rounds (rounds.ts). A missing binary skips its rows with the reason.
@@ -14,14 +15,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Child, profilingArguments, startChild } from './children.js';
-import { type BoundRow, boundOf, boundTable, rawVerifyMicros } from './gateway-bound.js';
+import { type BoundRow, boundOf, boundTable, cheapest, rawVerifyMicros } from './gateway-bound.js';
 import { type GatewayVariant, gatewayConfig } from './gateway-bench.js';
 import { type Issuer, type Issuers, TOKEN_SCOPE } from './issuers.js';
 import { type Pair, cpuRatio, interleave, peerTable, regroup } from './peer-table.js';
 import { haproxyBinary, haproxyVersion, startHaproxyJwt } from './peers/haproxy.js';
 import { nginxBinary, nginxVersion, startNginx } from './peers/nginx.js';
 import { pinLoadGenerator } from './pinning.js';
-import { type LoadTarget, type Measured, measureInRounds } from './rounds.js';
+import { type LoadTarget, measureInRounds } from './rounds.js';
 import { freePort } from './scale-infra.js';
 import { API } from './seed.js';
 import { publicKeyOf } from './verify-bench.js';
@@ -31,6 +32,11 @@ const SECONDS_PER_ROUND = Number(process.env.BENCH_PEER_SECONDS) || 2;
 const ROUNDS = Number(process.env.BENCH_PEER_ROUNDS) || 3;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 10;
 const JWT_ALGORITHMS = ['ES256', 'RS256'] as const;
+/** bare-proxy.ts's client argument, and its row's name. */
+const BARE_PROXIES = [
+  ['undici', 'node:http + undici'],
+  ['node-http', 'node:http + node:http client'],
+] as const;
 type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 export interface GatewayPeersReport {
@@ -40,7 +46,7 @@ export interface GatewayPeersReport {
   skipped: string[];
   /** Gateway CPU per request ÷ HAProxy's, every request verifying. */
   cpuVsHaproxy: Partial<Record<JwtAlgorithm, number>>;
-  /** (Bare proxy + raw crypto.verify) CPU ÷ HAProxy's: the lowest ratio a Node gateway can reach. */
+  /** (Cheaper bare proxy + raw crypto.verify) CPU ÷ HAProxy's: the lowest ratio a Node gateway can reach. */
   boundVsHaproxy: Partial<Record<JwtAlgorithm, number>>;
   /** The bound's parts beside the gateway and HAProxy; empty without HAProxy rows. */
   boundTable: string;
@@ -162,10 +168,13 @@ export async function runGatewayPeersBench(issuers: Issuers): Promise<GatewayPee
       const none = { cpuVsHaproxy: {}, boundVsHaproxy: {}, boundTable: '' };
       return { table: '', pinning: pinning.description, skipped, ...none, failed: false };
     }
-    const bare = keep(await startChild('bare-proxy.js', [upstream.url]));
-    const bareTarget = target('bare node:http proxy, no auth', bare.url, bare.pid, pairs[0]?.pair.ours.authorizations);
-    // Last, so regroup() pairs the others as before and leaves it out.
-    const targets = [...interleave(pairs.map(({ pair }) => pair)), bareTarget];
+    const bareTargets: LoadTarget[] = [];
+    for (const [client, name] of BARE_PROXIES) {
+      const bare = keep(await startChild('bare-proxy.js', [upstream.url, client]));
+      bareTargets.push(target(name, bare.url, bare.pid, pairs[0]?.pair.ours.authorizations));
+    }
+    // Last, so regroup() pairs the others as before and leaves them out.
+    const targets = [...interleave(pairs.map(({ pair }) => pair)), ...bareTargets];
     for (const each of targets) pinning.pinServer(each.pid);
     const rows = await measureInRounds(targets, {
       label: 'gateway peers',
@@ -174,8 +183,9 @@ export async function runGatewayPeersBench(issuers: Issuers): Promise<GatewayPee
       connections: CONNECTIONS,
       warmUpSeconds: 1,
     });
-    const measured = regroup(rows);
-    const bareProxy = rows[rows.length - 1] as Measured;
+    const measured = regroup(rows.slice(0, rows.length - bareTargets.length));
+    const bareProxies = rows.slice(rows.length - bareTargets.length);
+    const bareProxy = cheapest(bareProxies);
     const cpuVsHaproxy: Partial<Record<JwtAlgorithm, number>> = {};
     const boundVsHaproxy: Partial<Record<JwtAlgorithm, number>> = {};
     const boundRows: BoundRow[] = [];
@@ -194,7 +204,7 @@ export async function runGatewayPeersBench(issuers: Issuers): Promise<GatewayPee
       skipped,
       cpuVsHaproxy,
       boundVsHaproxy,
-      boundTable: boundRows.length === 0 ? '' : boundTable(boundRows, bareProxy),
+      boundTable: boundRows.length === 0 ? '' : boundTable(boundRows, bareProxies),
       failed: rows.some((row) => row.failures > 0),
     };
   } finally {
