@@ -91,11 +91,19 @@ function jsonString(value: string): string {
   return json.replace(NON_ASCII_ALL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Methods the head cache keeps per route: Node's HTTP parser knows about 35, so this bound is never reached. */
+const MAX_CACHED_METHODS = 64;
+
 /** Writes access lines to the logger's stream, at the logger's level (info; warn for 5xx). */
 export class AccessLog {
   readonly #logger: Logger;
   readonly #stream: DestinationStream | BoundedLogStream;
   readonly #bindings: string;
+  /**
+   * `,"method":"GET","route":"/data"` per route and method, made once: the part of a line that only the route and
+   * method decide (the line's building showed at 1.6 % of the gateway's main thread with the log on).
+   */
+  readonly #heads = new WeakMap<Route, Map<string, string>>();
 
   constructor(logger: Logger, stream: DestinationStream | BoundedLogStream) {
     this.#logger = logger;
@@ -117,8 +125,7 @@ export class AccessLog {
 
   #line(entry: AccessLogEntry, levelValue: number): string {
     let line = `{"level":${levelValue},"time":${Date.now()}${this.#bindings}`;
-    if (entry.method !== undefined) line += `,"method":${jsonString(entry.method)}`;
-    if (entry.route !== undefined) line += `,"route":${jsonString(entry.route.prefix)}`;
+    line += this.#head(entry.method, entry.route);
     const path = entry.path ?? withoutQuery(entry.rawTarget);
     if (path !== undefined) line += `,"path":${jsonString(path)}`;
     line += `,"status":${entry.status},"latencyMs":${Math.round((performance.now() - entry.startedAt) * 10) / 10}`;
@@ -129,6 +136,28 @@ export class AccessLog {
     if (entry.upstreamError !== undefined) line += `,"upstreamError":${jsonString(entry.upstreamError)}`;
     return `${line},"msg":"request"}\n`;
   }
+
+  /** The method and route members, as `#line` has always written them; cached per route. */
+  #head(method: string | undefined, route: Route | undefined): string {
+    if (route === undefined || method === undefined) return headMembers(method, route);
+    let byMethod = this.#heads.get(route);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      this.#heads.set(route, byMethod);
+    }
+    let head = byMethod.get(method);
+    if (head === undefined) {
+      head = headMembers(method, route);
+      if (byMethod.size < MAX_CACHED_METHODS) byMethod.set(method, head);
+    }
+    return head;
+  }
+}
+
+function headMembers(method: string | undefined, route: Route | undefined): string {
+  let members = method === undefined ? '' : `,"method":${jsonString(method)}`;
+  if (route !== undefined) members += `,"route":${jsonString(route.prefix)}`;
+  return members;
 }
 
 /** Where the lines of `logger` go: the destination it was made with (pino keeps it under a symbol). */

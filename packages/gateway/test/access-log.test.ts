@@ -64,6 +64,28 @@ describe('the access log', () => {
     assert.equal((JSON.parse(lines[0] ?? '') as { path?: string }).path, '/data/%C3%A9');
   });
 
+  it("names each line's own method and route, however many lines of the same route came before", () => {
+    const { lines, accessLog } = capture();
+    const data = { prefix: '/data' } as Route;
+    const cafe = { prefix: '/café' } as Route;
+    for (const [method, route] of [
+      ['GET', data],
+      ['POST', data],
+      ['GET', data],
+      ['GET', cafe],
+      ['PATCH', cafe],
+      ['DELETE', undefined],
+    ] as const) {
+      accessLog.write(entry({ method, route }));
+    }
+    const heads = lines.map((line) => {
+      const { method, route } = JSON.parse(line) as { method: string; route?: string };
+      return `${method} ${route}`;
+    });
+    assert.deepEqual(heads, ['GET /data', 'POST /data', 'GET /data', 'GET /café', 'PATCH /café', 'DELETE undefined']);
+    assert.match(lines[3] ?? '', /"route":"\/caf\\u00e9"/);
+  });
+
   it('writes 5xx answers at warn with the upstream error, and nothing below the logger level', () => {
     const { lines, accessLog } = capture('warn');
     accessLog.write(entry());
