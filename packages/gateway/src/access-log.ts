@@ -7,13 +7,13 @@
  * bindings, the fields, msg), written without pino: its generic path (object walk, redaction, serializers, the
  * stream's byte counting) cost more than the whole line in a profile of the gateway. Non-ASCII characters are
  * escaped (`\u00e9`), so a line's length is its byte count. The gateway's other lines go through pino, to the same
- * stream (@tollgate/log-stream).
+ * stream (log-stream.ts).
  */
 import cluster from 'node:cluster';
-import { BoundedLogStream, openStdoutLogStream } from '@tollgate/log-stream';
 import type { VerifiedToken } from '@tollgate/verify';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LOG_LEVELS } from './config.js';
+import { BoundedLogStream, sinkFor } from './log-stream.js';
 import type { Route } from './routes.js';
 import { countDroppedLogLines, countRequest } from './metrics/gateway-metrics.js';
 
@@ -42,14 +42,19 @@ let stdoutStream: BoundedLogStream | undefined;
 /** One per process, however many gateways it starts: one writer per file descriptor keeps lines whole. */
 function stdoutLogStream(): BoundedLogStream {
   if (stdoutStream !== undefined) return stdoutStream;
+  const { sink, writeNow } = sinkFor(1);
   const bindings = jsonMembers(baseBindings());
-  stdoutStream = openStdoutLogStream({
+  const stream = new BoundedLogStream({
+    sink,
     droppedLine: (count) =>
       `{"level":40,"time":${Date.now()}${bindings},"droppedLines":${count},` +
       '"msg":"log lines dropped: stdout did not keep up"}\n',
     onDropped: countDroppedLogLines,
   });
-  return stdoutStream;
+  // What is still buffered goes out when the process exits, as far as the reader takes it without waiting.
+  process.once('exit', () => stream.flushSync(writeNow));
+  stdoutStream = stream;
+  return stream;
 }
 
 export function createGatewayLogger(options: {

@@ -9,7 +9,6 @@ import { type Server, createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { flushWithin } from '@tollgate/log-stream';
 import { createRedisDpopReplayCache, createRedisWindowCounter } from '@tollgate/redis';
 import { type DpopOptions, MemoryDpopReplayCache, type Verifier, createVerifier } from '@tollgate/verify';
 import { MemoryWindowCounter, type WindowCounter } from '@tollgate/window-counter';
@@ -112,11 +111,29 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await verifier?.close();
       await limiter.close?.();
       await replayCache?.close?.();
-      await flushWithin(logger);
+      await flushLog(logger);
     });
     return closing;
   };
   return { url, close, ...(metricsListener ? { metricsUrl: metricsListener.url } : {}) };
+}
+
+/** How long close() waits for buffered log lines to be written (a stdout nobody reads must not hold it up). */
+const LOG_FLUSH_TIMEOUT_MS = 2_000;
+
+/**
+ * Writes the log lines still buffered (log-stream.ts) and waits for the write: the process may exit right after
+ * close(), and the exit-time flush makes one attempt only, which cannot finish a write already under way.
+ */
+function flushLog(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, LOG_FLUSH_TIMEOUT_MS);
+    timer.unref();
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function forwardAuthEndpoint({ forwardAuth }: GatewayConfig): ForwardAuthEndpoint | undefined {

@@ -46,7 +46,7 @@ describe('installing the SDK or the gateway alone', () => {
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'tollgate-install-'));
-    for (const name of ['jwt', 'verify', 'window-counter', 'redis', 'transport', 'config', 'log-stream', 'gateway']) {
+    for (const name of ['jwt', 'verify', 'window-counter', 'redis', 'transport', 'config', 'gateway']) {
       const out = await npm(['pack', '--ignore-scripts', '--pack-destination', work], join(PACKAGES_DIR, name));
       tarball[name] = join(work, out.trim().split('\n').at(-1) ?? '');
       assert.ok(existsSync(tarball[name] ?? ''), `npm pack of ${name} made no tarball: ${out}`);
@@ -60,7 +60,7 @@ describe('installing the SDK or the gateway alone', () => {
     ['the verify SDK', ['jwt', 'window-counter', 'verify'], '@tollgate/verify'],
     [
       'the gateway',
-      ['jwt', 'verify', 'window-counter', 'redis', 'transport', 'config', 'log-stream', 'gateway'],
+      ['jwt', 'verify', 'window-counter', 'redis', 'transport', 'config', 'gateway'],
       '@tollgate/gateway',
     ],
   ] as const) {

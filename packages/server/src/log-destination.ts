@@ -1,42 +1,54 @@
 /**
- * Where the server logs by default: stdout through @tollgate/log-stream, as the gateway's access log, so a slow reader
- * (`tollgate start | slow-consumer`, a stalled log shipper) never blocks the event loop: with pino's synchronous
- * destination every line waited for the pipe, and token and introspection requests waited behind it.
- *
- * The "request completed" line every request logs (app.ts) gathers into blocks, written once 4 KiB are pending or
- * once a second (nginx's `access_log ... buffer= flush=`): a write per request was about 6 % of the token endpoint's
- * CPU in a profile. Any other line is handed to the reader at once, behind the lines gathered before it, so lines
- * keep their order and no warning waits. When the reader falls behind, at most 1 MiB waits; further lines are
- * dropped and counted (tollgate_log_lines_dropped_total), and once it has caught up a warning line says how many.
+ * Where the server logs by default: stdout, each line written at once and synchronously as pino's default does,
+ * except the "request completed" line every request logs (app.ts). Those are gathered and written in blocks of at
+ * least 4 KiB, or once a second (nginx's `access_log ... buffer= flush=`, as the gateway's access log does): a write
+ * per request was about 6 % of the token endpoint's CPU in a profile. Any other line first writes what is gathered,
+ * so lines keep their order and no warning waits; what is gathered when the process exits is written then.
  */
-import { type BoundedLogStream, openStdoutLogStream } from '@tollgate/log-stream';
-import type { DestinationStream } from 'pino';
+import { type DestinationStream, pino } from 'pino';
 
 export const REQUEST_COMPLETED = 'request completed';
 const REQUEST_LINE_MARK = `"msg":"${REQUEST_COMPLETED}"`;
 const BLOCK_BYTES = 4096;
+const FLUSH_INTERVAL_MS = 1_000;
 
-/** pino's numeric warn level and the base bindings createLogger gives every line (logging.ts). */
-const droppedLine = (count: number) =>
-  `{"level":40,"time":${Date.now()},"service":"tollgate","droppedLines":${count},` +
-  '"msg":"log lines dropped: stdout did not keep up"}\n';
+const open = new Set<StdoutLog>();
 
-/** One per process, however many servers it starts: one writer per file descriptor keeps lines whole. */
-let stdout: BoundedLogStream | undefined;
+class StdoutLog implements DestinationStream {
+  /** Synchronous: the write is done (retried on EAGAIN) when write() returns. */
+  readonly #stdout = pino.destination({ dest: 1, sync: true });
+  #gathered = '';
+  #timer: NodeJS.Timeout | undefined;
 
-/** Lines this process dropped because stdout did not keep up, and bytes waiting for it (0 before it logs there). */
-export function stdoutLogState(): { droppedLines: number; pendingBytes: number } {
-  return { droppedLines: stdout?.droppedLines ?? 0, pendingBytes: stdout?.pendingBytes ?? 0 };
+  write(line: string): void {
+    if (!line.includes(REQUEST_LINE_MARK)) {
+      this.flush();
+      this.#stdout.write(line);
+      return;
+    }
+    this.#gathered += line;
+    if (this.#gathered.length >= BLOCK_BYTES) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS).unref();
+  }
+
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#gathered === '') return;
+    const block = this.#gathered;
+    this.#gathered = '';
+    this.#stdout.write(block);
+  }
 }
 
-export function stdoutLog(): DestinationStream & { flush(done?: () => void): void } {
-  stdout ??= openStdoutLogStream({ droppedLine, blockBytes: BLOCK_BYTES });
-  const stream = stdout;
-  return {
-    write(line: string): void {
-      stream.write(line);
-      if (!line.includes(REQUEST_LINE_MARK)) stream.flush();
-    },
-    flush: (done) => stream.flush(done),
-  };
+export function stdoutLog(): DestinationStream & { flush(): void } {
+  if (open.size === 0) {
+    // 'exit' listeners run synchronously, after process.exit() too, and the writes are synchronous.
+    process.once('exit', () => {
+      for (const log of open) log.flush();
+    });
+  }
+  const log = new StdoutLog();
+  open.add(log);
+  return log;
 }

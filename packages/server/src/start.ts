@@ -8,7 +8,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Tollgate } from '@tollgate/core';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { flushWithin } from '@tollgate/log-stream';
 import { buildApp } from './app.js';
 import { endGracePeriodsPeriodically, purgePeriodically, reloadKeysPeriodically } from './background.js';
 import { warnIfSigningAlgorithmDiffers } from './key-algorithm.js';
@@ -153,19 +152,13 @@ async function releaseAll(opened: OpenedTollgate, shared: SharedState, logger: L
 function exitOnSignals(close: () => Promise<void>, logger: Logger): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
-    close()
-      .then(
-        () => 0,
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          return 1;
-        },
-      )
-      // The last lines may be with the thread pool (a pipe): give a reader that keeps up the moment to take them.
-      .then(async (status) => {
-        await flushWithin(logger);
-        process.exit(status);
-      });
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);

@@ -59,7 +59,7 @@ const refusals = new Counter({
 for (const reason of REFUSAL_REASONS) refusals.inc({ reason }, 0);
 const droppedLogLines = new Counter({
   name: 'tollgate_gateway_log_lines_dropped_total',
-  help: 'Log lines (access log included) dropped because stdout did not keep up (@tollgate/log-stream)',
+  help: 'Log lines (access log included) dropped because stdout did not keep up (log-stream.ts)',
   registers: [gatewayRegistry],
 });
 

@@ -5,7 +5,6 @@
  */
 import { AUDIT_ACTIONS, type TollgateEvent, type TollgateEvents } from '@tollgate/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { stdoutLogState } from '../log-destination.js';
 import { TalliedCounter } from './tallied-counter.js';
 
 /** Grant types the token endpoint implements; anything else (never expected) is counted as `other`. */
@@ -73,7 +72,6 @@ export class ServerMetrics {
   });
 
   constructor() {
-    registerDroppedLogLines(this.registry);
     // Zero from the start, so rate() and increase() see the first event rather than a series appearing at 1.
     for (const grantType of KNOWN_GRANT_TYPES) this.#tokensIssued.zero({ grant_type: grantType });
     for (const active of ['true', 'false']) this.#introspections.zero({ active });
@@ -158,19 +156,4 @@ export class ServerMetrics {
       this.#reuseDetected.inc({ credential: 'authorization_code' });
     } else if (action === AUDIT_ACTIONS.bruteForceLockout) this.#bruteForceLockouts.inc();
   }
-}
-
-/** The process's stdout log counts its dropped lines (log-destination.ts, one per process): read at scrape time. */
-function registerDroppedLogLines(registry: Registry): void {
-  let counted = 0;
-  new Counter({
-    name: 'tollgate_log_lines_dropped_total',
-    help: 'Log lines dropped because stdout did not keep up (@tollgate/log-stream)',
-    registers: [registry],
-    collect() {
-      const total = stdoutLogState().droppedLines;
-      if (total > counted) this.inc(total - counted);
-      counted = total;
-    },
-  });
 }

@@ -1,12 +1,12 @@
 /**
- * Where the server's and the gateway's log lines go: stdout, written in blocks of whole lines, never blocking the event loop on a slow
+ * Where the gateway's log lines go: stdout, written in blocks of whole lines, never blocking the event loop on a slow
  * reader and never growing without bound.
  *
  * Lines gather until 2 KiB are pending, or for a second (nginx's `access_log ... buffer= flush=`): one write per line
  * cost more than the rest of the line. A block never exceeds PIPE_BUF (4 KiB on Linux), the most a pipe takes
  * atomically, and only one block is in flight at a time, so the lines of several workers sharing one stdout never
  * interleave. A pipe or socket is written asynchronously (Node's own process.stdout writes pipes synchronously on
- * Linux, which would stall the process behind a slow reader); a file or /dev/null synchronously (see sinkFor).
+ * Linux, which would stall the gateway behind a slow reader); a file or /dev/null synchronously (see sinkFor).
  *
  * When the reader cannot keep up, blocks wait in memory up to `maxPendingBytes`; lines beyond that are dropped and
  * counted, and once the queue has drained a warning line says how many were lost (and the count goes to metrics).
@@ -97,10 +97,7 @@ export class BoundedLogStream {
     if (this.#pendingBytes >= this.#blockBytes) this.#handOff();
   }
 
-  /**
-   * Hands what is pending to the reader now, without waiting for a full block (a line someone should read at once);
-   * `done` once everything held so far is written.
-   */
+  /** Hands what is pending to the reader; `done` once everything held so far is written. */
   flush(done: () => void = () => {}): void {
     this.#handOff();
     if (!this.#writing) done();

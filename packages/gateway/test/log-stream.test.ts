@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type BlockSink, BoundedLogStream } from '../src/bounded-log-stream.js';
+import { type BlockSink, BoundedLogStream } from '../src/log-stream.js';
 
 /** A reader that takes nothing until told to: each block waits for release(). */
 function stalledReader() {
