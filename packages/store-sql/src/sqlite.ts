@@ -1,7 +1,8 @@
 /**
  * The SQLite store: one file, shared safely by the server and the CLI running at the same time.
- * Durability: WAL with `synchronous = FULL` fsyncs the log on every commit, so a write whose promise
- * resolved survives kill -9 and power loss (the storage contract's "resolves only once durable").
+ * Durability: WAL, with the log synced after every write on libuv's thread pool before the write's promise
+ * resolves (sqlite/durable-writes.ts), so a write whose promise resolved survives kill -9 and power loss (the
+ * storage contract's "resolves only once durable"), and the sync never holds the event loop.
  */
 import { mkdirSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -11,7 +12,8 @@ import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { AsyncMutex, acquireFileLock } from './sqlite/async-mutex.js';
-import { ImmediateSqliteDialect } from './sqlite/immediate-dialect.js';
+import { WalFileSync, WriteTrackingDatabase } from './sqlite/durable-writes.js';
+import { type Durability, ImmediateSqliteDialect } from './sqlite/immediate-dialect.js';
 import { StatementCache } from './sqlite/statement-cache.js';
 
 /** How long a writer waits for another process's write lock before failing with SQLITE_BUSY. */
@@ -27,12 +29,13 @@ export interface SqliteStoreOptions {
 
 export class SqliteStore extends KyselyStore {
   readonly file: string;
-  readonly #releaseFileLock: () => void;
+  readonly #release: () => void;
 
-  constructor(db: Kysely<Database>, file: string, releaseFileLock: () => void) {
+  /** `release` runs once the database is closed: it gives back the file lock and the log's descriptor. */
+  constructor(db: Kysely<Database>, file: string, release: () => void) {
     super(db);
     this.file = file;
-    this.#releaseFileLock = releaseFileLock;
+    this.#release = release;
   }
 
   /**
@@ -49,7 +52,7 @@ export class SqliteStore extends KyselyStore {
     try {
       await super.close();
     } finally {
-      this.#releaseFileLock();
+      this.#release();
     }
   }
 }
@@ -58,20 +61,28 @@ export class SqliteStore extends KyselyStore {
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
   const inMemory = options.file === IN_MEMORY;
   const database = openDatabase(options.file, inMemory);
-  const fileLock = inMemory
-    ? { mutex: new AsyncMutex(), release: () => {} }
-    : acquireFileLock(realpathSync(options.file));
+  const path = inMemory ? undefined : realpathSync(options.file);
+  const fileLock = path === undefined ? { mutex: new AsyncMutex(), release: () => {} } : acquireFileLock(path);
+  // An in-memory database has no log to sync, and nothing of it outlives the process anyway.
+  const walSync = path === undefined ? undefined : new WalFileSync(mainDatabaseFile(database));
+  const statements = new StatementCache(database);
+  let durability: Durability | undefined;
+  if (walSync !== undefined) durability = { database: new WriteTrackingDatabase(statements), sync: walSync.sync };
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: new StatementCache(database) }, fileLock.mutex),
+    dialect: new ImmediateSqliteDialect({ database: durability?.database ?? statements }, fileLock.mutex, durability),
   });
+  const release = (): void => {
+    walSync?.close();
+    fileLock.release();
+  };
   try {
     if (options.migrate ?? true) await migrateToLatest(db);
   } catch (error) {
     await db.destroy();
-    fileLock.release();
+    release();
     throw error;
   }
-  return new SqliteStore(db, options.file, fileLock.release);
+  return new SqliteStore(db, options.file, release);
 }
 
 function openDatabase(file: string, inMemory: boolean): BetterSqlite3.Database {
@@ -102,9 +113,18 @@ function configure(database: BetterSqlite3.Database, file: string, inMemory: boo
       );
     }
   }
-  database.pragma('synchronous = FULL');
+  // NORMAL: SQLite leaves the log's sync at commit to the store, which does it off the event loop (see the top).
+  database.pragma('synchronous = NORMAL');
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   database.pragma('foreign_keys = ON');
+}
+
+/** The file as SQLite names it (symbolic links resolved): SQLite's log is this name with `-wal` appended. */
+function mainDatabaseFile(database: BetterSqlite3.Database): string {
+  const databases = database.pragma('database_list') as { name: string; file: string }[];
+  const main = databases.find((entry) => entry.name === 'main');
+  if (main === undefined || main.file === '') throw new Error('SQLite reports no file for the main database');
+  return main.file;
 }
 
 function describe(error: unknown): string {

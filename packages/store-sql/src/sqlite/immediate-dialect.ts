@@ -11,7 +11,8 @@
  *   NOMEM and some BUSY: https://www.sqlite.org/lang_transaction.html, "Response To Errors Within A
  *   Transaction") is skipped. Kysely rolls back on every failure and rethrows the original error only if
  *   the rollback succeeds; otherwise `cannot rollback - no transaction is active` replaced the real cause.
- * Connections are also serialised through a per-file mutex shared by the stores of this process.
+ * Connections are also serialised through a per-file mutex shared by the stores of this process. When the store
+ * is given a log sync (durable-writes.ts), a connection that wrote is handed back only once the log is synced.
  */
 import {
   CompiledQuery,
@@ -24,24 +25,38 @@ import {
   SqliteDriver,
 } from 'kysely';
 import type { AsyncMutex } from './async-mutex.js';
+import type { LogSync, WriteTrackingDatabase } from './durable-writes.js';
 
 /** better-sqlite3's view of whether a transaction is open on the connection. */
 export interface TransactionState {
   readonly inTransaction: boolean;
 }
 
+/** A file's writes made durable after the fact: which statements wrote, and how to sync the log. */
+export interface Durability {
+  database: WriteTrackingDatabase;
+  sync: LogSync;
+}
+
 export class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig & { database: TransactionState };
   readonly #fileLock: AsyncMutex;
+  readonly #durability: Durability | undefined;
 
-  constructor(config: SqliteDialectConfig & { database: TransactionState }, fileLock: AsyncMutex) {
+  /** `durability`, when given, must wrap the very database `config` names. */
+  constructor(
+    config: SqliteDialectConfig & { database: TransactionState },
+    fileLock: AsyncMutex,
+    durability?: Durability,
+  ) {
     super(config);
     this.#config = config;
     this.#fileLock = fileLock;
+    this.#durability = durability;
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config, this.#fileLock);
+    return new ImmediateSqliteDriver(this.#config, this.#fileLock, this.#durability);
   }
 
   override createAdapter(): DialectAdapter {
@@ -52,11 +67,17 @@ export class ImmediateSqliteDialect extends SqliteDialect {
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #fileLock: AsyncMutex;
   readonly #database: TransactionState;
+  readonly #durability: Durability | undefined;
 
-  constructor(config: SqliteDialectConfig & { database: TransactionState }, fileLock: AsyncMutex) {
+  constructor(
+    config: SqliteDialectConfig & { database: TransactionState },
+    fileLock: AsyncMutex,
+    durability: Durability | undefined,
+  ) {
     super(config);
     this.#fileLock = fileLock;
     this.#database = config.database;
+    this.#durability = durability;
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
@@ -71,9 +92,18 @@ class ImmediateSqliteDriver extends SqliteDriver {
 
   override async releaseConnection(): Promise<void> {
     try {
-      await super.releaseConnection();
+      // Kysely resolves the caller's promise only after this: a write is reported done once it is on disk. A
+      // failed sync fails the write the caller is waiting for, as a failed COMMIT would under synchronous=FULL.
+      const durability = this.#durability;
+      if (durability !== undefined && !this.#database.inTransaction && durability.database.takeWrote()) {
+        await durability.sync();
+      }
     } finally {
-      this.#fileLock.unlock();
+      try {
+        await super.releaseConnection();
+      } finally {
+        this.#fileLock.unlock();
+      }
     }
   }
 

@@ -10,9 +10,15 @@
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import type { TransactionState } from './immediate-dialect.js';
 
-/** What the cache needs of better-sqlite3's Database and Statement. */
+/** better-sqlite3's Statement: `busy` while an iterator runs it, `readonly` when running it cannot write. */
+export interface PreparedStatement extends SqliteStatement {
+  readonly busy: boolean;
+  readonly readonly: boolean;
+}
+
+/** What the cache needs of better-sqlite3's Database. */
 export interface PreparingDatabase extends TransactionState {
-  prepare(sql: string): SqliteStatement & { readonly busy: boolean };
+  prepare(sql: string): PreparedStatement;
   close(): unknown;
 }
 
@@ -22,7 +28,7 @@ const DEFAULT_CAPACITY = 256;
 export class StatementCache implements SqliteDatabase, TransactionState {
   readonly #database: PreparingDatabase;
   readonly #capacity: number;
-  readonly #statements = new Map<string, SqliteStatement & { readonly busy: boolean }>();
+  readonly #statements = new Map<string, PreparedStatement>();
 
   constructor(database: PreparingDatabase, capacity = DEFAULT_CAPACITY) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new TypeError('capacity must be an integer >= 1');
@@ -34,7 +40,7 @@ export class StatementCache implements SqliteDatabase, TransactionState {
     return this.#database.inTransaction;
   }
 
-  prepare(sql: string): SqliteStatement {
+  prepare(sql: string): PreparedStatement {
     const kept = this.#statements.get(sql);
     if (kept?.busy) return this.#database.prepare(sql);
     if (kept !== undefined) {
