@@ -206,6 +206,10 @@ async function main(): Promise<number> {
       summary.introspectionCpu = peers.introspectionCpuRatio;
       summary.postgresTokenCpu = peers.postgresCpuRatio;
       process.stdout.write(`\n### Authorization server beside oidc-provider (${peers.pinning})\n\n${peers.table}\n`);
+      summary.tokenBoundCpu = peers.boundCpuRatios;
+      process.stdout.write(
+        `\n### A token's bound beside Tollgate and oidc-provider, same rounds\n\n${peers.boundTable}\n`,
+      );
       const notes = peers.storeSkipped.map((reason) => `\n_${reason}_\n`).join('');
       const table = peers.storeTable === '' ? '' : `\n${peers.storeTable}\n`;
       process.stdout.write(`\n### Authorization server on PostgreSQL beside SQLite, same rounds\n${notes}${table}`);

@@ -8,6 +8,8 @@ import { formatRatio } from './peer-table.js';
 export interface SummaryRatios {
   /** client_credentials CPU per token ÷ oidc-provider's (target ≤ 0.5x). */
   tokenCpu: Partial<Record<Algorithm, number>>;
+  /** The token bound's CPU (node:http + raw signature, nothing looked up) ÷ oidc-provider's: the least reachable. */
+  tokenBoundCpu?: Partial<Record<Algorithm, number>>;
   /** Introspection CPU per call ÷ oidc-provider's opaque-token introspection (target ≤ 0.5x). */
   introspectionCpu?: number;
   /** Tollgate's client_credentials CPU per token on PostgreSQL ÷ on SQLite, EdDSA (target ≤ 1.25x). */
@@ -36,9 +38,10 @@ export function emptySummary(): SummaryRatios {
 }
 
 export function summaryLine(ratios: SummaryRatios): string {
-  const tokens = (['EdDSA', 'ES256', 'RS256'] as const)
-    .map((algorithm) => `${algorithm} ${formatRatio(ratios.tokenCpu[algorithm])}`)
-    .join(' ');
+  const byAlgorithm = (values: Partial<Record<Algorithm, number>> | undefined) =>
+    (['EdDSA', 'ES256', 'RS256'] as const)
+      .map((algorithm) => `${algorithm} ${formatRatio(values?.[algorithm])}`)
+      .join(' ');
   const haproxy = (['ES256', 'RS256'] as const)
     .map((algorithm) => `${algorithm} ${formatRatio(ratios.gatewayCpuVsHaproxy[algorithm])}`)
     .join(' ');
@@ -46,7 +49,8 @@ export function summaryLine(ratios: SummaryRatios): string {
     .map((algorithm) => `${algorithm} ${formatRatio(ratios.gatewayBoundVsHaproxy?.[algorithm])}`)
     .join(' ');
   return [
-    `Summary, Tollgate ÷ reference: client_credentials CPU/token vs oidc-provider ${tokens}`,
+    `Summary, Tollgate ÷ reference: client_credentials CPU/token vs oidc-provider ${byAlgorithm(ratios.tokenCpu)}`,
+    `token bound (node:http + raw signature) vs oidc-provider ${byAlgorithm(ratios.tokenBoundCpu)}`,
     `introspection CPU vs oidc-provider ${formatRatio(ratios.introspectionCpu)}`,
     `client_credentials CPU/token on PostgreSQL vs SQLite ${formatRatio(ratios.postgresTokenCpu)}`,
     `gateway req/s vs bare node:http + undici proxy (access log on) ${formatRatio(ratios.gatewayRateVsBareProxy)}`,
