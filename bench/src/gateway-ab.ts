@@ -1,7 +1,8 @@
 /**
  * Before and after, side by side: the gateway of another built tree (`before`, e.g. a `git worktree` of main, built)
  * against this tree's (`after`), both pinned to the server core and taking turns in the same rounds as the bare
- * node:http + undici proxy (bare-proxy.ts, issue 12's baseline; rounds.ts), in four scenes:
+ * node:http + undici proxy (bare-proxy.ts, issue 12's baseline; rounds.ts), in five scenes:
+ *   - `public`: a public route, access log on (the proxying alone, what the bare proxy does plus the log);
  *   - `log on`: one token, access log on (issue 12's req/s target: ÷ the bare proxy);
  *   - `log off`: one token, access log off;
  *   - `ES256` and `RS256`: access log off, BENCH_GATEWAY_TOKENS distinct tokens taken in turn (every request verifies).
@@ -11,7 +12,7 @@
  * the paired ratios are the steady figures.
  *
  * Usage: node bench/dist/src/gateway-ab.js <before tree> [rounds] [scene,...]
- *        (BENCH_PEER_SECONDS seconds per turn, default 2; scenes: log-on, log-off, ES256, RS256; default all)
+ *        (BENCH_PEER_SECONDS seconds per turn, default 2; scenes: public, log-on, log-off, ES256, RS256; default all)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,8 +32,8 @@ const SECONDS_PER_ROUND = Number(process.env.BENCH_PEER_SECONDS) || 2;
 const TOKENS = Number(process.env.BENCH_GATEWAY_TOKENS) || 12_000;
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-type Scene = 'log on' | 'log off' | 'ES256' | 'RS256';
-const ALL_SCENES: readonly Scene[] = ['log on', 'log off', 'ES256', 'RS256'];
+type Scene = 'public' | 'log on' | 'log off' | 'ES256' | 'RS256';
+const ALL_SCENES: readonly Scene[] = ['public', 'log on', 'log off', 'ES256', 'RS256'];
 const SCENES = ALL_SCENES.filter(
   (scene) => process.argv[4] === undefined || process.argv[4].split(',').includes(scene.replace(' ', '-')),
 );
@@ -68,7 +69,8 @@ async function main(): Promise<void> {
       const authorizations = many
         ? (await issuer.issueTokens(TOKENS)).map((token) => `Bearer ${token}`)
         : [`Bearer ${issuer.token}`];
-      const variant: GatewayVariant = { name: scene, logLevel: scene === 'log on' ? 'info' : 'warn', public: false };
+      const logOn = scene === 'log on' || scene === 'public';
+      const variant: GatewayVariant = { name: scene, logLevel: logOn ? 'info' : 'warn', public: scene === 'public' };
       const setup = { issuer: issuer.server.url, audience: API, token: issuer.token, client: issuer.seeded.client };
       for (const tree of ['before', 'after'] as const) {
         const folder = join(directory, `${scene.replace(' ', '-')}-${tree}`);
