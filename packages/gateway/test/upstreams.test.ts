@@ -20,6 +20,16 @@ async function unusedPort(): Promise<number> {
   return port;
 }
 
+/** The access line of `path`, once the gateway has written it (it does when the exchange has ended on its side). */
+async function loggedLine(gateway: TestGateway, path: string): Promise<Record<string, unknown>> {
+  for (let looks = 0; looks < 1_000; looks += 1) {
+    const line = gateway.logs().find((logged) => logged.path === path);
+    if (line !== undefined) return line;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no access line for ${path}`);
+}
+
 describe('upstream failures and streaming', () => {
   let issuer: TestIssuer;
   let upstream: TestUpstream;
@@ -93,6 +103,24 @@ describe('upstream failures and streaming', () => {
     assert.equal(first.chunk, 'first chunk\n');
     upstream.release();
     assert.equal(await first.rest, 'last chunk\n');
+  });
+
+  it('logs a complete exchange with its status, and 499 when the client went away before the response ended', async () => {
+    const url = new URL(gateway.url);
+    await new Promise<void>((resolve) => {
+      // The first chunk is in, the upstream holds the rest: the client hangs up mid-response.
+      const req = request(
+        { host: url.hostname, port: url.port, path: '/gone', headers: { ...auth, 'x-test-hold': '1' } },
+        (res) => res.once('data', () => req.destroy()),
+      );
+      req.on('error', () => {});
+      req.on('close', () => resolve());
+      req.end();
+    });
+    assert.equal((await loggedLine(gateway, '/gone')).status, 499);
+    upstream.release();
+    await send(gateway.url, '/complete', { headers: auth });
+    assert.equal((await loggedLine(gateway, '/complete')).status, 200);
   });
 
   it('answers Expect: 100-continue only after the token was accepted', async () => {
