@@ -163,11 +163,19 @@ const NONE: ReadonlySet<string> = new Set();
 
 /** RFC 9110 7.6.1: the names listed in Connection are hop-by-hop for this message. */
 function namedInConnection(rawHeaders: readonly string[]): ReadonlySet<string> {
-  let names: Set<string> | undefined;
+  const values: string[] = [];
   for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
     const name = rawHeaders[index] as string;
-    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
-    for (const token of (rawHeaders[index + 1] as string).split(',')) {
+    if (name.length === 10 && name.toLowerCase() === 'connection') values.push(rawHeaders[index + 1] as string);
+  }
+  return values.length === 0 ? NONE : connectionOptions(values);
+}
+
+/** The header names that Connection values list (RFC 9110 7.6.1), lower-cased. */
+function connectionOptions(values: readonly string[]): ReadonlySet<string> {
+  let names: Set<string> | undefined;
+  for (const value of values) {
+    for (const token of value.split(',')) {
       const listed = token.trim().toLowerCase();
       // Most say just `keep-alive` or `close`, which name no header that could pass anyway.
       if (listed === '' || HOP_BY_HOP.has(listed) || listed === 'close') continue;
@@ -243,16 +251,34 @@ export function headerSafe(value: string): string {
 }
 
 /**
- * Upstream response headers, as undici's flat raw list `[name, value, ...]`, minus hop-by-hop and
- * Connection-named ones. Returned in the same flat form, which ServerResponse.writeHead takes as it is.
+ * Upstream response headers, from a flat raw list `[name, value, ...]` (undici's Buffers, or strings) in the upstream's
+ * order and spelling, minus hop-by-hop and Connection-named ones. Returned as latin1 strings (the bytes as they came) in
+ * the same flat form, which ServerResponse.writeHead takes as it is. One pass: what a Connection header lists (rare:
+ * most say only keep-alive or close) is taken out after it, since it may come after the headers it names.
  */
-export function responseHeadersFrom(raw: readonly string[]): string[] {
-  const connectionNamed = namedInConnection(raw);
+export function responseHeadersFrom(raw: readonly (Buffer | string)[]): string[] {
   const out: string[] = [];
+  const connection: string[] = [];
   for (let index = 0; index + 1 < raw.length; index += 2) {
-    const name = raw[index] as string;
+    const name = latin1(raw[index] as Buffer | string);
+    const value = latin1(raw[index + 1] as Buffer | string);
     const lower = name.toLowerCase();
-    if (!HOP_BY_HOP.has(lower) && !connectionNamed.has(lower)) out.push(name, raw[index + 1] as string);
+    if (!HOP_BY_HOP.has(lower)) out.push(name, value);
+    else if (lower === 'connection') connection.push(value);
   }
-  return out;
+  const named = connection.length === 0 ? NONE : connectionOptions(connection);
+  return named.size === 0 ? out : withoutNames(out, named);
+}
+
+function latin1(item: Buffer | string): string {
+  return typeof item === 'string' ? item : item.toString('latin1');
+}
+
+function withoutNames(list: readonly string[], lowerNames: ReadonlySet<string>): string[] {
+  const kept: string[] = [];
+  for (let index = 0; index + 1 < list.length; index += 2) {
+    const name = list[index] as string;
+    if (!lowerNames.has(name.toLowerCase())) kept.push(name, list[index + 1] as string);
+  }
+  return kept;
 }

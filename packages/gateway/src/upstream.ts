@@ -185,13 +185,13 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
   }
 }
 
-/**
- * The response headers as a flat `[name, value, ...]` list in the upstream's order and spelling: undici hands
- * the raw list on the controller; where it does not, the parsed object is flattened (names lower-cased).
- */
-function rawHeaderList(controller: Dispatcher.DispatchController, parsed: IncomingHttpHeaders): string[] {
+/** The response headers as a flat raw list: undici hands it on the controller; where it does not, the parsed object. */
+function rawHeaderList(
+  controller: Dispatcher.DispatchController,
+  parsed: IncomingHttpHeaders,
+): readonly (Buffer | string)[] {
   const raw = controller.rawHeaders;
-  if (Array.isArray(raw)) return latin1Strings(raw);
+  if (Array.isArray(raw)) return raw as (Buffer | string)[];
   const list: string[] = [];
   for (const name in parsed) {
     const value = parsed[name];
@@ -199,15 +199,6 @@ function rawHeaderList(controller: Dispatcher.DispatchController, parsed: Incomi
     else if (value !== undefined) list.push(name, value);
   }
   return list;
-}
-
-function latin1Strings(raw: readonly (Buffer | string)[]): string[] {
-  const strings = new Array<string>(raw.length);
-  for (let index = 0; index < raw.length; index += 1) {
-    const item = raw[index] as Buffer | string;
-    strings[index] = typeof item === 'string' ? item : item.toString('latin1');
-  }
-  return strings;
 }
 
 /**

@@ -83,6 +83,18 @@ describe('response headers', () => {
     ]);
     assert.deepEqual(kept, ['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2']);
   });
+
+  it("takes undici's raw Buffers as the bytes came (latin1), a Connection header naming one that came before it", () => {
+    const kept = responseHeadersFrom([
+      Buffer.from('X-Internal'),
+      Buffer.from('secret'),
+      Buffer.from('X-Name'),
+      Buffer.from([0x4a, 0x6f, 0x73, 0xe9]),
+      Buffer.from('CONNECTION'),
+      Buffer.from('X-INTERNAL'),
+    ]);
+    assert.deepEqual(kept, ['X-Name', 'Jos\u00e9']);
+  });
 });
 
 describe('headerSafe', () => {
