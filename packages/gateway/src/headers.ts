@@ -175,6 +175,8 @@ function namedInConnection(rawHeaders: readonly string[]): ReadonlySet<string> {
 function connectionOptions(values: readonly string[]): ReadonlySet<string> {
   let names: Set<string> | undefined;
   for (const value of values) {
+    // As nearly every message says it: nothing to split.
+    if (value === 'keep-alive' || value === 'close') continue;
     for (const token of value.split(',')) {
       const listed = token.trim().toLowerCase();
       // Most say just `keep-alive` or `close`, which name no header that could pass anyway.
