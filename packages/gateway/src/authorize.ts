@@ -118,9 +118,16 @@ async function authorizeToken(
   request: RequestFacts,
   target: { path: string; query: string },
 ): Promise<Decision> {
-  const verified = await verifyFor(authorizer, route, request, target.path);
-  if ('refusal' in verified) return refused(verified.refusal, target.path, route);
-  const { token } = verified;
+  const { verifier } = authorizer;
+  if (verifier === undefined || route.audience === undefined) throw new Error(`no verifier for route ${route.index}`);
+  // Awaited here rather than in a helper of its own: one async layer (a promise and a microtask hop) less per request.
+  let token: VerifiedToken;
+  try {
+    const bearerRequest = new GatewayBearerRequest(request, target.path, authorizer.publicUrl);
+    token = await verifier.authenticate(bearerRequest, route.verifyOptions);
+  } catch (error) {
+    return refused(refusalFromVerifier(error, route.audience, authorizer.logger), target.path, route);
+  }
   const scopeRefusal = checkScopes(route, token);
   if (scopeRefusal !== undefined) return refused(scopeRefusal, target.path, route, token);
 
@@ -195,22 +202,6 @@ class GatewayBearerRequest implements BearerRequest {
    */
   get targetUri(): string {
     return `${this.#publicUrl ?? this.#facts.origin?.() ?? ''}${this.#path}`;
-  }
-}
-
-async function verifyFor(
-  authorizer: Authorizer,
-  route: Route,
-  request: RequestFacts,
-  path: string,
-): Promise<{ token: VerifiedToken } | { refusal: Refusal }> {
-  const { verifier } = authorizer;
-  if (verifier === undefined || route.audience === undefined) throw new Error(`no verifier for route ${route.index}`);
-  try {
-    const bearerRequest = new GatewayBearerRequest(request, path, authorizer.publicUrl);
-    return { token: await verifier.authenticate(bearerRequest, route.verifyOptions) };
-  } catch (error) {
-    return { refusal: refusalFromVerifier(error, route.audience, authorizer.logger) };
   }
 }
 
