@@ -1,20 +1,22 @@
 #!/usr/bin/env node
 /**
  * Bundles the `tollgate` command (packages/cli/dist/src/main.js, as tsc compiled it, with the server, the gateway
- * and the demo it starts) into ES module chunks in packages/cli/dist/bundle/, which bin/tollgate.js runs.
+ * and the demo it starts) into CommonJS chunks (.cjs) in packages/cli/dist/bundle/, which bin/tollgate.js runs
+ * through bundle-loader.cjs (packages/cli/src/bundle-loader.ts) with a V8 code cache: CommonJS because Node 20 has no
+ * code cache for ES modules, while vm.Script takes one. The chunks are strict mode, as the ES modules they come from.
  *
  * Why: loading ~900 separate modules (resolving, reading and compiling each) was most of the time `tollgate start`
  * and the admin commands took. A chunk is read and compiled once for all the modules in it.
- * Each dynamic `import()` in the sources becomes a chunk boundary, so a command loads only the chunks for what it
+ * Each dynamic `import()` in the sources becomes a chunk boundary (a `require` of the chunk, in a promise), so a command loads only the chunks for what it
  * uses: `--version` the command line, `apis list` the configuration, store and core (packages/cli/src/data.ts),
  * `start` the HTTP stack too; node-postgres, ioredis, the gateway and the OpenAPI document only where they are used.
  * packages/cli/test/loading.test.ts checks that, through the chunks' source maps.
  *
  * Left outside the bundle, loaded from node_modules as before: native addons (better-sqlite3, @node-rs/argon2 and
  * pg-native, which node-postgres loads only if asked), and @tollgate/dashboard, which finds its built files next to
- * itself. Source maps (.js.map) chain through tsc's own back to the TypeScript sources; the second entry,
- * source-mapped-stacks.js, which bin/tollgate.js loads first, reads them when a stack trace is formatted, so stack
- * traces name src/*.ts files and lines.
+ * itself. Source maps (.cjs.map) chain through tsc's own back to the TypeScript sources; the entry
+ * source-mapped-stacks.cjs, which bin/tollgate.js loads first, reads them when a stack trace is formatted, so stack
+ * traces name src/*.ts files and lines. The third entry, bundle-loader.cjs, loads the command's chunks.
  *
  * Usage: node scripts/bundle-cli.mjs             bundle (npm run build does, after tsc -b)
  *        node scripts/bundle-cli.mjs --if-stale  only when a compiled file is newer than the bundle (run-tests.mjs)
@@ -31,8 +33,10 @@ const PACKAGES = join(ROOT, 'packages');
 const ENTRY = join(PACKAGES, 'cli', 'dist', 'src', 'main.js');
 /** Loaded by the bin before the command: maps stack traces through the chunks' source maps when they are printed. */
 const STACKS_ENTRY = join(PACKAGES, 'cli', 'dist', 'src', 'source-mapped-stacks.js');
+/** Loaded by the bin to run the command's chunks with a code cache. */
+const LOADER_ENTRY = join(PACKAGES, 'cli', 'dist', 'src', 'bundle-loader.js');
 const BUNDLE_DIR = join(PACKAGES, 'cli', 'dist', 'bundle');
-const BUNDLE_ENTRY = join(BUNDLE_DIR, 'tollgate.js');
+const BUNDLE_ENTRY = join(BUNDLE_DIR, 'tollgate.cjs');
 
 /**
  * Loaded from node_modules at run time rather than bundled. Native addons find their compiled `.node` file
@@ -76,13 +80,13 @@ const compiledSourceMaps = {
   },
 };
 
-/** Chunk file names say whose code they start with: `server-<hash>.js`, `cli-data-<hash>.js`. */
+/** Chunk file names say whose code they start with: `server-<hash>.cjs`, `cli-data-<hash>.cjs`. */
 function chunkName(chunk) {
   const facade = chunk.facadeModuleId;
-  if (facade === null || !isCompiledWorkspaceFile(facade)) return `${chunk.name}-[hash].js`;
+  if (facade === null || !isCompiledWorkspaceFile(facade)) return `${chunk.name}-[hash].cjs`;
   const [name, , , ...rest] = relative(PACKAGES, facade).split(sep);
   const file = rest.join('-').replace(/\.js$/, '');
-  return `${file === 'index' ? name : `${name}-${file}`}-[hash].js`;
+  return `${file === 'index' ? name : `${name}-${file}`}-[hash].cjs`;
 }
 
 /** Warnings that mean the bundle would not run as the compiled files do. */
@@ -92,7 +96,7 @@ async function bundleCli() {
   const fatal = [];
   const bundle = await rolldown({
     cwd: ROOT,
-    input: { tollgate: ENTRY, 'source-mapped-stacks': STACKS_ENTRY },
+    input: { tollgate: ENTRY, 'source-mapped-stacks': STACKS_ENTRY, 'bundle-loader': LOADER_ENTRY },
     platform: 'node',
     external: isExternal,
     plugins: [compiledSourceMaps],
@@ -109,7 +113,9 @@ async function bundleCli() {
     rmSync(BUNDLE_DIR, { recursive: true, force: true });
     const { output } = await bundle.write({
       dir: BUNDLE_DIR,
-      format: 'esm',
+      format: 'cjs',
+      // ES modules are strict mode code; the chunks made from them must stay so.
+      strict: true,
       // Class and function names stay as written: errors and Fastify's plugins are known by them.
       keepNames: true,
       charset: 'ascii',
@@ -117,7 +123,7 @@ async function bundleCli() {
       sourcemap: true,
       // The sources are on disk beside the compiled files; the maps only point at them.
       sourcemapExcludeSources: true,
-      entryFileNames: '[name].js',
+      entryFileNames: '[name].cjs',
       chunkFileNames: chunkName,
     });
     return output.filter((item) => item.type === 'chunk');

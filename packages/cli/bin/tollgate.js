@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
- * The command runs from its bundle, made by `npm run build` (scripts/bundle-cli.mjs). Stack traces name the
- * TypeScript sources and their lines rather than places in the bundle: source-mapped-stacks.js (its own small entry,
+ * The command runs from its bundle, made by `npm run build` (scripts/bundle-cli.mjs): CommonJS chunks that
+ * bundle-loader.cjs compiles with a V8 code cache (packages/cli/src/bundle-loader.ts). Stack traces name the
+ * TypeScript sources and their lines rather than places in the bundle: source-mapped-stacks.cjs (its own small entry,
  * loaded first) reads a chunk's source map when a stack through that chunk is first formatted. Node's own source maps
  * (process.setSourceMapsEnabled) would read every chunk's map as it loads, which cost 8-15 % of every start.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-const bundleDirectory = new URL('../dist/bundle/', import.meta.url);
-const bundle = new URL('tollgate.js', bundleDirectory);
-if (!existsSync(bundle)) {
+const bundleDirectory = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
+const require = createRequire(import.meta.url);
+if (!existsSync(`${bundleDirectory}tollgate.cjs`)) {
   process.stderr.write('tollgate: not built: run `npm run build` in the repository first\n');
   process.exit(1);
 }
-const { mapStackTracesUnder } = await import(new URL('source-mapped-stacks.js', bundleDirectory).href);
-mapStackTracesUnder(bundleDirectory);
-await import(bundle.href);
+require(`${bundleDirectory}source-mapped-stacks.cjs`).mapStackTracesUnder(bundleDirectory);
+require(`${bundleDirectory}bundle-loader.cjs`).runBundle(bundleDirectory, 'tollgate.cjs');

@@ -16,7 +16,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 type CallSite = NodeJS.CallSite;
 type PrepareStackTrace = (error: Error, trace: CallSite[]) => unknown;
@@ -24,12 +25,12 @@ type PrepareStackTrace = (error: Error, trace: CallSite[]) => unknown;
 const FRAME_PREFIX = '\n    at ';
 
 /**
- * Maps the frames of every module loaded from `directory` (a `file:` URL ending in `/`) through the `.map` file beside
- * it. Does nothing when Node maps stack traces itself.
+ * Maps the frames of every module loaded from `directory` (a path; the bundle's chunks are CommonJS, so their frames
+ * name paths) through the `.map` file beside it. Does nothing when Node maps stack traces itself.
  */
-export function mapStackTracesUnder(directory: URL): void {
+export function mapStackTracesUnder(directory: string): void {
   if (process.sourceMapsEnabled) return;
-  const prefix = directory.href;
+  const prefix = directory.endsWith(sep) ? directory : `${directory}${sep}`;
   const maps = new Map<string, SourceMap | undefined>();
   const mapOf = (file: string): SourceMap | undefined => {
     if (!maps.has(file)) maps.set(file, readSourceMap(file));
@@ -56,8 +57,8 @@ function unmapped(error: Error, trace: CallSite[]): string {
 }
 
 /** The map beside a bundle file, its sources made absolute as Node makes them; none when missing or unreadable. */
-function readSourceMap(fileUrl: string): SourceMap | undefined {
-  const mapUrl = new URL(`${fileUrl}.map`);
+function readSourceMap(file: string): SourceMap | undefined {
+  const mapUrl = pathToFileURL(`${file}.map`);
   try {
     const payload = JSON.parse(readFileSync(mapUrl, 'utf8')) as SourceMapPayload;
     const root = payload.sourceRoot ?? '';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type LoadedModules, loadedModules, recordingModules } from './loaded-modules/index.js';
 import { BIN, cleanEnv, dataDir, run, tempDir } from './run.js';
@@ -15,8 +15,12 @@ async function modulesLoadedBy(args: readonly string[]): Promise<LoadedModules> 
   return loadedModules(recording.log);
 }
 
-/** Runs `tollgate start` until it is listening, stops it, and returns what it loaded. */
-async function modulesLoadedByStart(args: readonly string[], env: Record<string, string> = {}): Promise<LoadedModules> {
+/** Runs `tollgate start` until it is listening (and `whileRunning` is done), stops it, and returns what it loaded. */
+async function modulesLoadedByStart(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  whileRunning: (url: string) => Promise<void> = async () => {},
+): Promise<LoadedModules> {
   const recording = recordingModules();
   const child = spawn(
     process.execPath,
@@ -28,14 +32,19 @@ async function modulesLoadedByStart(args: readonly string[], env: Record<string,
     output += chunk.toString();
   });
   const exited = once(child, 'exit');
-  await new Promise<void>((resolve, reject) => {
+  const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Tollgate listening on')) resolve();
+      const listening = /Tollgate listening on (\S+)/.exec(output);
+      if (listening) resolve(listening[1] as string);
     });
     exited.then(() => reject(new Error(`tollgate start exited: ${output}`)), reject);
   });
-  child.kill('SIGTERM');
+  try {
+    await whileRunning(url);
+  } finally {
+    child.kill('SIGTERM');
+  }
   const [code] = await exited;
   assert.equal(code, 0, output);
   return loadedModules(recording.log);
@@ -77,7 +86,7 @@ describe('each command loads only what it uses', () => {
   it('runs from its bundle: no compiled workspace module is loaded on its own', async () => {
     const loaded = await modulesLoadedBy(['--version']);
     const files = [...loaded.files].map((file) => file.replace(/^.*\/packages\//, ''));
-    assert.ok(files.includes('cli/dist/bundle/tollgate.js'), files.join('\n'));
+    assert.ok(files.includes('cli/dist/bundle/tollgate.cjs'), files.join('\n'));
     assert.deepEqual(
       files.filter((file) => /^[^/]+\/dist\/src\//.test(file)),
       [],
@@ -143,6 +152,25 @@ describe('each command loads only what it uses', () => {
       const notAscii = chunks.filter((file) => /[^\x00-\x7f]/.test(readFileSync(file, 'utf8')));
       assert.deepEqual(notAscii, []);
     }
+  });
+
+  it("serves /dashboard from the bundle with the server's chunk compiled from the code cache", async () => {
+    // V8 loses the dynamic-import callback of code compiled from a cache (nodejs/node#35375): the dashboard package,
+    // an ES module, must be loaded another way, and the server's chunk must still be cached (bundle-loader.ts).
+    const data = dataDir();
+    const dashboardAnswers = async (url: string) => {
+      const response = await fetch(`${url}/dashboard/`);
+      assert.equal(response.status, 200, await response.text());
+    };
+    const loaded = await modulesLoadedByStart(['--data', data], {}, dashboardAnswers);
+    const serverChunk = [...loaded.files].find(
+      (file) => existsSync(`${file}.map`) && readFileSync(`${file}.map`, 'utf8').includes('/routes/dashboard.ts'),
+    );
+    assert.ok(serverChunk !== undefined, 'recorded');
+    const cacheDirectory = join(dirname(serverChunk), 'code-cache');
+    const cached = readdirSync(cacheDirectory).filter((name) => name.startsWith(`${basename(serverChunk)}.`));
+    assert.equal(cached.length, 1, `the server's chunk has a code cache: ${cached.join(', ')}`);
+    await modulesLoadedByStart(['--data', data], {}, dashboardAnswers);
   });
 
   it('a config file loads the YAML parser', async () => {

@@ -54,8 +54,16 @@ export function run(
   args: readonly string[],
   options: { input?: string; env?: Record<string, string>; cwd?: string; nodeArguments?: readonly string[] } = {},
 ): Promise<Result> {
+  return runNode([...(options.nodeArguments ?? []), BIN, ...args], options);
+}
+
+/** Runs `node <nodeArguments>` in a clean environment, with `input` on its stdin. */
+export function runNode(
+  nodeArguments: readonly string[],
+  options: { input?: string; env?: Record<string, string>; cwd?: string } = {},
+): Promise<Result> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArguments ?? []), BIN, ...args], {
+    const child = spawn(process.execPath, [...nodeArguments], {
       cwd: options.cwd ?? tempDir(),
       env: cleanEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],

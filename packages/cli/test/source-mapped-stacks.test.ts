@@ -1,19 +1,20 @@
 /**
  * Stack traces through the bundle name the TypeScript sources exactly as Node's own source maps would: a small
- * TypeScript program is bundled with rolldown, as scripts/bundle-cli.mjs bundles the command, and the same error's
- * stack is printed once with `--enable-source-maps` (Node reads every map at load) and once with
- * mapStackTracesUnder (the map is read when the stack is formatted). They must be the same text.
+ * TypeScript program is bundled with rolldown, as scripts/bundle-cli.mjs bundles the command (CommonJS chunks), and
+ * the same error's stack is printed once by Node's own require with `--enable-source-maps` (Node reads every map at
+ * load) and then as the command runs: through the bundle loader, its code cache, and mapStackTracesUnder (the map
+ * is read when the stack is formatted), first without a cache and then from it. They must be the same text.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { rolldown } from 'rolldown';
-import { tempDir } from './run.js';
+import { fileURLToPath } from 'node:url';
+import { bundleFixture } from './bundle-fixture.js';
 
-const HOOK = new URL('../src/source-mapped-stacks.js', import.meta.url).href;
+const HOOK = fileURLToPath(new URL('../src/source-mapped-stacks.js', import.meta.url));
+const LOADER = fileURLToPath(new URL('../src/bundle-loader.js', import.meta.url));
 
 const SOURCES: Record<string, string> = {
   'detonator.ts': [
@@ -42,28 +43,18 @@ const SOURCES: Record<string, string> = {
   ].join('\n'),
 };
 
-/** Bundles SOURCES into `<dir>/bundle/` with source maps; returns the bundle directory's URL. */
-async function bundleFixture(): Promise<URL> {
-  const dir = tempDir();
-  mkdirSync(join(dir, 'src'));
-  for (const [name, text] of Object.entries(SOURCES)) writeFileSync(join(dir, 'src', name), text);
-  const bundle = await rolldown({ cwd: dir, input: { entry: join(dir, 'src', 'entry.ts') }, platform: 'node' });
-  try {
-    await bundle.write({ dir: join(dir, 'bundle'), format: 'esm', keepNames: true, sourcemap: true });
-  } finally {
-    await bundle.close();
-  }
-  return pathToFileURL(join(dir, 'bundle', '/'));
-}
-
 /** The stacks of the fixture's two errors (an async one and a constructor's), printed by a fresh process. */
-function printedStacks(bundleDirectory: URL, mode: 'node' | 'on-demand'): string {
-  const entry = new URL('entry.js', bundleDirectory).href;
+function printedStacks(bundleDirectory: string, mode: 'node' | 'on-demand'): string {
+  const load =
+    mode === 'node'
+      ? `createRequire(import.meta.url)(${JSON.stringify(join(bundleDirectory, 'entry.cjs'))})`
+      : `(await import(${JSON.stringify(LOADER)})).runBundle(${JSON.stringify(bundleDirectory)}, 'entry.cjs')`;
   const program = [
+    "import { createRequire } from 'node:module';",
     mode === 'on-demand'
-      ? `const { mapStackTracesUnder } = await import(${JSON.stringify(HOOK)}); mapStackTracesUnder(new URL(${JSON.stringify(bundleDirectory.href)}));`
+      ? `(await import(${JSON.stringify(HOOK)})).mapStackTracesUnder(${JSON.stringify(bundleDirectory)});`
       : '',
-    `const { fireLater, build } = await import(${JSON.stringify(entry)});`,
+    `const { fireLater, build } = ${load};`,
     "await fireLater('fired').catch((error) => console.log(error.stack));",
     "try { build(''); } catch (error) { console.log(error.stack); }",
   ].join('\n');
@@ -78,12 +69,14 @@ function printedStacks(bundleDirectory: URL, mode: 'node' | 'on-demand'): string
 
 describe('stack traces through the bundle', () => {
   it('name the TypeScript sources and lines, as Node does with source maps on', async () => {
-    const bundleDirectory = await bundleFixture();
+    const bundleDirectory = await bundleFixture(SOURCES);
     const expected = printedStacks(bundleDirectory, 'node');
-    const detonator = new URL('../src/detonator.ts', bundleDirectory);
-    assert.match(expected, new RegExp(`Detonator\\.fire \\(${escapeRegExp(detonator.pathname)}:6:11\\)`));
-    assert.match(expected, new RegExp(`new Detonator \\(${escapeRegExp(detonator.pathname)}:3:`));
-    assert.equal(printedStacks(bundleDirectory, 'on-demand'), expected);
+    const detonator = join(bundleDirectory, '..', 'src', 'detonator.ts');
+    assert.match(expected, new RegExp(`Detonator\\.fire \\(${escapeRegExp(detonator)}:6:11\\)`));
+    assert.match(expected, new RegExp(`new Detonator \\(${escapeRegExp(detonator)}:3:`));
+    assert.equal(printedStacks(bundleDirectory, 'on-demand'), expected, 'compiled without a code cache');
+    assert.ok(existsSync(join(bundleDirectory, 'code-cache')), 'the code cache is written');
+    assert.equal(printedStacks(bundleDirectory, 'on-demand'), expected, 'compiled from the code cache');
   });
 });
 

@@ -7,6 +7,7 @@
  * themselves. Every answer carries a strict Content-Security-Policy: the app loads only its own scripts and styles.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DashboardSignIn } from '@tollgate/core';
 import { type StaticAsset, chooseEncoding, etagOf, loadStaticAssets, notModified } from '../http/static-assets.js';
@@ -28,10 +29,15 @@ const UNHASHED = 'public, max-age=86400';
 const ROOT_ICON = 'favicon.ico';
 const DASHBOARD_PACKAGE = '@tollgate/dashboard';
 
-/** Where the built dashboard is: the dashboard package's `assetsDir`, or undefined when it is not installed. */
+/**
+ * Where the built dashboard is: the dashboard package's `assetsDir`, or undefined when it is not installed.
+ * The package is an ES module, loaded with require() (Node >= 20.19) rather than import(): the command's bundle
+ * compiles this code from a V8 code cache (packages/cli/src/bundle-loader.ts), and V8 loses the dynamic-import
+ * callback of code compiled so (nodejs/node#35375).
+ */
 export async function dashboardAssetsDir(): Promise<string | undefined> {
   try {
-    const module: unknown = await import(DASHBOARD_PACKAGE);
+    const module: unknown = createRequire(import.meta.url)(DASHBOARD_PACKAGE);
     const dir = (module as { assetsDir?: unknown }).assetsDir;
     return typeof dir === 'string' ? dir : undefined;
   } catch {
