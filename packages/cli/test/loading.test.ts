@@ -50,6 +50,18 @@ async function modulesLoadedByStart(
   return loadedModules(recording.log);
 }
 
+/** Runs `tollgate <args>`, which must succeed, and returns the Node built-in modules it loaded (moduleLoadList). */
+async function builtinsLoadedBy(args: readonly string[]): Promise<string[]> {
+  const report = join(tempDir(), 'report-builtins.cjs');
+  writeFileSync(
+    report,
+    'process.on("exit", () => process.stderr.write("\\n" + JSON.stringify(process.moduleLoadList)));',
+  );
+  const result = await run(args, { nodeArguments: ['--require', report] });
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stderr.split('\n').at(-1) as string) as string[];
+}
+
 /** The names among `names` that were loaded. */
 function loadedOf(loaded: LoadedModules, names: readonly string[]): string[] {
   return names.filter((name) => loaded.packages.has(name));
@@ -102,6 +114,16 @@ describe('each command loads only what it uses', () => {
       assert.equal(result.status, 0, result.stderr);
       assert.equal(result.stderr.split('\n').at(-1), 'source maps: false', args.join(' '));
     }
+  });
+
+  it('only the gateway command loads node:cluster', async () => {
+    for (const args of [['--version'], ['apis', 'list', '--data', dataDir()]]) {
+      assert.ok(!(await builtinsLoadedBy(args)).includes('NativeModule cluster'), args.join(' '));
+    }
+  });
+
+  it("starts no ES module loader: the bin and the bundle are CommonJS (the code cache's format)", async () => {
+    assert.ok(!(await builtinsLoadedBy(['--version'])).includes('NativeModule internal/modules/esm/module_job'));
   });
 
   it('--version and --help load the command line alone: no configuration, store or core', async () => {

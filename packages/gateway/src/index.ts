@@ -3,7 +3,13 @@
  * of their own, plus a forward-auth endpoint for nginx, Traefik and Envoy.
  */
 export { startGateway, type GatewayOptions, type RunningGateway } from './start.js';
-export { startGatewayWorkers, startGatewayWorker, type RunningGatewayWorkers } from './workers.js';
+export {
+  defaultWorkerCount,
+  isGatewayWorker,
+  startGatewayWorkers,
+  startGatewayWorker,
+  type RunningGatewayWorkers,
+} from './workers.js';
 export {
   loadGatewayConfig,
   parseGatewayConfig,

@@ -8,6 +8,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { MemoryWindowCounter } from '@tollgate/window-counter';
 import type { Logger } from 'pino';
 import { createGatewayLogger } from './access-log.js';
@@ -136,6 +137,16 @@ class Primary {
     this.#logger.flush();
     return this.#failed ? 1 : 0;
   }
+}
+
+/** Whether this process is a worker forked by startGatewayWorkers (it then runs startGatewayWorker). */
+export function isGatewayWorker(): boolean {
+  return cluster.isWorker;
+}
+
+/** The number of workers when none is asked for: one per core. */
+export function defaultWorkerCount(): number {
+  return availableParallelism();
 }
 
 /**

@@ -2,9 +2,9 @@
  * `tollgate gateway --config gateway.yaml [--workers N]`: runs the Tollgate gateway, a reverse proxy that checks
  * bearer tokens in front of APIs without auth of their own, until SIGTERM/SIGINT. With more than one worker the
  * command forks itself (node:cluster): this process becomes the primary and each worker runs the same command.
+ * node:cluster is reached only through @tollgate/gateway, loaded when the command runs: it loads node:net,
+ * node:dgram and node:child_process, which no other command needs.
  */
-import cluster from 'node:cluster';
-import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Cli, GlobalOptions } from '../context.js';
 import { UsageError } from '../usage.js';
@@ -44,8 +44,8 @@ export function registerGatewayCommand(program: Command, cli: Cli): void {
         if (error instanceof GatewayConfigError) throw new UsageError(error.message);
         throw error;
       }
-      const workers = options.workers ?? availableParallelism();
-      if (cluster.isWorker) {
+      const workers = options.workers ?? gatewayModule.defaultWorkerCount();
+      if (gatewayModule.isGatewayWorker()) {
         // Forked by the primary below: serve, and leave the "listening" line to the primary.
         const gateway = await gatewayModule.startGatewayWorker(config);
         closeOnSignals(async () => {
