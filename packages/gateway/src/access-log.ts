@@ -4,12 +4,13 @@
  * no header, query or claim set can slip in.
  *
  * The line is the one pino would write for `logger.info({ method, ... }, 'request')` (level, time, the logger's
- * bindings, the fields, msg), written without pino: its generic path (object walk, redaction, serializers, the
- * stream's byte counting) cost more than the whole line in a profile of the gateway. Non-ASCII characters are
- * escaped (`\u00e9`), so a line's length is its byte count. The gateway's other lines go through pino, to the same
- * stream (log-stream.ts).
+ * bindings, the fields, msg), written without pino (the pieces are @tollgate/transport's log-line.ts, shared with the
+ * server's request-completed line): pino's generic path (object walk, redaction, serializers, the stream's byte
+ * counting) cost more than the whole line in a profile of the gateway. The gateway's other lines go through pino, to
+ * the same stream (log-stream.ts).
  */
 import cluster from 'node:cluster';
+import { jsonMembers, jsonString, lineEnd, lineStart } from '@tollgate/transport';
 import type { VerifiedToken } from '@tollgate/verify';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LOG_LEVELS } from './config.js';
@@ -38,6 +39,7 @@ function baseBindings(): Record<string, string | number> {
 }
 
 let stdoutStream: BoundedLogStream | undefined;
+const DROPPED_LINE_END = lineEnd('log lines dropped: stdout did not keep up');
 
 /** One per process, however many gateways it starts: one writer per file descriptor keeps lines whole. */
 function stdoutLogStream(): BoundedLogStream {
@@ -46,9 +48,7 @@ function stdoutLogStream(): BoundedLogStream {
   const bindings = jsonMembers(baseBindings());
   const stream = new BoundedLogStream({
     sink,
-    droppedLine: (count) =>
-      `{"level":40,"time":${Date.now()}${bindings},"droppedLines":${count},` +
-      '"msg":"log lines dropped: stdout did not keep up"}\n',
+    droppedLine: (count) => `${lineStart(40, bindings)},"droppedLines":${count}${DROPPED_LINE_END}`,
     onDropped: countDroppedLogLines,
   });
   // What is still buffered goes out when the process exits, as far as the reader takes it without waiting.
@@ -75,21 +75,7 @@ export function createGatewayLogger(options: {
   );
 }
 
-/** `{"a":1,"b":"x"}` as `,"a":1,"b":"x"`: members to splice into a line after `time`. */
-function jsonMembers(bindings: Record<string, unknown>): string {
-  const json = JSON.stringify(bindings);
-  return json === '{}' ? '' : `,${json.slice(1, -1)}`;
-}
-
-const NON_ASCII = /[^\x00-\x7f]/;
-const NON_ASCII_ALL = /[^\x00-\x7f]/g;
-
-/** A JSON string literal in ASCII: JSON.stringify, then `\uXXXX` for each UTF-16 unit above 0x7f. */
-function jsonString(value: string): string {
-  const json = JSON.stringify(value);
-  if (!NON_ASCII.test(json)) return json;
-  return json.replace(NON_ASCII_ALL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+const REQUEST_LINE_END = lineEnd('request');
 
 /** Methods the head cache keeps per route: Node's HTTP parser knows about 35, so this bound is never reached. */
 const MAX_CACHED_METHODS = 64;
@@ -124,7 +110,7 @@ export class AccessLog {
   }
 
   #line(entry: AccessLogEntry, levelValue: number): string {
-    let line = `{"level":${levelValue},"time":${Date.now()}${this.#bindings}`;
+    let line = lineStart(levelValue, this.#bindings);
     line += this.#head(entry.method, entry.route);
     const path = entry.path ?? withoutQuery(entry.rawTarget);
     if (path !== undefined) line += `,"path":${jsonString(path)}`;
@@ -134,7 +120,7 @@ export class AccessLog {
       line += `,"subject":${jsonString(token.subject)},"client_id":${jsonString(token.clientId)}`;
     if (entry.mode !== undefined) line += `,"mode":"${entry.mode}"`;
     if (entry.upstreamError !== undefined) line += `,"upstreamError":${jsonString(entry.upstreamError)}`;
-    return `${line},"msg":"request"}\n`;
+    return line + REQUEST_LINE_END;
   }
 
   /** The method and route members, as `#line` has always written them; cached per route. */

@@ -13,9 +13,9 @@ import { createErrorHandler, notFound } from './http/errors.js';
 import { applySecurityHeaders } from './http/security-headers.js';
 import { trustedProxies } from '@tollgate/transport';
 import { createTransportSecurityHook } from './http/transport-security.js';
-import { REQUEST_COMPLETED } from './log-destination.js';
 import { pathOf } from './logging.js';
 import type { Readiness } from './readiness.js';
+import { logRequestCompleted } from './request-log.js';
 import { registerAdminApi } from './routes/admin/index.js';
 import { registerApiTokenCreditsRoute } from './routes/api-token-credits.js';
 import { registerApiTokenUsageRoute } from './routes/api-token-usage.js';
@@ -31,7 +31,7 @@ import { registerRevokeRoute } from './routes/revoke.js';
 import { registerTokenRoute } from './routes/token.js';
 import type { TollgateEndpoints } from './tollgate-endpoints.js';
 import { OpenStreams } from './http/open-streams.js';
-import { countHttpRequests } from './metrics/http-metrics.js';
+import { countHttpAnswer } from './metrics/http-metrics.js';
 import { registerMetricsRoute } from './metrics/metrics-route.js';
 import type { ServerMetrics } from './metrics/server-metrics.js';
 
@@ -91,24 +91,24 @@ export function buildApp(
       done();
     });
   }
+  const metrics = options.metrics;
+  // One hook for the line and the count: Fastify builds request.routeOptions anew at each read, and each hook costs.
   app.addHook('onResponse', (request, reply, done) => {
-    // Fastify builds request.routeOptions anew at each read: read it once.
     const route = request.routeOptions;
+    const status = reply.statusCode;
     // Load balancers probe every few seconds: a passing probe is not worth an info line.
-    const quiet = route.config?.anyTransport === true && reply.statusCode < 400;
-    request.log[quiet ? 'debug' : 'info'](
-      {
-        method: request.method,
-        path: route.url ?? pathOf(request.url),
-        status: reply.statusCode,
-        responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
-        remoteAddress: request.ip,
-      },
-      REQUEST_COMPLETED,
-    );
+    const quiet = route.config?.anyTransport === true && status < 400;
+    const elapsedMs = reply.elapsedTime;
+    logRequestCompleted(request.log, quiet ? 'debug' : 'info', {
+      method: request.method,
+      path: route.url ?? pathOf(request.url),
+      status,
+      responseTimeMs: Math.round(elapsedMs * 100) / 100,
+      remoteAddress: request.ip,
+    });
+    if (metrics) countHttpAnswer(metrics, request.method, route.url, status, elapsedMs);
     done();
   });
-  if (options.metrics) countHttpRequests(app, options.metrics);
   registerBodyParsers(app);
   app.addHook('preHandler', refuseNulCharacters);
   app.setErrorHandler(createErrorHandler(config.bodyLimitBytes));

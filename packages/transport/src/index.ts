@@ -11,3 +11,4 @@ export {
 export { HSTS, type TransportFacts, type TransportVerdict, judgeTransport } from './https-only.js';
 export { type ListenAddress, type MetricsListener, type Scrape, startMetricsListener } from './metrics-listener.js';
 export { type AddressClass, type AddressKind, classifyAddress } from './special-addresses.js';
+export { jsonMembers, jsonString, lineEnd, lineStart } from './log-line.js';
