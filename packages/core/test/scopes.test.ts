@@ -46,4 +46,12 @@ describe('resource identifiers (RFC 8707 2)', () => {
     assert.equal(isResourceIdentifier('https://api.example.com/#frag'), false);
     assert.equal(isResourceIdentifier(''), false);
   });
+
+  it('gives the same verdict when asked again, once a thousand others have been accepted too', () => {
+    const values = ['https://api.example.com/user', 'urn:example:api', '/user', 'https://a.example/#f', 'x y'];
+    const first = values.map(isResourceIdentifier);
+    for (let index = 0; index < 1_500; index++) assert.equal(isResourceIdentifier(`urn:example:${index}`), true);
+    assert.deepEqual(values.map(isResourceIdentifier), first);
+    assert.deepEqual(first, [true, true, false, false, false]);
+  });
 });
