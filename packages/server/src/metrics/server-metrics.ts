@@ -4,8 +4,9 @@
  * only: never a token, a secret, a username or a raw path, so a scan of random URLs cannot grow the series.
  */
 import { AUDIT_ACTIONS, type TollgateEvent, type TollgateEvents } from '@tollgate/core';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { TalliedCounter } from './tallied-counter.js';
+import { TalliedHistogram } from './tallied-histogram.js';
 
 /** Grant types the token endpoint implements; anything else (never expected) is counted as `other`. */
 const KNOWN_GRANT_TYPES = new Set(['client_credentials', 'password', 'refresh_token', 'authorization_code']);
@@ -28,12 +29,9 @@ export class ServerMetrics {
     labelNames: ['method', 'route', 'status'] as const,
     registers: [this.registry],
   });
-  /** The histogram's labels by `method route`: one object per series rather than one per request. */
-  readonly #durationLabels = new Map<string, { method: string; route: string }>();
-  readonly #httpDuration = new Histogram({
+  readonly #httpDuration = new TalliedHistogram<'method' | 'route'>({
     name: 'tollgate_http_request_duration_seconds',
     help: 'Time from receiving a request to answering it, by method and route pattern',
-    labelNames: ['method', 'route'] as const,
     buckets: LATENCY_BUCKETS_SECONDS,
     registers: [this.registry],
   });
@@ -88,12 +86,7 @@ export class ServerMetrics {
   countHttpAnswer(method: string, route: string, statusCode: number, seconds: number): void {
     const key = `${method} ${route}`;
     this.#httpRequests.inc(`${key} ${statusCode}`, () => ({ method, route, status: String(statusCode) }));
-    let labels = this.#durationLabels.get(key);
-    if (labels === undefined) {
-      labels = { method, route };
-      this.#durationLabels.set(key, labels);
-    }
-    this.#httpDuration.observe(labels, seconds);
+    this.#httpDuration.observe(key, () => ({ method, route }), seconds);
   }
 
   /** Counts what the core reports; returns the function that stops counting. */
