@@ -141,13 +141,15 @@ export class BruteForceGuard {
    * client, and an account with nothing counted must not cost a write (a Redis DEL) each time.
    */
   async check(subject: AttemptSubject): Promise<CheckedAttempt> {
-    const read = await Promise.all(
-      this.#keys(subject).map(async ({ key, limit }) => ({ key, limit, window: await this.#counter.peek(key) })),
-    );
-    for (const { key, window, limit } of read) {
+    const keys = this.#keys(subject);
+    // Read at once, each without an async wrapper of its own: this runs at every authentication of a client.
+    const windows = await Promise.all(keys.map(({ key }) => this.#counter.peek(key)));
+    let failures = 0;
+    keys.forEach(({ key, limit }, index) => {
+      const window = windows[index] as (typeof windows)[number];
       if (window.count >= limit.blockAfter) throw this.#refusal(key, window, subject);
-    }
-    const failures = read.find(({ key }) => key.startsWith('account:'))?.window.count ?? 0;
+      if (key.startsWith('account:')) failures = window.count;
+    });
     return { succeeded: () => (failures > 0 ? this.succeeded(subject) : Promise.resolve()) };
   }
 
