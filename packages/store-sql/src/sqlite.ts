@@ -12,8 +12,8 @@ import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { AsyncMutex, acquireFileLock } from './sqlite/async-mutex.js';
-import { WalFileSync, WriteTrackingDatabase } from './sqlite/durable-writes.js';
-import { type Durability, ImmediateSqliteDialect } from './sqlite/immediate-dialect.js';
+import { type Durability, WalFileSync, WriteTrackingDatabase } from './sqlite/durable-writes.js';
+import { ImmediateSqliteDialect } from './sqlite/immediate-dialect.js';
 import { StatementCache } from './sqlite/statement-cache.js';
 
 /** How long a writer waits for another process's write lock before failing with SQLITE_BUSY. */

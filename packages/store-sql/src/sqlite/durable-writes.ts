@@ -14,7 +14,6 @@
  */
 import { closeSync, constants, fdatasync, openSync } from 'node:fs';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
-import type { TransactionState } from './immediate-dialect.js';
 
 /** Statements that only open or close a transaction: they change nothing by themselves. */
 const TRANSACTION_CONTROL = /^\s*(?:begin|commit|end|rollback|savepoint|release)\b/i;
@@ -22,12 +21,19 @@ const TRANSACTION_CONTROL = /^\s*(?:begin|commit|end|rollback|savepoint|release)
 /** Makes what has been written to the log so far durable. */
 export type LogSync = () => Promise<void>;
 
+/** A file's writes made durable after the fact: which statements wrote, and how to sync the log. */
+export interface Durability {
+  database: WriteTrackingDatabase;
+  sync: LogSync;
+}
+
 /** What the store needs of better-sqlite3's Statement: whether running it may change the database. */
 interface MaybeWritingStatement extends SqliteStatement {
   readonly readonly: boolean;
 }
 
-interface TrackedDatabase extends SqliteDatabase, TransactionState {
+interface TrackedDatabase extends SqliteDatabase {
+  readonly inTransaction: boolean;
   prepare(sql: string): MaybeWritingStatement;
 }
 
@@ -38,7 +44,7 @@ interface TrackedDatabase extends SqliteDatabase, TransactionState {
  * writes, whatever rows it returns. It calls BEGIN IMMEDIATE a write, as it takes the write lock; the statements
  * that follow it say whether the transaction wrote.
  */
-export class WriteTrackingDatabase implements SqliteDatabase, TransactionState {
+export class WriteTrackingDatabase implements SqliteDatabase {
   readonly #database: TrackedDatabase;
   #wrote = false;
 

@@ -25,17 +25,11 @@ import {
   SqliteDriver,
 } from 'kysely';
 import type { AsyncMutex } from './async-mutex.js';
-import type { LogSync, WriteTrackingDatabase } from './durable-writes.js';
+import type { Durability } from './durable-writes.js';
 
 /** better-sqlite3's view of whether a transaction is open on the connection. */
 export interface TransactionState {
   readonly inTransaction: boolean;
-}
-
-/** A file's writes made durable after the fact: which statements wrote, and how to sync the log. */
-export interface Durability {
-  database: WriteTrackingDatabase;
-  sync: LogSync;
 }
 
 export class ImmediateSqliteDialect extends SqliteDialect {
