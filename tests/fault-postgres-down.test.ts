@@ -38,6 +38,11 @@ async function untilUnavailable(send: () => Promise<HttpResult>, what: string) {
   return { result, elapsedMs: requestMs };
 }
 
+/** How many revocation streams the node has opened so far, by its log. */
+function streamsOpened(node: TollgateProcess): number {
+  return node.output().split('"revocation stream opened"').length - 1;
+}
+
 function assertUnavailable(answer: { result: HttpResult; elapsedMs: number }, what: string): void {
   const body = assertOAuthError(answer.result, 503, 'temporarily_unavailable');
   assert.match(String(body.error_description), /unavailable/i, `${what}: a description that says what is wrong`);
@@ -53,6 +58,7 @@ describe('the cluster with PostgreSQL down', { skip }, () => {
   let upstream: RecordingUpstream;
   let gateway: GatewayUnderTest;
   let issuedBefore: TokenBody;
+  let streamsOpenedBefore = 0;
 
   before(async () => {
     postgres = await startPrivatePostgres();
@@ -84,6 +90,8 @@ describe('the cluster with PostgreSQL down', { skip }, () => {
   });
 
   it('answers token requests with 503 temporarily_unavailable within seconds once PostgreSQL stops', async (t) => {
+    streamsOpenedBefore = streamsOpened(nodes[1] as TollgateProcess);
+    assert.ok(streamsOpenedBefore > 0, 'the gateway follows the revocation stream of the second node');
     await postgres.stop();
     t.after(() => {
       // A node that died with the database is the bug itself: say so with its last words, not as "fetch failed".
@@ -145,5 +153,8 @@ describe('the cluster with PostgreSQL down', { skip }, () => {
     t.diagnostic(`the gateway refused a token revoked after the outage within ${Math.round(refusal.elapsedMs)} ms`);
     assert.equal(refusal.result.status, 401, refusal.result.text);
     assert.ok(refusal.elapsedMs < BUDGET_MS, `refused only after ${Math.round(refusal.elapsedMs)} ms`);
+    // A stream ended by the outage would have left the gateway in its reconnect backoff, seconds past the
+    // outage's end: the revocation above would have waited for it (or, by luck, not).
+    assert.equal(streamsOpened(nodeB), streamsOpenedBefore, 'the revocation stream stayed open through the outage');
   });
 });

@@ -304,22 +304,43 @@ describe('revocation feed', () => {
     assert.deepEqual(sub.seen, ['ready']);
   });
 
-  it('ends subscriptions with onError when the store fails, so verifiers notice and reconnect', async () => {
+  it('keeps subscriptions through polls the store fails, without onSynced, and delivers what they missed after', async () => {
     const { store, feed } = setup();
     const sub = recorder();
-    feed.subscribe(at(0), sub.listener, sub.onReady, sub.onError);
+    const synced: number[] = [];
+    feed.subscribe(at(0), sub.listener, sub.onReady, sub.onError, (point) => synced.push(point));
     await settle();
-    store.failWith = new Error('disk gone');
+    const syncsBefore = synced.length;
+    assert.ok(syncsBefore > 0, 'synced once the snapshot was read');
+
+    store.failWith = new Error('connection refused');
+    store.add('written by another node while this one could not read');
     feed.poke();
     await settle();
-    assert.equal(sub.errors.length, 1);
-    assert.equal(feed.subscriberCount, 0);
+    feed.poke();
+    await settle();
+    assert.deepEqual(sub.errors, [], 'a failed poll ends no subscription');
+    assert.equal(feed.subscriberCount, 1);
+    assert.equal(synced.length, syncsBefore, 'no sync while the store fails');
+    assert.deepEqual(sub.seen, ['ready']);
 
+    store.failWith = undefined;
+    feed.poke();
+    await settle();
+    assert.deepEqual(sub.seen, ['ready', 1], 'the next poll that reads delivers what was missed');
+    assert.equal(synced.length, syncsBefore + 1);
+    assert.ok((synced.at(-1) ?? 0) > (synced.at(-2) ?? 0), 'the sync point moved on');
+  });
+
+  it('ends a subscription with onError when its snapshot cannot be read', async () => {
+    const { store, feed } = setup();
+    store.failWith = new Error('disk gone');
     const failed = recorder();
     feed.subscribe(at(0), failed.listener, failed.onReady, failed.onError);
     await settle();
     assert.deepEqual(failed.seen, [], 'no ready when the snapshot could not be read');
     assert.equal(failed.errors.length, 1);
+    assert.equal(feed.subscriberCount, 0);
   });
 
   it('ends only the subscription whose listener throws', async () => {

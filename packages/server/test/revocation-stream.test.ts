@@ -28,13 +28,31 @@ class FakeSource implements RevocationStreamSource {
     return { clientId: presented.clientId };
   }
 
+  /** The subscribers' onSynced: what the feed calls after each poll that read the store. */
+  readonly syncedCallbacks = new Set<() => void>();
+
+  /** A poll that read the store, for every subscriber. */
+  storeRead(): void {
+    for (const synced of this.syncedCallbacks) synced();
+  }
+
   readonly revocationFeed = {
     resumePlan: async () => ({ epoch: 'e1', afterSequence: 0, reason: 'start' as const }),
-    subscribe: (_from: unknown, listener: RevocationListener, onReady: () => void) => {
+    subscribe: (
+      _from: unknown,
+      listener: RevocationListener,
+      onReady: () => void,
+      _onError?: (error: unknown) => void,
+      onSynced?: (point: number) => void,
+    ) => {
       for (const event of this.snapshot) listener(event);
       onReady();
+      const synced = () => onSynced?.(1);
+      synced();
       this.listeners.add(listener);
+      this.syncedCallbacks.add(synced);
       return () => {
+        this.syncedCallbacks.delete(synced);
         if (this.listeners.delete(listener)) this.unsubscribed += 1;
       };
     },
@@ -61,15 +79,19 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
 }
 
 describe('revocation stream mechanics', () => {
-  it('sends a keep-alive comment at the ping interval', async () => {
+  it('pings at the interval while the feed reads the store, and stays open and silent while it cannot', async () => {
     const source = new FakeSource();
     const { app, url } = await startApp(source, { pingIntervalMs: 20 });
     const reader = new EventStreamReader(await http.fetch(`${url}/revocations`, { headers: { authorization: BASIC } }));
     try {
       assert.equal((await reader.next())?.retry, '1000');
       assert.equal((await reader.next())?.event, 'ready');
-      const ping = await reader.next(500);
-      assert.deepEqual(ping, { comments: ['ping'] });
+      assert.deepEqual(await reader.next(1000), { comments: ['ping'] }, 'a keep-alive: the snapshot read the store');
+      // No read since that ping: ten ping intervals of silence, the stream still open.
+      await assert.rejects(reader.next(200), /no message within/);
+      assert.equal(source.unsubscribed, 0);
+      source.storeRead();
+      assert.deepEqual(await reader.next(1000), { comments: ['ping'] }, 'pings again after a read');
     } finally {
       await reader.cancel();
       await app.close();

@@ -17,6 +17,12 @@
  * gone backwards under the newest record this feed read (a restored backup): if it has, the feed mints a
  * new epoch (compare-and-set, so nodes noticing at once agree on one). Subscriptions of any epoch but the
  * current one are ended with RevocationEpochChanged; their verifiers reconnect and get a full resync.
+ *
+ * A poll the store fails (the database blinked) ends no subscription: each keeps its position, hears no
+ * `onSynced` until a poll succeeds again, and then gets everything written meanwhile in that same round. Ending
+ * them would send every verifier into its reconnect backoff, which outlasts a short outage by seconds, and a
+ * revocation written just after the store came back would wait for that backoff rather than for the next poll.
+ * A subscriber tells "nothing new" from "could not look" by the missing `onSynced` (the stream stops pinging).
  */
 import { type Clock, epochSeconds, systemClock } from '../clock.js';
 import type { RevocationRecord, RevocationStore } from '../storage/index.js';
@@ -150,9 +156,10 @@ export class RevocationFeed {
 
   /**
    * Delivers every live revocation of `from.epoch` with a sequence above `from.afterSequence` (0: all),
-   * then calls `onReady`, then delivers new revocations as they are written. A failure of the store (or a
-   * throwing listener), or a new epoch (RevocationEpochChanged), ends the subscription and is passed to
-   * `onError`. `onSynced` follows `onReady` and every poll round the subscriber took part in (see syncPoint).
+   * then calls `onReady`, then delivers new revocations as they are written. A failed snapshot read, a
+   * throwing listener or a new epoch (RevocationEpochChanged) ends the subscription and is passed to `onError`;
+   * a failed poll does not (see the top of this file). `onSynced` follows `onReady` and every poll round the
+   * subscriber took part in that read the store to its end (see syncPoint).
    * Returns the function that ends it.
    */
   subscribe(
@@ -256,10 +263,9 @@ export class RevocationFeed {
         if (page.length < this.#pageSize) break;
       }
       for (const subscriber of current) this.#synced(subscriber, point);
-    } catch (error) {
-      // A stream that silently stopped hearing would look healthy to verifiers; ending it lets them
-      // notice, reconnect and resume from their last event id.
-      for (const subscriber of participants) this.#fail(subscriber, error);
+    } catch {
+      // No onSynced this round: that is how subscribers learn the store could not be read (see the top of this
+      // file). Their positions stand, so the next round that succeeds delivers what they missed.
     }
   }
 

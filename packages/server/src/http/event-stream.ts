@@ -10,6 +10,11 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 export interface EventStreamOptions {
   /** Interval of the `: ping` comment. */
   pingIntervalMs: number;
+  /**
+   * Asked at each ping interval; false skips that ping. A ping tells the client the stream is current, so a
+   * source that cannot currently read what it streams says false, and the client sees silence (and goes stale).
+   */
+  shouldPing?: () => boolean;
   /** Bytes waiting in the response and socket buffers beyond which the client counts as too slow. */
   maxBufferedBytes: number;
   /** Extra headers, e.g. those onRequest hooks set on the reply before it was hijacked (HSTS). */
@@ -44,7 +49,10 @@ export class EventStream {
       return;
     }
     response.writeHead(200, { ...options.headers, ...EVENT_STREAM_HEADERS });
-    const ping = setInterval(() => this.#write(': ping\n\n'), options.pingIntervalMs);
+    const { shouldPing } = options;
+    const ping = setInterval(() => {
+      if (shouldPing === undefined || shouldPing()) this.#write(': ping\n\n');
+    }, options.pingIntervalMs);
     ping.unref();
     response.once('close', () => {
       clearInterval(ping);

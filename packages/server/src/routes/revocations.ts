@@ -12,6 +12,11 @@
  *   event: ready / data: {}                           the snapshot is complete
  *   ... further `revoked` events as they happen, and `: ping` every 5 s.
  *
+ * A ping means "the store was read since the last ping": while the store cannot be read (a database outage) the
+ * stream stays open and silent, so a verifier's staleness clock runs (fail-closed verifiers refuse), and the
+ * revocations written meanwhile arrive with the first poll that reads again (core revocations/feed.ts), without
+ * the client going through its reconnect backoff.
+ *
  * A Last-Event-ID that does not provably name an event of the store's current history (another epoch, ahead of
  * the store, a sequence given to another revocation, a purged event, a bare sequence from before epochs) gets
  * a full resync: every live revocation, then the live stream (core revocations/resume.ts).
@@ -30,7 +35,7 @@ import {
   RevocationEpochChanged,
   type RevocationFeed,
 } from '@tollgate/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decodeBasicCredentials } from '../http/client-auth.js';
 import { EVENT_STREAM_HEADERS, EventStream, type StreamEndReason } from '../http/event-stream.js';
 import { registerEndpoint } from '../http/endpoints.js';
@@ -106,7 +111,9 @@ function streamRevocations(request: FastifyRequest, reply: FastifyReply, context
   let unsubscribe = () => {};
   const headers = definedHeaders(reply.getHeaders());
   reply.hijack();
-  const stream = new EventStream(reply.raw, { ...context, headers }, (reason: StreamEndReason) => {
+  const freshness = new StoreFreshness(log);
+  const shouldPing = () => freshness.readSinceLastPing();
+  const stream = new EventStream(reply.raw, { ...context, headers, shouldPing }, (reason: StreamEndReason) => {
     unsubscribe();
     context.openStreams.delete(stream);
     const fields = { reason, delivered, durationMs: Date.now() - startedAt };
@@ -129,9 +136,36 @@ function streamRevocations(request: FastifyRequest, reply: FastifyReply, context
       else log.error({ err: error }, 'revocation stream failed; the client will reconnect');
       stream.end();
     },
+    () => freshness.noteRead(),
   );
   // The client may have gone while the stream was being set up.
   if (!stream.open) unsubscribe();
+}
+
+/** Whether the feed read the store between two pings, and a log line when that stops and when it starts again. */
+class StoreFreshness {
+  readonly #log: FastifyBaseLogger;
+  #readSincePing = false;
+  #paused = false;
+
+  constructor(log: FastifyBaseLogger) {
+    this.#log = log;
+  }
+
+  noteRead(): void {
+    this.#readSincePing = true;
+  }
+
+  readSinceLastPing(): boolean {
+    const read = this.#readSincePing;
+    this.#readSincePing = false;
+    if (read === this.#paused) {
+      this.#paused = !read;
+      if (read) this.#log.info('revocation stream resumed: the store is read again');
+      else this.#log.warn('revocation stream paused: the store could not be read since the last ping');
+    }
+    return read;
+  }
 }
 
 /** The stream is for confidential clients only, and a GET has no body: HTTP Basic it is. */
