@@ -10,7 +10,15 @@ import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { type Cluster, startCluster, startGatewayAt } from './support/cluster.js';
 import type { GatewayUnderTest } from './support/gateway.js';
-import { assertOAuthError, type HttpResult, postForm, request, type TokenBody } from './support/http.js';
+import {
+  assertOAuthError,
+  basicAuthorization,
+  type ClientCredentials,
+  type HttpResult,
+  postForm,
+  request,
+  type TokenBody,
+} from './support/http.js';
 import { firstUnavailable } from './support/outage.js';
 import { type PrivatePostgres, privatePostgresSkipReason, startPrivatePostgres } from './support/private-postgres.js';
 import { assertAccepted, firstRefusal } from './support/refusal.js';
@@ -59,6 +67,7 @@ describe('the cluster with PostgreSQL down', { skip }, () => {
   let gateway: GatewayUnderTest;
   let issuedBefore: TokenBody;
   let streamsOpenedBefore = 0;
+  let streamClient: ClientCredentials;
 
   before(async () => {
     postgres = await startPrivatePostgres();
@@ -67,7 +76,7 @@ describe('the cluster with PostgreSQL down', { skip }, () => {
     nodes = cluster.nodes;
     const [nodeA, nodeB] = nodes as [TollgateProcess, TollgateProcess];
     seed = await seedStandard(nodeA);
-    const streamClient = await addClient(nodeA, 'verifiers', { scopes: ['read:data'] });
+    streamClient = await addClient(nodeA, 'verifiers', { scopes: ['read:data'] });
     upstream = await startRecordingUpstream();
     gateway = await startGatewayAt(cluster, nodeB, {
       audience: USER_API,
@@ -128,6 +137,14 @@ describe('the cluster with PostgreSQL down', { skip }, () => {
       assert.ok(ready.elapsedMs < ANSWER_WITHIN_MS, `/readyz took ${Math.round(ready.elapsedMs)} ms`);
       const live = await request(`${node.url}/healthz`);
       assert.equal(live.status, 200, `${node.url}/healthz: ${live.text}`);
+    }
+  });
+
+  it('refuses a new revocation stream with 503 and Retry-After, which verifiers wait out instead of backing off', async () => {
+    const authorization = basicAuthorization(streamClient.clientId, streamClient.clientSecret);
+    for (const node of nodes) {
+      const answer = await timed(() => request(`${node.url}/revocations`, { headers: { authorization } }));
+      assertUnavailable(answer, `${node.url}/revocations`);
     }
   });
 

@@ -32,6 +32,8 @@ export interface RevocationStreamOptions {
   maxBackoffMs?: number;
   /** For tests: the jitter source, [0, 1). */
   random?: () => number;
+  /** For tests: the timer that waits out a reconnect delay. */
+  reconnectTimer?: ReconnectTimer;
   /** Called after each revocation entered the deny list (a withdrawn signing key arrives this way too). */
   onRevoked?: (jti: string) => void;
 }
@@ -45,6 +47,16 @@ export interface RevocationStatus {
   revokedCount: number;
 }
 
+export interface ReconnectTimer {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const systemTimer: ReconnectTimer = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 /** How the first connection attempt ended: the snapshot arrived, the server was unreachable, or it refused us. */
 export type FirstSyncOutcome = 'synced' | 'unreachable' | 'refused';
 
@@ -56,6 +68,15 @@ export function basicCredentials(clientId: string, clientSecret: string): string
 }
 
 class StreamRefused extends Error {}
+
+/** The server answered, but not now: it named when to come back (RFC 9110 10.2.3). */
+class StreamDeferred extends Error {
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number) {
+    super(message);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
 
 export class RevocationStream {
   readonly #options: Required<RevocationStreamOptions>;
@@ -84,6 +105,7 @@ export class RevocationStream {
       minBackoffMs: DEFAULT_MIN_BACKOFF_MS,
       maxBackoffMs: DEFAULT_MAX_BACKOFF_MS,
       random: Math.random,
+      reconnectTimer: systemTimer,
       onRevoked: () => undefined,
       ...options,
     };
@@ -137,18 +159,32 @@ export class RevocationStream {
 
   async #run(): Promise<void> {
     while (!this.#closed) {
+      let delayMs: number | undefined;
       try {
         await this.#connectOnce();
         this.#lastError = 'the server ended the stream';
         this.#settleFirstSync('unreachable');
       } catch (error) {
         if (this.#closed) break;
-        this.#lastError = error instanceof StreamRefused ? error.message : describeNetworkError(error);
+        const known = error instanceof StreamRefused || error instanceof StreamDeferred;
+        this.#lastError = known ? error.message : describeNetworkError(error);
         this.#settleFirstSync(error instanceof StreamRefused ? 'refused' : 'unreachable');
+        if (error instanceof StreamDeferred) delayMs = this.#deferredDelayMs(error.retryAfterMs);
       }
       if (this.#closed) break;
-      await this.#sleep(this.#nextDelayMs());
+      await this.#sleep(delayMs ?? this.#nextDelayMs());
     }
+  }
+
+  /**
+   * A server that answered 503 or 429 with Retry-After is up and says when it can serve (its database is back, say):
+   * we come back then, with up to a quarter more as jitter, rather than after a backoff that doubled through an
+   * outage and could hold revocations back for seconds after it ended. The failure count does not grow.
+   */
+  #deferredDelayMs(retryAfterMs: number): number {
+    const { minBackoffMs, maxBackoffMs, random } = this.#options;
+    const delay = Math.min(Math.max(retryAfterMs, minBackoffMs), maxBackoffMs);
+    return Math.min(maxBackoffMs, delay + random() * (delay / 4));
   }
 
   /** Exponential backoff with "equal jitter": between half and all of the doubled delay, so reconnects spread out. */
@@ -161,10 +197,11 @@ export class RevocationStream {
   }
 
   #sleep(ms: number): Promise<void> {
+    const { reconnectTimer } = this.#options;
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      const timer = reconnectTimer.setTimeout(resolve, ms);
       this.#wake = () => {
-        clearTimeout(timer);
+        reconnectTimer.clearTimeout(timer);
         resolve();
       };
     });
@@ -215,7 +252,12 @@ export class RevocationStream {
     const type = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
     if (response.status !== 200 || type !== 'text/event-stream' || response.body === null) {
       await response.body?.cancel();
-      throw new Error(`the revocation stream answered status ${response.status} (${type ?? 'no content type'})`);
+      const message = `the revocation stream answered status ${response.status} (${type ?? 'no content type'})`;
+      const retryAfterMs =
+        response.status === 503 || response.status === 429
+          ? retryAfterMsOf(response.headers.get('retry-after'), this.#options.now())
+          : undefined;
+      throw retryAfterMs === undefined ? new Error(message) : new StreamDeferred(message, retryAfterMs);
     }
     return response;
   }
@@ -284,4 +326,13 @@ export class RevocationStream {
     this.#options.denyList.add(jti, exp);
     this.#options.onRevoked(jti);
   }
+}
+
+/** RFC 9110 10.2.3: delay-seconds or an HTTP-date; undefined when absent or neither. */
+function retryAfterMsOf(value: string | null, nowMs: number): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }

@@ -221,6 +221,72 @@ function scriptedFetch(chunks: readonly string[], contentType = 'text/event-stre
   };
 }
 
+/** Records each reconnect delay asked for, and lets it pass at once. */
+class InstantTimer {
+  readonly delays: number[] = [];
+  setTimeout(callback: () => void, ms: number): unknown {
+    this.delays.push(ms);
+    return setImmediate(callback);
+  }
+  clearTimeout(handle: unknown): void {
+    clearImmediate(handle as ReturnType<typeof setImmediate>);
+  }
+}
+
+/** A fetch answering `busy` 503s with these headers, then an open stream that has sent `ready`. */
+function busyThenReady(busy: number, headers: Record<string, string>): { fetch: typeof fetch; calls: () => number } {
+  let calls = 0;
+  const ready = scriptedFetch(['event: ready\ndata: {}\n\n']);
+  return {
+    calls: () => calls,
+    fetch: async (input, init) => {
+      calls += 1;
+      if (calls > busy) return ready(input, init);
+      const body = '{"error":"temporarily_unavailable","error_description":"The database is unavailable"}';
+      return new Response(body, { status: 503, headers: { 'content-type': 'application/json', ...headers } });
+    },
+  };
+}
+
+describe('revocation stream: when to reconnect', () => {
+  async function delaysBeforeReady(busy: number, headers: Record<string, string>): Promise<number[]> {
+    const timer = new InstantTimer();
+    const server = busyThenReady(busy, headers);
+    const stream = new RevocationStream({
+      url: 'https://auth.example.com/revocations',
+      ...CLIENT,
+      denyList: new DenyList(Date.now),
+      fetch: server.fetch,
+      now: () => Date.parse('2026-12-05T06:00:00Z'),
+      random: () => 0.5,
+      reconnectTimer: timer,
+    });
+    try {
+      stream.start();
+      await waitFor(() => stream.status().connected, 10_000);
+      assert.equal(server.calls(), busy + 1);
+      return timer.delays;
+    } finally {
+      await stream.close();
+    }
+  }
+
+  it('comes back when a busy server says (Retry-After), not after a backoff that doubled through the outage', async () => {
+    // Jitter 0.5: a quarter of the delay, halved. Without Retry-After the delays would double: 188, 375, 750, 1500...
+    assert.deepEqual(await delaysBeforeReady(6, { 'retry-after': '2' }), [2250, 2250, 2250, 2250, 2250, 2250]);
+  });
+
+  it('reads Retry-After as an HTTP date too, and keeps it within the backoff bounds', async () => {
+    assert.deepEqual(await delaysBeforeReady(1, { 'retry-after': 'Sat, 05 Dec 2026 06:00:04 GMT' }), [4500]);
+    assert.deepEqual(await delaysBeforeReady(1, { 'retry-after': '0' }), [281.25]);
+    assert.deepEqual(await delaysBeforeReady(1, { 'retry-after': '3600' }), [10_000]);
+  });
+
+  it('backs off exponentially when the server names no time', async () => {
+    assert.deepEqual(await delaysBeforeReady(4, {}), [187.5, 375, 750, 1500]);
+  });
+});
+
 describe('revocation stream: what it accepts from the server', () => {
   it('applies well-formed revocations, ignores malformed ones, and resumes after the last id', async () => {
     const clock = new FakeClock();
