@@ -80,6 +80,30 @@ const compiledSourceMaps = {
   },
 };
 
+/**
+ * commander requires node:child_process when it loads, for executable subcommands (`command('name', 'description')`
+ * runs `<program>-name` as a child process), which Tollgate has none of. Loading it, and node:net, node:dgram and
+ * the rest it brings, was 5 % of `tollgate apis list` and a quarter of `--version` above `node -e 0` (callgrind):
+ * the require moves to the one place commander spawns. The bundle is not made if commander's line changes
+ * (a new commander is then to be looked at); packages/cli/test/loading.test.ts checks that no command but
+ * `gateway` loads node:child_process.
+ */
+const COMMANDER_COMMAND = join('node_modules', 'commander', 'lib', 'command.js');
+const COMMANDER_EAGER_REQUIRE = "const childProcess = require('node:child_process');";
+const COMMANDER_LAZY_REQUIRE =
+  "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+const lazyCommanderChildProcess = {
+  name: 'tollgate-lazy-commander-child-process',
+  transform(code, id) {
+    if (!id.endsWith(COMMANDER_COMMAND)) return null;
+    if (code.split(COMMANDER_EAGER_REQUIRE).length !== 2) {
+      throw new Error(`${id}: expected one \`${COMMANDER_EAGER_REQUIRE}\` (scripts/bundle-cli.mjs)`);
+    }
+    // The same line, so the source map's lines stay right.
+    return { code: code.replace(COMMANDER_EAGER_REQUIRE, COMMANDER_LAZY_REQUIRE), map: null };
+  },
+};
+
 /** Chunk file names say whose code they start with: `server-<hash>.cjs`, `cli-data-<hash>.cjs`. */
 function chunkName(chunk) {
   const facade = chunk.facadeModuleId;
@@ -99,7 +123,7 @@ async function bundleCli() {
     input: { tollgate: ENTRY, 'source-mapped-stacks': STACKS_ENTRY, 'bundle-loader': LOADER_ENTRY },
     platform: 'node',
     external: isExternal,
-    plugins: [compiledSourceMaps],
+    plugins: [compiledSourceMaps, lazyCommanderChildProcess],
     onLog(level, log, handle) {
       if (level === 'warn' && FATAL_WARNINGS.has(log.code) && !log.id?.includes(`${sep}node_modules${sep}`)) {
         fatal.push(log.message);

@@ -50,16 +50,41 @@ async function modulesLoadedByStart(
   return loadedModules(recording.log);
 }
 
-/** Runs `tollgate <args>`, which must succeed, and returns the Node built-in modules it loaded (moduleLoadList). */
-async function builtinsLoadedBy(args: readonly string[]): Promise<string[]> {
+/** The node arguments that report the Node built-in modules loaded (moduleLoadList) on stderr's last line. */
+function reportingBuiltins(): string[] {
   const report = join(tempDir(), 'report-builtins.cjs');
   writeFileSync(
     report,
     'process.on("exit", () => process.stderr.write("\\n" + JSON.stringify(process.moduleLoadList)));',
   );
-  const result = await run(args, { nodeArguments: ['--require', report] });
+  return ['--require', report];
+}
+
+function reportedBuiltins(stderr: string): string[] {
+  return JSON.parse(stderr.split('\n').at(-1) as string) as string[];
+}
+
+/** Runs `tollgate <args>`, which must succeed, and returns the Node built-in modules it loaded (moduleLoadList). */
+async function builtinsLoadedBy(args: readonly string[]): Promise<string[]> {
+  const result = await run(args, { nodeArguments: reportingBuiltins() });
   assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stderr.split('\n').at(-1) as string) as string[];
+  return reportedBuiltins(result.stderr);
+}
+
+/** The same with stdin a file (/dev/null), as a script's or a service's often is: Node reads it with a file stream. */
+async function builtinsLoadedWithStdinAFile(args: readonly string[]): Promise<string[]> {
+  const child = spawn(process.execPath, [...reportingBuiltins(), BIN, ...args], {
+    cwd: tempDir(),
+    env: cleanEnv(),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const [code] = await once(child, 'close');
+  assert.equal(code, 0, stderr);
+  return reportedBuiltins(stderr);
 }
 
 /** The names among `names` that were loaded. */
@@ -119,6 +144,33 @@ describe('each command loads only what it uses', () => {
   it('only the gateway command loads node:cluster', async () => {
     for (const args of [['--version'], ['apis', 'list', '--data', dataDir()]]) {
       assert.ok(!(await builtinsLoadedBy(args)).includes('NativeModule cluster'), args.join(' '));
+    }
+  });
+
+  it('--version, --help and the admin commands load no node:child_process', async () => {
+    // commander requires it at load for executable subcommands, which Tollgate has none of: the bundle moves the
+    // require to where commander spawns (scripts/bundle-cli.mjs). It brought node:net and node:dgram to --version.
+    const data = dataDir();
+    for (const args of [
+      ['--version'],
+      ['--help'],
+      ['apis', 'list', '--data', data],
+      ['tokens', 'list', '--data', data],
+    ]) {
+      const loaded = await builtinsLoadedBy(args);
+      assert.deepEqual(
+        ['NativeModule child_process', 'NativeModule dgram'].filter((name) => loaded.includes(name)),
+        [],
+        args.join(' '),
+      );
+    }
+  });
+
+  it('makes no stream of stdin unless the command reads it (a file stream when stdin is a file)', async () => {
+    // main.ts hands the commands process.stdin through a getter: Node makes the stream on first use.
+    for (const args of [['--version'], ['apis', 'list', '--data', dataDir()]]) {
+      const loaded = await builtinsLoadedWithStdinAFile(args);
+      assert.ok(!loaded.includes('NativeModule internal/fs/streams'), args.join(' '));
     }
   });
 
