@@ -55,6 +55,29 @@ describe('validate', () => {
       'issuer (from TOLLGATE_ISSUER): must be a string',
     ]);
   });
+  it('compiles no code to check a configuration, which is checked once: no JIT fast path per object schema', () => {
+    // zod's JIT compiles one with `new Function` at an object schema's first parse, which pays only over many parses.
+    const fresh = z.strictObject({
+      port: integer(0, 65_535).default(8080),
+      tls: z.strictObject({ certFile: z.string() }),
+    });
+    const layers = new Layers();
+    layers.setAll({ tls: { certFile: 'c' } }, FILE);
+    const realFunction = globalThis.Function;
+    let compiled = 0;
+    globalThis.Function = new Proxy(realFunction, {
+      construct(target, args) {
+        compiled++;
+        return Reflect.construct(target, args);
+      },
+    });
+    try {
+      assert.ok('config' in validate(fresh, layers));
+    } finally {
+      globalThis.Function = realFunction;
+    }
+    assert.equal(compiled, 0);
+  });
 });
 
 describe('describeProblem', () => {
