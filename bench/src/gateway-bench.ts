@@ -8,7 +8,10 @@
  *
  * Each server runs in its own process and autocannon in this one. All of them stay up while the targets
  * take turns in short rounds (the median round counts, and each round starts elsewhere), so a busy
- * neighbour hits every target alike. The cost of a request is the CPU time the server in front spends on it
+ * neighbour hits every target alike. The proxies (bare and Tollgate's) are pinned to one core and this process to
+ * the other (pinning.ts), as in the peer sections: unpinned, the proxy, the upstream and the load generator shared
+ * both cores, so a proxy's req/s said as much about the scheduler as about its own cost (the access-log-on ratio
+ * read 0.70x on a quiet machine and 0.99x minutes later beside another job, for the same build). The cost of a request is the CPU time the server in front spends on it
  * (from /proc, in that process alone; rounds.ts), so "added cost" is (CPU per request ÷ the baseline's − 1); the
  * throughput ratio is shown too.
  *
@@ -21,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Child, profilingArguments, startChild } from './children.js';
 import { formatInteger, formatPercent, markdownTable } from './markdown.js';
+import { pinLoadGenerator } from './pinning.js';
 import { type LoadTarget, type Measured as RoundMeasured, measureInRounds } from './rounds.js';
 import type { VerifySetup } from './verify-bench.js';
 
@@ -154,6 +158,8 @@ export interface GatewayBenchResult {
   tokenKindsTable: string | undefined;
   /** The gateway's req/s with the token checked and the access log on ÷ the bare node:http + undici proxy's. */
   rateVsBareProxyAccessLogOn: number | undefined;
+  /** How the run was pinned, for the section's heading. */
+  pinning: string;
   failed: boolean;
 }
 
@@ -166,6 +172,7 @@ function rateVsBareProxy(rows: readonly Measured[]): number | undefined {
 export async function runGatewayBench(setup: VerifySetup, apiToken?: string): Promise<GatewayBenchResult> {
   const authorization = `Bearer ${setup.token}`;
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-gateway-'));
+  const pinning = pinLoadGenerator();
   const started: Child[] = [];
   const start = async (script: string, args: string[], nodeArgs: string[] = []) => {
     const child = await startChild(script, args, nodeArgs);
@@ -174,6 +181,7 @@ export async function runGatewayBench(setup: VerifySetup, apiToken?: string): Pr
   };
   try {
     const upstream = await start('bench-upstream.js', []);
+    pinning.pinHelper(upstream.pid);
     const targets: Target[] = [
       { name: 'upstream, directly', kind: 'direct', child: upstream, authorization },
       {
@@ -199,14 +207,17 @@ export async function runGatewayBench(setup: VerifySetup, apiToken?: string): Pr
         targets.push({ name, kind: 'api-token', child, authorization: `Bearer ${apiToken}` });
       }
     }
+    for (const target of targets) if (target.kind !== 'direct') pinning.pinServer(target.child.pid);
     const rows = await measureAll(targets);
     return {
       table: render(rows.filter((row) => row.kind !== 'api-token')),
       tokenKindsTable: renderTokenKinds(rows),
       rateVsBareProxyAccessLogOn: rateVsBareProxy(rows),
+      pinning: pinning.description,
       failed: rows.some((row) => row.failures > 0),
     };
   } finally {
+    pinning.release();
     await Promise.all(started.map((child) => child.stop()));
     rmSync(dir, { recursive: true, force: true });
   }
