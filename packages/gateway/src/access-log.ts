@@ -7,14 +7,13 @@
  * bindings, the fields, msg), written without pino (the pieces are @tollgate/transport's log-line.ts, shared with the
  * server's request-completed line): pino's generic path (object walk, redaction, serializers, the stream's byte
  * counting) cost more than the whole line in a profile of the gateway. The gateway's other lines go through pino, to
- * the same stream (log-stream.ts).
+ * the same stream (@tollgate/transport's log-stream.ts).
  */
 import cluster from 'node:cluster';
-import { jsonMembers, jsonString, lineEnd, lineStart } from '@tollgate/transport';
+import { BoundedLogStream, jsonMembers, jsonString, lineEnd, lineStart, sinkFor } from '@tollgate/transport';
 import type { VerifiedToken } from '@tollgate/verify';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LOG_LEVELS } from './config.js';
-import { BoundedLogStream, sinkFor } from './log-stream.js';
 import type { Route } from './routes.js';
 import { countDroppedLogLines, countRequest } from './metrics/gateway-metrics.js';
 

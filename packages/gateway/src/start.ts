@@ -122,8 +122,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
 const LOG_FLUSH_TIMEOUT_MS = 2_000;
 
 /**
- * Writes the log lines still buffered (log-stream.ts) and waits for the write: the process may exit right after
- * close(), and the exit-time flush makes one attempt only, which cannot finish a write already under way.
+ * Writes the log lines still buffered (log-stream.ts in @tollgate/transport) and waits for the write: the process may
+ * exit right after close(), and the exit-time flush makes one attempt only, which cannot finish a write under way.
  */
 function flushLog(logger: Logger): Promise<void> {
   return new Promise((resolve) => {

@@ -1,5 +1,5 @@
 /**
- * Where the gateway's log lines go: stdout, written in blocks of whole lines, never blocking the event loop on a slow
+ * Where the gateway's and the server's log lines go: stdout, written in blocks of whole lines, never blocking the event loop on a slow
  * reader and never growing without bound.
  *
  * Lines gather until 2 KiB are pending, or for a second (nginx's `access_log ... buffer= flush=`): one write per line
