@@ -43,15 +43,15 @@ const DROPPED_LINE_END = lineEnd('log lines dropped: stdout did not keep up');
 /** One per process, however many gateways it starts: one writer per file descriptor keeps lines whole. */
 function stdoutLogStream(): BoundedLogStream {
   if (stdoutStream !== undefined) return stdoutStream;
-  const { sink, writeNow } = sinkFor(1);
+  const sink = sinkFor(1);
   const bindings = jsonMembers(baseBindings());
   const stream = new BoundedLogStream({
     sink,
     droppedLine: (count) => `${lineStart(40, bindings)},"droppedLines":${count}${DROPPED_LINE_END}`,
     onDropped: countDroppedLogLines,
   });
-  // What is still buffered goes out when the process exits, as far as the reader takes it without waiting.
-  process.once('exit', () => stream.flushSync(writeNow));
+  // What is still buffered goes out when the process exits (log-stream.ts says how far it waits for the reader).
+  process.once('exit', () => stream.flushSync());
   stdoutStream = stream;
   return stream;
 }

@@ -1,31 +1,35 @@
 /**
- * Where the gateway's and the server's log lines go: stdout, written in blocks of whole lines, never blocking the event loop on a slow
- * reader and never growing without bound.
+ * Where the gateway's and the server's log lines go: stdout, written in blocks of whole lines, never blocking the
+ * event loop on a slow reader and never growing without bound.
  *
  * Lines gather until 2 KiB are pending, or for a second (nginx's `access_log ... buffer= flush=`): one write per line
  * cost more than the rest of the line. A block never exceeds PIPE_BUF (4 KiB on Linux), the most a pipe takes
  * atomically, and only one block is in flight at a time, so the lines of several workers sharing one stdout never
- * interleave. A pipe or socket is written asynchronously (Node's own process.stdout writes pipes synchronously on
- * Linux, which would stall the gateway behind a slow reader); a file or /dev/null synchronously (see sinkFor).
+ * interleave. How a block is written depends on what the reader is (log-sinks.ts): never in a way that blocks the
+ * event loop behind a reader that does not read.
  *
  * When the reader cannot keep up, blocks wait in memory up to `maxPendingBytes`; lines beyond that are dropped and
  * counted, and once the queue has drained a warning line says how many were lost (and the count goes to metrics).
  */
-import { fstatSync, write, writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
-
 const BLOCK_BYTES = 2048;
 /** PIPE_BUF on Linux: a pipe writes this much atomically, so workers' lines never interleave. */
 const MAX_BLOCK_BYTES = 4096;
 const FLUSH_INTERVAL_MS = 1_000;
 /** About 4,000 access lines: a reader may stall for a moment without losing any. */
 const MAX_PENDING_BYTES = 1024 * 1024;
-/** A non-blocking file description whose reader is full (EAGAIN): try that block again after this long. */
-const RETRY_AFTER_MS = 10;
 
-/** How a block reaches the reader: `done` is called once it is written (or failed). */
+/** How a block reaches the reader (log-sinks.ts). */
 export interface BlockSink {
+  /** Hands a block over; `done` is called once it is written (or failed), possibly before write() returns. */
   write(block: Buffer, done: (error?: Error | null) => void): void;
+  /**
+   * At exit: writes the rest of the block in flight now, as far as the reader takes it within the sink's patience
+   * (throws once it gives up). False when the sink cannot know how much of it was written (a write on the thread
+   * pool, which the exit does not wait for): then nothing more is written, as it could land out of order.
+   */
+  finishInFlight(): boolean;
+  /** At exit: writes a block now; throws when the reader is gone or the sink's patience ran out. */
+  writeNow(block: Buffer): void;
 }
 
 export interface LogStreamOptions {
@@ -105,28 +109,29 @@ export class BoundedLogStream {
   }
 
   /**
-   * At exit: what is held, written synchronously, unless a block is still in flight: then the reader is behind, a
-   * synchronous write to its pipe could block the exit for as long as it stays behind, so the rest is dropped
-   * (counted). A write that fails drops the rest too.
+   * At exit: everything held, written now, in order, the block in flight first. Nothing is ever lost to a reader that
+   * reads: a sink that writes without blocking (a pipe) knows exactly what of the block in flight was written and
+   * writes the rest, then the queue, waiting for the reader within its patience. What it gives up on is counted as
+   * dropped, and so is everything held when the sink cannot finish the block in flight.
    */
-  flushSync(writeNow: (block: Buffer) => void): void {
+  flushSync(): void {
     clearInterval(this.#timer);
-    // Nothing waits in the queue unless a block is in flight (#writeNext drains it).
-    const held = this.#queue.splice(this.#writing ? 1 : 0);
-    if (this.#pendingBytes > 0) held.push(Buffer.from(this.#pending, 'utf8'));
+    if (this.#pendingBytes > 0) this.#queue.push(Buffer.from(this.#pending, 'utf8'));
     this.#pending = '';
     this.#pendingBytes = 0;
-    for (const [index, block] of held.entries()) {
+    const held = this.#queue.splice(0);
+    let index = 0;
+    try {
       if (this.#writing) {
-        this.#drop(countLines(block));
-        continue;
+        this.#writing = false;
+        if (!this.#sink.finishInFlight()) throw new Error('the block in flight cannot be finished');
+        index = 1;
       }
-      try {
-        writeNow(block);
-      } catch {
-        for (const rest of held.slice(index)) this.#drop(countLines(rest));
-        return;
-      }
+      for (; index < held.length; index++) this.#sink.writeNow(held[index] as Buffer);
+      if (this.#unreported > 0) this.#sink.writeNow(Buffer.from(this.#droppedLine(this.#unreported), 'utf8'));
+      this.#unreported = 0;
+    } catch {
+      for (const block of held.slice(index)) this.#drop(countLines(block));
     }
   }
 
@@ -187,45 +192,4 @@ function countLines(block: Buffer): number {
   let lines = 0;
   for (let index = block.indexOf(10); index !== -1; index = block.indexOf(10, index + 1)) lines++;
   return lines;
-}
-
-/**
- * The sink for a file descriptor. A pipe, socket or terminal is written by the thread pool (fs.write), so a reader
- * that stalls holds up at most that one thread, never the event loop (a second libuv handle on fd 1 beside
- * process.stdout's is not an option: one fd, one watcher). A file or /dev/null is written synchronously, one block at
- * a time, as nginx writes its buffered access log: a write to the page cache is cheaper than a thread-pool round trip.
- */
-export function sinkFor(fd: number): { sink: BlockSink; writeNow: (block: Buffer) => void } {
-  const writeNow = (block: Buffer) => {
-    let offset = 0;
-    while (offset < block.length) offset += writeSync(fd, block, offset);
-  };
-  const stat = fstatSync(fd);
-  if (stat.isFIFO() || stat.isSocket() || isatty(fd)) {
-    return { sink: { write: (block, done) => writeAll(fd, block, 0, done) }, writeNow };
-  }
-  const sink: BlockSink = {
-    write: (block, done) => {
-      try {
-        writeNow(block);
-        done();
-      } catch (error) {
-        done(error as Error);
-      }
-    },
-  };
-  return { sink, writeNow };
-}
-
-/**
- * fs.write may write part of a block (a pipe that is nearly full): the rest follows. A non-blocking file description
- * whose reader is full answers EAGAIN: the rest is tried again a moment later, holding no thread meanwhile.
- */
-function writeAll(fd: number, block: Buffer, offset: number, done: (error?: Error | null) => void): void {
-  write(fd, block, offset, block.length - offset, null, (error, written) => {
-    if (error?.code === 'EAGAIN') setTimeout(() => writeAll(fd, block, offset, done), RETRY_AFTER_MS).unref();
-    else if (error !== null) done(error);
-    else if (offset + written < block.length) writeAll(fd, block, offset + written, done);
-    else done();
-  });
 }

@@ -6,7 +6,17 @@ import { type BlockSink, BoundedLogStream } from '../src/log-stream.js';
 function stalledReader() {
   const written: string[] = [];
   const waiting: { block: Buffer; done: (error?: Error | null) => void }[] = [];
-  const sink: BlockSink = { write: (block, done) => waiting.push({ block, done }) };
+  const atExit: string[] = [];
+  const sink: BlockSink = {
+    write: (block, done) => waiting.push({ block, done }),
+    // As a non-blocking pipe: the block in flight was not written, the exit writes it.
+    finishInFlight: () => {
+      const inFlight = waiting.shift();
+      if (inFlight !== undefined) atExit.push(inFlight.block.toString('utf8'));
+      return true;
+    },
+    writeNow: (block) => atExit.push(block.toString('utf8')),
+  };
   /** Lets the reader take every block it is given, including those handed over meanwhile. */
   const release = () => {
     for (let next = waiting.shift(); next !== undefined; next = waiting.shift()) {
@@ -14,7 +24,7 @@ function stalledReader() {
       next.done();
     }
   };
-  return { sink, written, waiting, release };
+  return { sink, written, waiting, release, atExit };
 }
 
 const line = (index: number, bytes = 50) => `${`{"n":${index}}`.padEnd(bytes - 1, ' ')}\n`;
@@ -86,7 +96,11 @@ describe('the bounded log stream', () => {
   });
 
   it('counts the lines of a block the reader refused (it went away) as dropped', () => {
-    const sink: BlockSink = { write: (_block, done) => done(Object.assign(new Error('EPIPE'), { code: 'EPIPE' })) };
+    const sink: BlockSink = {
+      write: (_block, done) => done(Object.assign(new Error('EPIPE'), { code: 'EPIPE' })),
+      finishInFlight: () => true,
+      writeNow: () => {},
+    };
     const { logStream } = stream(sink, { blockBytes: 100 });
     logStream.writeAscii(line(0));
     logStream.writeAscii(line(1));
@@ -107,29 +121,56 @@ describe('the bounded log stream', () => {
   });
 });
 
+/** A stream of `lines` lines in blocks of two, whose sink at exit counts its writes and fails the `failingWrite`th. */
+function exitWith(options: { finishInFlight?: () => boolean; failingWrite?: number }, lines: number) {
+  let writes = 0;
+  const sink: BlockSink = {
+    ...stalledReader().sink,
+    ...(options.finishInFlight ? { finishInFlight: options.finishInFlight } : {}),
+    writeNow: () => {
+      writes++;
+      if (writes === options.failingWrite) throw Object.assign(new Error('EAGAIN'), { code: 'EAGAIN' });
+    },
+  };
+  const { logStream } = stream(sink, { blockBytes: 100 });
+  for (let index = 0; index < lines; index++) logStream.writeAscii(line(index));
+  return { logStream, writes: () => writes };
+}
+
 describe('the bounded log stream at exit', () => {
-  it('writes what is held synchronously when the reader has kept up', () => {
+  it('writes what is held, in order, the block in flight first, when the sink can finish it (a non-blocking pipe)', () => {
     const reader = stalledReader();
-    const { logStream } = stream(reader.sink, { blockBytes: 4096 });
-    logStream.writeAscii(line(0));
-    logStream.writeAscii(line(1));
-    const written: string[] = [];
-    logStream.flushSync((block) => written.push(block.toString('utf8')));
-    assert.equal(written.join(''), line(0) + line(1));
+    const { logStream } = stream(reader.sink, { blockBytes: 100 });
+    for (let index = 0; index < 7; index++) logStream.writeAscii(line(index));
+    // Blocks of two lines: the first is with the reader, two wait, one line is pending.
+    assert.equal(reader.waiting.length, 1);
+    logStream.flushSync();
+    assert.equal(reader.atExit.join(''), Array.from({ length: 7 }, (_, index) => line(index)).join(''));
     assert.equal(logStream.droppedLines, 0);
   });
 
-  it('drops and counts what is held, without writing, while the reader has not taken the block in flight', () => {
+  it('ends with the line saying how many were dropped, after what was kept', () => {
     const reader = stalledReader();
-    const { logStream } = stream(reader.sink, { blockBytes: 100 });
+    const { logStream } = stream(reader.sink, { blockBytes: 100, maxPendingBytes: 200 });
     for (let index = 0; index < 6; index++) logStream.writeAscii(line(index));
-    // Blocks of two lines: the first is with the reader, two wait, nothing is pending.
-    assert.equal(reader.waiting.length, 1);
-    let synchronousWrites = 0;
-    logStream.flushSync(() => {
-      synchronousWrites++;
-    });
-    assert.equal(synchronousWrites, 0);
+    logStream.flushSync();
+    const lines = reader.atExit.join('').split('\n').slice(0, -1);
+    assert.deepEqual(lines.at(-1), '{"droppedLines":2}');
+    assert.equal(lines.length, 5);
+  });
+
+  it('drops and counts what is held, without writing, when the sink cannot tell what of the block in flight was written', () => {
+    const { logStream, writes } = exitWith({ finishInFlight: () => false }, 6);
+    logStream.flushSync();
+    assert.equal(writes(), 0);
+    assert.equal(logStream.droppedLines, 6);
+  });
+
+  it('counts what the sink gave up on (the reader stopped reading) as dropped, and writes nothing after it', () => {
+    const { logStream, writes } = exitWith({ failingWrite: 2 }, 8);
+    // In flight: lines 0-1 (finished); queued: 2-3 (written), 4-5 (given up), 6-7 (not tried).
+    logStream.flushSync();
+    assert.equal(writes(), 2);
     assert.equal(logStream.droppedLines, 4);
   });
 });
