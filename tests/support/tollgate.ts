@@ -32,6 +32,11 @@ export interface StartOptions {
    */
   defaultDrainDelay?: boolean;
   readyTimeoutMs?: number;
+  /**
+   * A file descriptor the server's stdout is written to (a FIFO, say) instead of a pipe the harness reads: the ready
+   * line is then not seen, so readiness is /healthz answering, and output() holds stderr only.
+   */
+  stdout?: number;
 }
 
 export interface CliOptions {
@@ -126,6 +131,19 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
+/** Polls `origin`/healthz until it answers 200 (true), or until `givenUp()` (false). */
+async function answersHealthz(origin: string, givenUp: () => boolean): Promise<boolean> {
+  while (!givenUp()) {
+    const status = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(5_000) }).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
 /** One server under test: its process generations, captured output and temporary directory. */
 class ServerUnderTest implements TollgateProcess {
   readonly port: number;
@@ -137,6 +155,7 @@ class ServerUnderTest implements TollgateProcess {
   readonly #env: NodeJS.ProcessEnv;
   readonly #startArgs: string[];
   readonly #readyTimeoutMs: number;
+  readonly #stdout: number | undefined;
   /** The CLI gets the server's config file too, as an operator would pass it to both. */
   readonly #configFile: string | undefined;
   readonly #entry: { child: ChildProcess | undefined; workDir: string };
@@ -156,6 +175,7 @@ class ServerUnderTest implements TollgateProcess {
     this.#env = childEnv(options, this.encryptionKey, database.url);
     this.databaseUrl = this.#env.DATABASE_URL;
     this.#readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+    this.#stdout = options.stdout;
     this.#startArgs = ['start', '--port', String(port), '--host', '127.0.0.1', '--data', this.dataDir];
     this.#configFile = options.config === undefined ? undefined : join(this.workDir, 'config.json');
     if (this.#configFile !== undefined) {
@@ -176,7 +196,7 @@ class ServerUnderTest implements TollgateProcess {
       const child = spawn(process.execPath, [TOLLGATE_BIN, ...this.#startArgs], {
         cwd: this.workDir,
         env: this.#env,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', this.#stdout ?? 'pipe', 'pipe'],
       });
       this.#entry.child = child;
       let generation = '';
@@ -199,6 +219,14 @@ class ServerUnderTest implements TollgateProcess {
       };
       child.stdout?.setEncoding('utf8').on('data', onData);
       child.stderr?.setEncoding('utf8').on('data', onData);
+      if (this.#stdout !== undefined) {
+        const origin = `http://127.0.0.1:${this.port}`;
+        void answersHealthz(origin, () => settled).then((answered) => {
+          if (!answered) return;
+          this.#url = origin;
+          settle();
+        });
+      }
       const what = describe(this.#startArgs);
       const timer = setTimeout(() => {
         child.kill('SIGKILL');

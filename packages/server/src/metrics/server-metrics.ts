@@ -5,6 +5,7 @@
  */
 import { AUDIT_ACTIONS, type TollgateEvent, type TollgateEvents } from '@tollgate/core';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { droppedLogLines } from '../log-destination.js';
 import { TalliedCounter } from './tallied-counter.js';
 import { TalliedHistogram } from './tallied-histogram.js';
 
@@ -77,6 +78,16 @@ export class ServerMetrics {
     this.#revocationsPublished.inc(0);
     this.#bruteForceRefusals.inc(0);
     this.#bruteForceLockouts.inc(0);
+    // Read when scraped: the count lives in the process's one stdout stream (log-destination.ts).
+    new Counter({
+      name: 'tollgate_log_lines_dropped_total',
+      help: 'Log lines dropped because stdout did not keep up (log-destination.ts)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(droppedLogLines());
+      },
+    });
   }
 
   /**
