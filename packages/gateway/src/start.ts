@@ -123,7 +123,8 @@ const LOG_FLUSH_TIMEOUT_MS = 2_000;
 
 /**
  * Writes the log lines still buffered (log-stream.ts in @tollgate/transport) and waits for the write: the process may
- * exit right after close(), and the exit-time flush makes one attempt only, which cannot finish a write under way.
+ * exit right after close(), and the exit-time flush cannot finish a write under way on the thread pool (a socket or
+ * terminal stdout; a pipe's writes are never under way, see log-sinks.ts).
  */
 function flushLog(logger: Logger): Promise<void> {
   return new Promise((resolve) => {

@@ -116,9 +116,7 @@ export class BoundedLogStream {
    */
   flushSync(): void {
     clearInterval(this.#timer);
-    if (this.#pendingBytes > 0) this.#queue.push(Buffer.from(this.#pending, 'utf8'));
-    this.#pending = '';
-    this.#pendingBytes = 0;
+    this.#queuePending();
     const held = this.#queue.splice(0);
     let index = 0;
     try {
@@ -147,9 +145,7 @@ export class BoundedLogStream {
 
   #handOff(): void {
     if (this.#pendingBytes === 0) return;
-    this.#queue.push(Buffer.from(this.#pending, 'utf8'));
-    this.#pending = '';
-    this.#pendingBytes = 0;
+    this.#queuePending();
     if (!this.#writing) this.#writeNext();
   }
 
@@ -179,9 +175,16 @@ export class BoundedLogStream {
     const line = this.#droppedLine(this.#unreported);
     this.#unreported = 0;
     const bytes = Buffer.byteLength(line);
+    // Joined to what is pending, unless that would make a block larger than a pipe writes atomically.
+    if (this.#pendingBytes + bytes > MAX_BLOCK_BYTES) this.#queuePending();
     this.#pending += line;
     this.#pendingBytes += bytes;
     this.#heldBytes += bytes;
+    this.#queuePending();
+  }
+
+  #queuePending(): void {
+    if (this.#pendingBytes === 0) return;
     this.#queue.push(Buffer.from(this.#pending, 'utf8'));
     this.#pending = '';
     this.#pendingBytes = 0;

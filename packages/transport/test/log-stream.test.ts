@@ -95,6 +95,23 @@ describe('the bounded log stream', () => {
     logStream.close();
   });
 
+  it('keeps the line reporting drops out of a block that it would make larger than 4 KiB', () => {
+    const reader = stalledReader();
+    const { logStream } = stream(reader.sink, { blockBytes: 4096, maxPendingBytes: 8200 });
+    // Lines 0-3 in flight (4,080 bytes), 4-7 pending (4,080), 8 dropped.
+    for (let index = 0; index < 9; index++) logStream.writeAscii(line(index, 1020));
+    assert.equal(logStream.droppedLines, 1);
+    reader.release();
+    logStream.flush();
+    reader.release();
+    assert.ok(
+      reader.written.every((block) => Buffer.byteLength(block) <= 4096),
+      `blocks of ${reader.written.map((block) => Buffer.byteLength(block))} bytes`,
+    );
+    assert.match(reader.written.join(''), /\{"droppedLines":1\}\n$/);
+    logStream.close();
+  });
+
   it('counts the lines of a block the reader refused (it went away) as dropped', () => {
     const sink: BlockSink = {
       write: (_block, done) => done(Object.assign(new Error('EPIPE'), { code: 'EPIPE' })),
