@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -64,6 +64,22 @@ describe('a log stream on a pipe', () => {
     }, 'the reader has every line');
     assert.equal(read, lines.join(''));
     assert.equal(logStream.droppedLines, 0);
+    logStream.close();
+    pipe.close();
+  });
+
+  it('leaves the pipe description it was given blocking, as the shell and other processes sharing it expect', () => {
+    const pipe = fifo('shared');
+    const nonBlocking = (fd: number) => {
+      const flags = /^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1];
+      assert.ok(flags !== undefined, 'fdinfo shows the flags');
+      return (Number.parseInt(flags, 8) & constants.O_NONBLOCK) !== 0;
+    };
+    const logStream = new BoundedLogStream({ sink: sinkFor(pipe.writer), droppedLine: () => '' });
+    logStream.write('{"n":1}\n');
+    logStream.flush();
+    assert.equal(pipe.readAll(), '{"n":1}\n');
+    assert.equal(nonBlocking(pipe.writer), false);
     logStream.close();
     pipe.close();
   });
