@@ -194,6 +194,7 @@ async function main(): Promise<number> {
       const gateway = await runGatewayBench(setup, await createApiToken(server, client.clientId));
       failed ||= gateway.failed;
       summary.gatewayRateVsBareProxy = gateway.rateVsBareProxyAccessLogOn;
+      summary.gatewayRateFromCpuVsBareProxy = gateway.rateFromCpuVsBareProxyAccessLogOn;
       process.stdout.write(`\n### Gateway, each server in its own process (${gateway.pinning})\n\n${gateway.table}\n`);
       if (gateway.tokenKindsTable !== undefined) {
         process.stdout.write(`\n### Gateway: JWT against API token, same run\n\n${gateway.tokenKindsTable}\n`);

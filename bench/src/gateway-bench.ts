@@ -158,15 +158,22 @@ export interface GatewayBenchResult {
   tokenKindsTable: string | undefined;
   /** The gateway's req/s with the token checked and the access log on ÷ the bare node:http + undici proxy's. */
   rateVsBareProxyAccessLogOn: number | undefined;
+  /** The same from CPU per request (bare ÷ gateway): the req/s ratio if both saturated their core. */
+  rateFromCpuVsBareProxyAccessLogOn: number | undefined;
   /** How the run was pinned, for the section's heading. */
   pinning: string;
   failed: boolean;
 }
 
-function rateVsBareProxy(rows: readonly Measured[]): number | undefined {
+/** Access-log-on gateway against the bare undici proxy: req/s as measured, and as their CPU per request implies. */
+function vsBareProxy(rows: readonly Measured[]): { rate: number | undefined; rateFromCpu: number | undefined } {
   const bare = rows.find((row) => row.kind === 'baseline');
   const logged = rows.find((row) => row.kind === 'auth' && row.name.includes('access log on'));
-  return bare === undefined || logged === undefined ? undefined : logged.requestsPerSecond / bare.requestsPerSecond;
+  if (bare === undefined || logged === undefined) return { rate: undefined, rateFromCpu: undefined };
+  return {
+    rate: logged.requestsPerSecond / bare.requestsPerSecond,
+    rateFromCpu: bare.cpuMicrosPerRequest / logged.cpuMicrosPerRequest,
+  };
 }
 
 export async function runGatewayBench(setup: VerifySetup, apiToken?: string): Promise<GatewayBenchResult> {
@@ -209,10 +216,12 @@ export async function runGatewayBench(setup: VerifySetup, apiToken?: string): Pr
     }
     for (const target of targets) if (target.kind !== 'direct') pinning.pinServer(target.child.pid);
     const rows = await measureAll(targets);
+    const { rate, rateFromCpu } = vsBareProxy(rows);
     return {
       table: render(rows.filter((row) => row.kind !== 'api-token')),
       tokenKindsTable: renderTokenKinds(rows),
-      rateVsBareProxyAccessLogOn: rateVsBareProxy(rows),
+      rateVsBareProxyAccessLogOn: rate,
+      rateFromCpuVsBareProxyAccessLogOn: rateFromCpu,
       pinning: pinning.description,
       failed: rows.some((row) => row.failures > 0),
     };
