@@ -328,11 +328,19 @@ export class RevocationStream {
   }
 }
 
-/** RFC 9110 10.2.3: delay-seconds or an HTTP-date; undefined when absent or neither. */
+/** RFC 9110 5.6.7: the IMF-fixdate form of an HTTP-date, the one senders must generate. */
+const IMF_FIXDATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * RFC 9110 10.2.3: delay-seconds or an HTTP-date; undefined when absent or neither. Date.parse alone would take far
+ * more than HTTP-dates ("-1", "1.5" and other loose forms V8 reads as dates): only an IMF-fixdate is read as one.
+ */
 function retryAfterMsOf(value: string | null, nowMs: number): number | undefined {
   if (value === null) return undefined;
   const text = value.trim();
   if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
+  if (!IMF_FIXDATE.test(text)) return undefined;
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }

@@ -282,6 +282,13 @@ describe('revocation stream: when to reconnect', () => {
     assert.deepEqual(await delaysBeforeReady(1, { 'retry-after': '3600' }), [10_000]);
   });
 
+  it('takes a Retry-After it cannot read for none, and backs off as usual', async () => {
+    // Whoever answers for the issuer chooses this header: a value that is no delay-seconds or HTTP-date names no time.
+    for (const value of ['soon', '-1', '1.5', '1e3', '9999999999', '']) {
+      assert.deepEqual(await delaysBeforeReady(2, { 'retry-after': value }), [187.5, 375], `Retry-After: ${value}`);
+    }
+  });
+
   it('backs off exponentially when the server names no time', async () => {
     assert.deepEqual(await delaysBeforeReady(4, {}), [187.5, 375, 750, 1500]);
   });
